@@ -1,0 +1,261 @@
+//! The layer under every generated call: progenitor's hooks, implemented for
+//! the generated [`Client`].
+//!
+//! - `pre`: drops progenitor's `api-version` header; for the token operation,
+//!   adds HTTP Basic authentication; for every REST operation, adds
+//!   `Authorization: Bearer …` (from the cache, fetched if needed),
+//!   `X-QHR-Subscription-Key` and the `uuid` query parameter, each once.
+//! - `exec`: sends the request; on a 401 drops the refused token (if it is
+//!   still the cached one), gets a fresh one and replays the request once, when
+//!   it can be replayed. Error answers are stripped of their URL and tagged
+//!   with the operation id, so [`crate::Error`] can name it.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Request, Response, StatusCode};
+use secrecy::SecretString;
+use tokio::time::Instant;
+
+use crate::Client;
+use crate::error::{Error, RawError};
+use crate::token::{Token, TokenCache, TokenError, TokenRequest};
+
+/// The operation id of the token endpoint in the spec.
+pub(crate) const TOKEN_OPERATION: &str = "request_token";
+/// The subscription key header.
+pub(crate) const SUBSCRIPTION_KEY: HeaderName = HeaderName::from_static("x-qhr-subscription-key");
+/// Response header the layer adds to error answers: the operation id.
+pub(crate) const OPERATION_HEADER: HeaderName =
+    HeaderName::from_static("x-accuro-client-operation");
+/// progenitor adds this header to every request; Accuro has no use for it.
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
+/// Prefix of a hook error that carries a [`TokenError`] through progenitor's
+/// `Error::Custom(String)`.
+const TOKEN_ERROR_TAG: &str = "accuro-client token error: ";
+
+/// What the generated [`Client`] carries: credentials, the clinic's uuid and
+/// the token cache. Cheap to clone (shared). `Debug` shows no secret.
+#[derive(Clone)]
+pub struct Layer {
+    shared: Arc<Shared>,
+}
+
+pub(crate) struct Shared {
+    pub(crate) tenant: String,
+    pub(crate) client_id: String,
+    pub(crate) basic: HeaderValue,
+    pub(crate) scope: String,
+    pub(crate) subscription_key: HeaderValue,
+    pub(crate) uuid: String,
+    pub(crate) refresh_margin: Duration,
+    pub(crate) cache: TokenCache,
+}
+
+impl Layer {
+    pub(crate) fn new(shared: Shared) -> Self {
+        Self {
+            shared: Arc::new(shared),
+        }
+    }
+
+    /// A fresh token: cached, or fetched once for all concurrent callers.
+    async fn token(&self, client: &Client) -> Result<Arc<Token>, TokenError> {
+        self.shared
+            .cache
+            .get(|refresh| self.fetch(client, refresh))
+            .await
+    }
+
+    /// Renews the token: with the refresh token when there is one (spent once),
+    /// falling back to client credentials when there is none or it fails.
+    async fn fetch(
+        &self,
+        client: &Client,
+        refresh: Option<SecretString>,
+    ) -> Result<Token, TokenError> {
+        if let Some(refresh) = refresh {
+            match self
+                .request_token(client, TokenRequest::refresh(refresh))
+                .await
+            {
+                Ok(token) => return Ok(token),
+                Err(e) => {
+                    tracing::debug!(error = %e, "refresh grant failed; falling back to client credentials")
+                }
+            }
+        }
+        let request = TokenRequest::client_credentials(self.shared.scope.clone());
+        self.request_token(client, request).await
+    }
+
+    async fn request_token(
+        &self,
+        client: &Client,
+        body: TokenRequest,
+    ) -> Result<Token, TokenError> {
+        let sent_at = Instant::now();
+        let answer = client
+            .request_token()
+            .tenant(self.shared.tenant.as_str())
+            .body(body)
+            .send()
+            .await;
+        match answer {
+            Ok(rv) => Token::from_response(rv.into_inner(), sent_at, self.shared.refresh_margin),
+            Err(raw) => Err(token_error(raw)),
+        }
+    }
+}
+
+impl fmt::Debug for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = &self.shared;
+        f.debug_struct("Layer")
+            .field("tenant", &s.tenant)
+            .field("client_id", &s.client_id)
+            .field("client_secret", &"[redacted]")
+            .field("scope", &s.scope)
+            .field("subscription_key", &"[redacted]")
+            .field("uuid", &"[redacted]")
+            .field("refresh_margin", &s.refresh_margin)
+            .finish_non_exhaustive()
+    }
+}
+
+fn token_error(raw: RawError) -> TokenError {
+    match Error::from(raw) {
+        Error::Api {
+            status, mut body, ..
+        } => {
+            // A refused value could echo a credential: never keep it.
+            for v in body.constraint_violations.iter_mut().flatten() {
+                v.value = None;
+            }
+            TokenError::Rejected {
+                status: status.as_u16(),
+                body,
+            }
+        }
+        Error::UnexpectedStatus { status, .. } => TokenError::UnexpectedStatus {
+            status: status.as_u16(),
+        },
+        Error::Timeout => TokenError::Timeout,
+        Error::Transport(m) => TokenError::Transport(m),
+        Error::InvalidResponse { message, .. } => TokenError::InvalidResponse(message),
+        Error::Token(e) => e,
+        Error::InvalidRequest(m) => TokenError::InvalidRequest(m),
+        other => TokenError::InvalidRequest(other.to_string()),
+    }
+}
+
+/// Turns a hook's `Error::Custom` text back into a typed error.
+pub(crate) fn decode_hook_error(text: &str) -> Error {
+    text.strip_prefix(TOKEN_ERROR_TAG)
+        .and_then(|json| serde_json::from_str::<TokenError>(json).ok())
+        .map(Error::Token)
+        .unwrap_or_else(|| Error::InvalidRequest(text.to_owned()))
+}
+
+fn encode_hook_error<E>(e: &TokenError) -> progenitor_client::Error<E> {
+    match serde_json::to_string(e) {
+        Ok(json) => progenitor_client::Error::Custom(format!("{TOKEN_ERROR_TAG}{json}")),
+        Err(_) => progenitor_client::Error::Custom(e.to_string()),
+    }
+}
+
+/// The operation id the layer tagged an error answer with.
+pub(crate) fn operation_of(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(&OPERATION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+impl ClientHooks<Layer> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let layer = self.inner();
+        let headers = request.headers_mut();
+        headers.remove(API_VERSION);
+        if info.operation_id == TOKEN_OPERATION {
+            headers.insert(AUTHORIZATION, layer.shared.basic.clone());
+            return Ok(());
+        }
+        // Boxed: the token request goes through these hooks too.
+        let token = Box::pin(layer.token(self))
+            .await
+            .map_err(|e| encode_hook_error(&e))?;
+        let headers = request.headers_mut();
+        headers.insert(AUTHORIZATION, token.header.clone());
+        headers.insert(SUBSCRIPTION_KEY, layer.shared.subscription_key.clone());
+        request
+            .url_mut()
+            .query_pairs_mut()
+            .append_pair("uuid", &layer.shared.uuid);
+        Ok(())
+    }
+
+    async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
+        let replay = if info.operation_id == TOKEN_OPERATION {
+            None
+        } else {
+            request.try_clone()
+        };
+        let response = self
+            .client()
+            .execute(request)
+            .await
+            .map_err(reqwest::Error::without_url)?;
+        if response.status() != StatusCode::UNAUTHORIZED {
+            return Ok(tag_error_answer(response, info));
+        }
+        let Some(mut replay) = replay else {
+            return Ok(tag_error_answer(response, info));
+        };
+        let layer = self.inner();
+        let refused = replay.headers().get(AUTHORIZATION).cloned();
+        if let Some(refused) = &refused {
+            layer.shared.cache.reject(refused);
+        }
+        let fresh = match Box::pin(layer.token(self)).await {
+            Ok(token) if Some(&token.header) != refused.as_ref() => token,
+            // No new token: answer the 401 rather than replaying a refused token.
+            Ok(_) | Err(_) => return Ok(tag_error_answer(response, info)),
+        };
+        tracing::debug!(
+            operation = info.operation_id,
+            "401 answered; replaying once with a new token"
+        );
+        replay
+            .headers_mut()
+            .insert(AUTHORIZATION, fresh.header.clone());
+        let response = self
+            .client()
+            .execute(replay)
+            .await
+            .map_err(reqwest::Error::without_url)?;
+        Ok(tag_error_answer(response, info))
+    }
+}
+
+/// For an error answer, replaces its URL (its query can hold PHI, and
+/// progenitor's error `Display` prints it) and names the operation in a header.
+/// Successful answers pass through untouched.
+fn tag_error_answer(response: Response, info: &OperationInfo) -> Response {
+    if response.status().is_success() {
+        return response;
+    }
+    let mut response = http::Response::from(response);
+    response.headers_mut().insert(
+        OPERATION_HEADER,
+        HeaderValue::from_static(info.operation_id),
+    );
+    Response::from(response)
+}

@@ -1,0 +1,283 @@
+//! The project's own rules, checked before progenitor runs.
+//!
+//! progenitor either rejects these cases with a terse message or panics on
+//! them; checking first lets every broken rule be reported at once, naming the
+//! operation and what to change.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{
+    OpenAPI, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, StatusCode,
+};
+
+use crate::{Error, Violation};
+
+/// The query parameter every `/rest/` operation must declare.
+pub const UUID_PARAM: &str = "uuid";
+
+/// Checks every rule and reports all violations together.
+pub fn check(spec: &OpenAPI, spec_name: &str) -> Result<(), Error> {
+    let mut violations = Vec::new();
+    let mut seen_ids: BTreeMap<&str, String> = BTreeMap::new();
+
+    for (path, item) in &spec.paths.paths {
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { reference } => {
+                violations.push(Violation {
+                    location: path.clone(),
+                    message: format!(
+                        "path item is a reference ({reference}); write the operations inline"
+                    ),
+                });
+                continue;
+            }
+        };
+        for (method, op) in item.iter() {
+            let location = match &op.operation_id {
+                Some(id) => format!("{} {path} ({id})", method.to_uppercase()),
+                None => format!("{} {path}", method.to_uppercase()),
+            };
+            let mut push = |message: String| {
+                violations.push(Violation {
+                    location: location.clone(),
+                    message,
+                })
+            };
+            match &op.operation_id {
+                None => push("no operationId; add one in snake_case, e.g. `list_offices`".into()),
+                Some(id) => {
+                    if let Some(first) = seen_ids.insert(id, location.clone()) {
+                        push(format!(
+                            "operationId `{id}` is already used by {first}; operation ids must be unique"
+                        ));
+                    }
+                }
+            }
+            if op.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                push(
+                    "no summary; add a one-line `summary` (it becomes the method's rustdoc)".into(),
+                );
+            }
+            if op
+                .description
+                .as_deref()
+                .is_none_or(|s| s.trim().is_empty())
+            {
+                push(
+                    "no description; add a `description` (it becomes the method's rustdoc)".into(),
+                );
+            }
+            check_parameters(spec, path, item, op, &mut push);
+            check_request_body(spec, op, &mut push);
+            check_responses(spec, op, &mut push);
+        }
+    }
+
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Rules {
+            spec: spec_name.to_owned(),
+            violations,
+        })
+    }
+}
+
+fn check_parameters(
+    spec: &OpenAPI,
+    path: &str,
+    item: &PathItem,
+    op: &Operation,
+    push: &mut impl FnMut(String),
+) {
+    let mut has_uuid = false;
+    for param in item.parameters.iter().chain(&op.parameters) {
+        match resolve_parameter(spec, param) {
+            Ok(Parameter::Cookie { parameter_data, .. }) => push(format!(
+                "cookie parameter `{}`: progenitor refuses cookie parameters; use a header or query parameter",
+                parameter_data.name
+            )),
+            Ok(Parameter::Query { parameter_data, .. }) if parameter_data.name == UUID_PARAM => {
+                has_uuid = true;
+            }
+            Ok(_) => {}
+            Err(message) => push(message),
+        }
+    }
+    if path.starts_with("/rest/") && !has_uuid {
+        push(format!(
+            "no `{UUID_PARAM}` query parameter; every /rest/ operation must list \
+             `$ref: \"#/components/parameters/ClinicUuid\"` in its parameters"
+        ));
+    }
+}
+
+fn check_request_body(spec: &OpenAPI, op: &Operation, push: &mut impl FnMut(String)) {
+    let Some(body) = &op.request_body else { return };
+    match resolve_request_body(spec, body) {
+        Ok(body) if body.content.len() > 1 => push(format!(
+            "request body has {} media types ({}); progenitor accepts one: keep one",
+            body.content.len(),
+            body.content.keys().cloned().collect::<Vec<_>>().join(", ")
+        )),
+        Ok(_) => {}
+        Err(message) => push(message),
+    }
+}
+
+/// What progenitor makes of one response body; two different kinds within the
+/// success group or within the error group make it panic.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum BodyKind {
+    None,
+    Schema(String),
+    Raw,
+}
+
+impl BodyKind {
+    fn describe(&self) -> String {
+        match self {
+            BodyKind::None => "no body".into(),
+            BodyKind::Schema(s) => s.clone(),
+            BodyKind::Raw => "a non-JSON body".into(),
+        }
+    }
+}
+
+fn check_responses(spec: &OpenAPI, op: &Operation, push: &mut impl FnMut(String)) {
+    let mut success: BTreeMap<BodyKind, Vec<String>> = BTreeMap::new();
+    let mut errors: BTreeMap<BodyKind, Vec<String>> = BTreeMap::new();
+
+    let mut classify =
+        |status: String, is_success: bool, is_error: bool, resp: &ReferenceOr<Response>| {
+            let kind = match resolve_response(spec, resp) {
+                Ok(resp) => body_kind(resp, &status),
+                Err(message) => {
+                    push(message);
+                    return;
+                }
+            };
+            if is_success {
+                success
+                    .entry(kind.clone())
+                    .or_default()
+                    .push(status.clone());
+            }
+            if is_error {
+                errors.entry(kind).or_default().push(status);
+            }
+        };
+
+    if let Some(default) = &op.responses.default {
+        classify("default".into(), true, true, default);
+    }
+    for (code, resp) in &op.responses.responses {
+        let (status, is_success, is_error) = match code {
+            StatusCode::Code(n) => (
+                n.to_string(),
+                *n == 101 || (200..300).contains(n),
+                (400..600).contains(n),
+            ),
+            StatusCode::Range(r) => (format!("{r}XX"), *r == 2, (4..=5).contains(r)),
+        };
+        classify(status, is_success, is_error, resp);
+    }
+
+    for (group, kinds, fix) in [
+        (
+            "success",
+            &success,
+            "give every 2xx response the same schema, or drop the body-less one",
+        ),
+        (
+            "error",
+            &errors,
+            "give every error response the same schema (one that admits both of Accuro's error shapes, `#/components/schemas/ApiError`), or none",
+        ),
+    ] {
+        if kinds.len() > 1 {
+            let detail = kinds
+                .iter()
+                .map(|(kind, statuses)| format!("{} → {}", statuses.join(", "), kind.describe()))
+                .collect::<Vec<_>>()
+                .join("; ");
+            push(format!(
+                "{group} responses use {} different bodies ({detail}); progenitor allows one per group: {fix}",
+                kinds.len()
+            ));
+        }
+    }
+}
+
+fn body_kind(resp: &Response, status: &str) -> BodyKind {
+    if resp.content.is_empty() {
+        return BodyKind::None;
+    }
+    let json = resp
+        .content
+        .iter()
+        .find(|(mt, _)| mt.as_str() == "application/json" || mt.ends_with("+json"));
+    match json.and_then(|(_, mt)| mt.schema.as_ref()) {
+        Some(ReferenceOr::Reference { reference }) => BodyKind::Schema(format!("`{reference}`")),
+        // Inline schemas become a distinct type per response.
+        Some(ReferenceOr::Item(_)) => BodyKind::Schema(format!("the inline schema of {status}")),
+        None => BodyKind::Raw,
+    }
+}
+
+fn component_name<'a>(reference: &'a str, kind: &str) -> Option<&'a str> {
+    reference
+        .strip_prefix("#/components/")
+        .and_then(|rest| rest.strip_prefix(kind))
+        .and_then(|rest| rest.strip_prefix('/'))
+}
+
+/// Resolves a parameter reference against `components.parameters`.
+pub(crate) fn resolve_parameter<'a>(
+    spec: &'a OpenAPI,
+    param: &'a ReferenceOr<Parameter>,
+) -> Result<&'a Parameter, String> {
+    match param {
+        ReferenceOr::Item(p) => Ok(p),
+        ReferenceOr::Reference { reference } => component_name(reference, "parameters")
+            .and_then(|name| spec.components.as_ref()?.parameters.get(name))
+            .and_then(|p| p.as_item())
+            .ok_or_else(|| format!("parameter reference `{reference}` does not resolve to a parameter in components.parameters")),
+    }
+}
+
+fn resolve_response<'a>(
+    spec: &'a OpenAPI,
+    resp: &'a ReferenceOr<Response>,
+) -> Result<&'a Response, String> {
+    match resp {
+        ReferenceOr::Item(r) => Ok(r),
+        ReferenceOr::Reference { reference } => component_name(reference, "responses")
+            .and_then(|name| spec.components.as_ref()?.responses.get(name))
+            .and_then(|r| r.as_item())
+            .ok_or_else(|| format!("response reference `{reference}` does not resolve to a response in components.responses")),
+    }
+}
+
+fn resolve_request_body<'a>(
+    spec: &'a OpenAPI,
+    body: &'a ReferenceOr<RequestBody>,
+) -> Result<&'a RequestBody, String> {
+    match body {
+        ReferenceOr::Item(b) => Ok(b),
+        ReferenceOr::Reference { reference } => component_name(reference, "requestBodies")
+            .and_then(|name| spec.components.as_ref()?.request_bodies.get(name))
+            .and_then(|b| b.as_item())
+            .ok_or_else(|| format!("request body reference `{reference}` does not resolve to components.requestBodies")),
+    }
+}
+
+/// The distinct operation ids, for tests and reports.
+pub fn operation_ids(spec: &OpenAPI) -> BTreeSet<String> {
+    spec.paths
+        .iter()
+        .filter_map(|(_, item)| item.as_item())
+        .flat_map(|item| item.iter().filter_map(|(_, op)| op.operation_id.clone()))
+        .collect()
+}
