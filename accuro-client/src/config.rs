@@ -395,9 +395,14 @@ fn parse_base_url(name: &'static str, raw: String) -> Result<Url, ConfigError> {
     }
 }
 
-/// Makes sure rustls has a crypto provider: the process default when the
-/// application installed one, otherwise *ring*.
-fn ensure_crypto_provider() {
+/// Makes sure rustls has a process-wide crypto provider: keeps the one the
+/// application installed, otherwise installs *ring*.
+///
+/// [`ClientBuilder::build`] calls it. Call it yourself before building a
+/// `reqwest::Client` of your own for [`ClientBuilder::http_client`]: this crate
+/// enables reqwest's `rustls-no-provider` feature, and reqwest refuses to build
+/// a client without a provider.
+pub fn ensure_crypto_provider() {
     if rustls::crypto::CryptoProvider::get_default().is_none() {
         // Losing a race against another installer is fine: one is installed.
         let _ = rustls::crypto::ring::default_provider().install_default();

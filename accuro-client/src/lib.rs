@@ -50,7 +50,7 @@ mod generated;
 
 pub use config::{
     ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REFRESH_MARGIN,
-    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_REQUEST_TIMEOUT, ensure_crypto_provider,
 };
 pub use error::{ApiError, ConstraintViolation, Error, RawError, Result};
 pub use generated::{ByteStream, Client, ResponseValue, builder, types};

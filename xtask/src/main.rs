@@ -6,9 +6,9 @@
 //! Arguments are parsed by hand: two flags and two options do not justify the
 //! build time of a command-line parsing crate.
 
-mod regen;
-
 use std::process::ExitCode;
+
+use xtask::regen;
 
 const USAGE: &str = "\
 usage: cargo xtask <task> [options]
@@ -24,7 +24,17 @@ tasks:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("regen") => regen::Args::parse(&args[1..]).and_then(|a| regen::run(&a)),
+        Some("regen") => regen::Args::parse(&args[1..])
+            .and_then(|a| regen::run(&a))
+            .map(|outcome| {
+                if outcome.is_success() {
+                    println!("{outcome}");
+                    ExitCode::SUCCESS
+                } else {
+                    eprintln!("{outcome}");
+                    ExitCode::FAILURE
+                }
+            }),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

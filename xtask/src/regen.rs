@@ -1,9 +1,10 @@
 //! `cargo xtask regen [--check] [--spec PATH] [--out PATH]`.
+//!
+//! [`run`] never prints; the binary prints the [`Outcome`] it returns.
 
 use std::fs;
-use std::io::Write;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::time::Instant;
 
 use similar::TextDiff;
@@ -11,10 +12,84 @@ use similar::TextDiff;
 /// Diff lines printed at most by `--check`; the rest is summarised.
 const MAX_DIFF_LINES: usize = 400;
 
+/// What `regen` was asked to do.
+#[derive(Debug, Clone)]
 pub struct Args {
-    check: bool,
-    spec: PathBuf,
-    out: PathBuf,
+    /// Compare only; write nothing.
+    pub check: bool,
+    /// The spec to read.
+    pub spec: PathBuf,
+    /// The module to write.
+    pub out: PathBuf,
+}
+
+/// What `regen` did or found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The module was written.
+    Wrote {
+        /// The module, as shown to people.
+        out: String,
+        /// Operations generated.
+        operations: usize,
+        /// Lines written.
+        lines: usize,
+        /// Hex SHA-256 of the spec.
+        spec_sha256: String,
+        /// Time taken.
+        millis: u128,
+    },
+    /// The module already matched the spec (nothing was written).
+    UpToDate {
+        /// The module, as shown to people.
+        out: String,
+        /// Operations generated.
+        operations: usize,
+        /// Lines in the module.
+        lines: usize,
+        /// Time taken.
+        millis: u128,
+    },
+    /// `--check`: the module does not match the spec.
+    Stale {
+        /// What is wrong, with a unified diff, and the command that fixes it.
+        report: String,
+    },
+}
+
+impl Outcome {
+    /// Whether the task succeeded (exit code 0).
+    pub fn is_success(&self) -> bool {
+        !matches!(self, Outcome::Stale { .. })
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Outcome::Wrote {
+                out,
+                operations,
+                lines,
+                spec_sha256,
+                millis,
+            } => write!(
+                f,
+                "wrote {out}: {operations} operations, {lines} lines, spec SHA-256 {} ({millis} ms)",
+                &spec_sha256[..12.min(spec_sha256.len())]
+            ),
+            Outcome::UpToDate {
+                out,
+                operations,
+                lines,
+                millis,
+            } => write!(
+                f,
+                "{out} is up to date with the spec ({operations} operations, {lines} lines, {millis} ms)"
+            ),
+            Outcome::Stale { report } => f.write_str(report),
+        }
+    }
 }
 
 /// The workspace root (xtask lives one level below it).
@@ -24,6 +99,7 @@ fn workspace_root() -> PathBuf {
 }
 
 impl Args {
+    /// Parses the arguments after `regen`.
     pub fn parse(args: &[String]) -> Result<Self, String> {
         let root = workspace_root();
         let mut parsed = Args {
@@ -73,7 +149,8 @@ fn display_path(path: &Path) -> String {
         .unwrap_or_else(|_| path.display().to_string())
 }
 
-pub fn run(args: &Args) -> Result<ExitCode, String> {
+/// Runs `regen`. On any error nothing is written.
+pub fn run(args: &Args) -> Result<Outcome, String> {
     let started = Instant::now();
     let spec_name = display_path(&args.spec);
     let out_name = display_path(&args.out);
@@ -92,42 +169,36 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         Err(e) => return Err(format!("cannot read {}: {e}", args.out.display())),
     };
 
-    if args.check {
-        return Ok(check(
-            current.as_deref(),
-            &generated.code,
-            &out_name,
-            &options.command,
-        ));
-    }
-
     if current.as_deref() == Some(generated.code.as_str()) {
-        println!(
-            "{out_name} is up to date ({} operations, {lines} lines, {} ms)",
-            generated.operations.len(),
-            started.elapsed().as_millis()
-        );
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Outcome::UpToDate {
+            out: out_name,
+            operations: generated.operations.len(),
+            lines,
+            millis: started.elapsed().as_millis(),
+        });
+    }
+    if args.check {
+        let report = match current.as_deref() {
+            None => format!(
+                "{out_name} does not exist; run `{}` and commit it",
+                options.command
+            ),
+            Some(current) => stale_report(current, &generated.code, &out_name, &options.command),
+        };
+        return Ok(Outcome::Stale { report });
     }
     write_atomically(&args.out, generated.code.as_bytes())?;
-    println!(
-        "wrote {out_name}: {} operations, {lines} lines, spec SHA-256 {} ({} ms)",
-        generated.operations.len(),
-        &generated.spec_sha256[..12],
-        started.elapsed().as_millis()
-    );
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Wrote {
+        out: out_name,
+        operations: generated.operations.len(),
+        lines,
+        spec_sha256: generated.spec_sha256,
+        millis: started.elapsed().as_millis(),
+    })
 }
 
-fn check(current: Option<&str>, expected: &str, out_name: &str, command: &str) -> ExitCode {
-    let Some(current) = current else {
-        eprintln!("{out_name} does not exist; run `{command}` and commit it");
-        return ExitCode::FAILURE;
-    };
-    if current == expected {
-        println!("{out_name} is up to date with the spec");
-        return ExitCode::SUCCESS;
-    }
+fn stale_report(current: &str, expected: &str, out_name: &str, command: &str) -> String {
+    use std::fmt::Write as _;
     let diff = TextDiff::from_lines(current, expected);
     let text = diff
         .unified_diff()
@@ -138,16 +209,15 @@ fn check(current: Option<&str>, expected: &str, out_name: &str, command: &str) -
         )
         .to_string();
     let total = text.lines().count();
-    let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "{out_name} is out of date with the spec:\n");
+    let mut report = format!("{out_name} is out of date with the spec:\n\n");
     for line in text.lines().take(MAX_DIFF_LINES) {
-        let _ = writeln!(stderr, "{line}");
+        let _ = writeln!(report, "{line}");
     }
     if total > MAX_DIFF_LINES {
-        let _ = writeln!(stderr, "... ({} more diff lines)", total - MAX_DIFF_LINES);
+        let _ = writeln!(report, "... ({} more diff lines)", total - MAX_DIFF_LINES);
     }
-    let _ = writeln!(stderr, "\nfix: run `{command}` and commit the result");
-    ExitCode::FAILURE
+    let _ = write!(report, "\nfix: run `{command}` and commit the result");
+    report
 }
 
 /// Writes through a temporary file in the same folder, then renames it over the

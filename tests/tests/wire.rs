@@ -1,0 +1,231 @@
+//! The exact wire shape of the token request and of every REST request:
+//! method, path, query, headers and body, over real HTTP on 127.0.0.1.
+
+use accuro_client::types;
+use accuro_tests::*;
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[tokio::test]
+async fn token_request_has_the_documented_shape() {
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    mount_get(&server, "/rest/v1/offices", json!([])).await;
+
+    client(&server).list_offices().send().await.expect("list offices");
+
+    let tokens = received_at(&server, TOKEN_PATH).await;
+    assert_eq!(tokens.len(), 1);
+    let t = &tokens[0];
+    assert_eq!(t.method.as_str(), "POST");
+    assert_eq!(query_pairs(t), vec![("tenant".into(), TENANT.into())]);
+    assert_eq!(header_values(t, "authorization"), vec![basic_header()]);
+    assert_eq!(
+        header_values(t, "content-type"),
+        vec!["application/x-www-form-urlencoded".to_owned()]
+    );
+    // Scopes are space-separated (RFC 6749), which form encoding writes as `+`.
+    assert_eq!(
+        String::from_utf8_lossy(&t.body),
+        "grant_type=client_credentials&scope=PATIENT_DEMOGRAPHICS_READ+SCHEDULING_WRITE"
+    );
+    assert!(header_values(t, "x-qhr-subscription-key").is_empty());
+    assert!(header_values(t, "api-version").is_empty());
+}
+
+/// One REST call, what it must look like on the wire.
+struct Expect {
+    method: &'static str,
+    path: &'static str,
+    query: Vec<(&'static str, &'static str)>,
+    body: Option<serde_json::Value>,
+}
+
+fn assert_rest_request(request: &wiremock::Request, expect: &Expect) {
+    let what = format!("{} {}", expect.method, expect.path);
+    assert_eq!(request.method.as_str(), expect.method, "{what}");
+    assert_eq!(request.url.path(), expect.path, "{what}");
+    let mut query: Vec<(String, String)> = expect
+        .query
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    query.push(("uuid".into(), CLINIC_UUID.into()));
+    assert_eq!(query_pairs(request), query, "{what}: query (uuid exactly once, last)");
+    assert_eq!(header_values(request, "authorization"), vec!["Bearer token-1".to_owned()], "{what}");
+    assert_eq!(
+        header_values(request, "x-qhr-subscription-key"),
+        vec![SUBSCRIPTION_KEY.to_owned()],
+        "{what}"
+    );
+    assert!(header_values(request, "api-version").is_empty(), "{what}: no api-version header");
+    match &expect.body {
+        Some(body) => {
+            assert_eq!(header_values(request, "content-type"), vec!["application/json".to_owned()], "{what}");
+            let sent: serde_json::Value = request.body_json().expect("JSON body");
+            assert_eq!(&sent, body, "{what}: body");
+        }
+        None => assert!(request.body.is_empty(), "{what}: no body"),
+    }
+}
+
+#[tokio::test]
+async fn every_rest_operation_carries_token_key_and_uuid_once() {
+    let server = MockServer::start().await;
+    let issuer = TokenIssuer::new(Some(3600));
+    issuer.mount(&server).await;
+    mount_get(&server, "/rest/v1/offices", json!([{"officeId": 1, "name": "Synthetic Office"}])).await;
+    mount_get(&server, "/rest/v1/providers", json!([{"providerId": 7, "lastName": "Example"}])).await;
+    mount_get(&server, "/rest/v1/providers/7", json!({"providerId": 7})).await;
+    mount_get(
+        &server,
+        "/rest/v2/provider-portal/patients/search",
+        json!({"contents": [{"patientId": 1001}], "count": 1, "total": 1, "lastId": 1001}),
+    )
+    .await;
+    mount_get(&server, "/rest/v2/provider-portal/patients/1001", json!({"patientId": 1001})).await;
+    mount_get(&server, "/rest/v1/provider-portal/scheduler/appointments", json!([])).await;
+    Mock::given(method("POST"))
+        .and(path("/rest/v2/provider-portal/patients"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("location", "/rest/v2/provider-portal/patients/1002")
+                .set_body_json(1002),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/rest/v1/provider-portal/scheduler/appointments"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(5002))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/rest/v1/provider-portal/scheduler/appointments/5002"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+
+    let client = client(&server);
+    let offices = client.list_offices().send().await.expect("offices").into_inner();
+    assert_eq!(offices[0].name.as_deref(), Some("Synthetic Office"));
+    client.list_providers().send().await.expect("providers");
+    client.get_provider().provider_id(7).send().await.expect("provider");
+    let page = client
+        .search_patients()
+        .last_name("Sample")
+        .page_size(50)
+        .starting_id(1000)
+        .send()
+        .await
+        .expect("search")
+        .into_inner();
+    assert_eq!(page.last_id, Some(1001));
+    client.get_patient().patient_id(1001).send().await.expect("patient");
+    let patient = types::Patient {
+        demographics: Some(types::Demographics {
+            first_name: Some("Sam".into()),
+            last_name: Some("Sample".into()),
+            birthday: Some("1959-02-16T00:00:00.000-0800".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let created = client.create_patient().body(patient).send().await.expect("create patient");
+    assert_eq!(created.into_inner(), 1002);
+    client
+        .list_appointments()
+        .start_date("2026-01-31")
+        .end_date("2026-02-01")
+        .provider(7)
+        .send()
+        .await
+        .expect("appointments");
+    let appointment = types::Appointment {
+        date: Some("2026-01-31".into()),
+        start_time: Some(1300),
+        end_time: Some(1315),
+        patient_id: Some(1001),
+        provider_id: Some(7),
+        ..Default::default()
+    };
+    let booked = client.create_appointment().body(appointment).send().await.expect("book");
+    assert_eq!(booked.status().as_u16(), 201);
+    client
+        .cancel_appointment()
+        .appointment_id(5002)
+        .cancel(true)
+        .cancellation_reason("patient request")
+        .send()
+        .await
+        .expect("cancel");
+
+    let expected = [
+        Expect { method: "GET", path: "/rest/v1/offices", query: vec![], body: None },
+        Expect { method: "GET", path: "/rest/v1/providers", query: vec![], body: None },
+        Expect { method: "GET", path: "/rest/v1/providers/7", query: vec![], body: None },
+        Expect {
+            method: "GET",
+            path: "/rest/v2/provider-portal/patients/search",
+            query: vec![("lastName", "Sample"), ("pageSize", "50"), ("startingId", "1000")],
+            body: None,
+        },
+        Expect { method: "GET", path: "/rest/v2/provider-portal/patients/1001", query: vec![], body: None },
+        Expect {
+            method: "POST",
+            path: "/rest/v2/provider-portal/patients",
+            query: vec![],
+            body: Some(json!({"demographics": {
+                "firstName": "Sam", "lastName": "Sample", "birthday": "1959-02-16T00:00:00.000-0800"
+            }})),
+        },
+        Expect {
+            method: "GET",
+            path: "/rest/v1/provider-portal/scheduler/appointments",
+            query: vec![("endDate", "2026-02-01"), ("provider", "7"), ("startDate", "2026-01-31")],
+            body: None,
+        },
+        Expect {
+            method: "POST",
+            path: "/rest/v1/provider-portal/scheduler/appointments",
+            query: vec![],
+            body: Some(json!({
+                "date": "2026-01-31", "startTime": 1300, "endTime": 1315, "patientId": 1001, "providerId": 7
+            })),
+        },
+        Expect {
+            method: "DELETE",
+            path: "/rest/v1/provider-portal/scheduler/appointments/5002",
+            query: vec![("cancel", "true"), ("cancellationReason", "patient request")],
+            body: None,
+        },
+    ];
+    let rest: Vec<_> = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.url.path().starts_with("/rest/"))
+        .collect();
+    assert_eq!(rest.len(), expected.len());
+    for (request, expect) in rest.iter().zip(&expected) {
+        assert_rest_request(request, expect);
+    }
+    assert_eq!(issuer.issued(), 1, "one token serves every call");
+}
+
+#[tokio::test]
+async fn base_url_with_a_path_stem_and_trailing_slash() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/accuro/v1/token"))
+        .respond_with(TokenIssuer::new(Some(3600)))
+        .mount(&server)
+        .await;
+    mount_get(&server, "/accuro/rest/v1/offices", json!([])).await;
+    let client = builder(&server)
+        .base_url(format!("{}/accuro/", server.uri()))
+        .build()
+        .expect("client");
+    client.list_offices().send().await.expect("offices under a path stem");
+}

@@ -1,0 +1,4 @@
+//! The project's tasks as a library, so the tests can run them on temporary
+//! copies; `src/main.rs` is the `cargo xtask` front end.
+
+pub mod regen;
