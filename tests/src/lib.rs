@@ -48,17 +48,23 @@ pub fn builder(server: &MockServer) -> ClientBuilder {
         .clinic_uuid(CLINIC_UUID)
 }
 
-/// A client with no request timeout, for tests on tokio's paused clock (where
-/// an idle runtime would otherwise jump straight to the timeout).
+/// A client for tests on tokio's paused clock: with no timer of its own (no
+/// request timeout, no pool-idle timer), since a paused runtime that waits on
+/// loopback I/O jumps the clock to the next pending timer.
 pub fn paused_clock_client(server: &MockServer) -> Client {
-    accuro_client::ensure_crypto_provider();
-    let http = reqwest::Client::builder()
-        .build()
-        .expect("reqwest client for tests");
     builder(server)
-        .http_client(http)
+        .http_client(timerless_http_client())
         .build()
         .expect("test client")
+}
+
+/// A `reqwest::Client` that arms no timer (see [`paused_clock_client`]).
+pub fn timerless_http_client() -> reqwest::Client {
+    accuro_client::ensure_crypto_provider();
+    reqwest::Client::builder()
+        .pool_idle_timeout(None)
+        .build()
+        .expect("reqwest client for tests")
 }
 
 /// A client with default settings pointed at `server`.
@@ -72,6 +78,7 @@ pub struct TokenIssuer {
     count: Arc<AtomicUsize>,
     expires_in: Option<i64>,
     refresh_tokens: bool,
+    delay: std::time::Duration,
 }
 
 impl TokenIssuer {
@@ -81,12 +88,19 @@ impl TokenIssuer {
             count: Arc::default(),
             expires_in,
             refresh_tokens: false,
+            delay: std::time::Duration::ZERO,
         }
     }
 
     /// Also issue a refresh token `refresh-N` with each access token.
     pub fn with_refresh_tokens(mut self) -> Self {
         self.refresh_tokens = true;
+        self
+    }
+
+    /// Answer each token request after `delay` (on the server's own thread).
+    pub fn with_delay(mut self, delay: std::time::Duration) -> Self {
+        self.delay = delay;
         self
     }
 
@@ -119,7 +133,9 @@ impl Respond for TokenIssuer {
         if self.refresh_tokens {
             body["refresh_token"] = json!(format!("refresh-{n}"));
         }
-        ResponseTemplate::new(200).set_body_json(body)
+        ResponseTemplate::new(200)
+            .set_body_json(body)
+            .set_delay(self.delay)
     }
 }
 
