@@ -43,16 +43,27 @@ async fn token_is_renewed_shortly_before_expiry() {
     client.list_offices().send().await.expect("first call");
     // Default margin 60 s: still fresh at 3,530 s.
     tokio::time::advance(Duration::from_secs(3530)).await;
-    client.list_offices().send().await.expect("before the margin");
+    client
+        .list_offices()
+        .send()
+        .await
+        .expect("before the margin");
     assert_eq!(issuer.issued(), 1);
     // Inside the margin (3,545 s): renewed before the server would refuse it.
     tokio::time::advance(Duration::from_secs(15)).await;
-    client.list_offices().send().await.expect("inside the margin");
+    client
+        .list_offices()
+        .send()
+        .await
+        .expect("inside the margin");
     assert_eq!(issuer.issued(), 2);
 
     let calls = received_at(&server, OFFICES).await;
     let bearers: Vec<_> = calls.iter().map(bearer_of).collect();
-    assert_eq!(bearers, ["Bearer token-1", "Bearer token-1", "Bearer token-2"]);
+    assert_eq!(
+        bearers,
+        ["Bearer token-1", "Bearer token-1", "Bearer token-2"]
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -89,10 +100,18 @@ async fn odd_expires_in_values() {
     let client = paused_clock_client(&server);
     client.list_offices().send().await.expect("first");
     tokio::time::advance(Duration::from_secs(200)).await;
-    client.list_offices().send().await.expect("within five minutes");
+    client
+        .list_offices()
+        .send()
+        .await
+        .expect("within five minutes");
     assert_eq!(issuer.issued(), 1);
     tokio::time::advance(Duration::from_secs(100)).await;
-    client.list_offices().send().await.expect("after five minutes");
+    client
+        .list_offices()
+        .send()
+        .await
+        .expect("after five minutes");
     assert_eq!(issuer.issued(), 2);
 
     // Absurdly large: capped at a day.
@@ -117,7 +136,8 @@ async fn mount_refusing_first_token(server: &MockServer) {
     Mock::given(method("GET"))
         .and(path(OFFICES))
         .respond_with(
-            ResponseTemplate::new(401).set_body_json(json!({"code": "401", "message": "Unauthorized"})),
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"code": "401", "message": "Unauthorized"})),
         )
         .with_priority(2)
         .mount(server)
@@ -132,7 +152,11 @@ async fn a_401_gets_one_new_token_and_one_replay() {
     mount_refusing_first_token(&server).await;
 
     let client = client(&server);
-    client.list_offices().send().await.expect("replayed with a new token");
+    client
+        .list_offices()
+        .send()
+        .await
+        .expect("replayed with a new token");
     assert_eq!(issuer.issued(), 2);
     let calls = received_at(&server, OFFICES).await;
     let bearers: Vec<_> = calls.iter().map(bearer_of).collect();
@@ -140,10 +164,17 @@ async fn a_401_gets_one_new_token_and_one_replay() {
     // Each attempt carries the key and uuid exactly once.
     for call in &calls {
         assert_eq!(header_values(call, "x-qhr-subscription-key").len(), 1);
-        assert_eq!(query_pairs(call), vec![("uuid".to_owned(), CLINIC_UUID.to_owned())]);
+        assert_eq!(
+            query_pairs(call),
+            vec![("uuid".to_owned(), CLINIC_UUID.to_owned())]
+        );
     }
     // The new token is cached for later calls.
-    client.list_offices().send().await.expect("cached new token");
+    client
+        .list_offices()
+        .send()
+        .await
+        .expect("cached new token");
     assert_eq!(issuer.issued(), 2);
 }
 
@@ -155,14 +186,25 @@ async fn a_401_on_the_new_token_too_is_an_error_not_a_loop() {
     Mock::given(method("GET"))
         .and(path(OFFICES))
         .respond_with(
-            ResponseTemplate::new(401).set_body_json(json!({"code": "401", "message": "Unauthorized"})),
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"code": "401", "message": "Unauthorized"})),
         )
         .mount(&server)
         .await;
 
-    let err = Error::from(client(&server).list_offices().send().await.expect_err("401"));
+    let err = Error::from(
+        client(&server)
+            .list_offices()
+            .send()
+            .await
+            .expect_err("401"),
+    );
     match &err {
-        Error::Api { operation, status, body } => {
+        Error::Api {
+            operation,
+            status,
+            body,
+        } => {
             assert_eq!(operation.as_deref(), Some("list_offices"));
             assert_eq!(status.as_u16(), 401);
             assert_eq!(body.code.as_deref(), Some("401"));
@@ -171,7 +213,11 @@ async fn a_401_on_the_new_token_too_is_an_error_not_a_loop() {
         other => panic!("expected an API error, got {other:?}"),
     }
     assert_eq!(issuer.issued(), 2, "one token, one renewal");
-    assert_eq!(received_at(&server, OFFICES).await.len(), 2, "one call, one replay");
+    assert_eq!(
+        received_at(&server, OFFICES).await.len(),
+        2,
+        "one call, one replay"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -207,7 +253,8 @@ async fn a_refused_refresh_token_falls_back_to_client_credentials() {
         .and(path(TOKEN_PATH))
         .and(body_string_contains("grant_type=refresh_token"))
         .respond_with(
-            ResponseTemplate::new(400).set_body_json(json!({"code": "400", "message": "Bad Request"})),
+            ResponseTemplate::new(400)
+                .set_body_json(json!({"code": "400", "message": "Bad Request"})),
         )
         .with_priority(1)
         .mount(&server)
@@ -224,18 +271,36 @@ async fn a_refused_refresh_token_falls_back_to_client_credentials() {
 
     client.list_offices().send().await.expect("first");
     tokio::time::advance(Duration::from_secs(600)).await;
-    client.list_offices().send().await.expect("after a refused refresh");
+    client
+        .list_offices()
+        .send()
+        .await
+        .expect("after a refused refresh");
 
     let grants: Vec<String> = received_at(&server, TOKEN_PATH)
         .await
         .iter()
-        .map(|r| String::from_utf8_lossy(&r.body).split('&').next().unwrap_or_default().to_owned())
+        .map(|r| {
+            String::from_utf8_lossy(&r.body)
+                .split('&')
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
         .collect();
     assert_eq!(
         grants,
-        ["grant_type=client_credentials", "grant_type=refresh_token", "grant_type=client_credentials"]
+        [
+            "grant_type=client_credentials",
+            "grant_type=refresh_token",
+            "grant_type=client_credentials"
+        ]
     );
-    let bearers: Vec<_> = received_at(&server, OFFICES).await.iter().map(bearer_of).collect();
+    let bearers: Vec<_> = received_at(&server, OFFICES)
+        .await
+        .iter()
+        .map(bearer_of)
+        .collect();
     assert_eq!(bearers, ["Bearer token-1", "Bearer token-2"]);
 }
 

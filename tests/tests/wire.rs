@@ -13,7 +13,11 @@ async fn token_request_has_the_documented_shape() {
     TokenIssuer::new(Some(3600)).mount(&server).await;
     mount_get(&server, "/rest/v1/offices", json!([])).await;
 
-    client(&server).list_offices().send().await.expect("list offices");
+    client(&server)
+        .list_offices()
+        .send()
+        .await
+        .expect("list offices");
 
     let tokens = received_at(&server, TOKEN_PATH).await;
     assert_eq!(tokens.len(), 1);
@@ -52,17 +56,32 @@ fn assert_rest_request(request: &wiremock::Request, expect: &Expect) {
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
     query.push(("uuid".into(), CLINIC_UUID.into()));
-    assert_eq!(query_pairs(request), query, "{what}: query (uuid exactly once, last)");
-    assert_eq!(header_values(request, "authorization"), vec!["Bearer token-1".to_owned()], "{what}");
+    assert_eq!(
+        query_pairs(request),
+        query,
+        "{what}: query (uuid exactly once, last)"
+    );
+    assert_eq!(
+        header_values(request, "authorization"),
+        vec!["Bearer token-1".to_owned()],
+        "{what}"
+    );
     assert_eq!(
         header_values(request, "x-qhr-subscription-key"),
         vec![SUBSCRIPTION_KEY.to_owned()],
         "{what}"
     );
-    assert!(header_values(request, "api-version").is_empty(), "{what}: no api-version header");
+    assert!(
+        header_values(request, "api-version").is_empty(),
+        "{what}: no api-version header"
+    );
     match &expect.body {
         Some(body) => {
-            assert_eq!(header_values(request, "content-type"), vec!["application/json".to_owned()], "{what}");
+            assert_eq!(
+                header_values(request, "content-type"),
+                vec!["application/json".to_owned()],
+                "{what}"
+            );
             let sent: serde_json::Value = request.body_json().expect("JSON body");
             assert_eq!(&sent, body, "{what}: body");
         }
@@ -75,8 +94,18 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
     let server = MockServer::start().await;
     let issuer = TokenIssuer::new(Some(3600));
     issuer.mount(&server).await;
-    mount_get(&server, "/rest/v1/offices", json!([{"officeId": 1, "name": "Synthetic Office"}])).await;
-    mount_get(&server, "/rest/v1/providers", json!([{"providerId": 7, "lastName": "Example"}])).await;
+    mount_get(
+        &server,
+        "/rest/v1/offices",
+        json!([{"officeId": 1, "name": "Synthetic Office"}]),
+    )
+    .await;
+    mount_get(
+        &server,
+        "/rest/v1/providers",
+        json!([{"providerId": 7, "lastName": "Example"}]),
+    )
+    .await;
     mount_get(&server, "/rest/v1/providers/7", json!({"providerId": 7})).await;
     mount_get(
         &server,
@@ -84,8 +113,18 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
         json!({"contents": [{"patientId": 1001}], "count": 1, "total": 1, "lastId": 1001}),
     )
     .await;
-    mount_get(&server, "/rest/v2/provider-portal/patients/1001", json!({"patientId": 1001})).await;
-    mount_get(&server, "/rest/v1/provider-portal/scheduler/appointments", json!([])).await;
+    mount_get(
+        &server,
+        "/rest/v2/provider-portal/patients/1001",
+        json!({"patientId": 1001}),
+    )
+    .await;
+    mount_get(
+        &server,
+        "/rest/v1/provider-portal/scheduler/appointments",
+        json!([]),
+    )
+    .await;
     Mock::given(method("POST"))
         .and(path("/rest/v2/provider-portal/patients"))
         .respond_with(
@@ -107,10 +146,20 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
         .await;
 
     let client = client(&server);
-    let offices = client.list_offices().send().await.expect("offices").into_inner();
+    let offices = client
+        .list_offices()
+        .send()
+        .await
+        .expect("offices")
+        .into_inner();
     assert_eq!(offices[0].name.as_deref(), Some("Synthetic Office"));
     client.list_providers().send().await.expect("providers");
-    client.get_provider().provider_id(7).send().await.expect("provider");
+    client
+        .get_provider()
+        .provider_id(7)
+        .send()
+        .await
+        .expect("provider");
     let page = client
         .search_patients()
         .last_name("Sample")
@@ -121,7 +170,12 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
         .expect("search")
         .into_inner();
     assert_eq!(page.last_id, Some(1001));
-    client.get_patient().patient_id(1001).send().await.expect("patient");
+    client
+        .get_patient()
+        .patient_id(1001)
+        .send()
+        .await
+        .expect("patient");
     let patient = types::Patient {
         demographics: Some(types::Demographics {
             first_name: Some("Sam".into()),
@@ -131,7 +185,12 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
         }),
         ..Default::default()
     };
-    let created = client.create_patient().body(patient).send().await.expect("create patient");
+    let created = client
+        .create_patient()
+        .body(patient)
+        .send()
+        .await
+        .expect("create patient");
     assert_eq!(created.into_inner(), 1002);
     client
         .list_appointments()
@@ -149,7 +208,12 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
         provider_id: Some(7),
         ..Default::default()
     };
-    let booked = client.create_appointment().body(appointment).send().await.expect("book");
+    let booked = client
+        .create_appointment()
+        .body(appointment)
+        .send()
+        .await
+        .expect("book");
     assert_eq!(booked.status().as_u16(), 201);
     client
         .cancel_appointment()
@@ -161,16 +225,40 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
         .expect("cancel");
 
     let expected = [
-        Expect { method: "GET", path: "/rest/v1/offices", query: vec![], body: None },
-        Expect { method: "GET", path: "/rest/v1/providers", query: vec![], body: None },
-        Expect { method: "GET", path: "/rest/v1/providers/7", query: vec![], body: None },
+        Expect {
+            method: "GET",
+            path: "/rest/v1/offices",
+            query: vec![],
+            body: None,
+        },
+        Expect {
+            method: "GET",
+            path: "/rest/v1/providers",
+            query: vec![],
+            body: None,
+        },
+        Expect {
+            method: "GET",
+            path: "/rest/v1/providers/7",
+            query: vec![],
+            body: None,
+        },
         Expect {
             method: "GET",
             path: "/rest/v2/provider-portal/patients/search",
-            query: vec![("lastName", "Sample"), ("pageSize", "50"), ("startingId", "1000")],
+            query: vec![
+                ("lastName", "Sample"),
+                ("pageSize", "50"),
+                ("startingId", "1000"),
+            ],
             body: None,
         },
-        Expect { method: "GET", path: "/rest/v2/provider-portal/patients/1001", query: vec![], body: None },
+        Expect {
+            method: "GET",
+            path: "/rest/v2/provider-portal/patients/1001",
+            query: vec![],
+            body: None,
+        },
         Expect {
             method: "POST",
             path: "/rest/v2/provider-portal/patients",
@@ -182,7 +270,11 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
         Expect {
             method: "GET",
             path: "/rest/v1/provider-portal/scheduler/appointments",
-            query: vec![("endDate", "2026-02-01"), ("provider", "7"), ("startDate", "2026-01-31")],
+            query: vec![
+                ("endDate", "2026-02-01"),
+                ("provider", "7"),
+                ("startDate", "2026-01-31"),
+            ],
             body: None,
         },
         Expect {
@@ -196,7 +288,10 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
         Expect {
             method: "DELETE",
             path: "/rest/v1/provider-portal/scheduler/appointments/5002",
-            query: vec![("cancel", "true"), ("cancellationReason", "patient request")],
+            query: vec![
+                ("cancel", "true"),
+                ("cancellationReason", "patient request"),
+            ],
             body: None,
         },
     ];
@@ -227,5 +322,9 @@ async fn base_url_with_a_path_stem_and_trailing_slash() {
         .base_url(format!("{}/accuro/", server.uri()))
         .build()
         .expect("client");
-    client.list_offices().send().await.expect("offices under a path stem");
+    client
+        .list_offices()
+        .send()
+        .await
+        .expect("offices under a path stem");
 }
