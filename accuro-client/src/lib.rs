@@ -55,3 +55,8 @@ pub use config::{
 pub use error::{ApiError, ConstraintViolation, Error, RawError, Result};
 pub use generated::{ByteStream, Client, ResponseValue, builder, types};
 pub use layer::Layer;
+
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
