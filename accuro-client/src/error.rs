@@ -212,15 +212,90 @@ pub(crate) fn describe_transport(e: reqwest::Error) -> Error {
 }
 
 /// Describes a JSON error without the value that broke it (serde_json quotes
-/// the offending string, which may be a PHN or a name).
-pub(crate) fn describe_json(e: &serde_json::Error) -> String {
+/// the offending string, which may be a PHN or a name), naming the field it
+/// happened in when the document is at hand.
+pub(crate) fn describe_json(e: &serde_json::Error, document: Option<&[u8]>) -> String {
     let kind = match e.classify() {
         serde_json::error::Category::Io => "I/O error",
         serde_json::error::Category::Syntax => "malformed JSON",
         serde_json::error::Category::Data => "unexpected JSON shape",
         serde_json::error::Category::Eof => "truncated JSON",
     };
-    format!("{kind} at line {} column {}", e.line(), e.column())
+    let at = document
+        .and_then(|doc| json_path_at(doc, e.line(), e.column()))
+        .map(|path| format!(" in `{path}`"))
+        .unwrap_or_default();
+    format!("{kind}{at} at line {} column {}", e.line(), e.column())
+}
+
+/// The JSON path (`contents[0].demographics.birthday`) of the value that ends
+/// at `line`:`column` (1-based, as serde_json reports). Only keys and indices
+/// are returned, never values.
+pub(crate) fn json_path_at(doc: &[u8], line: usize, column: usize) -> Option<String> {
+    enum Frame {
+        Object {
+            key: Option<String>,
+            expect_key: bool,
+        },
+        Array {
+            index: usize,
+        },
+    }
+    // Byte offset of line:column.
+    let mut offset = 0;
+    for _ in 1..line {
+        offset += doc.get(offset..)?.iter().position(|b| *b == b'\n')? + 1;
+    }
+    let end = (offset + column).min(doc.len());
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < end {
+        match doc[i] {
+            b'{' => stack.push(Frame::Object {
+                key: None,
+                expect_key: true,
+            }),
+            b'[' => stack.push(Frame::Array { index: 0 }),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Object { expect_key, .. }) => *expect_key = true,
+                Some(Frame::Array { index }) => *index += 1,
+                None => {}
+            },
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < doc.len() && doc[i] != b'"' {
+                    i += if doc[i] == b'\\' { 2 } else { 1 };
+                }
+                if let Some(Frame::Object { key, expect_key }) = stack.last_mut() {
+                    if *expect_key {
+                        let raw = doc.get(start..i.min(doc.len()))?;
+                        *key = Some(String::from_utf8_lossy(raw).into_owned());
+                        *expect_key = false;
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object { key: Some(k), .. } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+            }
+            Frame::Object { key: None, .. } => {}
+            Frame::Array { index } => path.push_str(&format!("[{index}]")),
+        }
+    }
+    (!path.is_empty()).then_some(path)
 }
 
 impl From<RawError> for Error {
@@ -236,9 +311,9 @@ impl From<RawError> for Error {
                 status: rv.status(),
                 body: rv.into_inner(),
             },
-            R::InvalidResponsePayload(_body, e) => Error::InvalidResponse {
+            R::InvalidResponsePayload(body, e) => Error::InvalidResponse {
                 operation: None,
-                message: describe_json(&e),
+                message: describe_json(&e, Some(&body)),
             },
             R::UnexpectedResponse(resp) => Error::UnexpectedStatus {
                 operation: crate::layer::operation_of(resp.headers()),

@@ -245,12 +245,45 @@ impl ClientHooks<Layer> for Client {
     }
 }
 
+/// Operations whose new id some servers send only in the `Location` header of
+/// a 204 answer, while others send it as a 200 body.
+const ID_IN_LOCATION_ON_204: [&str; 1] = ["create_patient"];
+
+/// Turns such a 204 into the 200 the spec documents, with the id (the last
+/// path segment of `Location`) as its body, so the method returns the id
+/// either way. Without a usable `Location` the 204 is left as it is.
+fn normalise_created(response: Response, info: &OperationInfo) -> Response {
+    if response.status() != StatusCode::NO_CONTENT
+        || !ID_IN_LOCATION_ON_204.contains(&info.operation_id)
+    {
+        return response;
+    }
+    let id = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|l| l.split(['?', '#']).next())
+        .and_then(|l| l.trim_end_matches('/').rsplit('/').next())
+        .and_then(|segment| segment.parse::<i64>().ok());
+    let Some(id) = id else { return response };
+    let mut rebuilt = http::Response::from(response).map(|_| reqwest::Body::from(id.to_string()));
+    *rebuilt.status_mut() = StatusCode::OK;
+    rebuilt.headers_mut().insert(
+        reqwest::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    rebuilt
+        .headers_mut()
+        .remove(reqwest::header::CONTENT_LENGTH);
+    Response::from(rebuilt)
+}
+
 /// For an error answer, replaces its URL (its query can hold PHI, and
 /// progenitor's error `Display` prints it) and names the operation in a header.
 /// Successful answers pass through untouched.
 fn tag_error_answer(response: Response, info: &OperationInfo) -> Response {
     if response.status().is_success() {
-        return response;
+        return normalise_created(response, info);
     }
     let mut response = http::Response::from(response);
     response.headers_mut().insert(

@@ -41,7 +41,10 @@
 
 mod config;
 mod error;
+mod handwritten;
 mod layer;
+pub mod pagination;
+pub mod shapes;
 pub mod token;
 
 #[rustfmt::skip]
@@ -54,6 +57,7 @@ pub use config::{
 };
 pub use error::{ApiError, ConstraintViolation, Error, RawError, Result};
 pub use generated::{ByteStream, Client, ResponseValue, builder, types};
+pub use handwritten::Document;
 pub use layer::Layer;
 
 /// The README's examples, compiled as doc tests.

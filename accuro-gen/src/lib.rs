@@ -10,9 +10,11 @@
 //!    summaries and descriptions, the `uuid` parameter on every `/rest/`
 //!    operation, no construct that would make progenitor panic;
 //! 3. removes the `uuid` parameter from what progenitor sees (the client's
-//!    layer adds it);
-//! 4. runs progenitor (builder interface, hooks expected, the handwritten
-//!    `ApiError` swapped in), turning a panic inside it into an error;
+//!    layer adds it), and the operations marked `x-accuro-handwritten` (bodies
+//!    progenitor cannot send; the layer implements them);
+//! 4. runs progenitor (builder interface, hooks expected, handwritten types
+//!    swapped in for `ApiError`, the token request and answer, and Accuro's
+//!    date, date-time and HHMM shapes), turning a panic inside it into an error;
 //! 5. formats with `syn` + `prettyplease` and prepends a header naming the
 //!    spec, its SHA-256 and the command that regenerates the file.
 //!
@@ -25,6 +27,7 @@
 //! assert!(out.operations.iter().any(|op| op == "list_offices"));
 //! ```
 
+mod endpoints;
 mod error;
 mod load;
 mod prepare;
@@ -36,9 +39,10 @@ use std::sync::{Arc, Mutex};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use sha2::{Digest, Sha256};
 
+pub use endpoints::{Endpoint, endpoints, markdown_table};
 pub use error::{Error, Violation};
 pub use load::parse_spec;
-pub use rules::{UUID_PARAM, check as check_rules, operation_ids};
+pub use rules::{HANDWRITTEN, SCOPES, UUID_PARAM, check as check_rules, operation_ids};
 
 /// Where the generated code plugs into `accuro-client`.
 #[derive(Debug, Clone)]
@@ -66,6 +70,9 @@ impl Default for Options {
                 ("ApiError", "crate::error::ApiError"),
                 ("TokenRequest", "crate::token::TokenRequest"),
                 ("TokenResponse", "crate::token::TokenResponse"),
+                ("AccuroDateTime", "crate::shapes::AccuroDateTime"),
+                ("AccuroDate", "crate::shapes::AccuroDate"),
+                ("HhmmTime", "crate::shapes::HhmmTime"),
             ]
             .map(|(schema, path)| (schema.to_owned(), path.to_owned()))
             .into(),
@@ -78,7 +85,7 @@ impl Default for Options {
 pub struct Generated {
     /// Formatted Rust source, header included.
     pub code: String,
-    /// Operation ids, in document order.
+    /// Ids of the generated operations, in document order (handwritten ones excluded).
     pub operations: Vec<String>,
     /// Hex SHA-256 of the spec text.
     pub spec_sha256: String,
@@ -88,6 +95,7 @@ pub struct Generated {
 pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> {
     let mut spec = parse_spec(spec_text, &options.spec_name)?;
     check_rules(&spec, &options.spec_name)?;
+    prepare::drop_handwritten(&mut spec);
     let operations = spec
         .operations()
         .filter_map(|(_, _, op)| op.operation_id.clone())

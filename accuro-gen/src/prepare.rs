@@ -2,7 +2,37 @@
 
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 
-use crate::rules::{UUID_PARAM, resolve_parameter};
+use crate::rules::{HANDWRITTEN, UUID_PARAM, resolve_parameter};
+
+/// Removes the operations marked `x-accuro-handwritten`: progenitor cannot
+/// generate them and `accuro-client` implements them by hand.
+pub fn drop_handwritten(spec: &mut OpenAPI) {
+    for (_, item) in spec.paths.paths.iter_mut() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for slot in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ] {
+            if slot
+                .as_ref()
+                .is_some_and(|op| op.extensions.contains_key(HANDWRITTEN))
+            {
+                *slot = None;
+            }
+        }
+    }
+    spec.paths
+        .paths
+        .retain(|_, item| item.as_item().is_none_or(|i| i.iter().next().is_some()));
+}
 
 /// Removes the `uuid` query parameter from every operation (and path item).
 ///

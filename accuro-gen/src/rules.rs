@@ -15,6 +15,27 @@ use crate::{Error, Violation};
 /// The query parameter every `/rest/` operation must declare.
 pub const UUID_PARAM: &str = "uuid";
 
+/// Vendor extension marking an operation the handwritten layer implements
+/// (progenitor cannot generate it); its value is the Rust method's name.
+pub const HANDWRITTEN: &str = "x-accuro-handwritten";
+
+/// Vendor extension listing the scopes an operation needs.
+pub const SCOPES: &str = "x-accuro-scopes";
+
+/// Request body media types progenitor can send.
+const GENERATED_BODY_TYPES: [&str; 5] = [
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "application/octet-stream",
+    "text/plain",
+    "text/x-markdown",
+];
+
+/// The Rust method the handwritten layer provides for `op`, if it is marked.
+pub fn handwritten_method(op: &Operation) -> Option<&str> {
+    op.extensions.get(HANDWRITTEN).and_then(|v| v.as_str())
+}
+
 /// Checks every rule and reports all violations together.
 pub fn check(spec: &OpenAPI, spec_name: &str) -> Result<(), Error> {
     let mut violations = Vec::new();
@@ -69,6 +90,14 @@ pub fn check(spec: &OpenAPI, spec_name: &str) -> Result<(), Error> {
                 );
             }
             check_parameters(spec, path, item, op, &mut push);
+            match op.extensions.get(HANDWRITTEN) {
+                // progenitor never sees it: only its documentation matters.
+                Some(v) if v.as_str().is_some_and(is_snake_case) => continue,
+                Some(_) => push(format!(
+                    "`{HANDWRITTEN}` must name the handwritten Rust method in snake_case"
+                )),
+                None => {}
+            }
             check_request_body(spec, op, &mut push);
             check_responses(spec, op, &mut push);
         }
@@ -113,16 +142,38 @@ fn check_parameters(
     }
 }
 
+fn is_snake_case(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+}
+
 fn check_request_body(spec: &OpenAPI, op: &Operation, push: &mut impl FnMut(String)) {
     let Some(body) = &op.request_body else { return };
-    match resolve_request_body(spec, body) {
-        Ok(body) if body.content.len() > 1 => push(format!(
+    let body = match resolve_request_body(spec, body) {
+        Ok(body) => body,
+        Err(message) => return push(message),
+    };
+    if body.content.len() > 1 {
+        push(format!(
             "request body has {} media types ({}); progenitor accepts one: keep one",
             body.content.len(),
             body.content.keys().cloned().collect::<Vec<_>>().join(", ")
-        )),
-        Ok(_) => {}
-        Err(message) => push(message),
+        ));
+    }
+    for (media_type, content) in &body.content {
+        let essence = media_type.split(';').next().unwrap_or_default().trim();
+        if !GENERATED_BODY_TYPES.contains(&essence) {
+            push(format!(
+                "progenitor cannot send a `{media_type}` body; implement the operation in \
+                 accuro-client and mark it `{HANDWRITTEN}: <rust_method>`"
+            ));
+        } else if !content.encoding.is_empty() {
+            push(format!(
+                "the `{media_type}` body has an `encoding` map, which makes progenitor panic; remove it"
+            ));
+        }
     }
 }
 
@@ -132,6 +183,7 @@ fn check_request_body(spec: &OpenAPI, op: &Operation, push: &mut impl FnMut(Stri
 enum BodyKind {
     None,
     Schema(String),
+    SchemalessJson,
     Raw,
 }
 
@@ -140,6 +192,7 @@ impl BodyKind {
         match self {
             BodyKind::None => "no body".into(),
             BodyKind::Schema(s) => s.clone(),
+            BodyKind::SchemalessJson => "JSON without a schema".into(),
             BodyKind::Raw => "a non-JSON body".into(),
         }
     }
@@ -214,14 +267,20 @@ fn body_kind(resp: &Response, status: &str) -> BodyKind {
     if resp.content.is_empty() {
         return BodyKind::None;
     }
+    // progenitor types `application/json` bodies only; anything else is raw bytes.
     let json = resp
         .content
         .iter()
-        .find(|(mt, _)| mt.as_str() == "application/json" || mt.ends_with("+json"));
-    match json.and_then(|(_, mt)| mt.schema.as_ref()) {
-        Some(ReferenceOr::Reference { reference }) => BodyKind::Schema(format!("`{reference}`")),
+        .find(|(mt, _)| mt.as_str() == "application/json" || mt.starts_with("application/json;"));
+    match json.map(|(_, mt)| mt.schema.as_ref()) {
+        Some(Some(ReferenceOr::Reference { reference })) => {
+            BodyKind::Schema(format!("`{reference}`"))
+        }
         // Inline schemas become a distinct type per response.
-        Some(ReferenceOr::Item(_)) => BodyKind::Schema(format!("the inline schema of {status}")),
+        Some(Some(ReferenceOr::Item(_))) => {
+            BodyKind::Schema(format!("the inline schema of {status}"))
+        }
+        Some(None) => BodyKind::SchemalessJson,
         None => BodyKind::Raw,
     }
 }

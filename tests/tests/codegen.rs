@@ -38,17 +38,21 @@ struct Copy {
     _dir: tempfile::TempDir,
     spec: PathBuf,
     out: PathBuf,
+    readme: PathBuf,
 }
 
 fn copy() -> Copy {
     let dir = tempfile::tempdir().expect("temp dir");
     let spec = dir.path().join("accuro.yaml");
     let out = dir.path().join("generated.rs");
+    let readme = dir.path().join("README.md");
     fs::copy(workspace().join("spec/accuro.yaml"), &spec).expect("copy spec");
+    fs::copy(workspace().join("README.md"), &readme).expect("copy README");
     let copy = Copy {
         _dir: dir,
         spec,
         out,
+        readme,
     };
     assert!(matches!(
         regen(&copy, false),
@@ -65,6 +69,7 @@ fn regen(copy: &Copy, check: bool) -> Result<Outcome, String> {
         check,
         spec: copy.spec.clone(),
         out: copy.out.clone(),
+        readme: Some(copy.readme.clone()),
     })
 }
 
@@ -127,12 +132,12 @@ fn builder_fields<'a>(code: &'a str, operation: &str) -> &'a str {
 fn a_new_operation_becomes_a_method_without_auth_arguments() {
     let spec = edited(
         "  /rest/v1/providers/{providerId}:\n",
-        "  /rest/v1/genders:
+        "  /rest/v1/referral-sources:
     get:
-      tags: [providers]
-      operationId: list_genders
-      summary: List genders
-      description: The genders a patient record can carry.
+      tags: [practice]
+      operationId: list_referral_sources
+      summary: List referral sources
+      description: Where the clinic's patients were referred from.
       parameters:
         - $ref: \"#/components/parameters/ClinicUuid\"
       responses:
@@ -191,7 +196,7 @@ fn rule_checks_name_the_operation_and_the_fix() {
         "        \"404\":\n          description: Not found, no body.\n        \"500\":\n          $ref: \"#/components/responses/ServerError\"\n\n  /rest/v2/provider-portal/patients/search:",
     ));
     assert!(
-        v.iter().any(|m| m.starts_with("GET /rest/v1/providers/{providerId} (get_provider): error responses use 2 different bodies")
+        v.iter().any(|m| m.starts_with("GET /rest/v1/providers/{providerId}/specialties (list_provider_specialties): error responses use 2 different bodies")
             && m.contains("404 → no body")),
         "{v:?}"
     );
@@ -247,10 +252,11 @@ fn yaml_errors_carry_line_and_column() {
 
 #[test]
 fn a_panic_inside_progenitor_is_an_error() {
-    // A form body with an `encoding` map trips an assertion inside progenitor.
+    // A JSON response with an `encoding` map trips an assertion inside
+    // progenitor (the project's rules do not look for this one).
     let spec = edited(
-        "              $ref: \"#/components/schemas/TokenRequest\"\n",
-        "              $ref: \"#/components/schemas/TokenRequest\"\n            encoding:\n              scope:\n                contentType: text/plain\n",
+        "                $ref: \"#/components/schemas/TokenResponse\"\n",
+        "                $ref: \"#/components/schemas/TokenResponse\"\n              encoding:\n                scope:\n                  contentType: text/plain\n",
     );
     let err = generate(&spec, &Options::default()).expect_err("progenitor panics on this");
     assert!(matches!(err, Error::Progenitor { .. }), "{err:?}");

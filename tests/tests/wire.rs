@@ -1,6 +1,7 @@
 //! The exact wire shape of the token request and of every REST request:
 //! method, path, query, headers and body, over real HTTP on 127.0.0.1.
 
+use accuro_client::shapes::HhmmTime;
 use accuro_client::types;
 use accuro_tests::*;
 use serde_json::json;
@@ -180,7 +181,7 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
         demographics: Some(types::Demographics {
             first_name: Some("Sam".into()),
             last_name: Some("Sample".into()),
-            birthday: Some("1959-02-16T00:00:00.000-0800".into()),
+            birthday: Some("1959-02-16T00:00:00.000-0800".parse().expect("date-time")),
             ..Default::default()
         }),
         ..Default::default()
@@ -201,9 +202,9 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
         .await
         .expect("appointments");
     let appointment = types::Appointment {
-        date: Some("2026-01-31".into()),
-        start_time: Some(1300),
-        end_time: Some(1315),
+        date: Some("2026-01-31".parse().expect("date")),
+        start_time: Some(HhmmTime::try_from(1300).expect("time")),
+        end_time: Some(HhmmTime::try_from(1315).expect("time")),
         patient_id: Some(1001),
         provider_id: Some(7),
         ..Default::default()

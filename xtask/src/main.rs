@@ -1,7 +1,9 @@
 //! Project tasks, run as `cargo xtask <task>`.
 //!
 //! - `regen`: regenerate `accuro-client/src/generated.rs` from `spec/accuro.yaml`.
-//! - `regen --check`: write nothing; exit 1 with a diff when the committed file is stale.
+//! - `regen --check`: write nothing; exit 1 with a diff when the committed file
+//!   (or the README's endpoint table) is stale.
+//! - `endpoints`: print the endpoint table.
 //!
 //! Arguments are parsed by hand: two flags and two options do not justify the
 //! build time of a command-line parsing crate.
@@ -18,6 +20,10 @@ tasks:
     --check        write nothing; exit 1 with a diff if the committed module is stale
     --spec PATH    spec to read (default: spec/accuro.yaml)
     --out PATH     module to write (default: accuro-client/src/generated.rs)
+    --readme PATH  README whose endpoint table is kept current (default: README.md)
+    --no-readme    leave the README alone
+  endpoints        print the endpoint table (area, method, path, Rust method, scope)
+    --spec PATH    spec to read (default: spec/accuro.yaml)
   help             print this text
 ";
 
@@ -35,6 +41,10 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }),
+        Some("endpoints") => endpoints(&args[1..]).map(|table| {
+            print!("{table}");
+            ExitCode::SUCCESS
+        }),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -48,4 +58,13 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn endpoints(args: &[String]) -> Result<String, String> {
+    let spec = match args {
+        [] => regen::default_spec(),
+        [flag, path] if flag == "--spec" => path.into(),
+        _ => return Err("usage: cargo xtask endpoints [--spec PATH]".into()),
+    };
+    regen::endpoint_table(&spec)
 }

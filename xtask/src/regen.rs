@@ -21,15 +21,17 @@ pub struct Args {
     pub spec: PathBuf,
     /// The module to write.
     pub out: PathBuf,
+    /// The README whose endpoint table is kept up to date (`None`: leave it).
+    pub readme: Option<PathBuf>,
 }
 
 /// What `regen` did or found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// The module was written.
+    /// The module (and/or the README) was written.
     Wrote {
-        /// The module, as shown to people.
-        out: String,
+        /// The files written, as shown to people.
+        written: Vec<String>,
         /// Operations generated.
         operations: usize,
         /// Lines written.
@@ -68,14 +70,15 @@ impl std::fmt::Display for Outcome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Outcome::Wrote {
-                out,
+                written,
                 operations,
                 lines,
                 spec_sha256,
                 millis,
             } => write!(
                 f,
-                "wrote {out}: {operations} operations, {lines} lines, spec SHA-256 {} ({millis} ms)",
+                "wrote {}: {operations} operations, {lines} lines, spec SHA-256 {} ({millis} ms)",
+                written.join(" and "),
                 &spec_sha256[..12.min(spec_sha256.len())]
             ),
             Outcome::UpToDate {
@@ -106,6 +109,7 @@ impl Args {
             check: false,
             spec: root.join("spec/accuro.yaml"),
             out: root.join("accuro-client/src/generated.rs"),
+            readme: Some(root.join("README.md")),
         };
         let mut it = args.iter();
         while let Some(arg) = it.next() {
@@ -118,6 +122,8 @@ impl Args {
                 "--check" => parsed.check = true,
                 "--spec" => parsed.spec = value("--spec")?,
                 "--out" => parsed.out = value("--out")?,
+                "--readme" => parsed.readme = Some(value("--readme")?),
+                "--no-readme" => parsed.readme = None,
                 other => {
                     return Err(format!(
                         "unknown argument `{other}` for `regen` (try `cargo xtask help`)"
@@ -129,10 +135,15 @@ impl Args {
     }
 }
 
+/// The spec's path by default.
+pub fn default_spec() -> PathBuf {
+    workspace_root().join("spec/accuro.yaml")
+}
+
 /// A path as shown to people and written in the generated header: relative to
 /// the workspace when it is inside it, so the output does not depend on where
 /// the repository is checked out.
-fn display_path(path: &Path) -> String {
+pub fn display_path(path: &Path) -> String {
     let root = workspace_root();
     let absolute = if path.is_absolute() {
         path.to_path_buf()
@@ -149,13 +160,54 @@ fn display_path(path: &Path) -> String {
         .unwrap_or_else(|_| path.display().to_string())
 }
 
-/// Runs `regen`. On any error nothing is written.
+/// Markers around the endpoint table in the README.
+pub const TABLE_START: &str = "<!-- endpoints:start (cargo xtask regen) -->";
+/// See [`TABLE_START`].
+pub const TABLE_END: &str = "<!-- endpoints:end -->";
+
+/// The README with its endpoint table replaced by `table`.
+pub fn with_table(readme: &str, table: &str) -> Result<String, String> {
+    let start = readme
+        .find(TABLE_START)
+        .ok_or_else(|| format!("the README has no `{TABLE_START}` marker"))?;
+    let end = readme[start..]
+        .find(TABLE_END)
+        .map(|i| start + i)
+        .ok_or_else(|| format!("the README has no `{TABLE_END}` marker after the start marker"))?;
+    Ok(format!(
+        "{}{TABLE_START}\n{table}{}",
+        &readme[..start],
+        &readme[end..]
+    ))
+}
+
+/// The endpoint table of a spec, as Markdown.
+pub fn endpoint_table(spec_path: &Path) -> Result<String, String> {
+    let text = read(spec_path, "the spec")?;
+    let spec =
+        accuro_gen::parse_spec(&text, &display_path(spec_path)).map_err(|e| e.to_string())?;
+    Ok(accuro_gen::markdown_table(&accuro_gen::endpoints(&spec)))
+}
+
+fn read(path: &Path, what: &str) -> Result<String, String> {
+    fs::read_to_string(path).map_err(|e| format!("cannot read {what} {}: {e}", path.display()))
+}
+
+fn read_if_exists(path: &Path) -> Result<Option<String>, String> {
+    match fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+/// Runs `regen`: the generated module and, when `readme` is set, the README's
+/// endpoint table. Everything is computed before anything is written, so on
+/// any error nothing is written.
 pub fn run(args: &Args) -> Result<Outcome, String> {
     let started = Instant::now();
     let spec_name = display_path(&args.spec);
-    let out_name = display_path(&args.out);
-    let spec_text = fs::read_to_string(&args.spec)
-        .map_err(|e| format!("cannot read the spec {}: {e}", args.spec.display()))?;
+    let spec_text = read(&args.spec, "the spec")?;
     let options = accuro_gen::Options {
         spec_name,
         ..accuro_gen::Options::default()
@@ -163,33 +215,52 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
     let generated = accuro_gen::generate(&spec_text, &options).map_err(|e| e.to_string())?;
     let lines = generated.code.lines().count();
 
-    let current = match fs::read_to_string(&args.out) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(format!("cannot read {}: {e}", args.out.display())),
-    };
+    // (path, expected content, current content)
+    let mut targets = vec![(
+        args.out.clone(),
+        generated.code.clone(),
+        read_if_exists(&args.out)?,
+    )];
+    if let Some(readme) = &args.readme {
+        let current = read(readme, "the README")?;
+        let expected = with_table(&current, &endpoint_table(&args.spec)?)?;
+        targets.push((readme.clone(), expected, Some(current)));
+    }
+    let stale: Vec<_> = targets
+        .iter()
+        .filter(|(_, expected, current)| current.as_deref() != Some(expected.as_str()))
+        .collect();
 
-    if current.as_deref() == Some(generated.code.as_str()) {
+    if stale.is_empty() {
         return Ok(Outcome::UpToDate {
-            out: out_name,
+            out: display_path(&args.out),
             operations: generated.operations.len(),
             lines,
             millis: started.elapsed().as_millis(),
         });
     }
     if args.check {
-        let report = match current.as_deref() {
-            None => format!(
-                "{out_name} does not exist; run `{}` and commit it",
-                options.command
-            ),
-            Some(current) => stale_report(current, &generated.code, &out_name, &options.command),
-        };
+        let report = stale
+            .iter()
+            .map(|(path, expected, current)| match current {
+                None => format!(
+                    "{} does not exist; run `{}` and commit it",
+                    display_path(path),
+                    options.command
+                ),
+                Some(current) => {
+                    stale_report(current, expected, &display_path(path), &options.command)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n\n");
         return Ok(Outcome::Stale { report });
     }
-    write_atomically(&args.out, generated.code.as_bytes())?;
+    for (path, expected, _) in &stale {
+        write_atomically(path, expected.as_bytes())?;
+    }
     Ok(Outcome::Wrote {
-        out: out_name,
+        written: stale.iter().map(|(path, ..)| display_path(path)).collect(),
         operations: generated.operations.len(),
         lines,
         spec_sha256: generated.spec_sha256,
