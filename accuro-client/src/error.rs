@@ -270,12 +270,12 @@ pub(crate) fn json_path_at(doc: &[u8], line: usize, column: usize) -> Option<Str
                 while i < doc.len() && doc[i] != b'"' {
                     i += if doc[i] == b'\\' { 2 } else { 1 };
                 }
-                if let Some(Frame::Object { key, expect_key }) = stack.last_mut() {
-                    if *expect_key {
-                        let raw = doc.get(start..i.min(doc.len()))?;
-                        *key = Some(String::from_utf8_lossy(raw).into_owned());
-                        *expect_key = false;
-                    }
+                if let Some(Frame::Object { key, expect_key }) = stack.last_mut()
+                    && *expect_key
+                {
+                    let raw = doc.get(start..i.min(doc.len()))?;
+                    *key = Some(String::from_utf8_lossy(raw).into_owned());
+                    *expect_key = false;
                 }
             }
             _ => {}
