@@ -44,9 +44,10 @@ impl Page for types::PatientPage {
 ///
 /// `fetch(page_size, starting_id)` gets one page; `page_size` is capped at
 /// [`MAX_PAGE_SIZE`] (and below 1 becomes 25, Accuro's default). The stream
-/// ends after the first empty page, a page without a usable `lastId`, a
-/// `lastId` that does not move forward (a server fault that would otherwise
-/// loop forever), or the first error, which it yields.
+/// ends at the end signal (an empty page without a `lastId` to follow, which
+/// is not yielded), after a page whose `lastId` is missing, 0 or does not move
+/// forward (a server fault that would otherwise loop forever), or after the
+/// first error, which it yields.
 pub fn pages<P, F, Fut>(page_size: i32, mut fetch: F) -> impl Stream<Item = Result<P, Error>>
 where
     P: Page,
@@ -65,14 +66,16 @@ where
                 Ok(page) => page,
                 Err(e) => return Some((Err(e), None)),
             };
-            if page.is_empty() {
-                return None;
-            }
             let next_cursor = match (page.last_id(), cursor.flatten()) {
                 (Some(last), Some(previous)) if last > previous => Some(Some(last)),
                 (Some(last), None) if last > 0 => Some(Some(last)),
                 _ => None,
             };
+            // The end signal: no item and no cursor. An empty page *with* a
+            // cursor is a page whose rows were all filtered out.
+            if page.is_empty() && next_cursor.is_none() {
+                return None;
+            }
             Some((Ok(page), next_cursor))
         }
     })
