@@ -143,7 +143,8 @@ async fn a_malformed_success_body_is_described_without_its_content() {
     let err = search_error(&server).await;
     assert!(matches!(err, Error::InvalidResponse { .. }), "{err:?}");
     assert!(
-        err.to_string().contains("unexpected JSON shape at line 1"),
+        err.to_string()
+            .contains("unexpected JSON shape in `contents[0].patientId` at line 1"),
         "{err}"
     );
     assert_no_leak(&err);
