@@ -11,6 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::Client;
 use crate::layer::{Layer, Shared};
+use crate::retry::RetryPolicy;
 use crate::token::{TokenCache, split_scopes};
 
 /// Default time allowed to open a connection.
@@ -108,6 +109,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     request_timeout: Duration,
     refresh_margin: Duration,
+    retry: RetryPolicy,
     http_client: Option<reqwest::Client>,
 }
 
@@ -125,6 +127,7 @@ impl Default for ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             refresh_margin: DEFAULT_REFRESH_MARGIN,
+            retry: RetryPolicy::default(),
             http_client: None,
         }
     }
@@ -147,6 +150,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
             .field("refresh_margin", &self.refresh_margin)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
@@ -259,6 +263,13 @@ impl ClientBuilder {
         self
     }
 
+    /// How transient failures are retried (default: [`RetryPolicy::default`];
+    /// [`RetryPolicy::none`] turns retries off).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// Uses this `reqwest::Client` (for a proxy or custom TLS roots); the
     /// timeouts set here are then not applied.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
@@ -313,6 +324,7 @@ impl ClientBuilder {
             subscription_key,
             uuid,
             refresh_margin: self.refresh_margin,
+            retry: self.retry,
             cache: TokenCache::default(),
         });
         Ok(Client::new_with_client(

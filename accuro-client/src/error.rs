@@ -171,11 +171,81 @@ pub enum Error {
     InvalidRequest(String),
 }
 
+/// What kind of failure an [`Error`] is, for deciding what to do about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The configuration is incomplete or malformed.
+    Config,
+    /// The token endpoint refused the client id, secret, tenant or scopes
+    /// (400/401): fix the credentials; retrying will not help.
+    Credentials,
+    /// The token endpoint failed otherwise (5xx, or an unusable answer).
+    TokenEndpoint,
+    /// A REST call was refused with 401 even with a freshly issued token:
+    /// Accuro also answers 401 for some missing permissions.
+    Unauthorized,
+    /// 403: the token lacks the scope, or the clinic's service user lacks the
+    /// provider permission (Patient, Scheduling, Billing, EMR, Labs).
+    Forbidden,
+    /// 404.
+    NotFound,
+    /// 409: the record is locked by another user.
+    Conflict,
+    /// 413: the upload is too large.
+    TooLarge,
+    /// 429 after the retries the policy allowed.
+    RateLimited,
+    /// Another 4xx: the request was refused (see the error body).
+    Rejected,
+    /// A 5xx after the retries the policy allowed.
+    Server,
+    /// The request, or the token request, timed out.
+    Timeout,
+    /// The connection failed or was cut.
+    Transport,
+    /// The answer was not what the spec describes.
+    UnexpectedResponse,
+    /// A request argument was missing or invalid.
+    InvalidRequest,
+}
+
+fn kind_of_status(status: StatusCode) -> ErrorKind {
+    match status.as_u16() {
+        401 => ErrorKind::Unauthorized,
+        403 => ErrorKind::Forbidden,
+        404 => ErrorKind::NotFound,
+        409 => ErrorKind::Conflict,
+        413 => ErrorKind::TooLarge,
+        429 => ErrorKind::RateLimited,
+        500..=599 => ErrorKind::Server,
+        _ => ErrorKind::Rejected,
+    }
+}
+
 fn op(operation: &Option<String>) -> &str {
     operation.as_deref().unwrap_or("the request")
 }
 
 impl Error {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Config(_) => ErrorKind::Config,
+            Error::Token(TokenError::Rejected { .. }) => ErrorKind::Credentials,
+            Error::Token(TokenError::Timeout) | Error::Timeout => ErrorKind::Timeout,
+            Error::Token(TokenError::Transport(_)) | Error::Transport(_) => ErrorKind::Transport,
+            Error::Token(_) => ErrorKind::TokenEndpoint,
+            Error::Api { status, .. } => kind_of_status(*status),
+            Error::UnexpectedStatus { status, .. } => match kind_of_status(*status) {
+                ErrorKind::Rejected => ErrorKind::UnexpectedResponse,
+                kind => kind,
+            },
+            Error::InvalidResponse { .. } => ErrorKind::UnexpectedResponse,
+            Error::InvalidRequest(_) => ErrorKind::InvalidRequest,
+        }
+    }
+
     /// The HTTP status, when the error came from an answer.
     pub fn status(&self) -> Option<StatusCode> {
         match self {

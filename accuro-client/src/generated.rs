@@ -8600,3 +8600,106 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// The HTTP method and path template of an operation, by operation id
+/// (handwritten operations included).
+pub fn operation_route(operation_id: &str) -> Option<(&'static str, &'static str)> {
+    match operation_id {
+        "request_token" => Some(("POST", "/v1/token")),
+        "get_api_version" => Some(("GET", "/rest/v1/api-version")),
+        "list_offices" => Some(("GET", "/rest/v1/offices")),
+        "list_genders" => Some(("GET", "/rest/v1/genders")),
+        "list_locations" => Some(("GET", "/rest/v1/locations")),
+        "list_insurers" => Some(("GET", "/rest/v1/provider-portal/insurers")),
+        "list_providers" => Some(("GET", "/rest/v1/providers")),
+        "list_provider_offices" => Some(("GET", "/rest/v1/providers/offices")),
+        "list_provider_types" => Some(("GET", "/rest/v1/providers/types")),
+        "list_provider_statuses" => Some(("GET", "/rest/v1/providers/statuses")),
+        "list_specialties" => Some(("GET", "/rest/v1/providers/specialties")),
+        "get_provider" => Some(("GET", "/rest/v1/providers/{providerId}")),
+        "list_provider_specialties" => {
+            Some(("GET", "/rest/v1/providers/{providerId}/specialties"))
+        }
+        "search_patients" => Some(("GET", "/rest/v2/provider-portal/patients/search")),
+        "create_patient" => Some(("POST", "/rest/v2/provider-portal/patients")),
+        "get_patient" => Some(("GET", "/rest/v2/provider-portal/patients/{patientId}")),
+        "replace_patient" => {
+            Some(("PUT", "/rest/v2/provider-portal/patients/{patientId}"))
+        }
+        "patch_patient" => {
+            Some(("PATCH", "/rest/v2/provider-portal/patients/{patientId}"))
+        }
+        "list_allergies" => {
+            Some(("GET", "/rest/v1/provider-portal/patients/{patientId}/allergies"))
+        }
+        "list_immunizations" => {
+            Some(("GET", "/rest/v1/provider-portal/patients/{patientId}/immunizations"))
+        }
+        "list_patient_folders" => {
+            Some((
+                "GET",
+                "/rest/v1/provider-portal/patients/{patientId}/documents/folders",
+            ))
+        }
+        "list_folders" => Some(("GET", "/rest/v1/provider-portal/folders")),
+        "upload_document" => Some(("POST", "/rest/v1/provider-portal/documents")),
+        "list_letter_types" => Some(("GET", "/rest/v1/provider-portal/letters/types")),
+        "create_letter" => Some(("PUT", "/rest/v1/provider-portal/letters")),
+        "list_lab_tests" => Some(("GET", "/rest/v1/provider-portal/labs/tests")),
+        "list_lab_test_results" => {
+            Some(("GET", "/rest/v1/provider-portal/labs/tests/{testId}/results"))
+        }
+        "list_lab_results" => Some(("GET", "/rest/v1/provider-portal/labs/results")),
+        "list_appointments" => {
+            Some(("GET", "/rest/v1/provider-portal/scheduler/appointments"))
+        }
+        "create_appointment" => {
+            Some(("POST", "/rest/v1/provider-portal/scheduler/appointments"))
+        }
+        "get_appointment" => {
+            Some((
+                "GET",
+                "/rest/v1/provider-portal/scheduler/appointments/{appointmentId}",
+            ))
+        }
+        "update_appointment" => {
+            Some((
+                "PUT",
+                "/rest/v1/provider-portal/scheduler/appointments/{appointmentId}",
+            ))
+        }
+        "cancel_appointment" => {
+            Some((
+                "DELETE",
+                "/rest/v1/provider-portal/scheduler/appointments/{appointmentId}",
+            ))
+        }
+        "list_appointment_statuses" => {
+            Some((
+                "GET",
+                "/rest/v1/provider-portal/scheduler/appointments/{appointmentId}/statuses",
+            ))
+        }
+        "get_appointment_history" => {
+            Some((
+                "GET",
+                "/rest/v1/provider-portal/scheduler/appointments/{appointmentId}/history",
+            ))
+        }
+        "list_appointment_types" => {
+            Some(("GET", "/rest/v1/provider-portal/scheduler/types"))
+        }
+        "list_appointment_reasons" => {
+            Some(("GET", "/rest/v1/provider-portal/scheduler/reasons"))
+        }
+        "list_scheduler_statuses" => {
+            Some(("GET", "/rest/v1/provider-portal/scheduler/statuses"))
+        }
+        "list_appointment_priorities" => {
+            Some(("GET", "/rest/v1/provider-portal/scheduler/priorities"))
+        }
+        "list_scheduler_sites" => {
+            Some(("GET", "/rest/v1/provider-portal/scheduler/sites"))
+        }
+        _ => None,
+    }
+}

@@ -5,10 +5,13 @@
 //!   adds HTTP Basic authentication; for every REST operation, adds
 //!   `Authorization: Bearer …` (from the cache, fetched if needed),
 //!   `X-QHR-Subscription-Key` and the `uuid` query parameter, each once.
-//! - `exec`: sends the request; on a 401 drops the refused token (if it is
-//!   still the cached one), gets a fresh one and replays the request once, when
-//!   it can be replayed. Error answers are stripped of their URL and tagged
-//!   with the operation id, so [`crate::Error`] can name it.
+//! - `exec`: sends the request in a `tracing` span (operation id, method, path
+//!   template, status, attempts, latency: nothing else of the request), retries
+//!   transient failures as the [`RetryPolicy`] allows; on a 401 drops the
+//!   refused token (if it is still the cached one), gets a fresh one and
+//!   replays the request once, when it can be replayed. Error answers are
+//!   stripped of their URL and tagged with the operation id, so
+//!   [`crate::Error`] can name it.
 
 use std::fmt;
 use std::sync::Arc;
@@ -20,8 +23,11 @@ use reqwest::{Request, Response, StatusCode};
 use secrecy::SecretString;
 use tokio::time::Instant;
 
+use tracing::Instrument as _;
+
 use crate::Client;
 use crate::error::{Error, RawError};
+use crate::retry::{RetryPolicy, is_retryable_error, is_retryable_status, retry_after};
 use crate::token::{Token, TokenCache, TokenError, TokenRequest};
 
 /// The operation id of the token endpoint in the spec.
@@ -52,6 +58,7 @@ pub(crate) struct Shared {
     pub(crate) subscription_key: HeaderValue,
     pub(crate) uuid: String,
     pub(crate) refresh_margin: Duration,
+    pub(crate) retry: RetryPolicy,
     pub(crate) cache: TokenCache,
 }
 
@@ -122,6 +129,7 @@ impl fmt::Debug for Layer {
             .field("subscription_key", &"[redacted]")
             .field("uuid", &"[redacted]")
             .field("refresh_margin", &s.refresh_margin)
+            .field("retry", &s.retry)
             .finish_non_exhaustive()
     }
 }
@@ -203,23 +211,53 @@ impl ClientHooks<Layer> for Client {
     }
 
     async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
-        let replay = if info.operation_id == TOKEN_OPERATION {
-            None
-        } else {
-            request.try_clone()
-        };
-        let response = self
-            .client()
-            .execute(request)
-            .await
-            .map_err(reqwest::Error::without_url)?;
+        let route = crate::generated::operation_route(info.operation_id);
+        let span = tracing::info_span!(
+            "accuro.request",
+            operation = info.operation_id,
+            method = %request.method(),
+            path = route.map_or("?", |(_, path)| path),
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let outcome = self
+            .exec_in_span(request, info)
+            .instrument(span.clone())
+            .await;
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        match &outcome {
+            Ok((response, attempts)) => {
+                span.record("status", response.status().as_u16());
+                span.record("attempts", attempts);
+            }
+            Err(_) => {
+                span.record("status", "transport error");
+            }
+        }
+        outcome.map(|(response, _)| response)
+    }
+}
+
+impl Client {
+    /// Sends with retries, then replays once with a new token after a 401.
+    /// Returns the answer and the number of attempts.
+    async fn exec_in_span(
+        &self,
+        request: Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<(Response, u32)> {
+        let layer = self.inner();
+        let is_token = info.operation_id == TOKEN_OPERATION;
+        let replay = if is_token { None } else { request.try_clone() };
+        let (response, mut attempts) = self.send_with_retries(request, is_token).await?;
         if response.status() != StatusCode::UNAUTHORIZED {
-            return Ok(tag_error_answer(response, info));
+            return Ok((tag_error_answer(response, info), attempts));
         }
         let Some(mut replay) = replay else {
-            return Ok(tag_error_answer(response, info));
+            return Ok((tag_error_answer(response, info), attempts));
         };
-        let layer = self.inner();
         let refused = replay.headers().get(AUTHORIZATION).cloned();
         if let Some(refused) = &refused {
             layer.shared.cache.reject(refused);
@@ -227,21 +265,78 @@ impl ClientHooks<Layer> for Client {
         let fresh = match Box::pin(layer.token(self)).await {
             Ok(token) if Some(&token.header) != refused.as_ref() => token,
             // No new token: answer the 401 rather than replaying a refused token.
-            Ok(_) | Err(_) => return Ok(tag_error_answer(response, info)),
+            Ok(_) | Err(_) => return Ok((tag_error_answer(response, info), attempts)),
         };
-        tracing::debug!(
-            operation = info.operation_id,
-            "401 answered; replaying once with a new token"
-        );
+        tracing::debug!("401 answered; replaying once with a new token");
         replay
             .headers_mut()
             .insert(AUTHORIZATION, fresh.header.clone());
-        let response = self
-            .client()
-            .execute(replay)
-            .await
-            .map_err(reqwest::Error::without_url)?;
-        Ok(tag_error_answer(response, info))
+        let (response, more) = self.send_with_retries(replay, false).await?;
+        attempts += more;
+        Ok((tag_error_answer(response, info), attempts))
+    }
+
+    /// Sends `request`, retrying transient failures as the policy allows.
+    async fn send_with_retries(
+        &self,
+        mut request: Request,
+        is_token: bool,
+    ) -> reqwest::Result<(Response, u32)> {
+        let policy = &self.inner().shared.retry;
+        let retry_allowed = !is_token && policy.allows(request.method());
+        let started = Instant::now();
+        let mut attempt = 1;
+        loop {
+            let spare = if retry_allowed && attempt < policy.max_attempts {
+                request.try_clone()
+            } else {
+                None
+            };
+            let sent = Instant::now();
+            let outcome = self.client().execute(request).await;
+            let latency_ms = sent.elapsed().as_millis() as u64;
+            let wait = match &outcome {
+                Ok(response) => {
+                    tracing::debug!(
+                        attempt,
+                        status = response.status().as_u16(),
+                        latency_ms,
+                        "attempt answered"
+                    );
+                    is_retryable_status(response.status()).then(|| {
+                        retry_after(response.headers(), std::time::SystemTime::now())
+                            .unwrap_or_else(|| policy.backoff(attempt))
+                    })
+                }
+                Err(e) => {
+                    tracing::debug!(
+                        attempt,
+                        latency_ms,
+                        timeout = e.is_timeout(),
+                        connect = e.is_connect(),
+                        "attempt failed"
+                    );
+                    is_retryable_error(e).then(|| policy.backoff(attempt))
+                }
+            };
+            match (wait, spare) {
+                (Some(wait), Some(next)) if started.elapsed() + wait <= policy.max_elapsed => {
+                    tracing::debug!(
+                        attempt,
+                        wait_ms = wait.as_millis() as u64,
+                        "transient failure; retrying"
+                    );
+                    tokio::time::sleep(wait).await;
+                    request = next;
+                    attempt += 1;
+                }
+                _ => {
+                    return outcome
+                        .map(|r| (r, attempt))
+                        .map_err(reqwest::Error::without_url);
+                }
+            }
+        }
     }
 }
 

@@ -44,6 +44,7 @@ mod error;
 mod handwritten;
 mod layer;
 pub mod pagination;
+mod retry;
 pub mod shapes;
 pub mod token;
 
@@ -55,10 +56,11 @@ pub use config::{
     ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REFRESH_MARGIN,
     DEFAULT_REQUEST_TIMEOUT, ensure_crypto_provider,
 };
-pub use error::{ApiError, ConstraintViolation, Error, RawError, Result};
+pub use error::{ApiError, ConstraintViolation, Error, ErrorKind, RawError, Result};
 pub use generated::{ByteStream, Client, ResponseValue, builder, types};
 pub use handwritten::Document;
 pub use layer::Layer;
+pub use retry::RetryPolicy;
 
 /// The README's examples, compiled as doc tests.
 #[cfg(doctest)]

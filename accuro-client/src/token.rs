@@ -14,8 +14,18 @@
 //! | above [`MAX_LIFETIME`] (24 hours) | capped at 24 hours |
 //!
 //! A cached token is renewed once less than the refresh margin (60 s by
-//! default, at most half the lifetime) is left. A 401 on a REST call also
-//! drops it, if it is still the token that was refused.
+//! default, at most half the lifetime) is left, less a random jitter of up to
+//! a tenth of the margin so that many clients started together do not renew
+//! together. A 401 on a REST call also drops it, if it is still the token that
+//! was refused.
+//!
+//! # Failures
+//!
+//! Concurrent callers that find no fresh token share one token request and
+//! its outcome, error included. If renewal fails while the current token is
+//! still valid, calls keep using it and renewal is tried again after a backoff
+//! (1 s, doubling, at most 60 s, never past the token's expiry); once the
+//! token has expired, callers get the renewal's error.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -35,6 +45,11 @@ use crate::error::ApiError;
 pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(300);
 /// Longest lifetime believed, whatever `expires_in` says.
 pub const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+/// First wait before renewal is tried again after a failure (the current
+/// token still being valid).
+pub const RENEWAL_BACKOFF_START: Duration = Duration::from_secs(1);
+/// Longest wait between renewal attempts.
+pub const RENEWAL_BACKOFF_MAX: Duration = Duration::from_secs(60);
 
 /// The grant of a token request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -253,6 +268,8 @@ impl Token {
             Some(s) => Duration::from_secs(s.unsigned_abs()).min(MAX_LIFETIME),
         };
         let margin = margin.min(lifetime / 2);
+        let jitter = margin.mul_f64(fastrand::f64() / 10.0);
+        let margin = margin + jitter;
         Ok(Token {
             header,
             refresh_at: sent_at + (lifetime - margin),
@@ -284,6 +301,14 @@ type Flight = Arc<OnceCell<Result<Arc<Token>, TokenError>>>;
 pub(crate) struct TokenCache {
     current: ArcSwapOption<Token>,
     flight: Mutex<Option<Flight>>,
+    backoff: Mutex<Backoff>,
+}
+
+/// When renewal may be tried again after a failure.
+#[derive(Default)]
+struct Backoff {
+    next_attempt: Option<Instant>,
+    delay: Duration,
 }
 
 impl TokenCache {
@@ -309,6 +334,9 @@ impl TokenCache {
         if let Some(t) = self.fresh() {
             return Ok(t);
         }
+        if let Some(t) = self.valid_while_backing_off() {
+            return Ok(t);
+        }
         let flight = {
             let mut slot = self.flight.lock().unwrap_or_else(|e| e.into_inner());
             Arc::clone(slot.get_or_insert_with(Flight::default))
@@ -325,11 +353,13 @@ impl TokenCache {
                     Ok(token) => {
                         let token = Arc::new(token);
                         self.current.store(Some(Arc::clone(&token)));
+                        *self.backoff.lock().unwrap_or_else(|e| e.into_inner()) = Backoff::default();
                         Ok(token)
                     }
                     Err(e) => match previous.filter(|t| t.is_valid(Instant::now())) {
                         Some(still_valid) => {
-                            tracing::warn!(error = %e, "token renewal failed; the current token is still valid and stays in use");
+                            let wait = self.back_off(&still_valid);
+                            tracing::warn!(error = %e, retry_in_ms = wait.as_millis() as u64, "token renewal failed; the current token is still valid and stays in use");
                             Ok(still_valid)
                         }
                         None => Err(e),
@@ -343,6 +373,36 @@ impl TokenCache {
             *slot = None;
         }
         outcome
+    }
+
+    /// The current token, if it is still valid and renewal is backing off
+    /// after a failure.
+    fn valid_while_backing_off(&self) -> Option<Arc<Token>> {
+        let now = Instant::now();
+        let backoff = self.backoff.lock().unwrap_or_else(|e| e.into_inner());
+        if backoff.next_attempt.is_none_or(|at| now >= at) {
+            return None;
+        }
+        drop(backoff);
+        let guard = self.current.load();
+        guard.as_ref().filter(|t| t.is_valid(now)).map(Arc::clone)
+    }
+
+    /// Records a failed renewal; returns the wait before the next attempt.
+    fn back_off(&self, still_valid: &Token) -> Duration {
+        let now = Instant::now();
+        let mut backoff = self.backoff.lock().unwrap_or_else(|e| e.into_inner());
+        let delay = if backoff.delay.is_zero() {
+            RENEWAL_BACKOFF_START
+        } else {
+            (backoff.delay * 2).min(RENEWAL_BACKOFF_MAX)
+        };
+        backoff.delay = delay;
+        // A little jitter, and never past the token's expiry.
+        let wait = delay.mul_f64(0.9 + fastrand::f64() / 5.0);
+        let at = (now + wait).min(still_valid.expires_at);
+        backoff.next_attempt = Some(at);
+        at - now
     }
 
     /// Drops the current token if it is the one whose header was refused.

@@ -95,6 +95,7 @@ pub struct Generated {
 pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> {
     let mut spec = parse_spec(spec_text, &options.spec_name)?;
     check_rules(&spec, &options.spec_name)?;
+    let routes_of = endpoints(&spec);
     prepare::drop_handwritten(&mut spec);
     let operations = spec
         .operations()
@@ -102,7 +103,8 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> 
         .collect();
     prepare::strip_uuid(&mut spec);
 
-    let tokens = run_progenitor(&spec, options)?;
+    let mut tokens = run_progenitor(&spec, options)?;
+    tokens.extend(routes(&routes_of));
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
     let body = prettyplease::unparse(&file);
 
@@ -119,6 +121,26 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> 
         operations,
         spec_sha256,
     })
+}
+
+/// `operation_route(operation_id) -> Option<(method, path template)>` for
+/// every operation of the spec, handwritten ones included: the layer logs the
+/// template, never the request's URL.
+fn routes(endpoints: &[Endpoint]) -> proc_macro2::TokenStream {
+    let arms = endpoints.iter().map(|e| {
+        let (id, method, path) = (&e.rust_method, &e.method, &e.path);
+        quote::quote! { #id => Some((#method, #path)), }
+    });
+    quote::quote! {
+        /// The HTTP method and path template of an operation, by operation id
+        /// (handwritten operations included).
+        pub fn operation_route(operation_id: &str) -> Option<(&'static str, &'static str)> {
+            match operation_id {
+                #(#arms)*
+                _ => None,
+            }
+        }
+    }
 }
 
 fn settings(options: &Options) -> Result<GenerationSettings, Error> {

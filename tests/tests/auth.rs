@@ -41,7 +41,7 @@ async fn token_is_renewed_shortly_before_expiry() {
     let client = paused_clock_client(&server);
 
     client.list_offices().send().await.expect("first call");
-    // Default margin 60 s: still fresh at 3,530 s.
+    // Default margin 60 s (plus up to 6 s of jitter): still fresh at 3,530 s.
     tokio::time::advance(Duration::from_secs(3530)).await;
     client
         .list_offices()
@@ -76,10 +76,12 @@ async fn refresh_margin_is_configurable() {
         .build()
         .expect("client");
     client.list_offices().send().await.expect("first");
-    tokio::time::advance(Duration::from_secs(2999)).await;
+    // Renewal is due 600 s before expiry, up to 60 s earlier with jitter:
+    // between 2,940 s and 3,000 s.
+    tokio::time::advance(Duration::from_secs(2939)).await;
     client.list_offices().send().await.expect("fresh");
     assert_eq!(issuer.issued(), 1);
-    tokio::time::advance(Duration::from_secs(2)).await;
+    tokio::time::advance(Duration::from_secs(62)).await;
     client.list_offices().send().await.expect("renewed");
     assert_eq!(issuer.issued(), 2);
 }

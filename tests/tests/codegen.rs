@@ -345,19 +345,29 @@ fn arguments_are_checked() {
 #[test]
 fn every_method_documents_its_summary_and_description() {
     let spec = accuro_gen::parse_spec(&spec_text(), "spec/accuro.yaml").expect("spec");
-    let code = generate(&spec_text(), &Options::default()).expect("generate").code;
+    let code = generate(&spec_text(), &Options::default())
+        .expect("generate")
+        .code;
     for (path, method, op) in spec.operations() {
         if op.extensions.contains_key(accuro_gen::HANDWRITTEN) {
             continue;
         }
         let id = op.operation_id.as_deref().expect("id");
-        let at = code.find(&format!("pub fn {id}(&self)")).unwrap_or_else(|| panic!("no method {id}"));
+        let at = code
+            .find(&format!("pub fn {id}(&self)"))
+            .unwrap_or_else(|| panic!("no method {id}"));
         let doc_start = code[..at].rfind("/**").expect("rustdoc");
         let doc = &code[doc_start..at];
         let summary = op.summary.as_deref().expect("summary");
         let description = op.description.as_deref().expect("description");
-        assert!(doc.contains(summary.trim_end_matches('.')), "{method} {path}: summary missing");
-        assert!(doc.contains(description.trim()), "{method} {path}: description missing");
+        assert!(
+            doc.contains(summary.trim_end_matches('.')),
+            "{method} {path}: summary missing"
+        );
+        assert!(
+            doc.contains(description.trim()),
+            "{method} {path}: description missing"
+        );
     }
 }
 
@@ -403,5 +413,8 @@ fn the_endpoint_table_lists_every_operation() {
     let table = accuro_gen::markdown_table(&endpoints);
     assert!(table.contains("| patients | PATCH | `/rest/v2/provider-portal/patients/{patientId}` | `patch_patient` (handwritten) | PATIENT_DEMOGRAPHICS_WRITE |"));
     let readme = fs::read_to_string(workspace().join("README.md")).expect("README");
-    assert!(readme.contains(&table), "README table is stale: run `cargo xtask regen`");
+    assert!(
+        readme.contains(&table),
+        "README table is stale: run `cargo xtask regen`"
+    );
 }
