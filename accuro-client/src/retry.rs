@@ -101,3 +101,54 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
     let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_equal_jitter_and_is_capped() {
+        let policy = RetryPolicy::default();
+        for (retry, base_ms) in [(1u32, 200u64), (2, 400), (3, 800), (6, 5000), (40, 5000)] {
+            let waits: Vec<Duration> = (0..200).map(|_| policy.backoff(retry)).collect();
+            let base = Duration::from_millis(base_ms);
+            assert!(
+                waits.iter().all(|w| *w >= base / 2 && *w <= base),
+                "retry {retry}: {waits:?}"
+            );
+            let distinct: std::collections::BTreeSet<_> = waits.iter().collect();
+            assert!(distinct.len() > 100, "retry {retry}: jittered");
+        }
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, "12".parse().expect("header"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(12)));
+        let date = httpdate::fmt_http_date(now + Duration::from_secs(30));
+        headers.insert(RETRY_AFTER, date.parse().expect("header"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(30)));
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(30));
+        headers.insert(RETRY_AFTER, past.parse().expect("header"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::ZERO));
+        headers.insert(RETRY_AFTER, "soon".parse().expect("header"));
+        assert_eq!(retry_after(&headers, now), None);
+    }
+
+    #[test]
+    fn only_idempotent_methods_unless_opted_in() {
+        let policy = RetryPolicy::default();
+        for m in [Method::GET, Method::PUT, Method::DELETE, Method::HEAD] {
+            assert!(policy.allows(&m), "{m}");
+        }
+        assert!(!policy.allows(&Method::POST) && !policy.allows(&Method::PATCH));
+        let opted = RetryPolicy {
+            retry_non_idempotent: true,
+            ..RetryPolicy::default()
+        };
+        assert!(opted.allows(&Method::POST));
+        assert!(!RetryPolicy::none().allows(&Method::GET));
+    }
+}

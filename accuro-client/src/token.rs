@@ -418,3 +418,63 @@ impl TokenCache {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(expires_in: Option<i64>) -> TokenResponse {
+        TokenResponse {
+            token_type: None,
+            expires_in,
+            access_token: SecretString::from("synthetic"),
+            scope: None,
+            refresh_token: None,
+        }
+    }
+
+    #[test]
+    fn renewal_point_is_jittered_within_a_tenth_of_the_margin() {
+        let sent = Instant::now();
+        let margin = Duration::from_secs(60);
+        let points: Vec<Duration> = (0..200)
+            .map(|_| {
+                let t = Token::from_response(response(Some(3600)), sent, margin).expect("token");
+                t.refresh_at - sent
+            })
+            .collect();
+        let earliest = Duration::from_secs(3600 - 66);
+        let latest = Duration::from_secs(3600 - 60);
+        assert!(
+            points.iter().all(|p| *p >= earliest && *p <= latest),
+            "{points:?}"
+        );
+        let distinct: std::collections::BTreeSet<_> = points.iter().collect();
+        assert!(
+            distinct.len() > 100,
+            "jittered: {} distinct points",
+            distinct.len()
+        );
+    }
+
+    #[test]
+    fn odd_lifetimes() {
+        let sent = Instant::now();
+        let margin = Duration::from_secs(60);
+        let zero = Token::from_response(response(Some(0)), sent, margin).expect("token");
+        assert_eq!(zero.expires_at, sent);
+        let negative = Token::from_response(response(Some(-5)), sent, margin).expect("token");
+        assert_eq!(negative.expires_at, sent);
+        let missing = Token::from_response(response(None), sent, margin).expect("token");
+        assert_eq!(missing.expires_at - sent, DEFAULT_LIFETIME);
+        let huge = Token::from_response(response(Some(i64::MAX)), sent, margin).expect("token");
+        assert_eq!(huge.expires_at - sent, MAX_LIFETIME);
+        // A short lifetime keeps at least half of it usable.
+        let short = Token::from_response(response(Some(20)), sent, margin).expect("token");
+        assert!(
+            short.refresh_at - sent >= Duration::from_secs(9),
+            "{:?}",
+            short.refresh_at - sent
+        );
+    }
+}

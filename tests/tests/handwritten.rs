@@ -178,3 +178,43 @@ async fn create_patient_returns_the_id_from_location_on_a_204() {
         .into_inner();
     assert_eq!(id, 1003);
 }
+
+#[tokio::test]
+async fn a_streamed_upload_answered_401_is_not_replayed() {
+    let server = MockServer::start().await;
+    let issuer = TokenIssuer::new(Some(3600));
+    issuer.mount(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/rest/v1/provider-portal/documents"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"code": "401", "message": "Unauthorized"})),
+        )
+        .mount(&server)
+        .await;
+    let details = types::DocumentDetails {
+        patient_id: 1,
+        folder_id: 1,
+        provider_id: None,
+        description: None,
+        date: None,
+        file_name: None,
+    };
+    let document = Document {
+        file_name: "a.pdf".into(),
+        media_type: "application/pdf".into(),
+        bytes: vec![1, 2, 3],
+    };
+    let err = client(&server)
+        .upload_document(&details, document)
+        .await
+        .expect_err("401");
+    assert_eq!(err.kind(), accuro_client::ErrorKind::Unauthorized);
+    assert_eq!(
+        received_at(&server, "/rest/v1/provider-portal/documents")
+            .await
+            .len(),
+        1,
+        "no replay"
+    );
+}
