@@ -1,0 +1,265 @@
+//! The token endpoint, and the checks every REST request goes through.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock};
+
+use axum::Json;
+use axum::extract::{Form, MatchedPath, Query, Request, State as Extract};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use serde_json::json;
+use tokio::time::Instant;
+
+use crate::State;
+
+/// The spec the sandbox serves; the scopes each route needs come from it.
+const SPEC: &str = include_str!("../../../spec/accuro.yaml");
+
+/// `(METHOD, path template)` → the scopes that allow it (`x-accuro-scopes`).
+fn scope_table() -> &'static HashMap<(String, String), Vec<String>> {
+    static TABLE: OnceLock<HashMap<(String, String), Vec<String>>> = OnceLock::new();
+    TABLE.get_or_init(|| match accuro_gen::parse_spec(SPEC, "spec/accuro.yaml") {
+        Ok(spec) => accuro_gen::endpoints(&spec)
+            .into_iter()
+            .map(|e| ((e.method, e.path), e.scopes))
+            .collect(),
+        Err(e) => {
+            tracing::error!(error = %e, "the spec does not parse; no route requires a scope");
+            HashMap::new()
+        }
+    })
+}
+
+/// Every scope the spec names.
+pub(crate) fn spec_scopes() -> Vec<String> {
+    let all: BTreeSet<String> = scope_table().values().flatten().cloned().collect();
+    all.into_iter().collect()
+}
+
+/// The gateway's error shape: `{"code":"401","message":"..."}`.
+pub(crate) fn gateway(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        Json(json!({"code": status.as_u16().to_string(), "message": message})),
+    )
+        .into_response()
+}
+
+/// The API's error shape: `{"error":"...","constraintViolations":[...]}`.
+pub(crate) fn api_error(status: StatusCode, error: &str, violations: &[(&str, &str)]) -> Response {
+    let mut body = json!({"error": error});
+    if !violations.is_empty() {
+        body["constraintViolations"] = violations
+            .iter()
+            .map(|(field, constraint)| json!({"field": field, "constraint": constraint}))
+            .collect();
+    }
+    (status, Json(body)).into_response()
+}
+
+struct Issued {
+    scopes: Vec<String>,
+    expires_at: Instant,
+}
+
+/// Issued access tokens and outstanding (single-use) refresh tokens.
+#[derive(Default)]
+pub(crate) struct Tokens {
+    access: HashMap<String, Issued>,
+    refresh: HashMap<String, Vec<String>>,
+    serial: u64,
+}
+
+impl Tokens {
+    pub(crate) fn revoke_all(&mut self) {
+        self.access.clear();
+        self.refresh.clear();
+    }
+
+    fn issue(&mut self, scopes: Vec<String>, state: &State) -> serde_json::Value {
+        self.serial += 1;
+        let access = format!(
+            "sbx-access-{}-{:08x}",
+            self.serial,
+            fastish_hash(self.serial)
+        );
+        let lifetime = state.config.token_lifetime;
+        self.access.insert(
+            access.clone(),
+            Issued {
+                scopes: scopes.clone(),
+                expires_at: Instant::now() + lifetime,
+            },
+        );
+        let mut body = json!({
+            "token_type": "Bearer",
+            "expires_in": lifetime.as_secs(),
+            "access_token": access,
+            "scope": scopes.join(" "),
+        });
+        if state.config.refresh_tokens {
+            let refresh = format!(
+                "sbx-refresh-{}-{:08x}",
+                self.serial,
+                fastish_hash(!self.serial)
+            );
+            self.refresh.insert(refresh.clone(), scopes);
+            body["refresh_token"] = json!(refresh);
+        }
+        body
+    }
+
+    /// The scopes of a valid token.
+    fn scopes(&self, token: &str) -> Option<&[String]> {
+        self.access
+            .get(token)
+            .filter(|t| Instant::now() < t.expires_at)
+            .map(|t| t.scopes.as_slice())
+    }
+}
+
+/// Token strings that do not look sequential (they are not secrets).
+fn fastish_hash(n: u64) -> u32 {
+    let mut x = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x ^= x >> 29;
+    (x as u32) ^ ((x >> 32) as u32)
+}
+
+/// `POST /v1/token?tenant=...`: Basic credentials, form body.
+pub(crate) async fn token(
+    Extract(state): Extract<Arc<State>>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    state.stats().token_requests += 1;
+    if state.faults().token_outage {
+        return gateway(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable");
+    }
+    let Some(tenant) = query.get("tenant") else {
+        return gateway(StatusCode::BAD_REQUEST, "Bad Request");
+    };
+    let Some((id, secret)) = basic_credentials(&headers) else {
+        return gateway(StatusCode::UNAUTHORIZED, "Unauthorized");
+    };
+    let Some(client) = state
+        .config
+        .clients
+        .iter()
+        .find(|c| c.client_id == id && c.client_secret == secret && &c.tenant == tenant)
+    else {
+        return gateway(StatusCode::UNAUTHORIZED, "Unauthorized");
+    };
+    let Ok(Form(form)) = form else {
+        return gateway(StatusCode::BAD_REQUEST, "Bad Request");
+    };
+    let mut tokens = state.tokens();
+    match form.get("grant_type").map(String::as_str) {
+        Some("client_credentials") => {
+            let requested: Vec<String> = form
+                .get("scope")
+                .map(|s| {
+                    s.split([' ', ','])
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default();
+            if requested.iter().any(|s| !client.scopes.contains(s)) {
+                return gateway(StatusCode::BAD_REQUEST, "invalid_scope");
+            }
+            let scopes = if requested.is_empty() {
+                client.scopes.clone()
+            } else {
+                requested
+            };
+            Json(tokens.issue(scopes, &state)).into_response()
+        }
+        Some("refresh_token") => {
+            // Single use: spending it removes it.
+            match form
+                .get("refresh_token")
+                .and_then(|r| tokens.refresh.remove(r))
+            {
+                Some(scopes) => {
+                    state.stats().refresh_grants += 1;
+                    Json(tokens.issue(scopes, &state)).into_response()
+                }
+                None => {
+                    state.stats().refused_refresh_grants += 1;
+                    gateway(StatusCode::BAD_REQUEST, "invalid_grant")
+                }
+            }
+        }
+        _ => gateway(StatusCode::BAD_REQUEST, "unsupported_grant_type"),
+    }
+}
+
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get("authorization")?.to_str().ok()?;
+    let (scheme, encoded) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let decoded = String::from_utf8(decoded).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    Some((id.to_owned(), secret.to_owned()))
+}
+
+/// Every REST request: bearer token, subscription key, clinic uuid, scope.
+pub(crate) async fn guard(
+    Extract(state): Extract<Arc<State>>,
+    matched: MatchedPath,
+    method: Method,
+    request: Request,
+    next: Next,
+) -> Response {
+    let headers = request.headers();
+    let bearer = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim().to_owned());
+    let scopes = match bearer
+        .as_deref()
+        .and_then(|t| state.tokens().scopes(t).map(<[String]>::to_vec))
+    {
+        Some(scopes) => scopes,
+        None => return gateway(StatusCode::UNAUTHORIZED, "Unauthorized"),
+    };
+    let key_ok = headers
+        .get("x-qhr-subscription-key")
+        .is_some_and(|k| k.as_bytes() == state.config.subscription_key.as_bytes());
+    if !key_ok {
+        return gateway(
+            StatusCode::UNAUTHORIZED,
+            "Access denied due to missing or invalid subscription key.",
+        );
+    }
+    let query: HashMap<String, String> = Query::try_from_uri(request.uri())
+        .map(|q| q.0)
+        .unwrap_or_default();
+    match query.get("uuid") {
+        Some(uuid) if uuid.eq_ignore_ascii_case(&state.config.clinic_uuid) => {}
+        _ => {
+            return api_error(
+                StatusCode::BAD_REQUEST,
+                "Invalid clinic",
+                &[("uuid", "must be the clinic's database uuid")],
+            );
+        }
+    }
+    let needed = scope_table().get(&(method.as_str().to_owned(), matched.as_str().to_owned()));
+    if let Some(needed) = needed.filter(|n| !n.is_empty())
+        && !needed.iter().any(|s| scopes.contains(s))
+    {
+        return api_error(StatusCode::FORBIDDEN, "Insufficient Permissions", &[]);
+    }
+    next.run(request).await
+}
