@@ -140,8 +140,8 @@ pub enum Error {
         operation: Option<String>,
         /// The HTTP status.
         status: StatusCode,
-        /// The server's error body.
-        body: ApiError,
+        /// The server's error body (boxed: it keeps `Error` small).
+        body: Box<ApiError>,
     },
     /// Accuro answered with a status the spec does not list for the operation.
     #[error("{operation} failed: unexpected status {status}", operation = op(.operation))]
@@ -379,7 +379,7 @@ impl From<RawError> for Error {
             R::ErrorResponse(rv) => Error::Api {
                 operation: crate::layer::operation_of(rv.headers()),
                 status: rv.status(),
-                body: rv.into_inner(),
+                body: Box::new(rv.into_inner()),
             },
             R::InvalidResponsePayload(body, e) => Error::InvalidResponse {
                 operation: None,
@@ -391,5 +391,15 @@ impl From<RawError> for Error {
             },
             R::Custom(s) => crate::layer::decode_hook_error(&s),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn errors_stay_small() {
+        // Large `Err` types slow every `?` and trip clippy's `result_large_err`
+        // in users' code.
+        assert!(std::mem::size_of::<super::Error>() <= 64, "{}", std::mem::size_of::<super::Error>());
     }
 }

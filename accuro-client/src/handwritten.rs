@@ -132,7 +132,7 @@ impl Client {
             Ok(body) if status.is_client_error() || status.is_server_error() => Err(Error::Api {
                 operation: Some(operation.into()),
                 status,
-                body,
+                body: Box::new(body),
             }),
             _ => Err(Error::UnexpectedStatus {
                 operation: Some(operation.into()),

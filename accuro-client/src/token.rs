@@ -193,8 +193,8 @@ pub enum TokenError {
     Rejected {
         /// The HTTP status code.
         status: u16,
-        /// The server's error body.
-        body: ApiError,
+        /// The server's error body (boxed: it keeps errors small).
+        body: Box<ApiError>,
     },
     /// The token request timed out.
     #[error("the token request timed out")]

@@ -248,3 +248,246 @@ impl Drop for CuttingServer {
         self.task.abort();
     }
 }
+
+/// The header in which Prism lists what a request or answer breaks.
+pub const VIOLATIONS: &str = "sl-violations";
+
+/// The answer's value if Prism accepted the exchange: a 2xx answer with no
+/// violation header. Otherwise what went wrong.
+pub fn conforms<T>(
+    operation: &str,
+    answer: Result<accuro_client::ResponseValue<T>, accuro_client::RawError>,
+) -> Result<T, String> {
+    match answer {
+        Ok(rv) => match rv.headers().get(VIOLATIONS) {
+            None => Ok(rv.into_inner()),
+            Some(v) => Err(format!(
+                "{operation}: Prism reports violations: {}",
+                v.to_str().unwrap_or("?")
+            )),
+        },
+        Err(accuro_client::RawError::ErrorResponse(rv)) => Err(format!(
+            "{operation}: Prism answered {} (violations: {})",
+            rv.status(),
+            rv.headers()
+                .get(VIOLATIONS)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("none")
+        )),
+        Err(accuro_client::RawError::UnexpectedResponse(r)) => Err(format!(
+            "{operation}: Prism answered {} (violations: {})",
+            r.status(),
+            r.headers()
+                .get(VIOLATIONS)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("none")
+        )),
+        Err(e) => Err(format!("{operation}: {}", accuro_client::Error::from(e))),
+    }
+}
+
+/// Ids of records that exist where [`every_operation`] runs.
+pub struct Fixture {
+    /// A patient.
+    pub patient: i64,
+    /// A provider.
+    pub provider: i64,
+    /// An appointment that may be updated and cancelled.
+    pub appointment: i64,
+    /// A lab test.
+    pub lab_test: i64,
+    /// A document folder.
+    pub folder: i64,
+}
+
+macro_rules! call {
+    ($op:literal, $call:expr) => {
+        conforms($op, $call.send().await)?
+    };
+}
+
+/// Calls every operation of the spec through the client, each with every
+/// parameter set, and fails on the first exchange Prism objects to.
+pub async fn every_operation(c: &accuro_client::Client, f: &Fixture) -> Result<(), String> {
+    use accuro_client::shapes::{AccuroDate, HhmmTime};
+    use accuro_client::types;
+    let date = |s: &str| s.parse::<AccuroDate>().map_err(|e| e.to_string());
+    let time = |t: i32| HhmmTime::try_from(t).map_err(|e| e.to_string());
+
+    call!("get_api_version", c.get_api_version());
+    call!("list_offices", c.list_offices());
+    call!("list_genders", c.list_genders());
+    call!("list_locations", c.list_locations());
+    call!("list_insurers", c.list_insurers());
+    call!("list_providers", c.list_providers());
+    call!("list_provider_offices", c.list_provider_offices());
+    call!("list_provider_types", c.list_provider_types());
+    call!("list_provider_statuses", c.list_provider_statuses());
+    call!("list_specialties", c.list_specialties());
+    call!("get_provider", c.get_provider().provider_id(f.provider));
+    call!(
+        "list_provider_specialties",
+        c.list_provider_specialties().provider_id(f.provider)
+    );
+    call!(
+        "search_patients",
+        c.search_patients()
+            .last_name("Sample")
+            .first_name("Sam")
+            .phone("250-555-0100")
+            .phn("9000000001")
+            .file_number("F-1001")
+            .patient_uuid("p-1001")
+            .page_size(50)
+            .starting_id(1000)
+    );
+    call!(
+        "search_patients (no filter)",
+        c.search_patients().page_size(10)
+    );
+    let new_patient = types::Patient {
+        demographics: Some(types::Demographics {
+            first_name: Some("Sam".into()),
+            last_name: Some("Sample".into()),
+            birthday: Some(
+                "1959-02-16T00:00:00.000-0800"
+                    .parse()
+                    .map_err(|e: accuro_client::shapes::ShapeError| e.to_string())?,
+            ),
+            gender_id: Some(2),
+            health_card: Some(types::HealthCard {
+                phn: Some("9000000001".into()),
+                location_id: Some(1),
+                expiry: Some(date("2030-01-31")?),
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    call!(
+        "create_patient",
+        c.create_patient().body(new_patient.clone())
+    );
+    call!("get_patient", c.get_patient().patient_id(f.patient));
+    call!(
+        "replace_patient",
+        c.replace_patient().patient_id(f.patient).body(new_patient)
+    );
+    c.patch_patient(f.patient, &serde_json::json!({"fileNumber": "F-1001-B"}))
+        .await
+        .map_err(|e| format!("patch_patient: {e}"))?;
+    call!("list_allergies", c.list_allergies().patient_id(f.patient));
+    call!(
+        "list_immunizations",
+        c.list_immunizations().patient_id(f.patient)
+    );
+    call!(
+        "list_patient_folders",
+        c.list_patient_folders().patient_id(f.patient)
+    );
+    call!("list_folders", c.list_folders());
+    let details = types::DocumentDetails {
+        patient_id: f.patient,
+        folder_id: f.folder,
+        provider_id: Some(f.provider),
+        description: Some("Synthetic scan".into()),
+        date: Some(date("2026-01-31")?),
+        file_name: Some("scan.pdf".into()),
+    };
+    let document = accuro_client::Document {
+        file_name: "scan.pdf".into(),
+        media_type: "application/pdf".into(),
+        bytes: b"%PDF-1.4 synthetic".to_vec(),
+    };
+    c.upload_document(&details, document)
+        .await
+        .map_err(|e| format!("upload_document: {e}"))?;
+    call!("list_letter_types", c.list_letter_types());
+    call!(
+        "create_letter",
+        c.create_letter().body(types::Letter {
+            type_id: 1,
+            patient_id: f.patient,
+            provider_id: Some(f.provider),
+            appointment_id: None,
+            title: "Synthetic letter".into(),
+            content: "{\\rtf1 Synthetic.}".into(),
+        })
+    );
+    call!("list_lab_tests", c.list_lab_tests());
+    call!(
+        "list_lab_test_results",
+        c.list_lab_test_results()
+            .test_id(f.lab_test)
+            .patient_id(f.patient)
+    );
+    call!(
+        "list_lab_results",
+        c.list_lab_results()
+            .patient_id(f.patient)
+            .start_date(date("2026-01-01")?)
+            .end_date(date("2026-01-31")?)
+    );
+    call!(
+        "list_appointments",
+        c.list_appointments()
+            .start_date(date("2026-12-01")?)
+            .end_date(date("2026-12-31")?)
+            .provider(f.provider)
+            .resource(1)
+            .patient(f.patient)
+            .office_id(1)
+            .accession_number("A-1")
+    );
+    call!(
+        "list_appointments (by day)",
+        c.list_appointments().start_date(date("2026-12-01")?)
+    );
+    let appointment = types::Appointment {
+        date: Some(date("2026-12-24")?),
+        start_time: Some(time(1300)?),
+        end_time: Some(time(1315)?),
+        patient_id: Some(f.patient),
+        provider_id: Some(f.provider),
+        office_id: Some(1),
+        ..Default::default()
+    };
+    call!(
+        "create_appointment",
+        c.create_appointment().body(appointment.clone())
+    );
+    call!(
+        "get_appointment",
+        c.get_appointment().appointment_id(f.appointment)
+    );
+    call!(
+        "update_appointment",
+        c.update_appointment()
+            .appointment_id(f.appointment)
+            .body(appointment)
+    );
+    call!(
+        "list_appointment_statuses",
+        c.list_appointment_statuses().appointment_id(f.appointment)
+    );
+    call!(
+        "get_appointment_history",
+        c.get_appointment_history().appointment_id(f.appointment)
+    );
+    call!(
+        "cancel_appointment",
+        c.cancel_appointment()
+            .appointment_id(f.appointment)
+            .cancel(true)
+            .cancellation_reason("synthetic")
+    );
+    call!("list_appointment_types", c.list_appointment_types());
+    call!("list_appointment_reasons", c.list_appointment_reasons());
+    call!("list_scheduler_statuses", c.list_scheduler_statuses());
+    call!(
+        "list_appointment_priorities",
+        c.list_appointment_priorities()
+    );
+    call!("list_scheduler_sites", c.list_scheduler_sites());
+    Ok(())
+}

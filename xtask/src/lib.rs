@@ -2,3 +2,4 @@
 //! copies; `src/main.rs` is the `cargo xtask` front end.
 
 pub mod regen;
+pub mod sandbox;

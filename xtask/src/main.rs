@@ -4,6 +4,8 @@
 //! - `regen --check`: write nothing; exit 1 with a diff when the committed file
 //!   (or the README's endpoint table) is stale.
 //! - `endpoints`: print the endpoint table.
+//! - `sandbox`: run the offline Accuro sandbox; `quickstart`: run the
+//!   quickstart example against it.
 //!
 //! Arguments are parsed by hand: two flags and two options do not justify the
 //! build time of a command-line parsing crate.
@@ -24,6 +26,8 @@ tasks:
     --no-readme    leave the README alone
   endpoints        print the endpoint table (area, method, path, Rust method, scope)
     --spec PATH    spec to read (default: spec/accuro.yaml)
+  sandbox [ARGS]   run the offline Accuro sandbox (default port 4020; --help for its options)
+  quickstart       run the quickstart example against a fresh sandbox
   help             print this text
 ";
 
@@ -45,6 +49,8 @@ fn main() -> ExitCode {
             print!("{table}");
             ExitCode::SUCCESS
         }),
+        Some("sandbox") => xtask::sandbox::run(&args[1..]),
+        Some("quickstart") => xtask::sandbox::quickstart(),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -1,0 +1,115 @@
+//! Quickstart: lists offices, walks the patient search across pages, books an
+//! appointment and cancels it.
+//!
+//! Against the offline sandbox, in one command:
+//!
+//! ```sh
+//! cargo xtask quickstart
+//! ```
+//!
+//! Against a real Accuro *sandbox* (it books and cancels an appointment: never
+//! point it at production), set the `ACCURO_*` variables QHR gave you and run
+//! `cargo run -p accuro-client --example quickstart`. `QUICKSTART_LAST_NAME`
+//! (default `Sample`) picks the patients to search for.
+
+use std::process::ExitCode;
+
+use accuro_client::shapes::{AccuroDate, HhmmTime};
+use accuro_client::{Client, Error, types};
+use futures_util::TryStreamExt as _;
+
+/// Small pages, to show the walk.
+const PAGE_SIZE: i32 = 10;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("quickstart failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Error> {
+    let client = Client::from_env()?;
+
+    println!("Offices:");
+    for office in client.list_offices().send().await?.into_inner() {
+        println!(
+            "  #{} {} ({})",
+            office.office_id.unwrap_or_default(),
+            office.name.unwrap_or_default(),
+            office.city.unwrap_or_default()
+        );
+    }
+
+    let last_name = std::env::var("QUICKSTART_LAST_NAME").unwrap_or_else(|_| "Sample".into());
+    let pages: Vec<types::PatientPage> = client
+        .search_patients_pages(PAGE_SIZE, |q| q.last_name(last_name.as_str()))
+        .try_collect()
+        .await?;
+    let patients: Vec<types::Patient> = pages
+        .into_iter()
+        .flat_map(|p| p.contents.unwrap_or_default())
+        .collect();
+    println!(
+        "\nPatients named {last_name}: {}, walked in pages of {PAGE_SIZE} (`startingId` = previous `lastId`)",
+        patients.len()
+    );
+    for patient in patients.iter().take(5) {
+        let born = patient
+            .demographics
+            .as_ref()
+            .and_then(|d| d.birthday)
+            .map(|b| b.date().to_string());
+        println!(
+            "  #{} file {} born {}",
+            patient.patient_id.unwrap_or_default(),
+            patient.file_number.as_deref().unwrap_or("-"),
+            born.as_deref().unwrap_or("-")
+        );
+    }
+
+    let provider = client
+        .list_providers()
+        .send()
+        .await?
+        .into_inner()
+        .into_iter()
+        .find_map(|p| p.provider_id);
+    let (Some(patient), Some(provider)) = (patients.first().and_then(|p| p.patient_id), provider)
+    else {
+        println!("\nNo patient or provider to book for: skipping the appointment.");
+        return Ok(());
+    };
+    let tomorrow = AccuroDate::from(chrono::Local::now().date_naive() + chrono::Days::new(1));
+    let at = |hhmm: i32| HhmmTime::try_from(hhmm).map_err(|e| Error::InvalidRequest(e.to_string()));
+    let appointment = types::Appointment {
+        date: Some(tomorrow),
+        start_time: Some(at(1000)?),
+        end_time: Some(at(1015)?),
+        patient_id: Some(patient),
+        provider_id: Some(provider),
+        ..Default::default()
+    };
+    let id = client
+        .create_appointment()
+        .body(appointment)
+        .send()
+        .await?
+        .into_inner();
+    println!(
+        "\nBooked appointment #{id}: patient #{patient} with provider #{provider} on {tomorrow} at 10:00"
+    );
+    client
+        .cancel_appointment()
+        .appointment_id(id)
+        .cancel(true)
+        .cancellation_reason("accuro-client quickstart")
+        .send()
+        .await?;
+    println!("Cancelled appointment #{id}");
+    Ok(())
+}

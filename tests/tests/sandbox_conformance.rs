@@ -1,0 +1,104 @@
+//! The sandbox's answers conform to `spec/accuro.yaml`, as judged by Prism in
+//! validating proxy mode (`prism proxy ... --errors`): every operation goes
+//! through the client, through Prism, to the sandbox; Prism checks request
+//! and answer and turns any violation into an error.
+//!
+//! `.ci/run` starts the sandbox (`ACCURO_SANDBOX_URL`) and Prism in front of
+//! it (`ACCURO_SANDBOX_PROXY_URL`). Without them this skips loudly, except in
+//! CI, where it fails. Locally:
+//!
+//! ```sh
+//! cargo xtask sandbox --port 4020 &
+//! (cd spec && npx prism proxy accuro.yaml http://127.0.0.1:4020 -h 127.0.0.1 -p 4011 --errors) &
+//! ACCURO_SANDBOX_URL=http://127.0.0.1:4020 ACCURO_SANDBOX_PROXY_URL=http://127.0.0.1:4011 \
+//!   cargo test -p accuro-tests --test sandbox_conformance
+//! ```
+
+use accuro_client::ClientBuilder;
+use accuro_tests::{Fixture, conforms, every_operation};
+
+fn urls() -> Option<(String, String)> {
+    match (
+        std::env::var("ACCURO_SANDBOX_URL"),
+        std::env::var("ACCURO_SANDBOX_PROXY_URL"),
+    ) {
+        (Ok(direct), Ok(proxy)) => Some((direct, proxy)),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("ACCURO_SANDBOX_URL and ACCURO_SANDBOX_PROXY_URL must be set in CI")
+        }
+        _ => {
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "\n!!! SKIPPED: the sandbox conformance suite needs ACCURO_SANDBOX_URL and ACCURO_SANDBOX_PROXY_URL (see tests/tests/sandbox_conformance.rs) !!!\n"
+            );
+            None
+        }
+    }
+}
+
+async fn set_faults(direct: &str, faults: serde_json::Value) {
+    accuro_client::ensure_crypto_provider();
+    let status = reqwest::Client::new()
+        .put(format!("{direct}/__sandbox/faults"))
+        .json(&faults)
+        .send()
+        .await
+        .expect("sandbox admin")
+        .status();
+    assert_eq!(status.as_u16(), 204);
+}
+
+// One test: it changes the sandbox's knobs, which the other steps must not see.
+#[tokio::test]
+async fn the_sandbox_answers_as_the_spec_says_and_breaking_it_is_noticed() {
+    let Some((direct, proxy)) = urls() else {
+        return;
+    };
+    let sandbox_env = [
+        ("ACCURO_BASE_URL", proxy.clone()),
+        ("ACCURO_TENANT", accuro_sandbox::TENANT.to_owned()),
+        ("ACCURO_CLIENT_ID", accuro_sandbox::CLIENT_ID.to_owned()),
+        (
+            "ACCURO_CLIENT_SECRET",
+            accuro_sandbox::CLIENT_SECRET.to_owned(),
+        ),
+        (
+            "ACCURO_SCOPES",
+            accuro_sandbox::Config::default().clients[0]
+                .scopes
+                .join(" "),
+        ),
+        (
+            "ACCURO_SUBSCRIPTION_KEY",
+            accuro_sandbox::SUBSCRIPTION_KEY.to_owned(),
+        ),
+        ("ACCURO_UUID", accuro_sandbox::CLINIC_UUID.to_owned()),
+    ];
+    let client = ClientBuilder::from_lookup(|name| {
+        sandbox_env
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+    })
+    .build()
+    .expect("client");
+    set_faults(&direct, serde_json::json!({})).await;
+    let fixture = Fixture {
+        patient: accuro_sandbox::FIRST_PATIENT,
+        provider: 2,
+        appointment: accuro_sandbox::LOCKED_APPOINTMENT + 1,
+        lab_test: 501,
+        folder: 11,
+    };
+    every_operation(&client, &fixture)
+        .await
+        .unwrap_or_else(|problem| panic!("{problem}"));
+
+    // An answer changed to break the spec is caught.
+    set_faults(&direct, serde_json::json!({"break_spec": true})).await;
+    let verdict = conforms("list_offices", client.list_offices().send().await);
+    set_faults(&direct, serde_json::json!({})).await;
+    let problem = verdict.expect_err("Prism flags the broken answer");
+    assert!(problem.contains("officeId"), "{problem}");
+}
