@@ -196,12 +196,19 @@ impl ClientHooks<Layer> for Client {
             headers.insert(AUTHORIZATION, layer.shared.basic.clone());
             return Ok(());
         }
-        // Boxed: the token request goes through these hooks too.
-        let token = Box::pin(layer.token(self))
-            .await
-            .map_err(|e| encode_hook_error(&e))?;
+        // The hit path reads the cache without allocating; only a miss builds
+        // (and boxes: the token request goes through these hooks too) the
+        // future that fetches a token.
+        let bearer = match layer.shared.cache.fresh_header() {
+            Some(header) => header,
+            None => Box::pin(layer.token(self))
+                .await
+                .map_err(|e| encode_hook_error(&e))?
+                .header
+                .clone(),
+        };
         let headers = request.headers_mut();
-        headers.insert(AUTHORIZATION, token.header.clone());
+        headers.insert(AUTHORIZATION, bearer);
         headers.insert(SUBSCRIPTION_KEY, layer.shared.subscription_key.clone());
         request
             .url_mut()
@@ -211,21 +218,21 @@ impl ClientHooks<Layer> for Client {
     }
 
     async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
-        let route = crate::generated::operation_route(info.operation_id);
-        let span = tracing::info_span!(
+        // Field values are only computed when a subscriber wants the span.
+        let span = tracing::debug_span!(
             "accuro.request",
             operation = info.operation_id,
             method = %request.method(),
-            path = route.map_or("?", |(_, path)| path),
+            path = crate::generated::operation_route(info.operation_id).map_or("?", |(_, path)| path),
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        let started = Instant::now();
-        let outcome = self
-            .exec_in_span(request, info)
-            .instrument(span.clone())
-            .await;
+        if span.is_disabled() {
+            return self.send(request, info).await.map(|(response, _)| response);
+        }
+        let started = std::time::Instant::now();
+        let outcome = self.send(request, info).instrument(span.clone()).await;
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         match &outcome {
             Ok((response, attempts)) => {
@@ -241,102 +248,142 @@ impl ClientHooks<Layer> for Client {
 }
 
 impl Client {
-    /// Sends with retries, then replays once with a new token after a 401.
+    /// Makes sure a valid access token is cached: reuses it, or fetches one
+    /// (shared with concurrent callers). Every call does this by itself; call
+    /// it at start-up to find bad credentials, tenant or scopes before the
+    /// first real request.
+    ///
+    /// ```no_run
+    /// # async fn run() -> accuro_client::Result<()> {
+    /// let client = accuro_client::Client::from_env()?;
+    /// client.authenticate().await?; // Err(kind Credentials) if QHR refuses them
+    /// # Ok(()) }
+    /// ```
+    pub async fn authenticate(&self) -> Result<(), Error> {
+        let layer = self.inner();
+        if layer.shared.cache.has_fresh() {
+            return Ok(());
+        }
+        Box::pin(layer.token(self))
+            .await
+            .map(drop)
+            .map_err(Error::Token)
+    }
+
+    /// Sends `request`: retries transient failures as the policy allows, and
+    /// replays once with a new token after a 401. One copy of the request is
+    /// kept per attempt, and only when a retry or replay could use it.
     /// Returns the answer and the number of attempts.
-    async fn exec_in_span(
+    async fn send(
         &self,
-        request: Request,
+        mut request: Request,
         info: &OperationInfo,
     ) -> reqwest::Result<(Response, u32)> {
         let layer = self.inner();
+        let policy = &layer.shared.retry;
         let is_token = info.operation_id == TOKEN_OPERATION;
-        let replay = if is_token { None } else { request.try_clone() };
-        let (response, mut attempts) = self.send_with_retries(request, is_token).await?;
-        if response.status() != StatusCode::UNAUTHORIZED {
-            return Ok((tag_error_answer(response, info), attempts));
-        }
-        let Some(mut replay) = replay else {
-            return Ok((tag_error_answer(response, info), attempts));
-        };
-        let refused = replay.headers().get(AUTHORIZATION).cloned();
-        if let Some(refused) = &refused {
-            layer.shared.cache.reject(refused);
-        }
-        let fresh = match Box::pin(layer.token(self)).await {
-            Ok(token) if Some(&token.header) != refused.as_ref() => token,
-            // No new token: answer the 401 rather than replaying a refused token.
-            Ok(_) | Err(_) => return Ok((tag_error_answer(response, info), attempts)),
-        };
-        tracing::debug!("401 answered; replaying once with a new token");
-        replay
-            .headers_mut()
-            .insert(AUTHORIZATION, fresh.header.clone());
-        let (response, more) = self.send_with_retries(replay, false).await?;
-        attempts += more;
-        Ok((tag_error_answer(response, info), attempts))
-    }
-
-    /// Sends `request`, retrying transient failures as the policy allows.
-    async fn send_with_retries(
-        &self,
-        mut request: Request,
-        is_token: bool,
-    ) -> reqwest::Result<(Response, u32)> {
-        let policy = &self.inner().shared.retry;
-        let retry_allowed = !is_token && policy.allows(request.method());
+        let may_retry = !is_token && policy.allows(request.method());
+        let mut may_replay = !is_token;
         let started = Instant::now();
-        let mut attempt = 1;
+        let (mut attempts, mut retries) = (0u32, 0u32);
         loop {
-            let spare = if retry_allowed && attempt < policy.max_attempts {
+            attempts += 1;
+            let retry_left = may_retry && retries + 1 < policy.max_attempts;
+            let spare = if retry_left || may_replay {
                 request.try_clone()
             } else {
                 None
             };
-            let sent = Instant::now();
+            let sent = tracing::enabled!(tracing::Level::DEBUG).then(std::time::Instant::now);
             let outcome = self.client().execute(request).await;
-            let latency_ms = sent.elapsed().as_millis() as u64;
-            let wait = match &outcome {
-                Ok(response) => {
-                    tracing::debug!(
-                        attempt,
-                        status = response.status().as_u16(),
-                        latency_ms,
-                        "attempt answered"
-                    );
-                    is_retryable_status(response.status()).then(|| {
-                        retry_after(response.headers(), std::time::SystemTime::now())
-                            .unwrap_or_else(|| policy.backoff(attempt))
-                    })
-                }
+            let latency_ms = sent.map(|t| t.elapsed().as_millis() as u64);
+            let response = match outcome {
+                Ok(response) => response,
                 Err(e) => {
                     tracing::debug!(
-                        attempt,
+                        attempt = attempts,
                         latency_ms,
                         timeout = e.is_timeout(),
                         connect = e.is_connect(),
                         "attempt failed"
                     );
-                    is_retryable_error(e).then(|| policy.backoff(attempt))
+                    let wait = is_retryable_error(&e).then(|| policy.backoff(retries + 1));
+                    match (wait, spare) {
+                        (Some(wait), Some(next))
+                            if retry_left && started.elapsed() + wait <= policy.max_elapsed =>
+                        {
+                            tracing::debug!(
+                                attempt = attempts,
+                                wait_ms = wait.as_millis() as u64,
+                                "transport error; retrying"
+                            );
+                            // Boxed: rare, and it keeps every call's future small.
+                            Box::pin(tokio::time::sleep(wait)).await;
+                            (request, retries) = (next, retries + 1);
+                            continue;
+                        }
+                        _ => return Err(e.without_url()),
+                    }
                 }
             };
-            match (wait, spare) {
-                (Some(wait), Some(next)) if started.elapsed() + wait <= policy.max_elapsed => {
+            let status = response.status();
+            tracing::debug!(
+                attempt = attempts,
+                status = status.as_u16(),
+                latency_ms,
+                "attempt answered"
+            );
+            if status == StatusCode::UNAUTHORIZED && may_replay {
+                may_replay = false;
+                // Boxed: rare, and it keeps every call's future small.
+                if let Some(next) = spare
+                    && let Some(next) = Box::pin(self.with_new_token(next)).await
+                {
+                    tracing::debug!("401 answered; replaying once with a new token");
+                    request = next;
+                    continue;
+                }
+                return Ok((tag_error_answer(response, info), attempts));
+            }
+            if retry_left && is_retryable_status(status) {
+                let wait = retry_after(response.headers(), std::time::SystemTime::now())
+                    .unwrap_or_else(|| policy.backoff(retries + 1));
+                if let Some(next) = spare
+                    && started.elapsed() + wait <= policy.max_elapsed
+                {
                     tracing::debug!(
-                        attempt,
+                        attempt = attempts,
                         wait_ms = wait.as_millis() as u64,
                         "transient failure; retrying"
                     );
-                    tokio::time::sleep(wait).await;
-                    request = next;
-                    attempt += 1;
-                }
-                _ => {
-                    return outcome
-                        .map(|r| (r, attempt))
-                        .map_err(reqwest::Error::without_url);
+                    drop(response);
+                    // Boxed: rare, and it keeps every call's future small.
+                    Box::pin(tokio::time::sleep(wait)).await;
+                    (request, retries) = (next, retries + 1);
+                    continue;
                 }
             }
+            return Ok((tag_error_answer(response, info), attempts));
         }
+    }
+
+    /// After a 401: drops the refused token if it is still the cached one and
+    /// gets a new one. `None` when there is no *different* token to replay
+    /// with (never replay a refused token).
+    async fn with_new_token(&self, mut request: Request) -> Option<Request> {
+        let layer = self.inner();
+        let refused = request.headers().get(AUTHORIZATION).cloned();
+        if let Some(refused) = &refused {
+            layer.shared.cache.reject(refused);
+        }
+        let fresh = Box::pin(layer.token(self)).await.ok()?;
+        if Some(&fresh.header) == refused.as_ref() {
+            return None;
+        }
+        request
+            .headers_mut()
+            .insert(AUTHORIZATION, fresh.header.clone());
+        Some(request)
     }
 }
 

@@ -312,6 +312,25 @@ struct Backoff {
 }
 
 impl TokenCache {
+    /// The `Authorization` header of the current token, if it is fresh: the
+    /// hit path of every call (no lock, no allocation).
+    pub(crate) fn fresh_header(&self) -> Option<HeaderValue> {
+        let guard = self.current.load();
+        match &*guard {
+            Some(t) if t.is_fresh(Instant::now()) => Some(t.header.clone()),
+            _ => None,
+        }
+    }
+
+    /// Whether a fresh token is cached. Writes nothing shared (not even a
+    /// reference count), so concurrent callers do not contend.
+    pub(crate) fn has_fresh(&self) -> bool {
+        self.current
+            .load()
+            .as_ref()
+            .is_some_and(|t| t.is_fresh(Instant::now()))
+    }
+
     /// The current token, if it is fresh.
     pub(crate) fn fresh(&self) -> Option<Arc<Token>> {
         let guard = self.current.load();

@@ -1,0 +1,110 @@
+//! A minimal HTTP/1.1 keep-alive server on 127.0.0.1 for the benchmarks, on
+//! its own thread and runtime. It answers every request with a fixed body
+//! (a token for `POST /v1/token`, one office otherwise): its cost is small and
+//! the same for every client measured, so client-side differences show.
+//! Hand-rolled rather than hyper or axum on purpose: nothing to configure,
+//! nothing that varies between runs.
+
+use std::net::SocketAddr;
+
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+pub const TOKEN: &str = "bench-access-token-0123456789abcdef0123456789abcdef";
+pub const OFFICES: &str =
+    r#"[{"officeId":1,"name":"Synthetic Family Clinic","city":"Kelowna","province":"BC"}]"#;
+
+fn answer(body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// Starts the server; returns its address. It runs until the process ends.
+pub fn start() -> SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("server runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            tx.send(listener.local_addr().expect("addr"))
+                .expect("send addr");
+            let token =
+                format!(r#"{{"token_type":"Bearer","expires_in":3600,"access_token":"{TOKEN}"}}"#);
+            let token_answer: &'static [u8] = Box::leak(answer(&token).into_boxed_slice());
+            let offices_answer: &'static [u8] = Box::leak(answer(OFFICES).into_boxed_slice());
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let _ = stream.set_nodelay(true);
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 16 * 1024];
+                    let mut filled = 0;
+                    loop {
+                        match stream.read(&mut buf[filled..]).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => filled += n,
+                        }
+                        // Answer every complete request in the buffer.
+                        loop {
+                            let Some(head_end) =
+                                buf[..filled].windows(4).position(|w| w == b"\r\n\r\n")
+                            else {
+                                break;
+                            };
+                            let head =
+                                String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+                            let length = head
+                                .lines()
+                                .find_map(|l| {
+                                    l.strip_prefix("content-length:")
+                                        .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                                })
+                                .unwrap_or(0);
+                            let total = head_end + 4 + length;
+                            if filled < total {
+                                break;
+                            }
+                            let reply = if head.starts_with("post /v1/token") {
+                                token_answer
+                            } else {
+                                offices_answer
+                            };
+                            if stream.write_all(reply).await.is_err() {
+                                return;
+                            }
+                            buf.copy_within(total..filled, 0);
+                            filled -= total;
+                        }
+                        if filled == buf.len() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+    });
+    rx.recv().expect("server address")
+}
+
+/// A client of the benchmark server, sharing `http` (and its connection pool).
+pub fn client(addr: SocketAddr, http: reqwest::Client) -> accuro_client::Client {
+    accuro_client::Client::builder()
+        .base_url(format!("http://{addr}"))
+        .tenant("benchclinic")
+        .client_id("bench-client")
+        .client_secret("bench-secret")
+        .scopes(["PATIENT_DEMOGRAPHICS_READ"])
+        .subscription_key("bench-subscription-key")
+        .clinic_uuid("0f0e0d0c-0b0a-4909-8807-060504030201")
+        .http_client(http)
+        .build()
+        .expect("bench client")
+}
