@@ -53,12 +53,9 @@ pub fn start() -> SocketAddr {
                             Ok(n) => filled += n,
                         }
                         // Answer every complete request in the buffer.
-                        loop {
-                            let Some(head_end) =
-                                buf[..filled].windows(4).position(|w| w == b"\r\n\r\n")
-                            else {
-                                break;
-                            };
+                        while let Some(head_end) =
+                            buf[..filled].windows(4).position(|w| w == b"\r\n\r\n")
+                        {
                             let head =
                                 String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
                             let length = head
