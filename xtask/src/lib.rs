@@ -1,5 +1,6 @@
 //! The project's tasks as a library, so the tests can run them on temporary
 //! copies; `src/main.rs` is the `cargo xtask` front end.
 
+pub mod build_cost;
 pub mod regen;
 pub mod sandbox;

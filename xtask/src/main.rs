@@ -28,6 +28,7 @@ tasks:
     --spec PATH    spec to read (default: spec/accuro.yaml)
   sandbox [ARGS]   run the offline Accuro sandbox (default port 4020; --help for its options)
   quickstart       run the quickstart example against a fresh sandbox
+  build-cost       measure the cold build and the rebuild after a spec edit of accuro-client
   help             print this text
 ";
 
@@ -51,6 +52,7 @@ fn main() -> ExitCode {
         }),
         Some("sandbox") => xtask::sandbox::run(&args[1..]),
         Some("quickstart") => xtask::sandbox::quickstart(),
+        Some("build-cost") => xtask::build_cost::run(),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
