@@ -107,6 +107,30 @@ where
 }
 
 impl Client {
+    /// One page of a patient search: the caller's filters, then the page
+    /// size and cursor.
+    fn patient_page<'a, F>(
+        &'a self,
+        configure: &F,
+        size: i32,
+        cursor: Option<i64>,
+    ) -> impl Future<Output = Result<types::PatientPage, Error>> + use<'a, F>
+    where
+        F: Fn(builder::SearchPatients<'a>) -> builder::SearchPatients<'a>,
+    {
+        let mut request = configure(self.search_patients()).page_size(size);
+        if let Some(cursor) = cursor {
+            request = request.starting_id(cursor);
+        }
+        async move {
+            request
+                .send()
+                .await
+                .map(|rv| rv.into_inner())
+                .map_err(Error::from)
+        }
+    }
+
     /// Every page of a patient search. `configure` sets the filters on the
     /// request; the stream sets `pageSize` and `startingId` itself.
     ///
@@ -128,17 +152,7 @@ impl Client {
         F: Fn(builder::SearchPatients<'a>) -> builder::SearchPatients<'a> + 'a,
     {
         pages(page_size, move |size, cursor| {
-            let mut request = configure(self.search_patients()).page_size(size);
-            if let Some(cursor) = cursor {
-                request = request.starting_id(cursor);
-            }
-            async move {
-                request
-                    .send()
-                    .await
-                    .map(|rv| rv.into_inner())
-                    .map_err(Error::from)
-            }
+            self.patient_page(&configure, size, cursor)
         })
     }
 
@@ -153,17 +167,7 @@ impl Client {
         F: Fn(builder::SearchPatients<'a>) -> builder::SearchPatients<'a> + 'a,
     {
         items(page_size, move |size, cursor| {
-            let mut request = configure(self.search_patients()).page_size(size);
-            if let Some(cursor) = cursor {
-                request = request.starting_id(cursor);
-            }
-            async move {
-                request
-                    .send()
-                    .await
-                    .map(|rv| rv.into_inner())
-                    .map_err(Error::from)
-            }
+            self.patient_page(&configure, size, cursor)
         })
     }
 }

@@ -1,6 +1,20 @@
 //! Changes made to the spec before progenitor sees it.
 
-use openapiv3::{OpenAPI, Parameter, ReferenceOr};
+use openapiv3::{OpenAPI, Operation, Parameter, PathItem, ReferenceOr};
+
+/// Every operation slot of a path item.
+fn operation_slots(item: &mut PathItem) -> [&mut Option<Operation>; 8] {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+    ]
+}
 
 use crate::rules::{HANDWRITTEN, UUID_PARAM, resolve_parameter};
 
@@ -11,16 +25,7 @@ pub fn drop_handwritten(spec: &mut OpenAPI) {
         let ReferenceOr::Item(item) = item else {
             continue;
         };
-        for slot in [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.options,
-            &mut item.head,
-            &mut item.patch,
-            &mut item.trace,
-        ] {
+        for slot in operation_slots(item) {
             if slot
                 .as_ref()
                 .is_some_and(|op| op.extensions.contains_key(HANDWRITTEN))
@@ -53,19 +58,7 @@ pub fn strip_uuid(spec: &mut OpenAPI) {
             continue;
         };
         item.parameters.retain(|p| !is_uuid(p));
-        for op in [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.options,
-            &mut item.head,
-            &mut item.patch,
-            &mut item.trace,
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for op in operation_slots(item).into_iter().flatten() {
             op.parameters.retain(|p| !is_uuid(p));
         }
     }

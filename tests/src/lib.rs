@@ -38,8 +38,13 @@ pub fn basic_header() -> String {
 
 /// A builder with every setting pointed at `server`.
 pub fn builder(server: &MockServer) -> ClientBuilder {
+    builder_at(server.uri())
+}
+
+/// A builder with the test credentials, pointed at `base_url`.
+pub fn builder_at(base_url: impl Into<String>) -> ClientBuilder {
     Client::builder()
-        .base_url(server.uri())
+        .base_url(base_url)
         .tenant(TENANT)
         .client_id(CLIENT_ID)
         .client_secret(CLIENT_SECRET)

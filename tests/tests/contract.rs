@@ -34,16 +34,7 @@ fn prism() -> Option<Client> {
         );
         return None;
     };
-    let client = Client::builder()
-        .base_url(url)
-        .tenant(TENANT)
-        .client_id(CLIENT_ID)
-        .client_secret(CLIENT_SECRET)
-        .scopes(SCOPES)
-        .subscription_key(SUBSCRIPTION_KEY)
-        .clinic_uuid(CLINIC_UUID)
-        .build()
-        .expect("client");
+    let client = builder_at(url).build().expect("client");
     Some(client)
 }
 

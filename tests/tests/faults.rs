@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use accuro_client::{Client, Error, ErrorKind, RetryPolicy, types};
+use accuro_client::{Error, ErrorKind, RetryPolicy, types};
 use accuro_tests::*;
 use futures::future::join_all;
 use serde_json::json;
@@ -353,14 +353,7 @@ async fn retries_can_be_turned_off() {
 #[tokio::test]
 async fn a_connection_reset_is_retried_then_reported_as_transport() {
     let server = CuttingServer::start().await;
-    let client = Client::builder()
-        .base_url(&server.uri)
-        .tenant(TENANT)
-        .client_id(CLIENT_ID)
-        .client_secret(CLIENT_SECRET)
-        .scopes(SCOPES)
-        .subscription_key(SUBSCRIPTION_KEY)
-        .clinic_uuid(CLINIC_UUID)
+    let client = builder_at(&server.uri)
         .retry_policy(RetryPolicy {
             initial_backoff: Duration::from_millis(1),
             ..RetryPolicy::default()
