@@ -536,3 +536,72 @@ async fn a_refresh_token_is_never_sent_twice_even_when_renewal_fails() {
         "first token; refresh + fallback; fallback only: {bodies:?}"
     );
 }
+
+#[tokio::test]
+async fn a_tokens_lifetime_counts_from_before_its_request_was_sent() {
+    // Real clock: a 2 s token that takes 1.2 s to arrive. Its renewal point
+    // (half its lifetime at most, so 1 s or a little less) counts from the
+    // moment the request left, so it is due as soon as it arrives; counted
+    // from the answer it would still look fresh.
+    let server = MockServer::start().await;
+    let issuer = TokenIssuer::new(Some(2));
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(issuer.clone().with_delay(Duration::from_millis(1200)))
+        .mount(&server)
+        .await;
+    mount_get(&server, OFFICES, json!([])).await;
+    let client = client(&server);
+    client.list_offices().send().await.expect("first");
+    client.list_offices().send().await.expect("second");
+    assert_eq!(
+        issuer.issued(),
+        2,
+        "the first token was already due for renewal"
+    );
+}
+
+#[tokio::test]
+async fn the_connect_timeout_is_applied() {
+    // A listener whose accept queue is full and never accepted: connecting
+    // to it hangs (the kernel drops the SYN), until the connect timeout.
+    let socket =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("socket");
+    let addr: std::net::SocketAddr = "127.0.0.1:0".parse().expect("addr");
+    socket.bind(&addr.into()).expect("bind");
+    socket.listen(0).expect("listen");
+    let addr = socket
+        .local_addr()
+        .expect("addr")
+        .as_socket()
+        .expect("inet");
+    // Fill the queue.
+    let mut fillers = Vec::new();
+    for _ in 0..8 {
+        if let Ok(Ok(s)) = tokio::time::timeout(
+            Duration::from_millis(200),
+            tokio::net::TcpStream::connect(addr),
+        )
+        .await
+        {
+            fillers.push(s);
+        }
+    }
+    let client = builder_at(format!("http://{addr}"))
+        .connect_timeout(Duration::from_millis(200))
+        .request_timeout(Duration::from_secs(600))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    // A liveness guard, not a performance bound: without the connect timeout
+    // this would wait for the 600 s request timeout.
+    let answer = tokio::time::timeout(Duration::from_secs(10), client.list_offices().send())
+        .await
+        .expect("the connect timeout ends the attempt");
+    let err = Error::from(answer.expect_err("cannot connect"));
+    assert!(
+        matches!(err.kind(), ErrorKind::Timeout | ErrorKind::Transport),
+        "{err:?}"
+    );
+    drop(fillers);
+}
