@@ -284,15 +284,14 @@ pub(crate) fn describe_transport(e: reqwest::Error) -> Error {
 /// Describes a JSON error without the value that broke it (serde_json quotes
 /// the offending string, which may be a PHN or a name), naming the field it
 /// happened in when the document is at hand.
-pub(crate) fn describe_json(e: &serde_json::Error, document: Option<&[u8]>) -> String {
+pub(crate) fn describe_json(e: &serde_json::Error, document: &[u8]) -> String {
     let kind = match e.classify() {
         serde_json::error::Category::Io => "I/O error",
         serde_json::error::Category::Syntax => "malformed JSON",
         serde_json::error::Category::Data => "unexpected JSON shape",
         serde_json::error::Category::Eof => "truncated JSON",
     };
-    let at = document
-        .and_then(|doc| json_path_at(doc, e.line(), e.column()))
+    let at = json_path_at(document, e.line(), e.column())
         .map(|path| format!(" in `{path}`"))
         .unwrap_or_default();
     format!("{kind}{at} at line {} column {}", e.line(), e.column())
@@ -383,7 +382,7 @@ impl From<RawError> for Error {
             },
             R::InvalidResponsePayload(body, e) => Error::InvalidResponse {
                 operation: None,
-                message: describe_json(&e, Some(&body)),
+                message: describe_json(&e, &body),
             },
             R::UnexpectedResponse(resp) => Error::UnexpectedStatus {
                 operation: crate::layer::operation_of(resp.headers()),

@@ -101,7 +101,7 @@ impl Client {
         let bytes = response.bytes().await.map_err(describe_transport)?;
         serde_json::from_slice(&bytes).map_err(|e| Error::InvalidResponse {
             operation: Some("upload_document".into()),
-            message: describe_json(&e, Some(&bytes)),
+            message: describe_json(&e, &bytes),
         })
     }
 

@@ -42,7 +42,7 @@ use sha2::{Digest, Sha256};
 pub use endpoints::{Endpoint, endpoints, markdown_table};
 pub use error::{Error, Violation};
 pub use load::parse_spec;
-pub use rules::{HANDWRITTEN, SCOPES, UUID_PARAM, check as check_rules, operation_ids};
+pub use rules::{HANDWRITTEN, SCOPES, UUID_PARAM, check as check_rules};
 
 /// Where the generated code plugs into `accuro-client`.
 #[derive(Debug, Clone)]

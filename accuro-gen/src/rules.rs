@@ -4,7 +4,7 @@
 //! them; checking first lets every broken rule be reported at once, naming the
 //! operation and what to change.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use openapiv3::{
     OpenAPI, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, StatusCode,
@@ -330,13 +330,4 @@ fn resolve_request_body<'a>(
             .and_then(|b| b.as_item())
             .ok_or_else(|| format!("request body reference `{reference}` does not resolve to components.requestBodies")),
     }
-}
-
-/// The distinct operation ids, for tests and reports.
-pub fn operation_ids(spec: &OpenAPI) -> BTreeSet<String> {
-    spec.paths
-        .iter()
-        .filter_map(|(_, item)| item.as_item())
-        .flat_map(|item| item.iter().filter_map(|(_, op)| op.operation_id.clone()))
-        .collect()
 }

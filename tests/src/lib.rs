@@ -164,6 +164,46 @@ pub async fn received_at(server: &MockServer, at: &str) -> Vec<Request> {
         .collect()
 }
 
+/// The bodies of the token requests `server` received, in order.
+pub async fn token_bodies(server: &MockServer) -> Vec<String> {
+    received_at(server, TOKEN_PATH)
+        .await
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .collect()
+}
+
+/// The grant (`grant_type=...`) of each token request `server` received.
+pub async fn token_grants(server: &MockServer) -> Vec<String> {
+    token_bodies(server)
+        .await
+        .into_iter()
+        .map(|body| body.split('&').next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// Mounts a token endpoint that answers its first request with `first` and
+/// every later one with `then`.
+pub async fn mount_token_once_then(
+    server: &MockServer,
+    first: TokenIssuer,
+    then: ResponseTemplate,
+) {
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(first)
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(then)
+        .with_priority(2)
+        .mount(server)
+        .await;
+}
+
 /// The query of a request as ordered `(name, value)` pairs.
 pub fn query_pairs(request: &Request) -> Vec<(String, String)> {
     request

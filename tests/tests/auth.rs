@@ -233,11 +233,7 @@ async fn refresh_tokens_are_spent_once_each() {
         tokio::time::advance(Duration::from_secs(600)).await;
         client.list_offices().send().await.expect("after expiry");
     }
-    let bodies: Vec<String> = received_at(&server, TOKEN_PATH)
-        .await
-        .iter()
-        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
-        .collect();
+    let bodies = token_bodies(&server).await;
     assert_eq!(
         bodies,
         [
@@ -279,17 +275,7 @@ async fn a_refused_refresh_token_falls_back_to_client_credentials() {
         .await
         .expect("after a refused refresh");
 
-    let grants: Vec<String> = received_at(&server, TOKEN_PATH)
-        .await
-        .iter()
-        .map(|r| {
-            String::from_utf8_lossy(&r.body)
-                .split('&')
-                .next()
-                .unwrap_or_default()
-                .to_owned()
-        })
-        .collect();
+    let grants = token_grants(&server).await;
     assert_eq!(
         grants,
         [

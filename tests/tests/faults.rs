@@ -373,19 +373,12 @@ async fn a_connection_reset_is_retried_then_reported_as_transport() {
 #[tokio::test(start_paused = true)]
 async fn a_failed_renewal_keeps_the_valid_token_and_backs_off() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(TokenIssuer::new(Some(600)))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(ResponseTemplate::new(503))
-        .with_priority(2)
-        .mount(&server)
-        .await;
+    mount_token_once_then(
+        &server,
+        TokenIssuer::new(Some(600)),
+        ResponseTemplate::new(503),
+    )
+    .await;
     mount_get(&server, OFFICES, json!([])).await;
     let client = paused_clock_client(&server);
     client.list_offices().send().await.expect("first token");
@@ -478,11 +471,7 @@ async fn a_thousand_concurrent_callers_at_expiry_make_one_token_request() {
         result.expect("call");
     }
     assert_eq!(issuer.issued(), 2, "the warm-up token, then one renewal");
-    let grants: Vec<String> = received_at(&server, TOKEN_PATH)
-        .await
-        .iter()
-        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
-        .collect();
+    let grants = token_bodies(&server).await;
     assert_eq!(
         grants[1], "grant_type=refresh_token&refresh_token=refresh-1",
         "the refresh token, spent once"
@@ -492,19 +481,12 @@ async fn a_thousand_concurrent_callers_at_expiry_make_one_token_request() {
 #[tokio::test(start_paused = true)]
 async fn a_refresh_token_is_never_sent_twice_even_when_renewal_fails() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(TokenIssuer::new(Some(600)).with_refresh_tokens())
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(ResponseTemplate::new(503))
-        .with_priority(2)
-        .mount(&server)
-        .await;
+    mount_token_once_then(
+        &server,
+        TokenIssuer::new(Some(600)).with_refresh_tokens(),
+        ResponseTemplate::new(503),
+    )
+    .await;
     mount_get(&server, OFFICES, json!([])).await;
     let client = paused_clock_client(&server);
     client.list_offices().send().await.expect("first token");
@@ -520,11 +502,7 @@ async fn a_refresh_token_is_never_sent_twice_even_when_renewal_fails() {
         .send()
         .await
         .expect("renewal fails again after the backoff");
-    let bodies: Vec<String> = received_at(&server, TOKEN_PATH)
-        .await
-        .iter()
-        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
-        .collect();
+    let bodies = token_bodies(&server).await;
     assert_eq!(
         bodies.iter().filter(|b| b.contains("refresh-1")).count(),
         1,

@@ -22,6 +22,18 @@ fn assert_layer_headers(request: &wiremock::Request) {
     );
 }
 
+/// Document details with only the required fields.
+fn minimal_details() -> types::DocumentDetails {
+    types::DocumentDetails {
+        patient_id: 1,
+        folder_id: 1,
+        provider_id: None,
+        description: None,
+        date: None,
+        file_name: None,
+    }
+}
+
 #[tokio::test]
 async fn patch_patient_sends_a_merge_patch() {
     let server = MockServer::start().await;
@@ -133,14 +145,7 @@ async fn an_upload_too_large_is_a_413_api_error() {
         )
         .mount(&server)
         .await;
-    let details = types::DocumentDetails {
-        patient_id: 1,
-        folder_id: 1,
-        provider_id: None,
-        description: None,
-        date: None,
-        file_name: None,
-    };
+    let details = minimal_details();
     let document = Document {
         file_name: "big.bin".into(),
         media_type: "application/octet-stream".into(),
@@ -192,14 +197,7 @@ async fn a_streamed_upload_answered_401_is_not_replayed() {
         )
         .mount(&server)
         .await;
-    let details = types::DocumentDetails {
-        patient_id: 1,
-        folder_id: 1,
-        provider_id: None,
-        description: None,
-        date: None,
-        file_name: None,
-    };
+    let details = minimal_details();
     let document = Document {
         file_name: "a.pdf".into(),
         media_type: "application/pdf".into(),

@@ -218,20 +218,7 @@ async fn no_secret_or_health_data_reaches_logs_or_errors() {
             accuro_client::ErrorKind::NotFound,
         ]
     );
-    let token_bodies: Vec<String> = server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .filter(|r| r.url.path() == "/v1/token")
-        .map(|r| {
-            String::from_utf8_lossy(&r.body)
-                .split('&')
-                .next()
-                .unwrap_or_default()
-                .to_owned()
-        })
-        .collect();
+    let token_bodies = accuro_tests::token_grants(&server).await;
     assert_eq!(
         token_bodies,
         [
