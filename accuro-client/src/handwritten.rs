@@ -71,15 +71,36 @@ impl Client {
     }
 
     /// Upload a document (`POST /rest/v1/provider-portal/documents`) and return
-    /// its id. Sends a multipart body: `details` (JSON) and `document` (the
-    /// file). A 413 answer means the file is too large. Scope DOCUMENTS_WRITE.
+    /// the ids of the documents Accuro filed (the server answers an array).
+    /// Sends a multipart body: `details` (JSON, snake_case) and `document` (the
+    /// file). A 413 answer means the file is larger than 20 MB. Scope
+    /// DOCUMENTS_WRITE. [`Client::upload_referral`] files a referral.
     ///
     /// The body is streamed, so a 401 answer is not replayed with a new token.
     pub async fn upload_document(
         &self,
         details: &types::DocumentDetails,
         document: Document,
-    ) -> Result<i64, Error> {
+    ) -> Result<Vec<i64>, Error> {
+        self.upload(details, document, false).await
+    }
+
+    /// Upload a referral document: [`Client::upload_document`] with
+    /// `type=REFERRAL` (the server then requires `details.patient_id`).
+    pub async fn upload_referral(
+        &self,
+        details: &types::DocumentDetails,
+        document: Document,
+    ) -> Result<Vec<i64>, Error> {
+        self.upload(details, document, true).await
+    }
+
+    async fn upload(
+        &self,
+        details: &types::DocumentDetails,
+        document: Document,
+        referral: bool,
+    ) -> Result<Vec<i64>, Error> {
         let details = serde_json::to_string(details)
             .map_err(|e| Error::InvalidRequest(format!("details: {e}")))?;
         let details = reqwest::multipart::Part::text(details)
@@ -95,9 +116,11 @@ impl Client {
             .part("details", details)
             .part("document", file);
         let url = format!("{}/rest/v1/provider-portal/documents", self.baseurl);
-        let response = self
-            .send_handwritten("upload_document", self.client.post(url).multipart(form))
-            .await?;
+        let mut request = self.client.post(url).multipart(form);
+        if referral {
+            request = request.query(&[("type", "REFERRAL")]);
+        }
+        let response = self.send_handwritten("upload_document", request).await?;
         let bytes = response.bytes().await.map_err(describe_transport)?;
         serde_json::from_slice(&bytes).map_err(|e| Error::InvalidResponse {
             operation: Some("upload_document".into()),

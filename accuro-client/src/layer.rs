@@ -387,18 +387,31 @@ impl Client {
     }
 }
 
-/// Operations whose new id some servers send only in the `Location` header of
-/// a 204 answer, while others send it as a 200 body.
-const ID_IN_LOCATION_ON_204: [&str; 1] = ["create_patient"];
+/// Operations that answer a new id. The server answers 201 with the id as the
+/// body and a `Location` header; QHR's file documents 204 (a 204 cannot carry
+/// a body, so the id is then only in `Location`), and older guides 200.
+const ANSWERS_NEW_ID: [&str; 1] = ["create_patient"];
 
-/// Turns such a 204 into the 200 the spec documents, with the id (the last
-/// path segment of `Location`) as its body, so the method returns the id
-/// either way. Without a usable `Location` the 204 is left as it is.
+/// Turns any of those answers into the 201 the spec documents, so the method
+/// returns the id whichever the server sent: a 200 keeps its body; an answer
+/// without a body takes the id from the last path segment of `Location`.
+/// Without a usable `Location` such an answer is left as it is (and is then
+/// reported as an unexpected answer, not guessed at).
 fn normalise_created(response: Response, info: &OperationInfo) -> Response {
-    if response.status() != StatusCode::NO_CONTENT
-        || !ID_IN_LOCATION_ON_204.contains(&info.operation_id)
+    let status = response.status();
+    if !ANSWERS_NEW_ID.contains(&info.operation_id)
+        || ![StatusCode::OK, StatusCode::CREATED, StatusCode::NO_CONTENT].contains(&status)
     {
         return response;
+    }
+    let bodyless = status == StatusCode::NO_CONTENT || response.content_length() == Some(0);
+    if !bodyless {
+        if status == StatusCode::CREATED {
+            return response;
+        }
+        let mut rebuilt = http::Response::from(response);
+        *rebuilt.status_mut() = StatusCode::CREATED;
+        return Response::from(rebuilt);
     }
     let id = response
         .headers()
@@ -409,7 +422,7 @@ fn normalise_created(response: Response, info: &OperationInfo) -> Response {
         .and_then(|segment| segment.parse::<i64>().ok());
     let Some(id) = id else { return response };
     let mut rebuilt = http::Response::from(response).map(|_| reqwest::Body::from(id.to_string()));
-    *rebuilt.status_mut() = StatusCode::OK;
+    *rebuilt.status_mut() = StatusCode::CREATED;
     rebuilt.headers_mut().insert(
         reqwest::header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),

@@ -72,7 +72,9 @@ impl Default for Options {
                 ("TokenResponse", "crate::token::TokenResponse"),
                 ("AccuroDateTime", "crate::shapes::AccuroDateTime"),
                 ("AccuroDate", "crate::shapes::AccuroDate"),
+                ("AccuroPartialDate", "crate::shapes::AccuroPartialDate"),
                 ("HhmmTime", "crate::shapes::HhmmTime"),
+                ("LenientInt", "crate::shapes::LenientInt"),
             ]
             .map(|(schema, path)| (schema.to_owned(), path.to_owned()))
             .into(),

@@ -12,12 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
+use crate::paths::project_root;
 use crate::regen;
-
-fn workspace_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
-}
 
 /// Puts the spec back and regenerates when dropped.
 struct Restore {
@@ -55,7 +51,7 @@ fn build(target: &Path) -> Result<(Duration, usize), String> {
 
 /// Runs the measurement and prints it.
 pub fn run() -> Result<ExitCode, String> {
-    let root = workspace_root();
+    let root = project_root();
     let target = std::env::temp_dir().join("accuro-build-cost-target");
     let _ = fs::remove_dir_all(&target);
     let args = regen::Args::parse(&[])?;

@@ -2,5 +2,7 @@
 //! copies; `src/main.rs` is the `cargo xtask` front end.
 
 pub mod build_cost;
+pub mod paths;
 pub mod regen;
 pub mod sandbox;
+pub mod vendor_diff;

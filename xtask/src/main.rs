@@ -6,29 +6,44 @@
 //! - `endpoints`: print the endpoint table.
 //! - `sandbox`: run the offline Accuro sandbox; `quickstart`: run the
 //!   quickstart example against it.
+//! - `vendor-diff VENDOR.json`: compare the spec with QHR's OpenAPI file.
 //!
 //! Arguments are parsed by hand: two flags and two options do not justify the
 //! build time of a command-line parsing crate.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
-use xtask::regen;
+use xtask::{regen, vendor_diff};
 
 const USAGE: &str = "\
 usage: cargo xtask <task> [options]
 
 tasks:
   regen            regenerate the client module from the spec
-    --check        write nothing; exit 1 with a diff if the committed module is stale
+                   without --spec/--out: writes accuro-client/src/generated.rs and
+                   the endpoint table of README.md, nothing else
+                   with --spec and/or --out: writes the module at --out only (no
+                   README unless --readme PATH is given)
+    --check        write nothing; exit 1 with a diff if a target is stale
     --spec PATH    spec to read (default: spec/accuro.yaml)
     --out PATH     module to write (default: accuro-client/src/generated.rs)
-    --readme PATH  README whose endpoint table is kept current (default: README.md)
-    --no-readme    leave the README alone
+    --readme PATH  also write the endpoint table into this README
+    --no-readme    write no README
   endpoints        print the endpoint table (area, method, path, Rust method, scope)
     --spec PATH    spec to read (default: spec/accuro.yaml)
   sandbox [ARGS]   run the offline Accuro sandbox (default port 4020; --help for its options)
   quickstart       run the quickstart example against a fresh sandbox
   build-cost       measure the cold build and the rebuild after a spec edit of accuro-client
+  vendor-diff VENDOR.json
+                   compare the spec with QHR's OpenAPI file (JSON or YAML); exit 0 when
+                   every difference is explained by the allowlist, 1 otherwise, 2 when
+                   a file cannot be read
+    --spec PATH    spec to read (default: spec/accuro.yaml)
+    --allow PATH   allowlist of intended differences (default:
+                   spec/vendor-differences.yaml; when absent, nothing is allowlisted)
+    --all          also list every explained difference with its reason
+    --json         print the report as JSON
   help             print this text
 ";
 
@@ -53,6 +68,7 @@ fn main() -> ExitCode {
         Some("sandbox") => xtask::sandbox::run(&args[1..]),
         Some("quickstart") => xtask::sandbox::quickstart(),
         Some("build-cost") => xtask::build_cost::run(),
+        Some("vendor-diff") => return vendor_diff(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -75,4 +91,24 @@ fn endpoints(args: &[String]) -> Result<String, String> {
         _ => return Err("usage: cargo xtask endpoints [--spec PATH]".into()),
     };
     regen::endpoint_table(&spec)
+}
+
+/// `vendor-diff`: exit 0 when every difference is explained, 1 when some is
+/// not, 2 when the task cannot run (unreadable file, faulty allowlist).
+fn vendor_diff(args: &[String]) -> ExitCode {
+    match vendor_diff::Args::parse(args).and_then(|a| vendor_diff::run(&a)) {
+        Ok(outcome) => {
+            // A reader that stops early (`| head`) is not an error.
+            let _ = std::io::stdout().write_all(outcome.render().as_bytes());
+            if outcome.is_success() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! `cargo xtask regen [--check] [--spec PATH] [--out PATH]`.
+//! `cargo xtask regen [--check] [--spec PATH] [--out PATH] [--readme PATH | --no-readme]`.
 //!
 //! [`run`] never prints; the binary prints the [`Outcome`] it returns.
 
@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use similar::TextDiff;
+
+use crate::paths::{Paths, project_root};
 
 /// Diff lines printed at most by `--check`; the rest is summarised.
 const MAX_DIFF_LINES: usize = 400;
@@ -95,22 +97,25 @@ impl std::fmt::Display for Outcome {
     }
 }
 
-/// The workspace root (xtask lives one level below it).
-fn workspace_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
-}
-
 impl Args {
-    /// Parses the arguments after `regen`.
+    /// Parses the arguments after `regen`, for this checkout.
     pub fn parse(args: &[String]) -> Result<Self, String> {
-        let root = workspace_root();
-        let mut parsed = Args {
-            check: false,
-            spec: root.join("spec/accuro.yaml"),
-            out: root.join("accuro-client/src/generated.rs"),
-            readme: Some(root.join("README.md")),
-        };
+        Self::parse_in(&Paths::default(), args)
+    }
+
+    /// Parses the arguments after `regen` for the workspace at `paths`.
+    ///
+    /// A generator command writes only what it is pointed at:
+    /// - with neither `--spec` nor `--out`: the committed client and the README's table;
+    /// - with `--spec` and/or `--out`: the module at `--out` (by default the committed
+    ///   client) and no README, unless `--readme PATH` names one;
+    /// - `--no-readme` never writes a README; `--check` writes nothing at all.
+    pub fn parse_in(paths: &Paths, args: &[String]) -> Result<Self, String> {
+        let mut check = false;
+        let mut spec = None;
+        let mut out = None;
+        // None: not said; Some(None): --no-readme; Some(Some(path)): --readme PATH.
+        let mut readme: Option<Option<PathBuf>> = None;
         let mut it = args.iter();
         while let Some(arg) = it.next() {
             let mut value = |name: &str| {
@@ -119,11 +124,11 @@ impl Args {
                     .ok_or_else(|| format!("`{name}` needs a path"))
             };
             match arg.as_str() {
-                "--check" => parsed.check = true,
-                "--spec" => parsed.spec = value("--spec")?,
-                "--out" => parsed.out = value("--out")?,
-                "--readme" => parsed.readme = Some(value("--readme")?),
-                "--no-readme" => parsed.readme = None,
+                "--check" => check = true,
+                "--spec" => spec = Some(value("--spec")?),
+                "--out" => out = Some(value("--out")?),
+                "--readme" => readme = Some(Some(value("--readme")?)),
+                "--no-readme" => readme = Some(None),
                 other => {
                     return Err(format!(
                         "unknown argument `{other}` for `regen` (try `cargo xtask help`)"
@@ -131,20 +136,31 @@ impl Args {
                 }
             }
         }
-        Ok(parsed)
+        let redirected = spec.is_some() || out.is_some();
+        let readme = match readme {
+            Some(choice) => choice,
+            None if redirected => None,
+            None => Some(paths.readme()),
+        };
+        Ok(Args {
+            check,
+            spec: spec.unwrap_or_else(|| paths.spec()),
+            out: out.unwrap_or_else(|| paths.generated()),
+            readme,
+        })
     }
 }
 
 /// The spec's path by default.
 pub fn default_spec() -> PathBuf {
-    workspace_root().join("spec/accuro.yaml")
+    Paths::default().spec()
 }
 
 /// A path as shown to people and written in the generated header: relative to
 /// the workspace when it is inside it, so the output does not depend on where
 /// the repository is checked out.
 pub fn display_path(path: &Path) -> String {
-    let root = workspace_root();
+    let root = project_root();
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {

@@ -1,0 +1,54 @@
+//! Where the project's files are: one place, so every task agrees.
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root (`xtask` lives one level below it).
+pub fn project_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+/// The project's files, relative to a root (the workspace, or a copy of it in tests).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    root: PathBuf,
+}
+
+impl Default for Paths {
+    /// The paths of this checkout.
+    fn default() -> Self {
+        Self::at(project_root())
+    }
+}
+
+impl Paths {
+    /// The paths of a workspace rooted at `root`.
+    pub fn at(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// The workspace root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The hand-authored spec, `spec/accuro.yaml`.
+    pub fn spec(&self) -> PathBuf {
+        self.root.join("spec/accuro.yaml")
+    }
+
+    /// The committed generated client, `accuro-client/src/generated.rs`.
+    pub fn generated(&self) -> PathBuf {
+        self.root.join("accuro-client/src/generated.rs")
+    }
+
+    /// The README, whose endpoint table `regen` keeps current.
+    pub fn readme(&self) -> PathBuf {
+        self.root.join("README.md")
+    }
+
+    /// The intended differences from QHR's OpenAPI file, `spec/vendor-differences.yaml`.
+    pub fn vendor_differences(&self) -> PathBuf {
+        self.root.join("spec/vendor-differences.yaml")
+    }
+}
