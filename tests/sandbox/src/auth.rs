@@ -47,16 +47,47 @@ pub(crate) fn gateway(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-/// The API's error shape: `{"error":"...","constraintViolations":[...]}`.
-pub(crate) fn api_error(status: StatusCode, error: &str, violations: &[(&str, &str)]) -> Response {
-    let mut body = json!({"error": error});
-    if !violations.is_empty() {
-        body["constraintViolations"] = violations
-            .iter()
-            .map(|(field, constraint)| json!({"field": field, "constraint": constraint}))
-            .collect();
+/// The API's error shape without violations: `{"error":"..."}`.
+pub(crate) fn api_error(status: StatusCode, error: &str) -> Response {
+    (status, Json(json!({"error": error}))).into_response()
+}
+
+/// One refused value: its field, the value as text (`None`: `"(null)"`) and
+/// the constraint it broke.
+pub(crate) struct Violation {
+    field: String,
+    value: Option<String>,
+    constraint: String,
+}
+
+impl Violation {
+    pub(crate) fn new(field: &str, value: Option<&str>, constraint: &str) -> Self {
+        Self {
+            field: field.to_owned(),
+            value: value.map(str::to_owned),
+            constraint: constraint.to_owned(),
+        }
     }
-    (status, Json(body)).into_response()
+}
+
+/// 400 `{"error":"Request Constraint Violation","constraintViolations":[...]}`,
+/// each `value` a string (`"(null)"` for a missing one), as Accuro writes it.
+pub(crate) fn constraint_violations(violations: &[Violation]) -> Response {
+    let list: Vec<serde_json::Value> = violations
+        .iter()
+        .map(|v| {
+            json!({
+                "field": v.field,
+                "value": v.value.as_deref().unwrap_or("(null)"),
+                "constraint": v.constraint,
+            })
+        })
+        .collect();
+    let mut body = json!({"error": "Request Constraint Violation"});
+    if !list.is_empty() {
+        body["constraintViolations"] = list.into();
+    }
+    (StatusCode::BAD_REQUEST, Json(body)).into_response()
 }
 
 struct Issued {
@@ -245,21 +276,22 @@ pub(crate) async fn guard(
     let query: HashMap<String, String> = Query::try_from_uri(request.uri())
         .map(|q| q.0)
         .unwrap_or_default();
-    match query.get("uuid") {
+    match query.get("uuid").filter(|u| !u.trim().is_empty()) {
         Some(uuid) if uuid.eq_ignore_ascii_case(&state.config.clinic_uuid) => {}
-        _ => {
+        None => return api_error(StatusCode::BAD_REQUEST, "Required Parameter Missing."),
+        Some(_) => {
             return api_error(
                 StatusCode::BAD_REQUEST,
-                "Invalid clinic",
-                &[("uuid", "must be the clinic's database uuid")],
+                "The provided uuid does not match one associated with your ACRON.",
             );
         }
     }
+    // A scope (or Accuro role) the token lacks: 401, not 403, from the server.
     let needed = scope_table().get(&(method.as_str().to_owned(), matched.as_str().to_owned()));
     if let Some(needed) = needed.filter(|n| !n.is_empty())
         && !needed.iter().any(|s| scopes.contains(s))
     {
-        return api_error(StatusCode::FORBIDDEN, "Insufficient Permissions", &[]);
+        return api_error(StatusCode::UNAUTHORIZED, "Access is denied");
     }
     next.run(request).await
 }

@@ -31,6 +31,9 @@ pub struct Faults {
     /// `GET /rest/v1/offices` answers a body that breaks the spec (for
     /// checking that the conformance test notices).
     pub break_spec: bool,
+    /// The patient search's last (empty) page answers `"lastId": null`
+    /// instead of `0` (Accuro has been seen writing both).
+    pub null_last_id: bool,
 }
 
 /// Applies latency, 429 bursts and the error rate to REST requests.

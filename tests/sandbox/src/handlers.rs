@@ -8,34 +8,38 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use accuro_client::shapes::AccuroDate;
-use accuro_client::types::{
-    Appointment, AppointmentHistoryEntry, AppointmentStatus, Letter, Patient, PatientPage,
-};
+use accuro_client::types::{Appointment, DocumentDetails, Letter, Patient, PatientPage};
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State as Extract};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::auth::api_error;
-use crate::{State, seed};
+use crate::State;
+use crate::auth::{Violation, api_error, constraint_violations};
+use crate::seed::{self, Booking, Db, Document};
 
 type S = Extract<Arc<State>>;
 type Q = Query<HashMap<String, String>>;
 
+/// The version the sandbox claims to run (QHR's published file's).
+const API_VERSION: &str = "10.13.0";
+
 fn not_found() -> Response {
-    api_error(StatusCode::NOT_FOUND, "Not Found", &[])
+    api_error(StatusCode::NOT_FOUND, "Not Found")
 }
 
-fn bad_request(field: &str, constraint: &str) -> Response {
-    api_error(
-        StatusCode::BAD_REQUEST,
-        "Validation failed",
-        &[(field, constraint)],
-    )
+fn too_large() -> Response {
+    api_error(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large")
+}
+
+/// 400 with one constraint violation.
+fn refuse(field: &str, value: Option<&str>, constraint: &str) -> Response {
+    constraint_violations(&[Violation::new(field, value, constraint)])
 }
 
 fn ok<T: serde::Serialize>(value: T) -> Response {
@@ -48,28 +52,92 @@ fn int(query: &HashMap<String, String>, name: &str) -> Result<Option<i64>, Respo
         Some(v) => v
             .parse()
             .map(Some)
-            .map_err(|_| bad_request(name, "must be an integer")),
+            .map_err(|_| refuse(name, Some(v), "must be an integer")),
     }
 }
 
-fn date(query: &HashMap<String, String>, name: &str) -> Result<Option<AccuroDate>, Response> {
+fn boolean(query: &HashMap<String, String>, name: &str) -> Result<Option<bool>, Response> {
+    match query.get(name).map(String::as_str) {
+        None => Ok(None),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        Some(v) => Err(refuse(name, Some(v), "must be true or false")),
+    }
+}
+
+fn day(query: &HashMap<String, String>, name: &str) -> Result<Option<AccuroDate>, Response> {
     match query.get(name) {
         None => Ok(None),
         Some(v) => v
             .parse()
             .map(Some)
-            .map_err(|_| bad_request(name, "must be a date YYYY-MM-DD")),
+            .map_err(|_| refuse(name, Some(v), "must be a date yyyy-MM-dd")),
     }
 }
 
-fn now_stamp() -> &'static str {
-    "2026-11-29T12:00:00.000-0800"
+/// A JSON body as `T`, refused the way Accuro refuses one: a missing required
+/// field is a constraint violation (`"(null)"`), any other mismatch
+/// "Unable to process json. Invalid value at field(s): ...". Neither repeats
+/// the refused value's JSON error (it may be a health number).
+fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return Err(api_error(
+            StatusCode::BAD_REQUEST,
+            "Unable to process json.",
+        ));
+    };
+    let error = match serde_json::from_value::<T>(value.clone()) {
+        Ok(parsed) => return Ok(parsed),
+        Err(e) => e.to_string(),
+    };
+    let culprit = culprit::<T>(&value, &error);
+    if let Some(missing) = error
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        let field = match culprit {
+            Some(top) if top != missing => format!("{top}.{missing}"),
+            _ => missing.to_owned(),
+        };
+        return Err(refuse(&field, None, "must not be null"));
+    }
+    Err(api_error(
+        StatusCode::BAD_REQUEST,
+        &format!(
+            "Unable to process json. Invalid value at field(s): {}",
+            culprit.as_deref().unwrap_or("(body)")
+        ),
+    ))
+}
+
+/// The top-level field an error of `T` comes from: the first whose removal
+/// makes the error go away or change (other than into its own absence).
+fn culprit<T: DeserializeOwned>(value: &Value, error: &str) -> Option<String> {
+    let map = value.as_object()?;
+    let base_missing = error.starts_with("missing field");
+    map.keys()
+        .find(|key| {
+            let mut rest = map.clone();
+            rest.remove(*key);
+            match serde_json::from_value::<T>(Value::Object(rest)) {
+                Ok(_) => true,
+                Err(e) => {
+                    let e = e.to_string();
+                    e != error && !(base_missing && e == format!("missing field `{key}`"))
+                }
+            }
+        })
+        .cloned()
+}
+
+fn known_provider(db: &Db, id: i64) -> bool {
+    db.providers.iter().any(|p| p.provider_id == Some(id))
 }
 
 // Lookups and practice structure.
 
 async fn api_version() -> Response {
-    ok(json!({"version": "sandbox-2026.1"}))
+    ok(API_VERSION)
 }
 
 async fn offices(Extract(state): S) -> Response {
@@ -97,27 +165,46 @@ async fn provider(Extract(state): S, Path(id): Path<i64>) -> Response {
 }
 
 async fn provider_specialties(Extract(state): S, Path(id): Path<i64>) -> Response {
-    if !state
+    match state
         .db()
         .providers
         .iter()
-        .any(|p| p.provider_id == Some(id))
+        .find(|p| p.provider_id == Some(id))
     {
-        return not_found();
+        Some(p) => ok(seed::provider_specialties(p)),
+        None => not_found(),
     }
-    ok(seed::lookup(&["Family Medicine"]))
 }
 
-async fn provider_offices(Extract(state): S) -> Response {
-    ok(seed::provider_offices(&state.db()))
+async fn provider_offices(Extract(state): S, Query(q): Q) -> Response {
+    let active_only = match boolean(&q, "includeActiveOnly") {
+        Ok(a) => a.unwrap_or(false),
+        Err(e) => return e,
+    };
+    let db = state.db();
+    let found: Vec<_> = db
+        .providers
+        .iter()
+        .filter(|p| p.default_office.is_some())
+        .filter(|p| !active_only || p.status_id == Some(1))
+        .collect();
+    ok(found)
 }
 
 // Patients.
+
+/// Only the digits of a phone number.
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
 
 fn matches(p: &Patient, q: &HashMap<String, String>) -> bool {
     let d = p.demographics.as_ref();
     let starts = |have: Option<&String>, want: &String| {
         have.is_some_and(|h| h.to_lowercase().starts_with(&want.to_lowercase()))
+    };
+    let same = |have: Option<String>, want: &String| {
+        have.is_some_and(|h| h.eq_ignore_ascii_case(want.trim()))
     };
     q.get("phn").is_none_or(|phn| {
         d.and_then(|d| d.health_card.as_ref())
@@ -125,34 +212,55 @@ fn matches(p: &Patient, q: &HashMap<String, String>) -> bool {
             == Some(phn)
     }) && q
         .get("firstName")
-        .is_none_or(|n| starts(d.and_then(|d| d.first_name.as_ref()), n))
+        .is_none_or(|n| starts(d.map(|d| &d.first_name), n))
         && q.get("lastName")
-            .is_none_or(|n| starts(d.and_then(|d| d.last_name.as_ref()), n))
+            .is_none_or(|n| starts(d.map(|d| &d.last_name), n))
         && q.get("phone").is_none_or(|n| {
-            d.and_then(|d| d.phones.as_ref()).is_some_and(|phones| {
-                phones
-                    .iter()
-                    .any(|ph| ph.number.as_ref().is_some_and(|x| x.contains(n.as_str())))
-            })
+            let wanted = digits(n);
+            !wanted.is_empty()
+                && d.and_then(|d| d.phones.as_ref()).is_some_and(|phones| {
+                    phones.iter().any(|ph| {
+                        ph.number
+                            .as_deref()
+                            .is_some_and(|x| digits(x).contains(&wanted))
+                    })
+                })
         })
         && q.get("fileNumber")
             .is_none_or(|f| p.file_number.as_ref() == Some(f))
-        && q.get("patientUuid")
-            .is_none_or(|u| p.uuid.as_ref() == Some(u))
+        && q.get("patientUuid").is_none_or(|u| same(p.uuid.clone(), u))
+        && q.get("medeoUserUuid").is_none_or(|u| {
+            same(
+                p.medeo_patient_id_dto
+                    .as_ref()
+                    .and_then(|m| m.medeo_user_uuid)
+                    .map(|m| m.to_string()),
+                u,
+            )
+        })
 }
 
 async fn search_patients(Extract(state): S, Query(q): Q) -> Response {
+    let mut violations = Vec::new();
     for (field, min, max) in [
         ("firstName", 2, 100),
         ("lastName", 2, 100),
         ("phone", 3, 50),
     ] {
         if let Some(v) = q.get(field)
-            && (v.chars().count() < min || v.chars().count() > max)
+            && !(min..=max).contains(&v.chars().count())
         {
-            return bad_request(field, &format!("size must be between {min} and {max}"));
+            violations.push(Violation::new(
+                field,
+                Some(v),
+                &format!("size must be between {min} and {max}"),
+            ));
         }
     }
+    if !violations.is_empty() {
+        return constraint_violations(&violations);
+    }
+    // Above 50 is cut to 50 (not refused); below 1 means the default, 25.
     let (size, after) = match (int(&q, "pageSize"), int(&q, "startingId")) {
         (Ok(size), Ok(after)) => (
             size.filter(|s| *s >= 1).unwrap_or(25).min(50),
@@ -160,6 +268,7 @@ async fn search_patients(Extract(state): S, Query(q): Q) -> Response {
         ),
         (Err(e), _) | (_, Err(e)) => return e,
     };
+    let null_at_end = state.faults().null_last_id;
     let db = state.db();
     let matching: Vec<&Patient> = db.patients.values().filter(|p| matches(p, &q)).collect();
     let contents: Vec<Patient> = matching
@@ -168,12 +277,20 @@ async fn search_patients(Extract(state): S, Query(q): Q) -> Response {
         .take(size as usize)
         .map(|p| (*p).clone())
         .collect();
-    ok(PatientPage {
+    let last_id = contents.last().and_then(|p| p.patient_id).unwrap_or(0);
+    let page = PatientPage {
         count: Some(contents.len() as i64),
         total: Some(matching.len() as i64),
-        last_id: Some(contents.last().and_then(|p| p.patient_id).unwrap_or(0)),
+        last_id: Some(last_id),
         contents: Some(contents),
-    })
+    };
+    if null_at_end && last_id == 0 {
+        // Accuro has also been seen ending with `"lastId": null`.
+        let mut body = serde_json::to_value(&page).unwrap_or_default();
+        body["lastId"] = Value::Null;
+        return ok(body);
+    }
+    ok(page)
 }
 
 async fn get_patient(Extract(state): S, Path(id): Path<i64>) -> Response {
@@ -183,56 +300,120 @@ async fn get_patient(Extract(state): S, Path(id): Path<i64>) -> Response {
     }
 }
 
-fn check_patient(p: &Patient) -> Result<(), Response> {
-    let d = p.demographics.as_ref();
-    if d.and_then(|d| d.last_name.as_ref())
-        .is_none_or(|n| n.trim().is_empty())
-    {
-        return Err(bad_request("demographics.lastName", "must not be empty"));
+/// What the server checks beyond the shape.
+fn check_patient(db: &Db, p: &Patient) -> Result<(), Response> {
+    let mut v = Vec::new();
+    match &p.demographics {
+        None => v.push(Violation::new("demographics", None, "must not be null")),
+        Some(d) => {
+            if d.last_name.trim().is_empty() {
+                v.push(Violation::new(
+                    "demographics.lastName",
+                    Some(&d.last_name),
+                    "must not be blank",
+                ));
+            }
+            if d.first_name.trim().is_empty() {
+                v.push(Violation::new(
+                    "demographics.firstName",
+                    Some(&d.first_name),
+                    "must not be blank",
+                ));
+            }
+            if !seed::genders().iter().any(|g| g.id == Some(d.gender_id)) {
+                v.push(Violation::new(
+                    "demographics.genderId",
+                    Some(&d.gender_id.to_string()),
+                    "must be a gender of the clinic",
+                ));
+            }
+            if let Some(location) = d.health_card.as_ref().and_then(|h| h.location_id)
+                && !seed::locations()
+                    .iter()
+                    .any(|l| l.location_id == Some(location))
+            {
+                v.push(Violation::new(
+                    "demographics.healthCard.locationId",
+                    Some(&location.to_string()),
+                    "must be a location",
+                ));
+            }
+        }
     }
-    Ok(())
+    for (field, id) in [
+        ("familyProviderId", p.family_provider_id),
+        ("enrolledProviderId", p.enrolled_provider_id),
+        ("officeProviderId", p.office_provider_id),
+        ("referringProviderId", p.referring_provider_id),
+    ] {
+        if let Some(id) = id
+            && !known_provider(db, id)
+        {
+            v.push(Violation::new(
+                field,
+                Some(&id.to_string()),
+                "must be a provider of the clinic",
+            ));
+        }
+    }
+    if let Some(id) = p.insurer_id
+        && !seed::insurers().iter().any(|i| i.insurer_id == Some(id))
+    {
+        v.push(Violation::new(
+            "insurerId",
+            Some(&id.to_string()),
+            "must be an insurer of the clinic",
+        ));
+    }
+    if v.is_empty() {
+        Ok(())
+    } else {
+        Err(constraint_violations(&v))
+    }
 }
 
-async fn create_patient(
-    Extract(state): S,
-    body: Result<Json<Patient>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let Ok(Json(mut patient)) = body else {
-        return bad_request("body", "must be a patient");
+async fn create_patient(Extract(state): S, headers: HeaderMap, body: Bytes) -> Response {
+    let mut patient: Patient = match parse_body(&body) {
+        Ok(p) => p,
+        Err(e) => return e,
     };
-    if let Err(e) = check_patient(&patient) {
+    let mut db = state.db();
+    if let Err(e) = check_patient(&db, &patient) {
         return e;
     }
-    let mut db = state.db();
     let id = db.next_patient;
     db.next_patient += 1;
     patient.patient_id = Some(id);
+    if patient.uuid.is_none() {
+        patient.uuid = Some(format!("00000000-0000-4000-8000-{id:012}"));
+    }
     db.patients.insert(id, patient);
-    let mut response = ok(id);
-    if let Ok(location) = HeaderValue::from_str(&format!("/rest/v2/provider-portal/patients/{id}"))
-    {
+    let path = format!("/rest/v2/provider-portal/patients/{id}");
+    let location = match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
+        Some(host) => format!("http://{host}{path}"),
+        None => path,
+    };
+    let mut response = (StatusCode::CREATED, Json(id)).into_response();
+    if let Ok(location) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, location);
     }
     response
 }
 
-async fn replace_patient(
-    Extract(state): S,
-    Path(id): Path<i64>,
-    body: Result<Json<Patient>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let Ok(Json(mut patient)) = body else {
-        return bad_request("body", "must be a patient");
+async fn replace_patient(Extract(state): S, Path(id): Path<i64>, body: Bytes) -> Response {
+    let mut patient: Patient = match parse_body(&body) {
+        Ok(p) => p,
+        Err(e) => return e,
     };
-    if let Err(e) = check_patient(&patient) {
+    let mut db = state.db();
+    if !db.patients.contains_key(&id) {
+        return not_found();
+    }
+    if let Err(e) = check_patient(&db, &patient) {
         return e;
     }
-    let mut db = state.db();
-    let Some(slot) = db.patients.get_mut(&id) else {
-        return not_found();
-    };
     patient.patient_id = Some(id);
-    *slot = patient;
+    db.patients.insert(id, patient);
     ok(true)
 }
 
@@ -254,263 +435,477 @@ fn merge_patch(target: &mut Value, patch: &Value) {
 
 async fn patch_patient(Extract(state): S, Path(id): Path<i64>, body: Bytes) -> Response {
     let Ok(patch) = serde_json::from_slice::<Value>(&body) else {
-        return bad_request("body", "must be JSON");
+        return api_error(StatusCode::BAD_REQUEST, "Unable to process json.");
     };
     let mut db = state.db();
-    let Some(slot) = db.patients.get_mut(&id) else {
+    let Some(current) = db.patients.get(&id) else {
         return not_found();
     };
-    let Ok(mut current) = serde_json::to_value(&*slot) else {
-        return not_found();
+    let Ok(mut merged) = serde_json::to_value(current) else {
+        return api_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
     };
-    merge_patch(&mut current, &patch);
-    match serde_json::from_value::<Patient>(current) {
-        Ok(mut patched) => {
-            patched.patient_id = Some(id);
-            *slot = patched;
-            StatusCode::NO_CONTENT.into_response()
-        }
-        Err(_) => bad_request("body", "the patched patient is not valid"),
+    merge_patch(&mut merged, &patch);
+    let Ok(bytes) = serde_json::to_vec(&merged) else {
+        return api_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+    };
+    let mut patched: Patient = match parse_body(&bytes) {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    if let Err(e) = check_patient(&db, &patched) {
+        return e;
     }
+    patched.patient_id = Some(id);
+    db.patients.insert(id, patched);
+    StatusCode::NO_CONTENT.into_response()
 }
 
-fn known_patient(state: &State, id: i64) -> Result<(), Response> {
-    if state.db().patients.contains_key(&id) {
+fn known_patient(db: &Db, id: i64) -> Result<(), Response> {
+    if db.patients.contains_key(&id) {
         Ok(())
     } else {
         Err(not_found())
     }
 }
 
-async fn allergies(Extract(state): S, Path(id): Path<i64>) -> Response {
-    known_patient(&state, id)
-        .map(|()| ok(seed::allergies(id)))
-        .unwrap_or_else(|e| e)
+const ALLERGY_TYPES: [&str; 4] = [
+    "DRUG_ALLERGY",
+    "NON_DRUG_ALLERGY",
+    "DRUG_INTOLERANCE",
+    "NON_DRUG_INTOLERANCE",
+];
+
+async fn allergies(Extract(state): S, Path(id): Path<i64>, Query(q): Q) -> Response {
+    let kind = q.get("allergyType");
+    if let Some(k) = kind
+        && !ALLERGY_TYPES.contains(&k.as_str())
+    {
+        return refuse(
+            "allergyType",
+            Some(k),
+            "must be one of DRUG_ALLERGY, NON_DRUG_ALLERGY, DRUG_INTOLERANCE, NON_DRUG_INTOLERANCE",
+        );
+    }
+    let db = state.db();
+    if let Err(e) = known_patient(&db, id) {
+        return e;
+    }
+    let found: Vec<_> = db
+        .allergies
+        .get(&id)
+        .into_iter()
+        .flatten()
+        .filter(|a| kind.is_none_or(|k| a.allergy_type.as_ref() == Some(k)))
+        .collect();
+    ok(found)
 }
 
 async fn immunizations(Extract(state): S, Path(id): Path<i64>) -> Response {
-    known_patient(&state, id)
-        .map(|()| ok(seed::immunizations(id)))
-        .unwrap_or_else(|e| e)
+    let db = state.db();
+    if let Err(e) = known_patient(&db, id) {
+        return e;
+    }
+    ok(db.immunizations.get(&id).cloned().unwrap_or_default())
 }
 
 async fn patient_folders(Extract(state): S, Path(id): Path<i64>) -> Response {
-    known_patient(&state, id)
-        .map(|()| ok(&seed::folders()[..2]))
-        .unwrap_or_else(|e| e)
+    let db = state.db();
+    if let Err(e) = known_patient(&db, id) {
+        return e;
+    }
+    let (folders, subtypes) = db.patient_folders(id);
+    ok(json!({"patient_id": id, "folders": folders, "subtypes": subtypes}))
 }
 
 // Documents and letters.
 
-async fn folders() -> Response {
-    ok(seed::folders())
+async fn folders(Query(q): Q) -> Response {
+    let wanted = q
+        .get("folderName")
+        .map(|n| n.trim())
+        .filter(|n| !n.is_empty());
+    let found: Vec<_> = seed::folders()
+        .into_iter()
+        .filter(|f| wanted.is_none_or(|n| f.name.eq_ignore_ascii_case(n)))
+        .collect();
+    ok(found)
 }
 
-async fn upload_document(Extract(state): S, mut multipart: Multipart) -> Response {
-    let (mut details, mut size) = (None::<Value>, None::<usize>);
-    while let Ok(Some(field)) = multipart.next_field().await {
-        match field.name() {
-            Some("details") => {
-                details = field
-                    .bytes()
-                    .await
-                    .ok()
-                    .and_then(|b| serde_json::from_slice(&b).ok())
-            }
-            Some("document") => size = field.bytes().await.ok().map(|b| b.len()),
+fn multipart_error(e: &axum::extract::multipart::MultipartError) -> Response {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large()
+    } else {
+        api_error(StatusCode::BAD_REQUEST, "Malformed multipart body")
+    }
+}
+
+async fn upload_document(Extract(state): S, Query(q): Q, mut multipart: Multipart) -> Response {
+    match q.get("type").map(String::as_str) {
+        None | Some("") => {}
+        Some(t) if t.eq_ignore_ascii_case("REFERRAL") => {}
+        Some(t) => return refuse("type", Some(t), "must be REFERRAL"),
+    }
+    let (mut details, mut size) = (None::<Bytes>, None::<usize>);
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => return multipart_error(&e),
+        };
+        let name = field.name().map(str::to_owned);
+        let bytes = match field.bytes().await {
+            Ok(b) => b,
+            Err(e) => return multipart_error(&e),
+        };
+        match name.as_deref() {
+            Some("details") => details = Some(bytes),
+            Some("document") => size = Some(bytes.len()),
             _ => {}
         }
     }
+    if size.is_some_and(|s| s > state.config.max_upload_bytes) {
+        return too_large();
+    }
     let Some(details) = details else {
-        return bad_request("details", "must be a JSON part");
+        return refuse("details", None, "must not be null");
     };
-    let Some(size) = size else {
-        return bad_request("document", "is required");
+    if size.is_none() {
+        return refuse("document", None, "must not be null");
+    }
+    let details: DocumentDetails = match parse_body(&details) {
+        Ok(d) => d,
+        Err(e) => return e,
     };
-    if size > state.config.max_upload_bytes {
-        return api_error(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large", &[]);
-    }
-    let patient = details.get("patientId").and_then(Value::as_i64);
-    if patient.is_none_or(|p| !state.db().patients.contains_key(&p)) {
-        return bad_request("details.patientId", "must be a patient of the clinic");
-    }
     let mut db = state.db();
+    if !db.patients.contains_key(&details.patient_id) {
+        return refuse(
+            "patient_id",
+            Some(&details.patient_id.to_string()),
+            "must be a patient of the clinic",
+        );
+    }
+    let folders = seed::folders();
+    let Some(folder) = folders.iter().find(|f| f.id == Some(details.folder_id)) else {
+        return refuse(
+            "folder_id",
+            Some(&details.folder_id.to_string()),
+            "must be a document folder",
+        );
+    };
+    if let Some(sub) = details.sub_folder_id
+        && !folder.sub_folders.iter().any(|s| s.id == Some(sub))
+    {
+        return refuse(
+            "sub_folder_id",
+            Some(&sub.to_string()),
+            "must be a sub-folder of the folder",
+        );
+    }
     let id = db.next_document;
     db.next_document += 1;
-    (StatusCode::CREATED, Json(id)).into_response()
+    db.documents.insert(
+        id,
+        Document {
+            patient_id: details.patient_id,
+            folder_id: details.folder_id,
+            sub_folder_id: details.sub_folder_id,
+        },
+    );
+    ok(vec![id])
 }
 
-async fn create_letter(
-    Extract(state): S,
-    body: Result<Json<Letter>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let Ok(Json(letter)) = body else {
-        return bad_request("body", "must be a letter");
+async fn letter_types() -> Response {
+    let active: Vec<_> = seed::letter_types()
+        .into_iter()
+        .filter(|t| t.active == Some(true))
+        .collect();
+    ok(active)
+}
+
+async fn create_letter(Extract(state): S, body: Bytes) -> Response {
+    let letter: Letter = match parse_body(&body) {
+        Ok(l) => l,
+        Err(e) => return e,
     };
-    if !state.db().patients.contains_key(&letter.patient_id) {
+    let mut db = state.db();
+    if !db.patients.contains_key(&letter.patient_id) {
         return not_found();
     }
-    if letter.title.trim().is_empty() {
-        return bad_request("title", "must not be empty");
+    let mut v = Vec::new();
+    if !seed::letter_types()
+        .iter()
+        .any(|t| t.type_id == Some(letter.type_id) && t.active == Some(true))
+    {
+        v.push(Violation::new(
+            "typeId",
+            Some(&letter.type_id.to_string()),
+            "must be an active letter type",
+        ));
     }
-    state.db().letters += 1;
-    StatusCode::NO_CONTENT.into_response()
+    if letter.title.trim().is_empty() {
+        v.push(Violation::new(
+            "title",
+            Some(&letter.title),
+            "must not be blank",
+        ));
+    }
+    if letter.content.trim().is_empty() {
+        v.push(Violation::new("content", Some(""), "must not be blank"));
+    }
+    if let Some(p) = letter.provider_id
+        && !known_provider(&db, p)
+    {
+        v.push(Violation::new(
+            "providerId",
+            Some(&p.to_string()),
+            "must be a provider of the clinic",
+        ));
+    }
+    if let Some(a) = letter.appointment_id
+        && db.bookings.get(&a).is_none_or(gone)
+    {
+        v.push(Violation::new(
+            "appointmentId",
+            Some(&a.to_string()),
+            "must be an appointment of the clinic",
+        ));
+    }
+    if !v.is_empty() {
+        return constraint_violations(&v);
+    }
+    let id = db.next_letter;
+    db.next_letter += 1;
+    db.letters.insert(id, letter);
+    ok(id)
 }
 
-// Labs.
+// Labs: templates, not patients' values.
 
-async fn lab_tests() -> Response {
-    ok(seed::lab_tests())
-}
-
-async fn lab_test_results(Extract(state): S, Path(test): Path<i64>, Query(q): Q) -> Response {
+async fn lab_test_results(Path(test): Path<i64>) -> Response {
     if !seed::lab_tests().iter().any(|t| t.test_id == Some(test)) {
         return not_found();
     }
-    let patient = match int(&q, "patientId") {
-        Ok(p) => p,
-        Err(e) => return e,
-    };
-    let ids: Vec<i64> = state
-        .db()
-        .patients
-        .keys()
-        .copied()
-        .filter(|id| patient.is_none_or(|p| p == *id))
-        .collect();
-    ok(ids
-        .into_iter()
-        .flat_map(seed::lab_results)
-        .filter(|r| r.test_id == Some(test))
-        .collect::<Vec<_>>())
-}
-
-async fn lab_results(Extract(state): S, Query(q): Q) -> Response {
-    let (patient, start, end) = match (
-        int(&q, "patientId"),
-        date(&q, "startDate"),
-        date(&q, "endDate"),
-    ) {
-        (Ok(p), Ok(s), Ok(e)) => (p, s, e),
-        (Err(e), ..) | (_, Err(e), _) | (.., Err(e)) => return e,
-    };
-    let ids: Vec<i64> = state
-        .db()
-        .patients
-        .keys()
-        .copied()
-        .filter(|id| patient.is_none_or(|p| p == *id))
-        .collect();
-    let in_range = |r: &accuro_client::types::LabResult| {
-        let day = r.collected_at.map(|t| AccuroDate::from(t.date()));
-        start.is_none_or(|s| day.is_some_and(|d| d >= s))
-            && end.is_none_or(|e| day.is_some_and(|d| d <= e))
-    };
-    ok(ids
-        .into_iter()
-        .flat_map(seed::lab_results)
-        .filter(in_range)
-        .collect::<Vec<_>>())
+    ok(seed::lab_results(Some(test)))
 }
 
 // Scheduling.
 
+/// A deleted appointment is gone for everything but `includeDeleted`.
+fn gone(b: &Booking) -> bool {
+    b.appointment.deleted == Some(true)
+}
+
 async fn list_appointments(Extract(state): S, Query(q): Q) -> Response {
     if !["startDate", "patient", "accessionNumber"]
         .iter()
-        .any(|k| q.contains_key(*k))
+        .any(|k| q.get(*k).is_some_and(|v| !v.is_empty()))
     {
-        return bad_request(
+        return refuse(
             "startDate",
+            None,
             "one of startDate, patient or accessionNumber is required",
         );
     }
-    let filters = (
-        date(&q, "startDate"),
-        date(&q, "endDate"),
+    let dates = (day(&q, "startDate"), day(&q, "endDate"));
+    let (start, end) = match dates {
+        (Ok(s), Ok(e)) => (s, e),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    let ids = (
         int(&q, "provider"),
         int(&q, "resource"),
         int(&q, "patient"),
         int(&q, "officeId"),
     );
-    let (start, end, provider, resource, patient, office) = match filters {
-        (Ok(a), Ok(b), Ok(c), Ok(d), Ok(e), Ok(f)) => (a, b, c, d, e, f),
-        (Err(e), ..)
-        | (_, Err(e), ..)
-        | (_, _, Err(e), ..)
-        | (_, _, _, Err(e), ..)
-        | (.., Err(e), _)
-        | (.., Err(e)) => return e,
+    let (provider, resource, patient, office) = match ids {
+        (Ok(a), Ok(b), Ok(c), Ok(d)) => (a, b, c, d),
+        (Err(e), ..) | (_, Err(e), ..) | (.., Err(e), _) | (.., Err(e)) => return e,
     };
+    let flags = (
+        boolean(&q, "includeDeleted"),
+        boolean(&q, "includeCancelled"),
+    );
+    let (deleted, cancelled) = match flags {
+        (Ok(d), Ok(c)) => (d.unwrap_or(false), c.unwrap_or(false)),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    let accession = q.get("accessionNumber").filter(|a| !a.is_empty());
+    // A start date alone is that one day.
     let end = end.or(start);
     let db = state.db();
     let found: Vec<&Appointment> = db
         .bookings
         .values()
-        .filter(|b| !b.cancelled)
         .map(|b| &b.appointment)
-        .filter(|a| start.is_none_or(|s| a.date.is_some_and(|d| d >= s)))
-        .filter(|a| end.is_none_or(|e| a.date.is_some_and(|d| d <= e)))
-        .filter(|a| provider.is_none_or(|p| a.provider_id == Some(p)))
+        .filter(|a| deleted || a.deleted != Some(true))
+        .filter(|a| cancelled || a.cancelled != Some(true))
+        .filter(|a| start.is_none_or(|s| a.date >= s))
+        .filter(|a| end.is_none_or(|e| a.date <= e))
+        .filter(|a| provider.is_none_or(|p| a.provider_id == p))
         .filter(|a| resource.is_none_or(|r| a.resource_id == Some(r)))
         .filter(|a| patient.is_none_or(|p| a.patient_id == Some(p)))
-        .filter(|a| office.is_none_or(|o| a.office_id == Some(o)))
+        .filter(|a| office.is_none_or(|o| a.office_id == o))
+        .filter(|a| accession.is_none_or(|n| a.accession_number.as_ref() == Some(n)))
         .collect();
     ok(found)
 }
 
-fn check_appointment(state: &State, a: &Appointment) -> Result<(), Response> {
-    if a.date.is_none() {
-        return Err(bad_request("date", "is required"));
+/// What the server checks beyond the shape.
+fn check_appointment(db: &Db, a: &Appointment) -> Result<(), Response> {
+    let mut v = Vec::new();
+    let mut bad = |field: &str, value: String, constraint: &str| {
+        v.push(Violation::new(field, Some(&value), constraint));
+    };
+    if a.end_time <= a.start_time {
+        bad(
+            "endTime",
+            a.end_time.as_hhmm().to_string(),
+            "must be after startTime",
+        );
     }
-    match (a.start_time, a.end_time) {
-        (Some(s), Some(e)) if e > s => {}
-        (Some(_), Some(_)) => return Err(bad_request("endTime", "must be after startTime")),
-        _ => {
-            return Err(bad_request(
-                "startTime",
-                "startTime and endTime are required",
-            ));
+    if a.sub_column < 0 {
+        bad("subColumn", a.sub_column.to_string(), "must be 0 or more");
+    }
+    if let Some(p) = a.patient_id
+        && !db.patients.contains_key(&p)
+    {
+        bad(
+            "patientId",
+            p.to_string(),
+            "must be a patient of the clinic",
+        );
+    }
+    for (field, id) in [
+        ("providerId", Some(a.provider_id)),
+        ("resourceId", a.resource_id),
+    ] {
+        if let Some(id) = id
+            && !known_provider(db, id)
+        {
+            bad(field, id.to_string(), "must be a provider of the clinic");
         }
     }
-    let db = state.db();
-    if a.patient_id.is_none_or(|p| !db.patients.contains_key(&p)) {
-        return Err(bad_request("patientId", "must be a patient of the clinic"));
+    if !db.offices.iter().any(|o| o.office_id == Some(a.office_id)) {
+        bad(
+            "officeId",
+            a.office_id.to_string(),
+            "must be an office of the clinic",
+        );
     }
-    if a.provider_id
-        .is_none_or(|p| !db.providers.iter().any(|x| x.provider_id == Some(p)))
+    if let Some(site) = a.site_id
+        && !seed::scheduler_sites()
+            .iter()
+            .any(|s| s.site_id == Some(site))
     {
-        return Err(bad_request(
-            "providerId",
-            "must be a provider of the clinic",
-        ));
+        bad("siteId", site.to_string(), "must be a site of the clinic");
     }
-    Ok(())
+    if let Some(d) = &a.appointment_details {
+        if d.service_location.chars().count() != 1 {
+            bad(
+                "appointmentDetails.serviceLocation",
+                d.service_location.clone(),
+                "size must be between 1 and 1",
+            );
+        }
+        if let Some(r) = d.reason_id
+            && !seed::appointment_reasons()
+                .iter()
+                .any(|x| x.reason_id == Some(r))
+        {
+            bad(
+                "appointmentDetails.reasonId",
+                r.to_string(),
+                "must be an appointment reason",
+            );
+        }
+        if let Some(t) = d.type_id
+            && !seed::appointment_types()
+                .iter()
+                .any(|x| x.type_id == Some(t))
+        {
+            bad(
+                "appointmentDetails.typeId",
+                t.to_string(),
+                "must be an appointment type",
+            );
+        }
+        if let Some(p) = d.priority_id
+            && !seed::appointment_priorities()
+                .iter()
+                .any(|x| x.priority_id == Some(p))
+        {
+            bad(
+                "appointmentDetails.priorityId",
+                p.to_string(),
+                "must be an appointment priority",
+            );
+        }
+        let others = d
+            .other_provider_ids
+            .iter()
+            .map(|p| ("otherProviderIds", *p));
+        let named = [
+            ("billingProviderId", d.billing_provider_id),
+            ("referringProviderId", d.referring_provider_id),
+        ]
+        .into_iter()
+        .filter_map(|(f, p)| p.map(|p| (f, p)));
+        for (field, p) in named.chain(others) {
+            if !known_provider(db, p) {
+                bad(
+                    &format!("appointmentDetails.{field}"),
+                    p.to_string(),
+                    "must be a provider of the clinic",
+                );
+            }
+        }
+    }
+    if v.is_empty() {
+        Ok(())
+    } else {
+        Err(constraint_violations(&v))
+    }
 }
 
-async fn create_appointment(
-    Extract(state): S,
-    body: Result<Json<Appointment>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let Ok(Json(mut appointment)) = body else {
-        return bad_request("body", "must be an appointment");
+async fn create_appointment(Extract(state): S, body: Bytes) -> Response {
+    let mut appointment: Appointment = match parse_body(&body) {
+        Ok(a) => a,
+        Err(e) => return e,
     };
-    if let Err(e) = check_appointment(&state, &appointment) {
+    let mut db = state.db();
+    if let Err(e) = check_appointment(&db, &appointment) {
         return e;
     }
-    let mut db = state.db();
     let id = db.next_appointment;
     db.next_appointment += 1;
     appointment.appointment_id = Some(id);
-    db.bookings
-        .insert(id, seed::booked(appointment, now_stamp()));
+    appointment.cancelled = Some(appointment.cancelled.unwrap_or(false));
+    appointment.deleted = Some(false);
+    appointment.bill_only = Some(appointment.bill_only.unwrap_or(false));
+    db.bookings.insert(
+        id,
+        Booking {
+            appointment,
+            statuses: Vec::new(),
+            history: Vec::new(),
+        },
+    );
+    db.record(id, "Created", None);
     (StatusCode::CREATED, Json(id)).into_response()
 }
 
+/// The appointment, unless it does not exist or was deleted (404).
+fn booking(db: &Db, id: i64) -> Result<&Booking, Response> {
+    db.bookings
+        .get(&id)
+        .filter(|b| !gone(b))
+        .ok_or_else(not_found)
+}
+
 async fn get_appointment(Extract(state): S, Path(id): Path<i64>) -> Response {
-    match state.db().bookings.get(&id) {
-        Some(b) => ok(&b.appointment),
-        None => not_found(),
+    match booking(&state.db(), id) {
+        Ok(b) => ok(&b.appointment),
+        Err(e) => e,
     }
 }
 
@@ -518,87 +913,105 @@ fn locked() -> Response {
     api_error(
         StatusCode::CONFLICT,
         "Appointment is locked by another user",
-        &[],
     )
+}
+
+/// 404 unless it exists, 409 when it is the locked one.
+fn changeable(db: &Db, id: i64) -> Result<&Booking, Response> {
+    let b = booking(db, id)?;
+    if db.locked.contains(&id) {
+        return Err(locked());
+    }
+    Ok(b)
 }
 
 async fn update_appointment(
     Extract(state): S,
     Path(id): Path<i64>,
-    body: Result<Json<Appointment>, axum::extract::rejection::JsonRejection>,
+    Query(q): Q,
+    body: Bytes,
 ) -> Response {
-    let Ok(Json(mut appointment)) = body else {
-        return bad_request("body", "must be an appointment");
+    let mut db = state.db();
+    let was_cancelled = match changeable(&db, id) {
+        Ok(b) => b.appointment.cancelled == Some(true),
+        Err(e) => return e,
     };
-    if !state.db().bookings.contains_key(&id) {
-        return not_found();
-    }
-    if state.db().locked.contains(&id) {
-        return locked();
-    }
-    if let Err(e) = check_appointment(&state, &appointment) {
+    let mut appointment: Appointment = match parse_body(&body) {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    if let Err(e) = check_appointment(&db, &appointment) {
         return e;
     }
+    let cancelled = appointment.cancelled.unwrap_or(was_cancelled);
     appointment.appointment_id = Some(id);
-    let mut db = state.db();
+    appointment.cancelled = Some(cancelled);
+    appointment.deleted = Some(false);
     if let Some(b) = db.bookings.get_mut(&id) {
         b.appointment = appointment;
-        b.history.push(history("Updated", None));
+    }
+    match (was_cancelled, cancelled) {
+        (false, true) => db.record(
+            id,
+            "Cancelled",
+            q.get("cancellationReason").map(String::as_str),
+        ),
+        (true, false) => db.record(id, "Restored", None),
+        _ => db.record(id, "Edited", None),
     }
     StatusCode::NO_CONTENT.into_response()
 }
 
-fn history(action: &str, details: Option<String>) -> AppointmentHistoryEntry {
-    AppointmentHistoryEntry {
-        changed_at: now_stamp().parse().ok(),
-        user_id: Some(1),
-        action: Some(action.to_owned()),
-        details,
-    }
-}
-
+/// `cancel=true` cancels (and keeps) it; without `cancel` it is deleted.
 async fn cancel_appointment(Extract(state): S, Path(id): Path<i64>, Query(q): Q) -> Response {
-    if q.get("cancel").map(String::as_str) != Some("true") {
-        return bad_request("cancel", "must be true");
-    }
+    let cancel = match boolean(&q, "cancel") {
+        Ok(c) => c.unwrap_or(false),
+        Err(e) => return e,
+    };
     let mut db = state.db();
-    if !db.bookings.contains_key(&id) {
-        return not_found();
-    }
-    if db.locked.contains(&id) {
-        return locked();
-    }
-    if let Some(b) = db.bookings.get_mut(&id) {
-        b.cancelled = true;
-        b.statuses.push(AppointmentStatus {
-            status_id: Some(9),
-            name: Some("Cancelled".into()),
-            changed_at: now_stamp().parse().ok(),
-            user_id: Some(1),
-        });
-        b.history
-            .push(history("Cancelled", q.get("cancellationReason").cloned()));
+    let was_cancelled = match changeable(&db, id) {
+        Ok(b) => b.appointment.cancelled == Some(true),
+        Err(e) => return e,
+    };
+    if cancel {
+        if !was_cancelled {
+            if let Some(b) = db.bookings.get_mut(&id) {
+                b.appointment.cancelled = Some(true);
+            }
+            db.record(
+                id,
+                "Cancelled",
+                q.get("cancellationReason").map(String::as_str),
+            );
+        }
+    } else {
+        if let Some(b) = db.bookings.get_mut(&id) {
+            b.appointment.deleted = Some(true);
+        }
+        db.record(id, "Deleted", None);
     }
     StatusCode::NO_CONTENT.into_response()
 }
 
 async fn appointment_statuses(Extract(state): S, Path(id): Path<i64>) -> Response {
-    match state.db().bookings.get(&id) {
-        Some(b) => ok(&b.statuses),
-        None => not_found(),
+    match booking(&state.db(), id) {
+        Ok(b) => ok(&b.statuses),
+        Err(e) => e,
     }
 }
 
+/// 404 also when the appointment has no history, as Accuro answers.
 async fn appointment_history(Extract(state): S, Path(id): Path<i64>) -> Response {
-    match state.db().bookings.get(&id) {
-        Some(b) => ok(&b.history),
-        None => not_found(),
+    match booking(&state.db(), id) {
+        Ok(b) if b.history.is_empty() => not_found(),
+        Ok(b) => ok(&b.history),
+        Err(e) => e,
     }
 }
 
-macro_rules! lookup {
-    ($($name:literal),*) => {
-        get(|| async { ok(seed::lookup(&[$($name),*])) })
+macro_rules! fixed {
+    ($list:expr) => {
+        get(|| async { ok($list) })
     };
 }
 
@@ -607,25 +1020,22 @@ pub(crate) fn routes() -> Router<Arc<State>> {
     Router::new()
         .route("/rest/v1/api-version", get(api_version))
         .route("/rest/v1/offices", get(offices))
-        .route("/rest/v1/genders", get(|| async { ok(seed::genders()) }))
-        .route(
-            "/rest/v1/locations",
-            get(|| async { ok(seed::locations()) }),
-        )
+        .route("/rest/v1/genders", fixed!(seed::genders()))
+        .route("/rest/v1/locations", fixed!(seed::locations()))
         .route(
             "/rest/v1/provider-portal/insurers",
-            get(|| async { ok(seed::insurers()) }),
+            fixed!(seed::insurers()),
         )
         .route("/rest/v1/providers", get(providers))
         .route("/rest/v1/providers/offices", get(provider_offices))
+        .route("/rest/v1/providers/types", fixed!(seed::provider_types()))
         .route(
-            "/rest/v1/providers/types",
-            lookup!("Physician", "Nurse Practitioner", "Resident"),
+            "/rest/v1/providers/statuses",
+            fixed!(seed::provider_statuses()),
         )
-        .route("/rest/v1/providers/statuses", lookup!("Active", "Inactive"))
         .route(
             "/rest/v1/providers/specialties",
-            lookup!("Family Medicine", "Pediatrics", "Dermatology"),
+            fixed!(seed::specialties()),
         )
         .route("/rest/v1/providers/{providerId}", get(provider))
         .route(
@@ -655,17 +1065,20 @@ pub(crate) fn routes() -> Router<Arc<State>> {
         )
         .route("/rest/v1/provider-portal/folders", get(folders))
         .route("/rest/v1/provider-portal/documents", post(upload_document))
-        .route(
-            "/rest/v1/provider-portal/letters/types",
-            lookup!("Referral", "Consult note", "Discharge summary"),
-        )
+        .route("/rest/v1/provider-portal/letters/types", get(letter_types))
         .route("/rest/v1/provider-portal/letters", put(create_letter))
-        .route("/rest/v1/provider-portal/labs/tests", get(lab_tests))
+        .route(
+            "/rest/v1/provider-portal/labs/tests",
+            fixed!(seed::lab_tests()),
+        )
         .route(
             "/rest/v1/provider-portal/labs/tests/{testId}/results",
             get(lab_test_results),
         )
-        .route("/rest/v1/provider-portal/labs/results", get(lab_results))
+        .route(
+            "/rest/v1/provider-portal/labs/results",
+            fixed!(seed::lab_results(None)),
+        )
         .route(
             "/rest/v1/provider-portal/scheduler/appointments",
             get(list_appointments).post(create_appointment),
@@ -686,22 +1099,22 @@ pub(crate) fn routes() -> Router<Arc<State>> {
         )
         .route(
             "/rest/v1/provider-portal/scheduler/types",
-            lookup!("Office visit", "Phone visit"),
+            fixed!(seed::appointment_types()),
         )
         .route(
             "/rest/v1/provider-portal/scheduler/reasons",
-            lookup!("Check-up", "Follow-up", "New concern"),
+            fixed!(seed::appointment_reasons()),
         )
         .route(
             "/rest/v1/provider-portal/scheduler/statuses",
-            lookup!("Booked", "Arrived", "Cancelled"),
+            fixed!(seed::scheduler_statuses()),
         )
         .route(
             "/rest/v1/provider-portal/scheduler/priorities",
-            lookup!("Routine", "Urgent"),
+            fixed!(seed::appointment_priorities()),
         )
         .route(
             "/rest/v1/provider-portal/scheduler/sites",
-            lookup!("Main site", "Satellite site"),
+            fixed!(seed::scheduler_sites()),
         )
 }

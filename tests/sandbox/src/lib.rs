@@ -6,12 +6,16 @@
 //!   refresh tokens) that live [`Config::token_lifetime`];
 //! - every REST endpoint of `spec/accuro.yaml` checks the bearer token
 //!   (unknown, expired or revoked → 401), the subscription key (→ 401), the
-//!   clinic `uuid` (→ 400) and the scope the spec lists for it (→ 403), then
-//!   serves deterministic synthetic data in Accuro's shapes; writes change the
+//!   clinic `uuid` (missing or wrong → 400) and the scopes the spec lists for
+//!   it in `x-accuro-scopes`, any one of which allows the call (none → 401
+//!   `{"error":"Access is denied"}`, as the server answers), then serves
+//!   deterministic synthetic data in Accuro's shapes (its date forms, HHMM
+//!   times, the pagination envelope, its error texts); writes change the
 //!   in-memory state;
 //! - fault knobs ([`Faults`]) add latency, errors, 429 bursts, a token outage,
-//!   token revocation, or an answer that breaks the spec; they can be set in
-//!   process or through `PUT /__sandbox/faults` when it runs on its own.
+//!   token revocation, a `null` end-of-search cursor, or an answer that breaks
+//!   the spec; they can be set in process or through `PUT /__sandbox/faults`
+//!   when it runs on its own.
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
@@ -62,7 +66,7 @@ pub struct Config {
     pub refresh_tokens: bool,
     /// How many patients to seed.
     pub patients: usize,
-    /// Largest accepted upload (413 above).
+    /// Largest accepted upload (413 above; Accuro's limit is 20 MB).
     pub max_upload_bytes: usize,
     /// The fault knobs at start.
     pub faults: Faults,
@@ -80,7 +84,8 @@ pub const SUBSCRIPTION_KEY: &str = "sandbox-subscription-key";
 pub const CLINIC_UUID: &str = "5a4db0c5-0000-4000-8000-000000000001";
 
 impl Default for Config {
-    /// One client granted every scope of the spec, 300 patients, one-hour tokens.
+    /// One client granted every scope of the spec, 300 patients, one-hour
+    /// tokens, uploads up to 20 MiB.
     fn default() -> Self {
         Self {
             clients: vec![Credentials {
@@ -94,7 +99,7 @@ impl Default for Config {
             token_lifetime: Duration::from_secs(3600),
             refresh_tokens: false,
             patients: 300,
-            max_upload_bytes: 5 * 1024 * 1024,
+            max_upload_bytes: 20 * 1024 * 1024,
             faults: Faults::default(),
         }
     }
