@@ -1,38 +1,59 @@
 //! `cargo xtask build-cost`: what `accuro-client` costs to build.
 //!
-//! 1. cold build: `cargo build -p accuro-client` into an empty target folder;
-//! 2. rebuild after a spec edit: a one-word change to an operation's summary,
-//!    `regen`, then the same build again (incremental, dev profile);
-//! 3. the generated module's size.
+//! Works on a temporary copy of the workspace (never on the checkout):
 //!
-//! The spec and the generated files are put back afterwards, also on failure.
+//! 1. cold build: `cargo build -p accuro-client` into an empty target folder;
+//! 2. rebuild after a spec edit: a one-word change to an operation's summary in
+//!    the copy's spec, `regen` into the copy, then the same build again
+//!    (incremental, dev profile);
+//! 3. the generated module's size.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-use crate::paths::project_root;
+use crate::paths::{Paths, project_root};
 use crate::regen;
 
-/// Puts the spec back and regenerates when dropped.
-struct Restore {
-    spec: PathBuf,
-    text: String,
-    args: regen::Args,
-}
+/// Folders not copied: build output, installed tools, version control.
+const SKIPPED: [&str; 3] = ["target", "node_modules", ".git"];
 
-impl Drop for Restore {
-    fn drop(&mut self) {
-        let _ = fs::write(&self.spec, &self.text);
-        let _ = regen::run(&self.args);
+/// Copies the workspace's files into `to`, leaving out [`SKIPPED`] folders.
+fn copy_workspace(from: &Path, to: &Path) -> Result<(), String> {
+    fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    let entries = fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+        let name = entry.file_name();
+        if SKIPPED.iter().any(|s| name == *s) {
+            continue;
+        }
+        let (source, target) = (entry.path(), to.join(&name));
+        let kind = entry
+            .file_type()
+            .map_err(|e| format!("cannot read {}: {e}", source.display()))?;
+        if kind.is_dir() {
+            copy_workspace(&source, &target)?;
+        } else if kind.is_file() {
+            fs::copy(&source, &target)
+                .map_err(|e| format!("cannot copy {}: {e}", source.display()))?;
+        }
     }
+    Ok(())
 }
 
-fn build(target: &Path) -> Result<(Duration, usize), String> {
+fn build(manifest: &Path, target: &Path) -> Result<(Duration, usize), String> {
     let started = Instant::now();
     let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["build", "-p", "accuro-client"])
+        .args([
+            "build",
+            "--locked",
+            "-p",
+            "accuro-client",
+            "--manifest-path",
+        ])
+        .arg(manifest)
         .env("CARGO_TARGET_DIR", target)
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
@@ -51,36 +72,36 @@ fn build(target: &Path) -> Result<(Duration, usize), String> {
 
 /// Runs the measurement and prints it.
 pub fn run() -> Result<ExitCode, String> {
-    let root = project_root();
-    let target = std::env::temp_dir().join("accuro-build-cost-target");
-    let _ = fs::remove_dir_all(&target);
-    let args = regen::Args::parse(&[])?;
+    let scratch = tempfile::Builder::new()
+        .prefix("accuro-build-cost-")
+        .tempdir()
+        .map_err(|e| format!("cannot create a temporary folder: {e}"))?;
+    let copy = Paths::at(scratch.path().join("workspace"));
+    let target = scratch.path().join("target");
+    copy_workspace(&project_root(), copy.root())?;
+    let manifest = copy.root().join("Cargo.toml");
 
-    println!("cold build of accuro-client (empty target folder, dev profile) ...");
-    let (cold, crates) = build(&target)?;
+    println!(
+        "cold build of accuro-client (copy of the workspace, empty target folder, dev profile) ..."
+    );
+    let (cold, crates) = build(&manifest, &target)?;
 
-    let spec = root.join("spec/accuro.yaml");
+    let spec = copy.spec();
     let text = fs::read_to_string(&spec).map_err(|e| format!("cannot read the spec: {e}"))?;
-    let restore = Restore {
-        spec: spec.clone(),
-        text: text.clone(),
-        args: args.clone(),
-    };
     let edited = text.replacen("summary: List offices", "summary: List the offices", 1);
     if edited == text {
         return Err("the spec has no `summary: List offices` to edit".into());
     }
-    fs::write(&spec, edited).map_err(|e| format!("cannot edit the spec: {e}"))?;
+    fs::write(&spec, edited).map_err(|e| format!("cannot edit the copy's spec: {e}"))?;
+    let args = regen::Args::parse_in(&copy, &[])?;
     let regen_started = Instant::now();
     regen::run(&args)?;
     let regen_time = regen_started.elapsed();
     println!("rebuild after a one-word spec edit ...");
-    let (rebuild, rebuilt) = build(&target)?;
-    drop(restore);
+    let (rebuild, rebuilt) = build(&manifest, &target)?;
 
     let module =
         fs::read_to_string(&args.out).map_err(|e| format!("cannot read the module: {e}"))?;
-    let _ = fs::remove_dir_all(&target);
     println!("\nbuild cost of accuro-client");
     println!(
         "  cold build                 {:>6.1} s  ({crates} crates compiled)",

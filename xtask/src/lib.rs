@@ -2,6 +2,7 @@
 //! copies; `src/main.rs` is the `cargo xtask` front end.
 
 pub mod build_cost;
+pub mod files;
 pub mod paths;
 pub mod regen;
 pub mod sandbox;

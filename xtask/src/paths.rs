@@ -52,3 +52,23 @@ impl Paths {
         self.root.join("spec/vendor-differences.yaml")
     }
 }
+
+/// A path as shown to people and written in the generated header: relative to
+/// the workspace when it is inside it, so the output does not depend on where
+/// the repository is checked out.
+pub fn display_path(path: &Path) -> String {
+    let root = project_root();
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let absolute = absolute.canonicalize().unwrap_or(absolute);
+    let root = root.canonicalize().unwrap_or(root);
+    absolute
+        .strip_prefix(&root)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|_| path.display().to_string())
+}

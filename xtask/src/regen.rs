@@ -3,16 +3,12 @@
 //! [`run`] never prints; the binary prints the [`Outcome`] it returns.
 
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use similar::TextDiff;
-
-use crate::paths::{Paths, project_root};
-
-/// Diff lines printed at most by `--check`; the rest is summarised.
-const MAX_DIFF_LINES: usize = 400;
+use crate::files::{FileState, ensure_file_contents};
+use crate::paths::Paths;
+pub use crate::paths::display_path;
 
 /// What `regen` was asked to do.
 #[derive(Debug, Clone)]
@@ -156,26 +152,6 @@ pub fn default_spec() -> PathBuf {
     Paths::default().spec()
 }
 
-/// A path as shown to people and written in the generated header: relative to
-/// the workspace when it is inside it, so the output does not depend on where
-/// the repository is checked out.
-pub fn display_path(path: &Path) -> String {
-    let root = project_root();
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
-    };
-    let absolute = absolute.canonicalize().unwrap_or(absolute);
-    let root = root.canonicalize().unwrap_or(root);
-    absolute
-        .strip_prefix(&root)
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_else(|_| path.display().to_string())
-}
-
 /// Markers around the endpoint table in the README.
 pub const TABLE_START: &str = "<!-- endpoints:start (cargo xtask regen) -->";
 /// See [`TABLE_START`].
@@ -209,14 +185,6 @@ fn read(path: &Path, what: &str) -> Result<String, String> {
     fs::read_to_string(path).map_err(|e| format!("cannot read {what} {}: {e}", path.display()))
 }
 
-fn read_if_exists(path: &Path) -> Result<Option<String>, String> {
-    match fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
-    }
-}
-
 /// Runs `regen`: the generated module and, when `readme` is set, the README's
 /// endpoint table. Everything is computed before anything is written, so on
 /// any error nothing is written.
@@ -231,23 +199,28 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
     let generated = accuro_gen::generate(&spec_text, &options).map_err(|e| e.to_string())?;
     let lines = generated.code.lines().count();
 
-    // (path, expected content, current content)
-    let mut targets = vec![(
-        args.out.clone(),
-        generated.code.clone(),
-        read_if_exists(&args.out)?,
-    )];
+    let mut targets = vec![(args.out.clone(), generated.code.clone())];
     if let Some(readme) = &args.readme {
         let current = read(readme, "the README")?;
         let expected = with_table(&current, &endpoint_table(&args.spec)?)?;
-        targets.push((readme.clone(), expected, Some(current)));
+        targets.push((readme.clone(), expected));
     }
-    let stale: Vec<_> = targets
-        .iter()
-        .filter(|(_, expected, current)| current.as_deref() != Some(expected.as_str()))
-        .collect();
-
-    if stale.is_empty() {
+    // Everything is computed; now each file is checked or written.
+    let mut written = Vec::new();
+    let mut reports = Vec::new();
+    for (path, contents) in &targets {
+        match ensure_file_contents(path, contents, args.check, &options.command)? {
+            FileState::Unchanged => {}
+            FileState::Written => written.push(display_path(path)),
+            FileState::Stale(report) => reports.push(report),
+        }
+    }
+    if !reports.is_empty() {
+        return Ok(Outcome::Stale {
+            report: reports.join("\n\n"),
+        });
+    }
+    if written.is_empty() {
         return Ok(Outcome::UpToDate {
             out: display_path(&args.out),
             operations: generated.operations.len(),
@@ -255,74 +228,11 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
             millis: started.elapsed().as_millis(),
         });
     }
-    if args.check {
-        let report = stale
-            .iter()
-            .map(|(path, expected, current)| match current {
-                None => format!(
-                    "{} does not exist; run `{}` and commit it",
-                    display_path(path),
-                    options.command
-                ),
-                Some(current) => {
-                    stale_report(current, expected, &display_path(path), &options.command)
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("\n\n");
-        return Ok(Outcome::Stale { report });
-    }
-    for (path, expected, _) in &stale {
-        write_atomically(path, expected.as_bytes())?;
-    }
     Ok(Outcome::Wrote {
-        written: stale.iter().map(|(path, ..)| display_path(path)).collect(),
+        written,
         operations: generated.operations.len(),
         lines,
         spec_sha256: generated.spec_sha256,
         millis: started.elapsed().as_millis(),
     })
-}
-
-fn stale_report(current: &str, expected: &str, out_name: &str, command: &str) -> String {
-    use std::fmt::Write as _;
-    let diff = TextDiff::from_lines(current, expected);
-    let text = diff
-        .unified_diff()
-        .context_radius(3)
-        .header(
-            &format!("{out_name} (committed)"),
-            &format!("{out_name} (from the spec)"),
-        )
-        .to_string();
-    let total = text.lines().count();
-    let mut report = format!("{out_name} is out of date with the spec:\n\n");
-    for line in text.lines().take(MAX_DIFF_LINES) {
-        let _ = writeln!(report, "{line}");
-    }
-    if total > MAX_DIFF_LINES {
-        let _ = writeln!(report, "... ({} more diff lines)", total - MAX_DIFF_LINES);
-    }
-    let _ = write!(report, "\nfix: run `{command}` and commit the result");
-    report
-}
-
-/// Writes through a temporary file in the same folder, then renames it over the
-/// target: a reader (or a failure half-way) never sees a partial file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".generated-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| format!("cannot create a temporary file in {}: {e}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| format!("cannot write {}: {e}", tmp.path().display()))?;
-    tmp.persist(path)
-        .map_err(|e| format!("cannot replace {}: {}", path.display(), e.error))?;
-    Ok(())
 }

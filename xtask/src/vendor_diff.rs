@@ -40,7 +40,7 @@ pub use model::{Difference, Kind};
 pub use report::{Header, Report};
 
 use crate::paths::Paths;
-use crate::regen::display_path;
+use crate::paths::display_path;
 
 /// What `vendor-diff` was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
