@@ -36,12 +36,19 @@ async fn run() -> Result<(), Error> {
     let client = Client::from_env()?;
 
     println!("Offices:");
-    for office in client.list_offices().send().await?.into_inner() {
+    let offices = client.list_offices().send().await?.into_inner();
+    for office in &offices {
+        let city = office.address.as_ref().and_then(|a| a.city.as_deref());
+        let phone = office
+            .office_phone
+            .as_ref()
+            .and_then(|p| p.number.as_deref());
         println!(
-            "  #{} {} ({})",
+            "  #{} {}, {} (phone {})",
             office.office_id.unwrap_or_default(),
-            office.name.unwrap_or_default(),
-            office.city.unwrap_or_default()
+            office.name.as_deref().unwrap_or("-"),
+            city.unwrap_or("-"),
+            phone.unwrap_or("-")
         );
     }
 
@@ -63,7 +70,7 @@ async fn run() -> Result<(), Error> {
             .demographics
             .as_ref()
             .and_then(|d| d.birthday)
-            .map(|b| b.date().to_string());
+            .map(|b| b.to_string());
         println!(
             "  #{} file {} born {}",
             patient.patient_id.unwrap_or_default(),
@@ -78,22 +85,43 @@ async fn run() -> Result<(), Error> {
         .await?
         .into_inner()
         .into_iter()
-        .find_map(|p| p.provider_id);
-    let (Some(patient), Some(provider)) = (patients.first().and_then(|p| p.patient_id), provider)
-    else {
-        println!("\nNo patient or provider to book for: skipping the appointment.");
+        .find(|p| p.provider_id.is_some());
+    let office_ids: Vec<i64> = offices.iter().filter_map(|o| o.office_id).collect();
+    // The provider's default office when the clinic lists it, else the first office.
+    let office = provider
+        .as_ref()
+        .and_then(|p| p.default_office)
+        .filter(|id| office_ids.contains(id))
+        .or_else(|| office_ids.first().copied());
+    let (Some(patient), Some(provider), Some(office)) = (
+        patients.first().and_then(|p| p.patient_id),
+        provider.and_then(|p| p.provider_id),
+        office,
+    ) else {
+        println!("\nNo patient, provider or office to book for: skipping the appointment.");
         return Ok(());
     };
     let tomorrow = AccuroDate::from(chrono::Local::now().date_naive() + chrono::Days::new(1));
-    let at = |hhmm: i32| HhmmTime::try_from(hhmm).map_err(|e| Error::InvalidRequest(e.to_string()));
-    let appointment = types::Appointment {
-        date: Some(tomorrow),
-        start_time: Some(at(1000)?),
-        end_time: Some(at(1015)?),
-        patient_id: Some(patient),
-        provider_id: Some(provider),
-        ..Default::default()
-    };
+    let invalid = |e: &dyn std::fmt::Display| Error::InvalidRequest(e.to_string());
+    let at = |hhmm: i32| HhmmTime::try_from(hhmm).map_err(|e| invalid(&e));
+    // Accuro requires the date, the start and end times, the scheduler
+    // sub-column, the provider and the office; the details' service location
+    // `O` is the office.
+    let details: types::AppointmentDetails = types::AppointmentDetails::builder()
+        .service_location("O")
+        .try_into()
+        .map_err(|e| invalid(&e))?;
+    let appointment: types::Appointment = types::Appointment::builder()
+        .date(tomorrow)
+        .start_time(at(1000)?)
+        .end_time(at(1015)?)
+        .sub_column(1)
+        .patient_id(patient)
+        .provider_id(provider)
+        .office_id(office)
+        .appointment_details(details)
+        .try_into()
+        .map_err(|e| invalid(&e))?;
     let id = client
         .create_appointment()
         .body(appointment)
@@ -101,7 +129,7 @@ async fn run() -> Result<(), Error> {
         .await?
         .into_inner();
     println!(
-        "\nBooked appointment #{id}: patient #{patient} with provider #{provider} on {tomorrow} at 10:00"
+        "\nBooked appointment #{id}: patient #{patient} with provider #{provider} at office #{office} on {tomorrow} at 10:00"
     );
     client
         .cancel_appointment()

@@ -182,11 +182,14 @@ pub enum ErrorKind {
     Credentials,
     /// The token endpoint failed otherwise (5xx, or an unusable answer).
     TokenEndpoint,
-    /// A REST call was refused with 401 even with a freshly issued token:
-    /// Accuro also answers 401 for some missing permissions.
+    /// A REST call was refused with 401 even with a freshly issued token.
+    /// Accuro answers 401 `{"error":"Access is denied"}` when the token lacks
+    /// the operation's scope or the clinic's service user lacks the Accuro
+    /// role: check the scopes granted.
     Unauthorized,
-    /// 403: the token lacks the scope, or the clinic's service user lacks the
-    /// provider permission (Patient, Scheduling, Billing, EMR, Labs).
+    /// 403: the clinic's service user lacks the provider permission (Patient,
+    /// Scheduling, Billing, EMR, Labs), or the REST API is not enabled for
+    /// the clinic.
     Forbidden,
     /// 404.
     NotFound,

@@ -17,8 +17,8 @@
 //! Without `ACCURO_PRISM_URL` the suite skips with a loud message, except in
 //! CI (`CI` set), where it fails.
 
-use accuro_client::shapes::{AccuroDate, HhmmTime};
-use accuro_client::{Client, Document, types};
+use accuro_client::shapes::{AccuroDate, HhmmTime, Precision};
+use accuro_client::{Client, types};
 use accuro_tests::*;
 
 fn prism() -> Option<Client> {
@@ -48,6 +48,7 @@ macro_rules! call {
 const EXAMPLES: Fixture = Fixture {
     patient: 1001,
     provider: 7,
+    office: 1,
     appointment: 5001,
     lab_test: 501,
     folder: 11,
@@ -65,30 +66,65 @@ async fn every_operation_conforms_to_the_spec() {
 async fn the_typed_client_reads_prisms_examples() {
     let Some(c) = prism() else { return };
     let date = |s: &str| s.parse::<AccuroDate>().expect("date");
+    assert_eq!(call!("get_api_version", c.get_api_version()), "10.13.0");
     let offices = call!("list_offices", c.list_offices());
-    assert_eq!(offices[0].name.as_deref(), Some("Synthetic Family Clinic"));
+    let office = &offices[0];
+    assert_eq!(office.name.as_deref(), Some("Synthetic Family Clinic"));
+    assert_eq!(
+        office.address.as_ref().and_then(|a| a.city.as_deref()),
+        Some("Kelowna")
+    );
+    assert_eq!(
+        office.fax.as_ref().and_then(|p| p.number.as_deref()),
+        Some("(250) 555-0101")
+    );
+    assert_eq!(office.email.as_ref().map(|e| e.order), Some(1));
+    let genders = call!("list_genders", c.list_genders());
+    assert_eq!(genders[1].short_name.as_deref(), Some("F"));
     let providers = call!("list_providers", c.list_providers());
     assert_eq!(providers[0].provider_id, Some(7));
+    assert_eq!(providers[0].default_office, Some(1));
+    assert_eq!(providers[0].specialty.as_deref(), Some("Family Practice"));
+    let statuses = call!("list_provider_statuses", c.list_provider_statuses());
+    assert_eq!(statuses.get("1").map(String::as_str), Some("Active"));
+    let provider = call!("get_provider", c.get_provider().provider_id(7));
+    assert!(
+        matches!(
+            &provider.address,
+            Some(types::ProviderAddressValue::ProviderAddress(a)) if a.city.as_deref() == Some("Kelowna")
+        ),
+        "{:?}",
+        provider.address
+    );
     let page = call!("search_patients", c.search_patients().last_name("Sample"));
     let patient = &page.contents.as_deref().unwrap_or_default()[0];
+    assert_eq!(patient.patient_status_id, 1);
     let birthday = patient
         .demographics
         .as_ref()
         .and_then(|d| d.birthday)
         .expect("birthday");
-    assert_eq!(birthday.to_string(), "1959-02-16T00:00:00.000-0800");
-    assert_eq!(
-        birthday.offset().map(|o| o.local_minus_utc()),
-        Some(-8 * 3600)
-    );
+    // v2 birthdays are dates, not date-times.
+    assert_eq!(birthday.to_string(), "1959-02-16");
     assert_eq!(page.last_id, Some(1001));
-    let new_patient = types::Patient {
-        demographics: Some(types::Demographics {
-            last_name: Some("Sample".into()),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
+    let patient = call!("get_patient", c.get_patient().patient_id(1001));
+    let alert = patient
+        .alert
+        .as_ref()
+        .and_then(|a| a.last_updated)
+        .expect("alert date-time");
+    assert_eq!(alert.to_string(), "2016-02-16T00:00:00.000");
+    assert_eq!(alert.offset(), None, "a date-time without an offset");
+    let masked = patient
+        .demographics
+        .as_ref()
+        .and_then(|d| d.addresses.as_ref())
+        .and_then(|a| a[0].masks.first())
+        .and_then(|m| m.masked_date)
+        .expect("mask date-time");
+    assert_eq!(masked.to_string(), "2024-02-14T18:00:18.490Z");
+    assert_eq!(masked.offset().map(|o| o.local_minus_utc()), Some(0));
+    let new_patient = new_patient();
     assert_eq!(
         call!(
             "create_patient",
@@ -104,53 +140,83 @@ async fn the_typed_client_reads_prisms_examples() {
         "list_immunizations",
         c.list_immunizations().patient_id(1001)
     );
+    let administered = shots[0].administered_date.expect("administered date");
+    assert_eq!(administered.precision(), Precision::Month);
+    assert_eq!(administered.to_string(), "2020-05");
     assert_eq!(
-        shots[0].date.map(|d| d.offset()),
+        shots[0].expiry_date.map(|d| d.offset()),
         Some(None),
         "a date-time without an offset"
     );
-    let details = types::DocumentDetails {
+    let allergies = call!("list_allergies", c.list_allergies().patient_id(1001));
+    assert_eq!(allergies[0].allergy_type.as_deref(), Some("DRUG_ALLERGY"));
+    let folders = call!(
+        "list_patient_folders",
+        c.list_patient_folders().patient_id(1001)
+    );
+    assert_eq!(folders.patient_id, Some(1001));
+    assert_eq!(folders.folders, ["Lab reports", "Consult letters"]);
+    let details = document_details(1001, 11);
+    assert_eq!(
+        c.upload_document(&details, synthetic_pdf("a.pdf"))
+            .await
+            .expect("upload"),
+        [7001]
+    );
+    assert_eq!(
+        c.upload_referral(&details, synthetic_pdf("r.pdf"))
+            .await
+            .expect("referral"),
+        [7001]
+    );
+    let letter = types::Letter {
+        type_id: 1,
         patient_id: 1001,
-        folder_id: 11,
         provider_id: None,
-        description: None,
-        date: None,
-        file_name: None,
+        appointment_id: None,
+        title: "Synthetic".into(),
+        content: "text".into(),
     };
-    let document = Document {
-        file_name: "a.pdf".into(),
-        media_type: "application/pdf".into(),
-        bytes: vec![1],
-    };
+    assert_eq!(call!("create_letter", c.create_letter().body(letter)), 8001);
+    let tests = call!("list_lab_tests", c.list_lab_tests());
+    assert_eq!(tests[0].test_name.as_deref(), Some("Synthetic panel"));
+    let results = call!("list_lab_results", c.list_lab_results());
     assert_eq!(
-        c.upload_document(&details, document).await.expect("upload"),
-        7001
+        results[0].result_name.as_deref(),
+        Some("Synthetic potassium")
     );
-    let results = call!(
-        "list_lab_results",
-        c.list_lab_results().start_date(date("2026-01-01"))
-    );
-    assert_eq!(
-        results[0].collected_at.map(|t| t.to_string()).as_deref(),
-        Some("2026-01-15T08:30:00.000-0800")
-    );
+    assert_eq!(results[0].units.as_deref(), Some("mmol/L"));
     let appointments = call!(
         "list_appointments",
         c.list_appointments().start_date(date("2026-01-31"))
     );
     assert_eq!(
         appointments[0].start_time,
-        Some(HhmmTime::try_from(1300).expect("time"))
+        HhmmTime::try_from(1300).expect("time")
     );
-    let appointment = types::Appointment {
-        patient_id: Some(1001),
-        ..Default::default()
-    };
+    assert_eq!(
+        appointments[0]
+            .appointment_details
+            .as_ref()
+            .map(|d| d.service_location.as_str()),
+        Some("O")
+    );
     assert_eq!(
         call!(
-            "create_appointment",
-            c.create_appointment().body(appointment)
+            "list_appointment_statuses",
+            c.list_appointment_statuses().appointment_id(5001)
         ),
+        [1, 3]
+    );
+    let history = call!(
+        "get_appointment_history",
+        c.get_appointment_history().appointment_id(5001)
+    );
+    assert_eq!(history[0].action_type.as_deref(), Some("Created"));
+    assert_eq!(history[0].start_time.as_deref(), Some("1:00pm"));
+    let booking = appointment("2026-01-31", (1300, 1315), Some(1001), 7, 1);
+    assert_eq!(
+        call!("create_appointment", c.create_appointment().body(booking)),
         5002
     );
 }

@@ -1,8 +1,8 @@
 //! Both of Accuro's error shapes come out as typed errors; nothing in an error
 //! shows a URL query, a secret, a token or a health-data value.
 
-use accuro_client::Error;
 use accuro_client::token::TokenError;
+use accuro_client::{Error, ErrorKind};
 use accuro_tests::*;
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -51,7 +51,7 @@ fn assert_no_leak(err: &Error) {
 #[tokio::test]
 async fn the_api_error_shape_with_constraint_violations() {
     let server = server_answering(ResponseTemplate::new(400).set_body_json(json!({
-        "error": "Validation failed",
+        "error": "Request Constraint Violation",
         "constraintViolations": [{"field": "phn", "value": PHN, "constraint": "must be 10 digits"}]
     })))
     .await;
@@ -66,7 +66,7 @@ async fn the_api_error_shape_with_constraint_violations() {
     };
     assert_eq!(operation.as_deref(), Some("search_patients"));
     assert_eq!(status.as_u16(), 400);
-    assert_eq!(body.error.as_deref(), Some("Validation failed"));
+    assert_eq!(body.error.as_deref(), Some("Request Constraint Violation"));
     let violations = body.constraint_violations.as_deref().unwrap_or_default();
     assert_eq!(violations.len(), 1);
     assert_eq!(violations[0].field.as_deref(), Some("phn"));
@@ -77,23 +77,73 @@ async fn the_api_error_shape_with_constraint_violations() {
     );
     assert_eq!(
         err.to_string(),
-        "search_patients failed: 400 Bad Request: Validation failed; phn: must be 10 digits"
+        "search_patients failed: 400 Bad Request: Request Constraint Violation; phn: must be 10 digits"
     );
     assert_no_leak(&err);
 }
 
 #[tokio::test]
 async fn the_gateway_error_shape() {
+    // The gateway's own refusal; the client renews its token and replays
+    // once, and the second refusal is the error.
+    let server = server_answering(
+        ResponseTemplate::new(401).set_body_json(json!({"code": "401", "message": "Unauthorized"})),
+    )
+    .await;
+    let err = search_error(&server).await;
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    assert_eq!(err.kind(), ErrorKind::Unauthorized);
+    let body = err.api_error().expect("a body");
+    assert_eq!(body.code.as_deref(), Some("401"));
+    assert_eq!(body.message.as_deref(), Some("Unauthorized"));
+    assert_eq!(body.error, None);
+    assert_eq!(received_at(&server, SEARCH).await.len(), 2, "one replay");
+    assert_no_leak(&err);
+}
+
+#[tokio::test]
+async fn a_missing_scope_is_a_401_access_is_denied() {
+    // Accuro answers a scope or role the service user lacks with 401 and the
+    // API's shape, not 403: a fresh token cannot help, so after the one
+    // replay it is an `Unauthorized` error carrying the server's text.
+    let server = server_answering(
+        ResponseTemplate::new(401).set_body_json(json!({"error": "Access is denied"})),
+    )
+    .await;
+    let err = search_error(&server).await;
+    let Error::Api {
+        operation,
+        status,
+        body,
+    } = &err
+    else {
+        panic!("expected Error::Api, got {err:?}");
+    };
+    assert_eq!(operation.as_deref(), Some("search_patients"));
+    assert_eq!(status.as_u16(), 401);
+    assert_eq!(body.error.as_deref(), Some("Access is denied"));
+    assert_eq!(body.code, None);
+    assert_eq!(err.kind(), ErrorKind::Unauthorized);
+    assert!(err.to_string().contains("Access is denied"), "{err}");
+    assert_eq!(received_at(&server, SEARCH).await.len(), 2, "one replay");
+    assert_no_leak(&err);
+}
+
+#[tokio::test]
+async fn a_403_is_forbidden_with_the_apis_text() {
     let server = server_answering(
         ResponseTemplate::new(403)
-            .set_body_json(json!({"code": "403", "message": "Insufficient Permissions"})),
+            .set_body_json(json!({"error": "Rest API Service is not enabled for this client."})),
     )
     .await;
     let err = search_error(&server).await;
     assert_eq!(err.status().map(|s| s.as_u16()), Some(403));
-    let body = err.api_error().expect("a body");
-    assert_eq!(body.code.as_deref(), Some("403"));
-    assert_eq!(body.message.as_deref(), Some("Insufficient Permissions"));
+    assert_eq!(err.kind(), ErrorKind::Forbidden);
+    assert_eq!(
+        err.api_error().and_then(|b| b.error.as_deref()),
+        Some("Rest API Service is not enabled for this client.")
+    );
+    assert_eq!(received_at(&server, SEARCH).await.len(), 1, "not replayed");
     assert_no_leak(&err);
 }
 
@@ -135,10 +185,9 @@ async fn a_status_the_spec_does_not_list_names_the_operation() {
 
 #[tokio::test]
 async fn a_malformed_success_body_is_described_without_its_content() {
-    let server = server_answering(
-        ResponseTemplate::new(200)
-            .set_body_json(json!({"contents": [{"patientId": PHN}], "lastId": 0})),
-    )
+    let server = server_answering(ResponseTemplate::new(200).set_body_json(
+        json!({"contents": [{"patientId": PHN, "patientStatusId": 1}], "lastId": 0}),
+    ))
     .await;
     let err = search_error(&server).await;
     assert!(matches!(err, Error::InvalidResponse { .. }), "{err:?}");

@@ -270,11 +270,8 @@ async fn gateway_errors_back_off_exponentially_up_to_the_attempt_limit() {
     assert_eq!(received_at(&server, OFFICES).await.len(), 2);
 }
 
-fn appointment() -> types::Appointment {
-    types::Appointment {
-        patient_id: Some(1001),
-        ..Default::default()
-    }
+fn booking() -> types::Appointment {
+    appointment("2026-12-24", (1300, 1315), Some(1001), 7, 1)
 }
 
 #[tokio::test(start_paused = true)]
@@ -296,7 +293,7 @@ async fn post_is_not_retried_unless_the_caller_opts_in() {
         .await;
     let client = paused_clock_client(&server);
     assert_eq!(
-        kind(client.create_appointment().body(appointment()).send().await),
+        kind(client.create_appointment().body(booking()).send().await),
         ErrorKind::Server
     );
     assert_eq!(
@@ -330,7 +327,7 @@ async fn post_is_not_retried_unless_the_caller_opts_in() {
         .expect("client");
     let id = opted_in
         .create_appointment()
-        .body(appointment())
+        .body(booking())
         .send()
         .await
         .expect("retried");

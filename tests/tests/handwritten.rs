@@ -1,5 +1,7 @@
-//! The operations implemented by hand (merge patch, multipart upload) and the
-//! create-patient 204 answer: same token, key, uuid and errors as the rest.
+//! The operations implemented by hand (merge patch, multipart upload of
+//! documents and referrals) and the create-patient answers the layer
+//! normalises (201, 200, 204 with `Location`): same token, key, uuid and
+//! errors as the rest.
 
 use accuro_client::{Document, Error, types};
 use accuro_tests::*;
@@ -24,14 +26,22 @@ fn assert_layer_headers(request: &wiremock::Request) {
 
 /// Document details with only the required fields.
 fn minimal_details() -> types::DocumentDetails {
-    types::DocumentDetails {
-        patient_id: 1,
-        folder_id: 1,
-        provider_id: None,
-        description: None,
-        date: None,
-        file_name: None,
-    }
+    document_details(1, 1)
+}
+
+const DOCUMENTS: &str = "/rest/v1/provider-portal/documents";
+const PATIENTS: &str = "/rest/v2/provider-portal/patients";
+
+/// A server whose upload endpoint answers `answer`.
+async fn upload_server(answer: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    Mock::given(method("POST"))
+        .and(path(DOCUMENTS))
+        .respond_with(answer)
+        .mount(&server)
+        .await;
+    server
 }
 
 #[tokio::test]
@@ -84,33 +94,26 @@ async fn patch_patient_errors_are_typed() {
 }
 
 #[tokio::test]
-async fn upload_document_sends_two_parts_and_returns_the_id() {
-    let server = MockServer::start().await;
-    TokenIssuer::new(Some(3600)).mount(&server).await;
-    Mock::given(method("POST"))
-        .and(path("/rest/v1/provider-portal/documents"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(7001))
-        .mount(&server)
-        .await;
+async fn upload_document_sends_two_parts_and_returns_the_ids() {
+    // The server answers 200 with a JSON array of the new documents' ids.
+    let server = upload_server(ResponseTemplate::new(200).set_body_json(json!([7001]))).await;
     let details = types::DocumentDetails {
-        patient_id: 1001,
-        folder_id: 11,
-        provider_id: None,
         description: Some("Synthetic scan".into()),
-        date: Some("2026-01-31".parse().expect("date")),
+        received_date: Some("2026-01-31".parse().expect("date")),
         file_name: Some("scan.pdf".into()),
+        ..document_details(1001, 11)
     };
     let document = Document {
         file_name: "scan.pdf".into(),
         media_type: "application/pdf".into(),
         bytes: b"%PDF-1.4 synthetic".to_vec(),
     };
-    let id = client(&server)
+    let ids = client(&server)
         .upload_document(&details, document.clone())
         .await
         .expect("uploaded");
-    assert_eq!(id, 7001);
-    let sent = &received_at(&server, "/rest/v1/provider-portal/documents").await[0];
+    assert_eq!(ids, [7001]);
+    let sent = &received_at(&server, DOCUMENTS).await[0];
     assert_layer_headers(sent);
     let content_type = header_values(sent, "content-type").join("");
     assert!(
@@ -119,7 +122,8 @@ async fn upload_document_sends_two_parts_and_returns_the_id() {
     );
     let body = String::from_utf8_lossy(&sent.body);
     assert!(body.contains("name=\"details\""), "{body}");
-    assert!(body.contains(r#"{"date":"2026-01-31","description":"Synthetic scan","fileName":"scan.pdf","folderId":11,"patientId":1001}"#), "{body}");
+    // The details part is snake_case on the wire.
+    assert!(body.contains(r#"{"description":"Synthetic scan","file_name":"scan.pdf","folder_id":11,"patient_id":1001,"received_date":"2026-01-31"}"#), "{body}");
     assert!(
         body.contains("name=\"document\"; filename=\"scan.pdf\""),
         "{body}"
@@ -132,6 +136,76 @@ async fn upload_document_sends_two_parts_and_returns_the_id() {
         !format!("{document:?}").contains("synthetic"),
         "Debug shows no content"
     );
+}
+
+#[tokio::test]
+async fn an_upload_filed_as_several_documents_returns_every_id() {
+    let server =
+        upload_server(ResponseTemplate::new(200).set_body_json(json!([7001, 7002, 7003]))).await;
+    let ids = client(&server)
+        .upload_document(&document_details(1001, 11), synthetic_pdf("pages.pdf"))
+        .await
+        .expect("uploaded");
+    assert_eq!(ids, [7001, 7002, 7003]);
+}
+
+#[tokio::test]
+async fn an_upload_answered_with_a_bare_id_is_an_invalid_response() {
+    // The old reading (one id, not an array) is not what the server sends:
+    // it is reported, not guessed into a list.
+    let server = upload_server(ResponseTemplate::new(200).set_body_json(json!(7001))).await;
+    let err = client(&server)
+        .upload_document(&minimal_details(), synthetic_pdf("a.pdf"))
+        .await
+        .expect_err("not an array");
+    assert!(matches!(err, Error::InvalidResponse { .. }), "{err:?}");
+    assert_eq!(err.kind(), accuro_client::ErrorKind::UnexpectedResponse);
+}
+
+#[tokio::test]
+async fn upload_referral_sends_type_referral() {
+    let server = upload_server(ResponseTemplate::new(200).set_body_json(json!([7101]))).await;
+    let client = client(&server);
+    let details = types::DocumentDetails {
+        file_name: Some("referral.pdf".into()),
+        ..document_details(1001, 11)
+    };
+    let ids = client
+        .upload_referral(&details, synthetic_pdf("referral.pdf"))
+        .await
+        .expect("referral uploaded");
+    assert_eq!(ids, [7101]);
+    client
+        .upload_document(&details, synthetic_pdf("plain.pdf"))
+        .await
+        .expect("document uploaded");
+
+    let sent = received_at(&server, DOCUMENTS).await;
+    assert_eq!(sent.len(), 2);
+    assert_eq!(
+        query_pairs(&sent[0]),
+        vec![
+            ("type".to_owned(), "REFERRAL".to_owned()),
+            ("uuid".to_owned(), CLINIC_UUID.to_owned())
+        ],
+        "type=REFERRAL, and the uuid once"
+    );
+    assert_eq!(
+        header_values(&sent[0], "authorization"),
+        vec!["Bearer token-1".to_owned()]
+    );
+    assert_eq!(
+        header_values(&sent[0], "x-qhr-subscription-key"),
+        vec![SUBSCRIPTION_KEY.to_owned()]
+    );
+    let body = String::from_utf8_lossy(&sent[0].body);
+    assert!(
+        body.contains(r#"{"file_name":"referral.pdf","folder_id":11,"patient_id":1001}"#)
+            && body.contains("name=\"document\"; filename=\"referral.pdf\""),
+        "{body}"
+    );
+    // A plain upload carries no type.
+    assert_layer_headers(&sent[1]);
 }
 
 #[tokio::test]
@@ -162,26 +236,114 @@ async fn an_upload_too_large_is_a_413_api_error() {
     );
 }
 
-#[tokio::test]
-async fn create_patient_returns_the_id_from_location_on_a_204() {
+/// Creates a patient against a server answering `answer`.
+async fn create_patient_answered(
+    answer: ResponseTemplate,
+) -> Result<accuro_client::ResponseValue<i64>, Error> {
     let server = MockServer::start().await;
     TokenIssuer::new(Some(3600)).mount(&server).await;
     Mock::given(method("POST"))
-        .and(path("/rest/v2/provider-portal/patients"))
-        .respond_with(ResponseTemplate::new(204).insert_header(
-            "location",
-            "https://accuro.example.invalid/rest/v2/provider-portal/patients/1003",
-        ))
+        .and(path(PATIENTS))
+        .respond_with(answer)
         .mount(&server)
         .await;
-    let id = client(&server)
+    let answer = client(&server)
         .create_patient()
-        .body(types::Patient::default())
+        .body(new_patient())
         .send()
         .await
-        .expect("204 with Location")
-        .into_inner();
-    assert_eq!(id, 1003);
+        .map_err(Error::from);
+    assert_eq!(received_at(&server, PATIENTS).await.len(), 1, "sent once");
+    answer
+}
+
+const LOCATION: &str = "https://accuro.example.invalid/rest/v2/provider-portal/patients/1003";
+
+#[tokio::test]
+async fn create_patient_returns_the_id_whichever_success_the_server_sends() {
+    let cases = [
+        (
+            "201 with the id and Location (the server)",
+            ResponseTemplate::new(201)
+                .insert_header("location", LOCATION)
+                .set_body_json(1003),
+        ),
+        (
+            "201 with the id, no Location",
+            ResponseTemplate::new(201).set_body_json(1003),
+        ),
+        (
+            "200 with the id (older guides)",
+            ResponseTemplate::new(200).set_body_json(1003),
+        ),
+        (
+            "204 with Location (QHR's file)",
+            ResponseTemplate::new(204).insert_header("location", LOCATION),
+        ),
+        (
+            "204 with a relative Location",
+            ResponseTemplate::new(204)
+                .insert_header("location", "/rest/v2/provider-portal/patients/1003"),
+        ),
+        (
+            "201 with an empty body and Location",
+            ResponseTemplate::new(201).insert_header("location", LOCATION),
+        ),
+        (
+            "200 with an empty body and Location",
+            ResponseTemplate::new(200).insert_header("location", LOCATION),
+        ),
+    ];
+    for (case, answer) in cases {
+        let created = create_patient_answered(answer)
+            .await
+            .unwrap_or_else(|e| panic!("{case}: {e:?}"));
+        assert_eq!(created.status().as_u16(), 201, "{case}: normalised to 201");
+        assert_eq!(created.into_inner(), 1003, "{case}");
+    }
+}
+
+#[tokio::test]
+async fn a_204_without_location_is_an_error_not_a_guess() {
+    let err = create_patient_answered(ResponseTemplate::new(204))
+        .await
+        .expect_err("no id anywhere");
+    match &err {
+        Error::UnexpectedStatus { status, .. } => assert_eq!(status.as_u16(), 204),
+        other => panic!("expected UnexpectedStatus, got {other:?}"),
+    }
+    assert_eq!(err.kind(), accuro_client::ErrorKind::UnexpectedResponse);
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(
+            !text.contains("uuid=") && !text.contains(CLINIC_UUID),
+            "{text}"
+        );
+    }
+
+    // A Location that names no id is no better.
+    let err = create_patient_answered(
+        ResponseTemplate::new(204).insert_header("location", "/rest/v2/provider-portal/patients/"),
+    )
+    .await
+    .expect_err("no id in Location");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(204), "{err:?}");
+    let err = create_patient_answered(
+        ResponseTemplate::new(204)
+            .insert_header("location", "/rest/v2/provider-portal/patients/new"),
+    )
+    .await
+    .expect_err("no numeric id in Location");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(204), "{err:?}");
+
+    // A 201 with neither body nor Location cannot be read as an id either.
+    let err = create_patient_answered(ResponseTemplate::new(201))
+        .await
+        .expect_err("an empty 201");
+    assert_eq!(
+        err.kind(),
+        accuro_client::ErrorKind::UnexpectedResponse,
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -214,5 +376,37 @@ async fn a_streamed_upload_answered_401_is_not_replayed() {
             .len(),
         1,
         "no replay"
+    );
+}
+
+/// What the layer does for an error *status* (names the operation, drops the
+/// request URL from progenitor's raw error) it does not do for a 2xx the spec
+/// does not list, such as a 204 without `Location` from `create_patient`:
+/// the typed error has no operation name, and the raw error's `Display`
+/// prints the response with its URL (`?uuid=...`). A gap in
+/// `accuro-client/src/layer.rs` (`tag_error_answer` passes every 2xx
+/// through): un-ignore this when it is fixed.
+#[tokio::test]
+#[ignore = "layer gap: an undocumented 2xx keeps its URL and names no operation"]
+async fn an_undocumented_success_status_is_tagged_like_an_error_status() {
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    Mock::given(method("POST"))
+        .and(path(PATIENTS))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let raw = client(&server)
+        .create_patient()
+        .body(new_patient())
+        .send()
+        .await
+        .expect_err("no id anywhere");
+    let raw_text = format!("{raw} {raw:?}");
+    assert!(!raw_text.contains("uuid="), "{raw_text}");
+    let err = Error::from(raw);
+    assert!(
+        matches!(&err, Error::UnexpectedStatus { operation: Some(op), .. } if op == "create_patient"),
+        "{err:?}"
     );
 }

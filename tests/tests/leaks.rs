@@ -8,6 +8,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use accuro_client::shapes::AccuroDate;
 use accuro_client::{Client, Error};
 use serde_json::json;
 use tracing_subscriber::fmt::format::FmtSpan;
@@ -22,7 +23,8 @@ const REFRESH: &str = "REFRESHMARKER5520";
 const CLINIC: &str = "5eedf00d-0000-4000-8000-00000000c0de";
 const PHN: &str = "9876512345";
 const NAME: &str = "Qzxmarkerson";
-const BIRTHDAY: &str = "1961-07-04T00:00:00.000-0700";
+/// A v2 birthday is a date alone.
+const BIRTHDAY: &str = "1961-07-04";
 
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);
@@ -73,8 +75,8 @@ async fn accuro_stand_in() -> MockServer {
         .with_priority(2)
         .mount(&server)
         .await;
-    let patient = json!({"patientId": 1, "demographics": {"firstName": NAME, "lastName": NAME, "birthday": BIRTHDAY,
-        "healthCard": {"phn": PHN}}});
+    let patient = json!({"patientId": 1, "patientStatusId": 1, "demographics": {"firstName": NAME, "lastName": NAME,
+        "birthday": BIRTHDAY, "genderId": 2, "healthCard": {"phn": PHN}}});
     Mock::given(method("GET"))
         .and(path("/rest/v2/provider-portal/patients/search"))
         .respond_with(
@@ -102,7 +104,7 @@ async fn accuro_stand_in() -> MockServer {
     Mock::given(method("POST"))
         .and(path("/rest/v2/provider-portal/patients"))
         .respond_with(ResponseTemplate::new(400).set_body_json(json!({
-            "error": "Validation failed",
+            "error": "Request Constraint Violation",
             "constraintViolations": [{"field": "lastName", "value": NAME, "constraint": "too long"},
                                      {"field": "birthday", "value": BIRTHDAY, "constraint": "in the future"}]
         })))
@@ -175,14 +177,23 @@ async fn no_secret_or_health_data_reaches_logs_or_errors() {
             .err()
             .map(Error::from),
     ); // malformed
-    let new_patient = accuro_client::types::Patient {
-        demographics: Some(accuro_client::types::Demographics {
-            last_name: Some(NAME.into()),
-            birthday: Some(BIRTHDAY.parse().expect("date-time")),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
+    let demographics: accuro_client::types::Demographics =
+        accuro_client::types::Demographics::builder()
+            .first_name(NAME)
+            .last_name(NAME)
+            .gender_id(2)
+            .birthday(BIRTHDAY.parse::<AccuroDate>().expect("date"))
+            .health_card(accuro_client::types::HealthCard {
+                phn: Some(PHN.into()),
+                ..Default::default()
+            })
+            .try_into()
+            .expect("demographics");
+    let new_patient: accuro_client::types::Patient = accuro_client::types::Patient::builder()
+        .patient_status_id(1)
+        .demographics(demographics)
+        .try_into()
+        .expect("patient");
     errors.extend(
         client
             .create_patient()
@@ -249,17 +260,7 @@ async fn no_secret_or_health_data_reaches_logs_or_errors() {
     texts.push(logs);
 
     let markers = [
-        SECRET,
-        KEY,
-        ACCESS_1,
-        ACCESS_2,
-        REFRESH,
-        CLINIC,
-        PHN,
-        NAME,
-        BIRTHDAY,
-        "1961-07-04",
-        "uuid=",
+        SECRET, KEY, ACCESS_1, ACCESS_2, REFRESH, CLINIC, PHN, NAME, BIRTHDAY, "uuid=",
     ];
     let found: Vec<(&str, usize)> = markers
         .iter()

@@ -9,6 +9,15 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const SEARCH: &str = "/rest/v2/provider-portal/patients/search";
 
+/// A patient as the search answers it (synthetic).
+fn patient(id: i64) -> Value {
+    json!({
+        "patientId": id,
+        "patientStatusId": 1,
+        "demographics": {"firstName": "Sam", "lastName": "Sample", "birthday": "1959-02-16", "genderId": 2}
+    })
+}
+
 /// Serves `total` patients (ids 1..=total), `hide` of them filtered out as a
 /// permission-limited server does, following `startingId` exclusively.
 struct Pages {
@@ -32,7 +41,7 @@ impl Respond for Pages {
         let contents: Vec<Value> = ids
             .iter()
             .filter(|id| !self.hide.contains(id))
-            .map(|id| json!({"patientId": id}))
+            .map(|id| patient(*id))
             .collect();
         ResponseTemplate::new(200).set_body_json(json!({
             "contents": contents, "count": contents.len(), "total": self.total, "lastId": last
@@ -173,9 +182,8 @@ async fn an_error_ends_the_stream_after_being_yielded() {
     Mock::given(method("GET"))
         .and(path(SEARCH))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(
-                json!({"contents": [{"patientId": 1}, {"patientId": 2}], "lastId": 2}),
-            ),
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"contents": [patient(1), patient(2)], "lastId": 2})),
         )
         .with_priority(2)
         .mount(&server)
@@ -206,7 +214,7 @@ async fn a_cursor_that_does_not_move_ends_the_walk() {
         .and(path(SEARCH))
         .respond_with(
             ResponseTemplate::new(200)
-                .set_body_json(json!({"contents": [{"patientId": 1}], "lastId": 1})),
+                .set_body_json(json!({"contents": [patient(1)], "lastId": 1})),
         )
         .mount(&server)
         .await;
@@ -222,4 +230,31 @@ async fn a_cursor_that_does_not_move_ends_the_walk() {
         "the repeated page is yielded once more, then the walk stops"
     );
     assert_eq!(received_at(&server, SEARCH).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_null_last_id_ends_the_walk() {
+    // QHR documents `lastId` as nullable: null at the end, like 0.
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path(SEARCH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"contents": [patient(1), patient(2)], "count": 2, "total": 2, "lastId": null}),
+        ))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let ids: Vec<i64> = client
+        .search_patients_items(25, |q| q)
+        .map_ok(|p| p.patient_id.unwrap_or_default())
+        .try_collect()
+        .await
+        .expect("walk");
+    assert_eq!(ids, [1, 2]);
+    assert_eq!(
+        received_at(&server, SEARCH).await.len(),
+        1,
+        "no second page"
+    );
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use accuro_client::shapes::{AccuroDate, HhmmTime};
+use accuro_client::shapes::{AccuroDate, Precision};
 use accuro_client::{Client, ClientBuilder, Error, ErrorKind, types};
 use accuro_sandbox::{Config, Faults, Sandbox};
 use futures::TryStreamExt as _;
@@ -35,6 +35,21 @@ async fn lookups_and_the_seeded_clinic() {
     let c = client_for(&sandbox);
     let offices = c.list_offices().send().await.expect("offices").into_inner();
     assert_eq!(offices.len(), 3);
+    // Offices in Accuro's shape: an address object, Phone and Email objects.
+    for office in &offices {
+        assert!(
+            office.address.as_ref().is_some_and(|a| a.city.is_some()),
+            "{office:?}"
+        );
+        assert!(
+            office
+                .office_phone
+                .as_ref()
+                .is_some_and(|p| p.number.is_some()),
+            "{office:?}"
+        );
+        assert!(office.email.is_some(), "{office:?}");
+    }
     assert_eq!(
         c.list_providers()
             .send()
@@ -78,6 +93,37 @@ async fn lookups_and_the_seeded_clinic() {
             .into_inner()
             .is_empty()
     );
+    // Map lookups.
+    let statuses = c
+        .list_provider_statuses()
+        .send()
+        .await
+        .expect("provider statuses")
+        .into_inner();
+    assert!(!statuses.is_empty());
+    assert!(
+        statuses.keys().all(|k| k.parse::<i64>().is_ok()),
+        "{statuses:?}"
+    );
+    // Providers of the offices are Provider objects.
+    let staffed = c
+        .list_provider_offices()
+        .include_active_only(true)
+        .send()
+        .await
+        .expect("provider offices")
+        .into_inner();
+    assert!(!staffed.is_empty() && staffed.len() <= 8);
+    assert_eq!(
+        c.get_api_version()
+            .send()
+            .await
+            .expect("version")
+            .into_inner()
+            .split('.')
+            .count(),
+        3
+    );
     assert_eq!(sandbox.stats().token_requests, 1);
 }
 
@@ -96,7 +142,8 @@ async fn patient_search_walks_every_page() {
         ids.windows(2).all(|w| w[0] < w[1]),
         "in cursor order, no repeats"
     );
-    // Accuro's shapes come back typed.
+    // Accuro's shapes come back typed: v2 birthdays are dates alone, and
+    // date-times keep their form (with an offset, without one, an instant).
     let first = &all[0];
     let birthday = first
         .demographics
@@ -104,15 +151,28 @@ async fn patient_search_walks_every_page() {
         .and_then(|d| d.birthday)
         .expect("birthday");
     assert_eq!(
-        birthday.offset().map(|o| o.local_minus_utc()),
-        Some(-8 * 3600)
+        birthday.to_string().len(),
+        "1959-02-16".len(),
+        "{birthday:?}"
     );
-    let second = all[1]
-        .demographics
-        .as_ref()
-        .and_then(|d| d.birthday)
-        .expect("birthday");
-    assert_eq!(second.offset(), None, "some birthdays carry no offset");
+    let alert = all
+        .iter()
+        .find_map(|p| p.alert.as_ref().and_then(|a| a.last_updated))
+        .expect("a patient with an alert");
+    assert_eq!(alert.offset(), None, "an alert's date-time has no offset");
+    let masked = all
+        .iter()
+        .flat_map(|p| p.demographics.iter())
+        .flat_map(|d| d.addresses.iter().flatten())
+        .flat_map(|a| a.masks.iter())
+        .find_map(|m| m.masked_date)
+        .expect("a masked address");
+    assert!(
+        masked.to_string().ends_with('Z'),
+        "an instant stays an instant: {masked:?}"
+    );
+    assert_eq!(masked.offset().map(|o| o.local_minus_utc()), Some(0));
+    assert!(all.iter().all(|p| p.patient_status_id > 0));
     // Filters.
     let samples: Vec<types::Patient> = c
         .search_patients_items(10, |q| q.last_name("Sample"))
@@ -140,22 +200,20 @@ async fn patient_search_walks_every_page() {
 async fn create_get_patch_and_replace_a_patient() {
     let sandbox = start(Config::default()).await;
     let c = client_for(&sandbox);
-    let new = types::Patient {
-        demographics: Some(types::Demographics {
-            first_name: Some("Casey".into()),
-            last_name: Some("Newpatient".into()),
-            birthday: Some("1990-03-04T00:00:00.000-0800".parse().expect("date-time")),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
-    let id = c
+    let mut new = accuro_tests::new_patient();
+    if let Some(d) = new.demographics.as_mut() {
+        d.first_name = "Casey".into();
+        d.last_name = "Newpatient".into();
+        d.birthday = Some(date("1990-03-04"));
+    }
+    let created = c
         .create_patient()
         .body(new.clone())
         .send()
         .await
-        .expect("create")
-        .into_inner();
+        .expect("create");
+    assert_eq!(created.status().as_u16(), 201, "the server answers 201");
+    let id = created.into_inner();
     let got = c
         .get_patient()
         .patient_id(id)
@@ -164,10 +222,13 @@ async fn create_get_patch_and_replace_a_patient() {
         .expect("get")
         .into_inner();
     assert_eq!(
-        got.demographics
-            .as_ref()
-            .and_then(|d| d.last_name.as_deref()),
+        got.demographics.as_ref().map(|d| d.last_name.as_str()),
         Some("Newpatient")
+    );
+    assert_eq!(
+        got.demographics.as_ref().and_then(|d| d.birthday),
+        Some(date("1990-03-04")),
+        "a date-only birthday round-trips"
     );
     c.patch_patient(id, &serde_json::json!({"fileNumber": "F-NEW"}))
         .await
@@ -181,9 +242,7 @@ async fn create_get_patch_and_replace_a_patient() {
         .into_inner();
     assert_eq!(got.file_number.as_deref(), Some("F-NEW"));
     assert_eq!(
-        got.demographics
-            .as_ref()
-            .and_then(|d| d.first_name.as_deref()),
+        got.demographics.as_ref().map(|d| d.first_name.as_str()),
         Some("Casey"),
         "merge patch keeps the rest"
     );
@@ -196,10 +255,15 @@ async fn create_get_patch_and_replace_a_patient() {
             .expect("replace")
             .into_inner()
     );
-    // Refused: no last name.
+    // Refused: an empty last name (the type requires the field; the
+    // server judges its content).
+    let mut nameless = accuro_tests::new_patient();
+    if let Some(d) = nameless.demographics.as_mut() {
+        d.last_name = String::new();
+    }
     let err = Error::from(
         c.create_patient()
-            .body(types::Patient::default())
+            .body(nameless)
             .send()
             .await
             .expect_err("400"),
@@ -217,30 +281,48 @@ async fn create_get_patch_and_replace_a_patient() {
 async fn book_then_cancel_an_appointment_and_the_locked_one() {
     let sandbox = start(Config::default()).await;
     let c = client_for(&sandbox);
-    let appointment = types::Appointment {
-        date: Some(date("2026-12-24")),
-        start_time: Some(HhmmTime::try_from(1030).expect("time")),
-        end_time: Some(HhmmTime::try_from(1045).expect("time")),
-        patient_id: Some(accuro_sandbox::FIRST_PATIENT),
-        provider_id: Some(2),
-        office_id: Some(1),
-        ..Default::default()
-    };
+    let booking = accuro_tests::appointment(
+        "2026-12-24",
+        (1030, 1045),
+        Some(accuro_sandbox::FIRST_PATIENT),
+        2,
+        1,
+    );
     let id = c
         .create_appointment()
-        .body(appointment)
+        .body(booking.clone())
         .send()
         .await
         .expect("book")
         .into_inner();
-    let day = c
-        .list_appointments()
-        .start_date(date("2026-12-24"))
-        .send()
-        .await
-        .expect("list")
-        .into_inner();
-    assert!(day.iter().any(|a| a.appointment_id == Some(id)));
+    let day = |include_cancelled: bool, include_deleted: bool| {
+        let c = &c;
+        async move {
+            c.list_appointments()
+                .start_date(date("2026-12-24"))
+                .include_cancelled(include_cancelled)
+                .include_deleted(include_deleted)
+                .send()
+                .await
+                .expect("list")
+                .into_inner()
+        }
+    };
+    let booked = day(false, false).await;
+    let mine = booked
+        .iter()
+        .find(|a| a.appointment_id == Some(id))
+        .expect("listed");
+    assert_eq!(
+        (mine.sub_column, mine.office_id, mine.provider_id),
+        (1, 1, 2)
+    );
+    assert_eq!(
+        mine.appointment_details
+            .as_ref()
+            .map(|d| d.service_location.as_str()),
+        Some("O")
+    );
     c.cancel_appointment()
         .appointment_id(id)
         .cancel(true)
@@ -248,17 +330,19 @@ async fn book_then_cancel_an_appointment_and_the_locked_one() {
         .send()
         .await
         .expect("cancel");
-    let day = c
-        .list_appointments()
-        .start_date(date("2026-12-24"))
-        .send()
-        .await
-        .expect("list")
-        .into_inner();
     assert!(
-        !day.iter().any(|a| a.appointment_id == Some(id)),
+        !day(false, false)
+            .await
+            .iter()
+            .any(|a| a.appointment_id == Some(id)),
         "cancelled appointments leave the list"
     );
+    let with_cancelled = day(true, false).await;
+    let cancelled = with_cancelled
+        .iter()
+        .find(|a| a.appointment_id == Some(id))
+        .expect("listed with includeCancelled");
+    assert_eq!(cancelled.cancelled, Some(true));
     let history = c
         .get_appointment_history()
         .appointment_id(id)
@@ -266,9 +350,36 @@ async fn book_then_cancel_an_appointment_and_the_locked_one() {
         .await
         .expect("history")
         .into_inner();
-    assert_eq!(
-        history.last().and_then(|h| h.action.as_deref()),
-        Some("Cancelled")
+    let last = history.last().expect("an entry");
+    assert_eq!(last.action_type.as_deref(), Some("Cancelled"));
+    assert_eq!(last.action_reason.as_deref(), Some("synthetic"));
+    assert_eq!(last.appointment_id, Some(id));
+
+    // Without `cancel`, DELETE deletes: gone even with includeCancelled.
+    let other = c
+        .create_appointment()
+        .body(booking)
+        .send()
+        .await
+        .expect("book again")
+        .into_inner();
+    c.cancel_appointment()
+        .appointment_id(other)
+        .send()
+        .await
+        .expect("delete");
+    assert!(
+        !day(true, false)
+            .await
+            .iter()
+            .any(|a| a.appointment_id == Some(other))
+    );
+    assert!(
+        day(true, true)
+            .await
+            .iter()
+            .any(|a| a.appointment_id == Some(other) && a.deleted == Some(true)),
+        "listed with includeDeleted"
     );
 
     let locked = accuro_sandbox::LOCKED_APPOINTMENT;
@@ -338,21 +449,33 @@ async fn the_sandbox_checks_token_key_uuid_and_scope() {
         Error::from(ungranted.list_offices().send().await.expect_err("scope")).kind(),
         ErrorKind::Credentials
     );
-    // A token without SCHEDULING_READ may list offices but not appointments.
+    // A token without SCHEDULING_READ may list offices but not appointments:
+    // Accuro answers a missing scope 401 `{"error":"Access is denied"}`.
     let narrow = builder_for(&sandbox)
         .scopes(["PATIENT_DEMOGRAPHICS_READ"])
         .build()
         .expect("client");
     narrow.list_offices().send().await.expect("no scope needed");
+    let before = sandbox.stats().token_requests;
     let err = Error::from(
         narrow
             .list_appointments()
             .patient(1001)
             .send()
             .await
-            .expect_err("403"),
+            .expect_err("401"),
     );
-    assert_eq!(err.kind(), ErrorKind::Forbidden);
+    assert_eq!(err.kind(), ErrorKind::Unauthorized);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    assert_eq!(
+        err.api_error().and_then(|b| b.error.as_deref()),
+        Some("Access is denied")
+    );
+    assert_eq!(
+        sandbox.stats().token_requests - before,
+        1,
+        "one renewal and replay, then the error"
+    );
 }
 
 #[tokio::test]
@@ -474,22 +597,23 @@ async fn uploads_letters_labs_and_chart_lists() {
     let c = client_for(&sandbox);
     let patient = accuro_sandbox::FIRST_PATIENT;
     let details = types::DocumentDetails {
-        patient_id: patient,
-        folder_id: 11,
-        provider_id: None,
         description: Some("Synthetic".into()),
-        date: None,
         file_name: Some("a.pdf".into()),
+        ..accuro_tests::document_details(patient, 11)
     };
     let small = accuro_client::Document {
         file_name: "a.pdf".into(),
         media_type: "application/pdf".into(),
         bytes: vec![1; 100],
     };
-    assert_eq!(
-        c.upload_document(&details, small).await.expect("upload"),
-        7001
-    );
+    let first = c
+        .upload_document(&details, small.clone())
+        .await
+        .expect("upload");
+    assert_eq!(first.len(), 1);
+    let referral = c.upload_referral(&details, small).await.expect("referral");
+    assert_eq!(referral.len(), 1);
+    assert!(referral[0] > first[0], "a new document each time");
     let big = accuro_client::Document {
         file_name: "b.pdf".into(),
         media_type: "application/pdf".into(),
@@ -502,45 +626,104 @@ async fn uploads_letters_labs_and_chart_lists() {
             .kind(),
         ErrorKind::TooLarge
     );
+    let folders = c
+        .list_patient_folders()
+        .patient_id(patient)
+        .send()
+        .await
+        .expect("folders")
+        .into_inner();
+    assert_eq!(folders.patient_id, Some(patient));
+    assert!(
+        folders.folders.iter().any(|f| f == "Lab reports"),
+        "the upload's folder is listed: {folders:?}"
+    );
+    let types_ = c
+        .list_letter_types()
+        .send()
+        .await
+        .expect("letter types")
+        .into_inner();
     let letter = types::Letter {
-        type_id: 1,
+        type_id: types_[0].type_id.expect("type id"),
         patient_id: patient,
         provider_id: None,
         appointment_id: None,
         title: "Synthetic".into(),
         content: "text".into(),
     };
-    c.create_letter().body(letter).send().await.expect("letter");
+    let a = c
+        .create_letter()
+        .body(letter.clone())
+        .send()
+        .await
+        .expect("letter");
+    assert_eq!(a.status().as_u16(), 200);
+    let b = c
+        .create_letter()
+        .body(letter)
+        .send()
+        .await
+        .expect("letter")
+        .into_inner();
+    assert_ne!(a.into_inner(), b, "every call files another letter");
+    let shots = c
+        .list_immunizations()
+        .patient_id(patient)
+        .send()
+        .await
+        .expect("shots")
+        .into_inner();
+    assert!(!shots.is_empty());
     assert!(
-        !c.list_immunizations()
-            .patient_id(patient)
-            .send()
-            .await
-            .expect("shots")
-            .into_inner()
-            .is_empty()
+        shots.iter().any(|s| s
+            .administered_date
+            .is_some_and(|d| d.precision() < Precision::Day)),
+        "an administered date known to the month: {shots:?}"
     );
     c.list_allergies()
         .patient_id(patient)
         .send()
         .await
         .expect("allergies");
-    c.list_patient_folders()
+    let drug_only = c
+        .list_allergies()
         .patient_id(patient)
+        .allergy_type(types::ListAllergiesAllergyType::DrugAllergy)
         .send()
         .await
-        .expect("folders");
-    let results = c
+        .expect("drug allergies")
+        .into_inner();
+    assert!(
+        drug_only
+            .iter()
+            .all(|a| a.allergy_type.as_deref() == Some("DRUG_ALLERGY"))
+    );
+    // Labs are templates: tests, and the results each measures.
+    let tests = c
+        .list_lab_tests()
+        .send()
+        .await
+        .expect("lab tests")
+        .into_inner();
+    let test = tests[0].test_id.expect("test id");
+    let of_test = c
+        .list_lab_test_results()
+        .test_id(test)
+        .send()
+        .await
+        .expect("test results")
+        .into_inner();
+    let all = c
         .list_lab_results()
-        .start_date(date("2026-01-01"))
-        .end_date(date("2026-01-31"))
         .send()
         .await
         .expect("labs")
         .into_inner();
-    assert!(!results.is_empty());
-    assert!(results.iter().all(|r| {
-        r.collected_at
-            .is_some_and(|t| t.date().to_string().starts_with("2026-01"))
-    }));
+    assert!(!of_test.is_empty() && of_test.len() < all.len());
+    assert!(
+        of_test
+            .iter()
+            .all(|r| all.iter().any(|a| a.result_id == r.result_id))
+    );
 }

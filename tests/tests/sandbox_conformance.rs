@@ -87,9 +87,10 @@ async fn the_sandbox_answers_as_the_spec_says_and_breaking_it_is_noticed() {
     let fixture = Fixture {
         patient: accuro_sandbox::FIRST_PATIENT,
         provider: 2,
+        office: 1,
         appointment: accuro_sandbox::LOCKED_APPOINTMENT + 1,
         lab_test: 501,
-        folder: 11,
+        folder: 12,
     };
     every_operation(&client, &fixture)
         .await

@@ -1,40 +1,68 @@
 //! Accuro's data shapes: every form reads into a typed value and writes back
-//! as Accuro sends it; malformed values are errors that name the field and
-//! never repeat the value.
+//! exactly as Accuro sent it; malformed values are errors that name the field
+//! and never repeat the value.
 
-use accuro_client::shapes::{AccuroDate, AccuroDateTime, HhmmTime};
+use accuro_client::shapes::{AccuroDate, AccuroDateTime, AccuroPartialDate, HhmmTime, Precision};
 use accuro_client::{Error, types};
 use accuro_tests::*;
-use serde_json::json;
+use serde_json::{Value, json};
 
-fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(
-    value: serde_json::Value,
-) -> serde_json::Value {
+fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(value: Value) -> Value {
     let typed: T = serde_json::from_value(value).expect("reads");
     serde_json::to_value(typed).expect("writes")
 }
 
 #[test]
-fn date_times_with_and_without_offsets_round_trip() {
+fn date_times_in_every_form_round_trip_byte_for_byte() {
     for text in [
         "1959-02-16T00:00:00.000-0800",
         "2020-05-06T00:00:00.000",
         "2026-01-15T08:30:00.000+0530",
         "1999-12-31T23:59:59.999-0330",
-    ] {
-        assert_eq!(roundtrip::<AccuroDateTime>(json!(text)), json!(text));
-    }
-    // Other spellings are read and written in Accuro's form.
-    for (input, written) in [
-        ("2026-01-15T08:30:00-08:00", "2026-01-15T08:30:00.000-0800"),
-        ("2026-01-15T08:30:00Z", "2026-01-15T08:30:00.000+0000"),
-        ("2026-01-15T08:30:00.123456", "2026-01-15T08:30:00.123"),
+        // No seconds, an instant, a space for the T, other offset spellings
+        // and fraction lengths: each is written back as it was read.
+        "2020-05-06T13:45-0700",
+        "2024-02-14T18:00:18.490Z",
+        "2020-05-06 13:45:00",
+        "2026-01-15T08:30:00-08:00",
+        "2026-01-15T08:30:00Z",
+        "2026-01-15T08:30:00.123456",
+        "2026-01-15T08:30:00.123456789+05",
     ] {
         assert_eq!(
-            roundtrip::<AccuroDateTime>(json!(input)),
-            json!(written),
-            "{input}"
+            roundtrip::<AccuroDateTime>(json!(text)),
+            json!(text),
+            "{text}"
         );
+    }
+    // Accuro's canonical form, on request.
+    // (input, canonical form, whether the canonical form keeps the same time)
+    for (input, canonical, same_time) in [
+        (
+            "2026-01-15T08:30:00-08:00",
+            "2026-01-15T08:30:00.000-0800",
+            true,
+        ),
+        ("2026-01-15T08:30:00Z", "2026-01-15T08:30:00.000+0000", true),
+        (
+            "2020-05-06T13:45-0700",
+            "2020-05-06T13:45:00.000-0700",
+            true,
+        ),
+        ("2020-05-06 13:45:00", "2020-05-06T13:45:00.000", true),
+        // Milliseconds: the microseconds are cut.
+        (
+            "2026-01-15T08:30:00.123456",
+            "2026-01-15T08:30:00.123",
+            false,
+        ),
+    ] {
+        let t: AccuroDateTime = input.parse().expect("parse");
+        assert!(!t.is_canonical_form(), "{input}");
+        let c = t.with_canonical_form();
+        assert_eq!(c.to_string(), canonical, "{input}");
+        assert!(c.is_canonical_form(), "{input}");
+        assert_eq!(c.eq_ignoring_form(&t), same_time, "{input}");
     }
     let t: AccuroDateTime = "1959-02-16T00:00:00.000-0800".parse().expect("parse");
     assert_eq!(
@@ -44,16 +72,14 @@ fn date_times_with_and_without_offsets_round_trip() {
     let naive: AccuroDateTime = "2020-05-06T00:00:00.000".parse().expect("parse");
     assert_eq!(naive.to_datetime(), None, "no offset, no instant");
     assert_eq!(naive.date().to_string(), "2020-05-06");
+    // A date alone is not a date-time.
+    assert!("2020-05-06".parse::<AccuroDateTime>().is_err());
 }
 
 #[test]
 fn dates_and_hhmm_times_round_trip() {
     assert_eq!(
         roundtrip::<AccuroDate>(json!("2019-01-31")),
-        json!("2019-01-31")
-    );
-    assert_eq!(
-        roundtrip::<AccuroDate>(json!("2019-01-31T00:00:00.000")),
         json!("2019-01-31")
     );
     assert_eq!(roundtrip::<HhmmTime>(json!(1300)), json!(1300));
@@ -68,19 +94,107 @@ fn dates_and_hhmm_times_round_trip() {
 }
 
 #[test]
+fn a_date_is_a_date_only_and_a_date_time_is_refused() {
+    // `AccuroDate` used to cut a date-time down to its date; the v2 API
+    // writes date-only values there, so a date-time is now malformed.
+    for text in [
+        "2019-01-31T00:00:00.000",
+        "2019-01-31T00:00:00.000-0800",
+        "2019-01-31 00:00",
+        "2019-01",
+        "2019",
+    ] {
+        assert!(text.parse::<AccuroDate>().is_err(), "{text}");
+        let err = serde_json::from_value::<AccuroDate>(json!(text)).expect_err(text);
+        assert!(!err.to_string().contains("2019"), "no value in: {err}");
+    }
+    let patient = json!({
+        "patientStatusId": 1,
+        "demographics": {"firstName": "Sam", "lastName": "Sample", "genderId": 2,
+                         "birthday": "1961-02-16T00:00:00.000-0800"}
+    });
+    let err =
+        serde_path_to_error::deserialize::<_, types::Patient>(patient).expect_err("date-time");
+    assert_eq!(err.path().to_string(), "demographics.birthday");
+}
+
+#[test]
+fn partial_dates_keep_their_precision() {
+    for (text, precision) in [
+        ("2019", Precision::Year),
+        ("2019-03", Precision::Month),
+        ("2019-03-06", Precision::Day),
+        ("2019-03-06T13-0700", Precision::Hour),
+        ("2019-03-06T13:45", Precision::Minute),
+        ("2019-03-06T13:45:10Z", Precision::Second),
+        ("2019-03-06T13:45:10.000Z", Precision::Fraction),
+    ] {
+        let d: AccuroPartialDate = text.parse().expect(text);
+        assert_eq!(d.precision(), precision, "{text}");
+        assert_eq!(roundtrip::<AccuroPartialDate>(json!(text)), json!(text));
+    }
+    let shot: types::Immunization =
+        serde_json::from_value(json!({"vaccineId": 151, "administeredDate": "2020-05"}))
+            .expect("immunization");
+    let administered = shot.administered_date.expect("date");
+    assert_eq!(
+        (
+            administered.year(),
+            administered.month(),
+            administered.day()
+        ),
+        (2020, Some(5), None)
+    );
+    assert!("2019-13".parse::<AccuroPartialDate>().is_err());
+}
+
+#[test]
+fn a_phone_order_reads_as_a_number_or_a_string_and_writes_a_number() {
+    let phone: types::Phone =
+        serde_json::from_value(json!({"number": "(250) 555-0100", "order": "1"})).expect("phone");
+    assert_eq!(phone.order.map(|o| o.get()), Some(1));
+    assert_eq!(
+        serde_json::to_value(&phone).expect("writes"),
+        json!({"number": "(250) 555-0100", "order": 1})
+    );
+}
+
+/// An appointment as Accuro answers it, with `field` set to `value`.
+fn appointment_with(field: &str, value: Value) -> Value {
+    let mut a = json!({
+        "appointmentId": 5001, "date": "2026-01-31", "startTime": 1300, "endTime": 1315,
+        "subColumn": 1, "providerId": 7, "officeId": 1,
+        "appointmentDetails": {"serviceLocation": "O"}
+    });
+    a[field] = value;
+    a
+}
+
+#[test]
 fn malformed_values_are_errors_naming_the_field_not_the_value() {
+    let demographics = |extra: Value| {
+        let mut d = json!({"firstName": "Sam", "lastName": "Sample", "genderId": 2});
+        if let (Some(d), Some(extra)) = (d.as_object_mut(), extra.as_object()) {
+            d.extend(extra.clone());
+        }
+        json!({"patientStatusId": 1, "demographics": d})
+    };
     let cases = [
         (
-            json!({"demographics": {"birthday": "16/02/1961"}}),
+            demographics(json!({"birthday": "16/02/1961"})),
             "demographics.birthday",
         ),
         (
-            json!({"demographics": {"birthday": "1961-02-16T00:00:00.000-08"}}),
+            demographics(json!({"birthday": "1961-02-16T00:00:00.000-08"})),
             "demographics.birthday",
         ),
         (
-            json!({"demographics": {"healthCard": {"expiry": "2031-02-30"}}}),
+            demographics(json!({"healthCard": {"expiry": "2031-02-30"}})),
             "demographics.healthCard.expiry",
+        ),
+        (
+            json!({"patientStatusId": 1, "deceasedDate": "1961-02-16T25:00:00.000"}),
+            "deceasedDate",
         ),
     ];
     for (value, field) in cases {
@@ -94,14 +208,21 @@ fn malformed_values_are_errors_naming_the_field_not_the_value() {
         );
     }
     for (value, field) in [
-        (json!({"startTime": 1375}), "startTime"),
-        (json!({"endTime": 2400}), "endTime"),
-        (json!({"date": "31-01-2026"}), "date"),
+        (appointment_with("startTime", json!(1375)), "startTime"),
+        (appointment_with("endTime", json!(2400)), "endTime"),
+        (appointment_with("date", json!("31-01-2026")), "date"),
+        (
+            appointment_with("date", json!("2026-01-31T00:00:00.000")),
+            "date",
+        ),
     ] {
         let err = serde_path_to_error::deserialize::<_, types::Appointment>(value)
             .expect_err("malformed");
         assert_eq!(err.path().to_string(), field);
     }
+    // A well-formed one reads.
+    serde_json::from_value::<types::Appointment>(appointment_with("startTime", json!(905)))
+        .expect("well formed");
     assert!("2019-13-01".parse::<AccuroDate>().is_err());
     assert!(HhmmTime::try_from(-1).is_err());
 }
@@ -113,7 +234,11 @@ async fn a_malformed_answer_names_the_field_without_the_value() {
     mount_get(
         &server,
         "/rest/v2/provider-portal/patients/search",
-        json!({"contents": [{"patientId": 1}, {"patientId": 2, "demographics": {"firstName": "Sam", "birthday": "16/02/1961"}}], "lastId": 2}),
+        json!({"contents": [
+            {"patientId": 1, "patientStatusId": 1},
+            {"patientId": 2, "patientStatusId": 1,
+             "demographics": {"firstName": "Sam", "lastName": "Sample", "genderId": 2, "birthday": "16/02/1961"}}
+        ], "lastId": 2}),
     )
     .await;
     let err = Error::from(
@@ -134,12 +259,14 @@ async fn a_malformed_answer_names_the_field_without_the_value() {
 #[test]
 fn unknown_fields_are_accepted() {
     let patient: types::Patient = serde_json::from_value(json!({
-        "patientId": 1, "somethingNew": {"a": 1}, "demographics": {"firstName": "Sam", "newField": true}
+        "patientId": 1, "patientStatusId": 1, "somethingNew": {"a": 1},
+        "demographics": {"firstName": "Sam", "lastName": "Sample", "genderId": 2, "newField": true}
     }))
     .expect("unknown fields are ignored");
     assert_eq!(patient.patient_id, Some(1));
-    // `null` in place of a list, as servers send.
+    // `null` in place of a list, and a null cursor, as servers send.
     let page: types::PatientPage =
-        serde_json::from_value(json!({"contents": null, "lastId": 0})).expect("null list");
+        serde_json::from_value(json!({"contents": null, "lastId": null})).expect("null list");
     assert!(page.contents.is_none());
+    assert_eq!(page.last_id, None);
 }

@@ -1,7 +1,6 @@
 //! The exact wire shape of the token request and of every REST request:
 //! method, path, query, headers and body, over real HTTP on 127.0.0.1.
 
-use accuro_client::shapes::HhmmTime;
 use accuro_client::types;
 use accuro_tests::*;
 use serde_json::json;
@@ -98,28 +97,41 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
     mount_get(
         &server,
         "/rest/v1/offices",
-        json!([{"officeId": 1, "name": "Synthetic Office"}]),
+        json!([{
+            "officeId": 1,
+            "name": "Synthetic Office",
+            "address": {"street": "100 Example Street", "city": "Kelowna", "postalZip": "V1V 0A0", "locationId": 2},
+            "officePhone": {"number": "(250) 555-0100", "contactType": "OfficePhone"},
+            "fax": {"number": "(250) 555-0101", "contactType": "FaxPhone"},
+            "email": {"address": "front-desk@clinic.example", "order": 1},
+            "active": true
+        }]),
     )
     .await;
     mount_get(
         &server,
         "/rest/v1/providers",
-        json!([{"providerId": 7, "lastName": "Example"}]),
+        json!([{"providerId": 7, "typeId": 1, "firstName": "Alex", "lastName": "Example", "defaultOffice": 1}]),
     )
     .await;
-    mount_get(&server, "/rest/v1/providers/7", json!({"providerId": 7})).await;
+    mount_get(
+        &server,
+        "/rest/v1/providers/7",
+        json!({"providerId": 7, "typeId": 1, "firstName": "Alex", "lastName": "Example"}),
+    )
+    .await;
+    let patient = json!({
+        "patientId": 1001,
+        "patientStatusId": 1,
+        "demographics": {"firstName": "Sam", "lastName": "Sample", "birthday": "1959-02-16", "genderId": 2}
+    });
     mount_get(
         &server,
         "/rest/v2/provider-portal/patients/search",
-        json!({"contents": [{"patientId": 1001}], "count": 1, "total": 1, "lastId": 1001}),
+        json!({"contents": [patient], "count": 1, "total": 1, "lastId": 1001}),
     )
     .await;
-    mount_get(
-        &server,
-        "/rest/v2/provider-portal/patients/1001",
-        json!({"patientId": 1001}),
-    )
-    .await;
+    mount_get(&server, "/rest/v2/provider-portal/patients/1001", patient).await;
     mount_get(
         &server,
         "/rest/v1/provider-portal/scheduler/appointments",
@@ -129,7 +141,7 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
     Mock::given(method("POST"))
         .and(path("/rest/v2/provider-portal/patients"))
         .respond_with(
-            ResponseTemplate::new(200)
+            ResponseTemplate::new(201)
                 .insert_header("location", "/rest/v2/provider-portal/patients/1002")
                 .set_body_json(1002),
         )
@@ -138,6 +150,11 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
     Mock::given(method("POST"))
         .and(path("/rest/v1/provider-portal/scheduler/appointments"))
         .respond_with(ResponseTemplate::new(201).set_body_json(5002))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/rest/v1/provider-portal/scheduler/appointments/5002"))
+        .respond_with(ResponseTemplate::new(204))
         .mount(&server)
         .await;
     Mock::given(method("DELETE"))
@@ -154,6 +171,10 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
         .expect("offices")
         .into_inner();
     assert_eq!(offices[0].name.as_deref(), Some("Synthetic Office"));
+    assert_eq!(
+        offices[0].fax.as_ref().and_then(|f| f.number.as_deref()),
+        Some("(250) 555-0101")
+    );
     client.list_providers().send().await.expect("providers");
     client
         .get_provider()
@@ -177,45 +198,42 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
         .send()
         .await
         .expect("patient");
-    let patient = types::Patient {
-        demographics: Some(types::Demographics {
-            first_name: Some("Sam".into()),
-            last_name: Some("Sample".into()),
-            birthday: Some("1959-02-16T00:00:00.000-0800".parse().expect("date-time")),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
     let created = client
         .create_patient()
-        .body(patient)
+        .body(new_patient())
         .send()
         .await
         .expect("create patient");
+    assert_eq!(created.status().as_u16(), 201);
     assert_eq!(created.into_inner(), 1002);
     client
         .list_appointments()
         .start_date("2026-01-31")
         .end_date("2026-02-01")
         .provider(7)
+        .include_cancelled(true)
         .send()
         .await
         .expect("appointments");
-    let appointment = types::Appointment {
-        date: Some("2026-01-31".parse().expect("date")),
-        start_time: Some(HhmmTime::try_from(1300).expect("time")),
-        end_time: Some(HhmmTime::try_from(1315).expect("time")),
-        patient_id: Some(1001),
-        provider_id: Some(7),
-        ..Default::default()
-    };
+    let booking = appointment("2026-01-31", (1300, 1315), Some(1001), 7, 1);
     let booked = client
         .create_appointment()
-        .body(appointment)
+        .body(booking.clone())
         .send()
         .await
         .expect("book");
     assert_eq!(booked.status().as_u16(), 201);
+    client
+        .update_appointment()
+        .appointment_id(5002)
+        .cancellation_reason("patient request")
+        .body(types::Appointment {
+            cancelled: Some(true),
+            ..booking
+        })
+        .send()
+        .await
+        .expect("update");
     client
         .cancel_appointment()
         .appointment_id(5002)
@@ -224,7 +242,20 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
         .send()
         .await
         .expect("cancel");
+    client
+        .cancel_appointment()
+        .appointment_id(5002)
+        .send()
+        .await
+        .expect("delete: `cancel` is optional");
 
+    let appointment_json = json!({
+        "date": "2026-01-31", "startTime": 1300, "endTime": 1315, "subColumn": 1,
+        "patientId": 1001, "providerId": 7, "officeId": 1,
+        "appointmentDetails": {"serviceLocation": "O"}
+    });
+    let mut cancelled_json = appointment_json.clone();
+    cancelled_json["cancelled"] = json!(true);
     let expected = [
         Expect {
             method: "GET",
@@ -264,8 +295,9 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
             method: "POST",
             path: "/rest/v2/provider-portal/patients",
             query: vec![],
-            body: Some(json!({"demographics": {
-                "firstName": "Sam", "lastName": "Sample", "birthday": "1959-02-16T00:00:00.000-0800"
+            body: Some(json!({"patientStatusId": 1, "demographics": {
+                "firstName": "Sam", "lastName": "Sample", "birthday": "1959-02-16", "genderId": 2,
+                "healthCard": {"phn": "9000000001", "locationId": 2, "expiry": "2030-01-31"}
             }})),
         },
         Expect {
@@ -273,6 +305,7 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
             path: "/rest/v1/provider-portal/scheduler/appointments",
             query: vec![
                 ("endDate", "2026-02-01"),
+                ("includeCancelled", "true"),
                 ("provider", "7"),
                 ("startDate", "2026-01-31"),
             ],
@@ -282,9 +315,13 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
             method: "POST",
             path: "/rest/v1/provider-portal/scheduler/appointments",
             query: vec![],
-            body: Some(json!({
-                "date": "2026-01-31", "startTime": 1300, "endTime": 1315, "patientId": 1001, "providerId": 7
-            })),
+            body: Some(appointment_json),
+        },
+        Expect {
+            method: "PUT",
+            path: "/rest/v1/provider-portal/scheduler/appointments/5002",
+            query: vec![("cancellationReason", "patient request")],
+            body: Some(cancelled_json),
         },
         Expect {
             method: "DELETE",
@@ -293,6 +330,12 @@ async fn every_rest_operation_carries_token_key_and_uuid_once() {
                 ("cancel", "true"),
                 ("cancellationReason", "patient request"),
             ],
+            body: None,
+        },
+        Expect {
+            method: "DELETE",
+            path: "/rest/v1/provider-portal/scheduler/appointments/5002",
+            query: vec![],
             body: None,
         },
     ];

@@ -57,7 +57,11 @@ impl Paths {
 /// the workspace when it is inside it, so the output does not depend on where
 /// the repository is checked out.
 pub fn display_path(path: &Path) -> String {
-    let root = project_root();
+    display_path_in(&project_root(), path)
+}
+
+/// [`display_path`] for the workspace rooted at `root` (a copy, in tests).
+pub fn display_path_in(root: &Path, path: &Path) -> String {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -66,7 +70,7 @@ pub fn display_path(path: &Path) -> String {
             .unwrap_or_else(|_| path.to_path_buf())
     };
     let absolute = absolute.canonicalize().unwrap_or(absolute);
-    let root = root.canonicalize().unwrap_or(root);
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     absolute
         .strip_prefix(&root)
         .map(|p| p.to_string_lossy().replace('\\', "/"))

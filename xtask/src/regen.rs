@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::files::{FileState, ensure_file_contents};
-use crate::paths::Paths;
 pub use crate::paths::display_path;
+use crate::paths::{Paths, display_path_in};
 
 /// What `regen` was asked to do.
 #[derive(Debug, Clone)]
@@ -21,6 +21,8 @@ pub struct Args {
     pub out: PathBuf,
     /// The README whose endpoint table is kept up to date (`None`: leave it).
     pub readme: Option<PathBuf>,
+    /// The workspace root: paths are named relative to it in the output.
+    pub root: PathBuf,
 }
 
 /// What `regen` did or found.
@@ -143,6 +145,7 @@ impl Args {
             spec: spec.unwrap_or_else(|| paths.spec()),
             out: out.unwrap_or_else(|| paths.generated()),
             readme,
+            root: paths.root().to_path_buf(),
         })
     }
 }
@@ -190,7 +193,7 @@ fn read(path: &Path, what: &str) -> Result<String, String> {
 /// any error nothing is written.
 pub fn run(args: &Args) -> Result<Outcome, String> {
     let started = Instant::now();
-    let spec_name = display_path(&args.spec);
+    let spec_name = display_path_in(&args.root, &args.spec);
     let spec_text = read(&args.spec, "the spec")?;
     let options = accuro_gen::Options {
         spec_name,
@@ -211,7 +214,7 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
     for (path, contents) in &targets {
         match ensure_file_contents(path, contents, args.check, &options.command)? {
             FileState::Unchanged => {}
-            FileState::Written => written.push(display_path(path)),
+            FileState::Written => written.push(display_path_in(&args.root, path)),
             FileState::Stale(report) => reports.push(report),
         }
     }
@@ -222,7 +225,7 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
     }
     if written.is_empty() {
         return Ok(Outcome::UpToDate {
-            out: display_path(&args.out),
+            out: display_path_in(&args.root, &args.out),
             operations: generated.operations.len(),
             lines,
             millis: started.elapsed().as_millis(),

@@ -10,8 +10,14 @@ use std::net::SocketAddr;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 pub const TOKEN: &str = "bench-access-token-0123456789abcdef0123456789abcdef";
-pub const OFFICES: &str =
-    r#"[{"officeId":1,"name":"Synthetic Family Clinic","city":"Kelowna","province":"BC"}]"#;
+/// One office in the real shape: address object, Phone objects, Email object.
+pub const OFFICES: &str = concat!(
+    r#"[{"officeId":1,"name":"Synthetic Family Clinic","#,
+    r#""address":{"street":"100 Example Street","city":"Kelowna","postalZip":"V1V 0A0","locationId":2},"#,
+    r#""officePhone":{"number":"(250) 555-0100","contactType":"OfficePhone"},"#,
+    r#""fax":{"number":"(250) 555-0101","contactType":"FaxPhone"},"#,
+    r#""email":{"address":"front-desk@clinic.example","order":1},"abbreviation":"SFC","active":true}]"#
+);
 
 fn answer(body: &str) -> Vec<u8> {
     format!(
