@@ -102,7 +102,10 @@ async fn run() -> Result<(), Error> {
         return Ok(());
     };
     let tomorrow = AccuroDate::from(chrono::Local::now().date_naive() + chrono::Days::new(1));
-    let invalid = |e: &dyn std::fmt::Display| Error::InvalidRequest(e.to_string());
+    let invalid = |e: &dyn std::fmt::Display| Error::InvalidRequest {
+        operation: "create_appointment",
+        message: e.to_string(),
+    };
     let at = |hhmm: i32| HhmmTime::try_from(hhmm).map_err(|e| invalid(&e));
     // Accuro requires the date, the start and end times, the scheduler
     // sub-column, the provider and the office; the details' service location

@@ -10,7 +10,8 @@ use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::Client;
-use crate::layer::{Layer, Shared};
+use crate::error::ConfigError;
+use crate::layer::{Jitter, Layer, Shared};
 use crate::retry::RetryPolicy;
 use crate::token::{TokenCache, split_scopes};
 
@@ -20,31 +21,8 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default margin before expiry at which a cached token is renewed.
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
-
-/// A configuration value that is missing or malformed. The message names the
-/// setting (the builder method, or the environment variable for
-/// [`ClientBuilder::from_env`]) and never shows a secret's value.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// A required setting was not given.
-    #[error("{name} is not set")]
-    Missing {
-        /// The setting: builder method or environment variable.
-        name: &'static str,
-    },
-    /// A setting's value is not acceptable.
-    #[error("{name} is invalid: {reason}")]
-    Invalid {
-        /// The setting: builder method or environment variable.
-        name: &'static str,
-        /// Why (without the value when it is a secret).
-        reason: String,
-    },
-    /// The HTTP client could not be built.
-    #[error("the HTTP client could not be built: {0}")]
-    Http(String),
-}
+/// Default time allowed for a token request, whatever `reqwest::Client` is used.
+pub const DEFAULT_TOKEN_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The names settings go by in errors: builder methods or environment variables.
 #[derive(Clone, Copy)]
@@ -111,6 +89,8 @@ pub struct ClientBuilder {
     refresh_margin: Duration,
     retry: RetryPolicy,
     http_client: Option<reqwest::Client>,
+    token_timeout: Duration,
+    jitter: Jitter,
 }
 
 impl Default for ClientBuilder {
@@ -129,6 +109,8 @@ impl Default for ClientBuilder {
             refresh_margin: DEFAULT_REFRESH_MARGIN,
             retry: RetryPolicy::default(),
             http_client: None,
+            token_timeout: DEFAULT_TOKEN_TIMEOUT,
+            jitter: std::sync::Arc::new(fastrand::f64),
         }
     }
 }
@@ -151,6 +133,7 @@ impl fmt::Debug for ClientBuilder {
             .field("request_timeout", &self.request_timeout)
             .field("refresh_margin", &self.refresh_margin)
             .field("retry", &self.retry)
+            .field("token_timeout", &self.token_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -270,8 +253,32 @@ impl ClientBuilder {
         self
     }
 
+    /// Time allowed for a token request (default 30 s). It applies whatever
+    /// `reqwest::Client` is used: a token endpoint that never answers cannot
+    /// hold calls up for longer. `Duration::MAX` arms no timer at all (for
+    /// tests on a paused tokio clock, which would jump to it).
+    pub fn token_timeout(mut self, timeout: Duration) -> Self {
+        self.token_timeout = timeout;
+        self
+    }
+
+    /// The source of jitter, a fraction in `0.0..=1.0` asked for each time a
+    /// token's renewal point or a retry's wait is spread (default: random).
+    /// Fix it in tests to make timings exact; values outside the range are
+    /// clamped.
+    ///
+    /// ```
+    /// let builder = accuro_client::Client::builder().jitter(|| 0.0);
+    /// # let _ = builder;
+    /// ```
+    pub fn jitter(mut self, jitter: impl Fn() -> f64 + Send + Sync + 'static) -> Self {
+        self.jitter = std::sync::Arc::new(jitter);
+        self
+    }
+
     /// Uses this `reqwest::Client` (for a proxy or custom TLS roots); the
-    /// timeouts set here are then not applied.
+    /// connect and request timeouts set here are then not applied (the token
+    /// timeout is).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -325,7 +332,8 @@ impl ClientBuilder {
             uuid,
             refresh_margin: self.refresh_margin,
             retry: self.retry,
-            cache: TokenCache::default(),
+            cache: TokenCache::new(self.token_timeout),
+            jitter: self.jitter,
         });
         Ok(Client::new_with_client(
             base_url.as_str().trim_end_matches('/'),

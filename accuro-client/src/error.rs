@@ -1,174 +1,114 @@
-//! Errors: the server's error body ([`ApiError`]) and the client's typed
-//! [`Error`].
+//! Errors: the client's typed [`Error`], and the configuration's
+//! [`ConfigError`].
 //!
 //! Nothing here ever holds a request URL (its query string can carry a PHN or a
-//! name), a token, a secret, or a response body that may hold health data.
-
-use std::fmt;
+//! name), a token, a secret, or a response body that may hold health data; the
+//! server's error texts are printed only when they cannot carry a value (see
+//! [`crate::ApiError`]).
 
 use reqwest::StatusCode;
-use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::generated;
+use crate::api_error::ApiError;
 use crate::token::TokenError;
-
-/// The error body of an Accuro answer. Accuro has two shapes and this type
-/// admits both:
-///
-/// - the gateway's `{"code":"401","message":"Unauthorized"}` (`code` is a
-///   string; a number is accepted too);
-/// - the API's `{"error":"...","constraintViolations":[{"field":"...","value":"...","constraint":"..."}]}`.
-///
-/// `Debug` and `Display` leave out each violation's `value`: it is what the
-/// caller sent and may be personal health information.
-#[derive(Clone, Default, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ApiError {
-    /// The gateway's error code (`"401"`).
-    #[serde(
-        default,
-        deserialize_with = "string_or_number",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub code: Option<String>,
-    /// The gateway's message (`"Unauthorized"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// The API's error text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// The API's validation failures, when there are any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub constraint_violations: Option<Vec<ConstraintViolation>>,
-}
-
-/// One refused field of a request.
-#[derive(Clone, Default, PartialEq, Deserialize, Serialize)]
-#[non_exhaustive]
-pub struct ConstraintViolation {
-    /// The field's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// The refused value, as the server echoed it. May be personal health
-    /// information: never printed by `Debug` or `Display`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<serde_json::Value>,
-    /// The constraint it broke (`"size must be between 2 and 100"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub constraint: Option<String>,
-}
-
-fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Option::<serde_json::Value>::deserialize(d)? {
-        None | Some(serde_json::Value::Null) => None,
-        Some(serde_json::Value::String(s)) => Some(s),
-        Some(other) => Some(other.to_string()),
-    })
-}
-
-impl fmt::Debug for ConstraintViolation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ConstraintViolation")
-            .field("field", &self.field)
-            .field("value", &self.value.as_ref().map(|_| "[redacted]"))
-            .field("constraint", &self.constraint)
-            .finish()
-    }
-}
-
-impl fmt::Debug for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApiError")
-            .field("code", &self.code)
-            .field("message", &self.message)
-            .field("error", &self.error)
-            .field("constraint_violations", &self.constraint_violations)
-            .finish()
-    }
-}
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut parts: Vec<String> = Vec::new();
-        if let Some(code) = &self.code {
-            parts.push(format!("code {code}"));
-        }
-        for text in [&self.message, &self.error].into_iter().flatten() {
-            parts.push(text.clone());
-        }
-        for v in self.constraint_violations.iter().flatten() {
-            parts.push(format!(
-                "{}: {}",
-                v.field.as_deref().unwrap_or("?"),
-                v.constraint.as_deref().unwrap_or("invalid")
-            ));
-        }
-        if parts.is_empty() {
-            f.write_str("(no error details)")
-        } else {
-            f.write_str(&parts.join("; "))
-        }
-    }
-}
 
 /// The result type of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// The raw error of the generated methods (progenitor's). Convert it into
-/// [`Error`] with `?` or `Error::from`: its own `Display` may print a response
-/// body that holds health data.
-pub type RawError = generated::Error<ApiError>;
+/// A configuration value that is missing or malformed. The message names the
+/// setting (the builder method, or the environment variable for
+/// [`ClientBuilder::from_env`]) and never shows a secret's value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A required setting was not given.
+    #[error("{name} is not set")]
+    Missing {
+        /// The setting: builder method or environment variable.
+        name: &'static str,
+    },
+    /// A setting's value is not acceptable.
+    #[error("{name} is invalid: {reason}")]
+    Invalid {
+        /// The setting: builder method or environment variable.
+        name: &'static str,
+        /// Why (without the value when it is a secret).
+        reason: String,
+    },
+    /// The HTTP client could not be built.
+    #[error("the HTTP client could not be built: {0}")]
+    Http(String),
+}
 
 /// Everything that can go wrong calling Accuro.
 ///
-/// Every variant names the operation where it is known, and none carries a
-/// URL, a token, a secret or a response body.
+/// Every variant but [`Error::Config`] names the operation (its operation id in
+/// the spec, which is also the method's name), and none carries a URL, a
+/// token, a secret or a response body: printing it with `{}` or `{:?}`, or
+/// passing it on as `Box<dyn std::error::Error>`, is safe to log.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The configuration is incomplete or malformed.
     #[error(transparent)]
-    Config(#[from] crate::ConfigError),
-    /// No access token could be obtained.
-    #[error(transparent)]
-    Token(#[from] TokenError),
-    /// Accuro answered with a documented error status and body.
-    #[error("{operation} failed: {status}: {body}", operation = op(.operation))]
-    Api {
+    Config(#[from] ConfigError),
+    /// No access token could be obtained for the call.
+    #[error("{operation}: no access token: {source}")]
+    Token {
         /// The operation id (`search_patients`).
-        operation: Option<String>,
+        operation: &'static str,
+        /// Why.
+        #[source]
+        source: TokenError,
+    },
+    /// Accuro answered with an error status and body.
+    #[error("{operation} failed: {status}: {body}")]
+    Api {
+        /// The operation id.
+        operation: &'static str,
         /// The HTTP status.
         status: StatusCode,
         /// The server's error body (boxed: it keeps `Error` small).
         body: Box<ApiError>,
     },
     /// Accuro answered with a status the spec does not list for the operation.
-    #[error("{operation} failed: unexpected status {status}", operation = op(.operation))]
+    #[error("{operation} failed: unexpected status {status}")]
     UnexpectedStatus {
         /// The operation id.
-        operation: Option<String>,
+        operation: &'static str,
         /// The HTTP status.
         status: StatusCode,
     },
     /// Accuro's answer could not be decoded. The body is not kept (it may hold
     /// health data); the message says what kind of error and where.
-    #[error("{operation}: the answer could not be decoded: {message}", operation = op(.operation))]
+    #[error("{operation}: the answer could not be decoded: {message}")]
     InvalidResponse {
-        /// The operation id, when known.
-        operation: Option<String>,
+        /// The operation id.
+        operation: &'static str,
         /// The decoder's error, without the offending value.
         message: String,
     },
     /// The request timed out.
-    #[error("the request timed out")]
-    Timeout,
+    #[error("{operation}: the request timed out")]
+    Timeout {
+        /// The operation id.
+        operation: &'static str,
+    },
     /// The request could not be sent or its answer not received.
-    #[error("transport error: {0}")]
-    Transport(String),
+    #[error("{operation}: transport error: {message}")]
+    Transport {
+        /// The operation id.
+        operation: &'static str,
+        /// What failed, without the URL.
+        message: String,
+    },
     /// A request argument was missing or could not be converted.
-    #[error("invalid request: {0}")]
-    InvalidRequest(String),
+    #[error("{operation}: invalid request: {message}")]
+    InvalidRequest {
+        /// The operation id.
+        operation: &'static str,
+        /// Which argument and why (never its value).
+        message: String,
+    },
 }
 
 /// What kind of failure an [`Error`] is, for deciding what to do about it.
@@ -226,26 +166,41 @@ fn kind_of_status(status: StatusCode) -> ErrorKind {
     }
 }
 
-fn op(operation: &Option<String>) -> &str {
-    operation.as_deref().unwrap_or("the request")
-}
-
 impl Error {
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Config(_) => ErrorKind::Config,
-            Error::Token(TokenError::Rejected { .. }) => ErrorKind::Credentials,
-            Error::Token(TokenError::Timeout) | Error::Timeout => ErrorKind::Timeout,
-            Error::Token(TokenError::Transport(_)) | Error::Transport(_) => ErrorKind::Transport,
-            Error::Token(_) => ErrorKind::TokenEndpoint,
+            Error::Token { source, .. } => match source {
+                TokenError::Rejected { .. } => ErrorKind::Credentials,
+                TokenError::Timeout => ErrorKind::Timeout,
+                TokenError::Transport(_) => ErrorKind::Transport,
+                _ => ErrorKind::TokenEndpoint,
+            },
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::Transport { .. } => ErrorKind::Transport,
             Error::Api { status, .. } => kind_of_status(*status),
             Error::UnexpectedStatus { status, .. } => match kind_of_status(*status) {
                 ErrorKind::Rejected => ErrorKind::UnexpectedResponse,
                 kind => kind,
             },
             Error::InvalidResponse { .. } => ErrorKind::UnexpectedResponse,
-            Error::InvalidRequest(_) => ErrorKind::InvalidRequest,
+            Error::InvalidRequest { .. } => ErrorKind::InvalidRequest,
+        }
+    }
+
+    /// The operation id (`search_patients`), for every error but a
+    /// configuration error.
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Config(_) => None,
+            Error::Token { operation, .. }
+            | Error::Api { operation, .. }
+            | Error::UnexpectedStatus { operation, .. }
+            | Error::InvalidResponse { operation, .. }
+            | Error::Timeout { operation }
+            | Error::Transport { operation, .. }
+            | Error::InvalidRequest { operation, .. } => Some(operation),
         }
     }
 
@@ -253,7 +208,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api { status, .. } | Error::UnexpectedStatus { status, .. } => Some(*status),
-            Error::Token(e) => e.status(),
+            Error::Token { source, .. } => source.status(),
             _ => None,
         }
     }
@@ -262,17 +217,56 @@ impl Error {
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
             Error::Api { body, .. } => Some(body),
-            Error::Token(e) => e.body(),
+            Error::Token { source, .. } => source.body(),
             _ => None,
+        }
+    }
+
+    /// Converts progenitor's error for `operation`. Called by the generated
+    /// `send()` of every operation; progenitor's error never leaves the crate
+    /// (its `Display` prints response bodies and URLs).
+    pub(crate) fn from_raw(
+        raw: progenitor_client::Error<ApiError>,
+        operation: &'static str,
+    ) -> Self {
+        use progenitor_client::Error as R;
+        match raw {
+            R::InvalidRequest(message) => Error::InvalidRequest { operation, message },
+            R::CommunicationError(e) | R::InvalidUpgrade(e) | R::ResponseBodyError(e) => {
+                describe_transport(e, operation)
+            }
+            R::ErrorResponse(rv) => Error::Api {
+                operation,
+                status: rv.status(),
+                body: Box::new(rv.into_inner()),
+            },
+            R::InvalidResponsePayload(body, e) => Error::InvalidResponse {
+                operation,
+                message: describe_json(&e, &body),
+            },
+            R::UnexpectedResponse(response) => Error::UnexpectedStatus {
+                operation,
+                status: response.status(),
+            },
+            // The hooks never fail; should one, its text is no value of the caller's.
+            R::Custom(message) => Error::InvalidRequest { operation, message },
         }
     }
 }
 
-/// Describes a `reqwest` error without its URL.
-pub(crate) fn describe_transport(e: reqwest::Error) -> Error {
+/// Describes a `reqwest` error of `operation` without its URL.
+pub(crate) fn describe_transport(e: reqwest::Error, operation: &'static str) -> Error {
     if e.is_timeout() {
-        return Error::Timeout;
+        return Error::Timeout { operation };
     }
+    Error::Transport {
+        operation,
+        message: transport_message(e),
+    }
+}
+
+/// A `reqwest` error's text and its sources', without the URL.
+pub(crate) fn transport_message(e: reqwest::Error) -> String {
     let e = e.without_url();
     let mut message = e.to_string();
     let mut source = std::error::Error::source(&e);
@@ -281,7 +275,7 @@ pub(crate) fn describe_transport(e: reqwest::Error) -> Error {
         message.push_str(&s.to_string());
         source = s.source();
     }
-    Error::Transport(message)
+    message
 }
 
 /// Describes a JSON error without the value that broke it (serde_json quotes
@@ -368,32 +362,6 @@ pub(crate) fn json_path_at(doc: &[u8], line: usize, column: usize) -> Option<Str
         }
     }
     (!path.is_empty()).then_some(path)
-}
-
-impl From<RawError> for Error {
-    fn from(raw: RawError) -> Self {
-        use generated::Error as R;
-        match raw {
-            R::InvalidRequest(s) => Error::InvalidRequest(s),
-            R::CommunicationError(e) | R::InvalidUpgrade(e) | R::ResponseBodyError(e) => {
-                describe_transport(e)
-            }
-            R::ErrorResponse(rv) => Error::Api {
-                operation: crate::layer::operation_of(rv.headers()),
-                status: rv.status(),
-                body: Box::new(rv.into_inner()),
-            },
-            R::InvalidResponsePayload(body, e) => Error::InvalidResponse {
-                operation: None,
-                message: describe_json(&e, &body),
-            },
-            R::UnexpectedResponse(resp) => Error::UnexpectedStatus {
-                operation: crate::layer::operation_of(resp.headers()),
-                status: resp.status(),
-            },
-            R::Custom(s) => crate::layer::decode_hook_error(&s),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@ use reqwest::{Method, Response};
 use serde::Serialize;
 
 use crate::Client;
-use crate::error::{ApiError, Error, describe_json, describe_transport};
+use crate::api_error::ApiError;
+use crate::error::{Error, describe_json, describe_transport};
 use crate::types;
 
 const MERGE_PATCH: HeaderValue = HeaderValue::from_static("application/merge-patch+json");
@@ -54,8 +55,11 @@ impl Client {
         patient_id: i64,
         patch: &P,
     ) -> Result<(), Error> {
-        let body = serde_json::to_vec(patch)
-            .map_err(|e| Error::InvalidRequest(format!("the patch is not JSON: {e}")))?;
+        const OPERATION: &str = "patch_patient";
+        let body = serde_json::to_vec(patch).map_err(|e| Error::InvalidRequest {
+            operation: OPERATION,
+            message: format!("the patch is not JSON: {e}"),
+        })?;
         let url = format!(
             "{}/rest/v2/provider-portal/patients/{patient_id}",
             self.baseurl
@@ -65,9 +69,7 @@ impl Client {
             .request(Method::PATCH, url)
             .header(CONTENT_TYPE, MERGE_PATCH)
             .body(body);
-        self.send_handwritten("patch_patient", request)
-            .await
-            .map(drop)
+        self.send_handwritten(OPERATION, request).await.map(drop)
     }
 
     /// Upload a document (`POST /rest/v1/provider-portal/documents`) and return
@@ -101,17 +103,20 @@ impl Client {
         document: Document,
         referral: bool,
     ) -> Result<Vec<i64>, Error> {
-        let details = serde_json::to_string(details)
-            .map_err(|e| Error::InvalidRequest(format!("details: {e}")))?;
+        const OPERATION: &str = "upload_document";
+        let invalid = |message: String| Error::InvalidRequest {
+            operation: OPERATION,
+            message,
+        };
+        let details =
+            serde_json::to_string(details).map_err(|e| invalid(format!("details: {e}")))?;
         let details = reqwest::multipart::Part::text(details)
             .mime_str("application/json")
-            .map_err(|_| Error::InvalidRequest("details: media type".into()))?;
+            .map_err(|_| invalid("details: media type".into()))?;
         let file = reqwest::multipart::Part::bytes(document.bytes)
             .file_name(document.file_name)
             .mime_str(&document.media_type)
-            .map_err(|_| {
-                Error::InvalidRequest(format!("`{}` is not a media type", document.media_type))
-            })?;
+            .map_err(|_| invalid(format!("`{}` is not a media type", document.media_type)))?;
         let form = reqwest::multipart::Form::new()
             .part("details", details)
             .part("document", file);
@@ -120,10 +125,13 @@ impl Client {
         if referral {
             request = request.query(&[("type", "REFERRAL")]);
         }
-        let response = self.send_handwritten("upload_document", request).await?;
-        let bytes = response.bytes().await.map_err(describe_transport)?;
+        let response = self.send_handwritten(OPERATION, request).await?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| describe_transport(e, OPERATION))?;
         serde_json::from_slice(&bytes).map_err(|e| Error::InvalidResponse {
-            operation: Some("upload_document".into()),
+            operation: OPERATION,
             message: describe_json(&e, &bytes),
         })
     }
@@ -135,32 +143,28 @@ impl Client {
         operation: &'static str,
         request: reqwest::RequestBuilder,
     ) -> Result<Response, Error> {
-        let mut request = request.build().map_err(describe_transport)?;
+        self.before_call(operation).await?;
+        let transport = |e| describe_transport(e, operation);
+        let mut request = request.build().map_err(transport)?;
         let info = OperationInfo {
             operation_id: operation,
         };
         self.pre::<ApiError>(&mut request, &info)
             .await
-            .map_err(Error::from)?;
-        let response = self
-            .exec(request, &info)
-            .await
-            .map_err(describe_transport)?;
+            .map_err(|raw| Error::from_raw(raw, operation))?;
+        let response = self.exec(request, &info).await.map_err(transport)?;
         let status = response.status();
         if status.is_success() {
             return Ok(response);
         }
-        let bytes = response.bytes().await.map_err(describe_transport)?;
+        let bytes = response.bytes().await.map_err(transport)?;
         match serde_json::from_slice::<ApiError>(&bytes) {
             Ok(body) if status.is_client_error() || status.is_server_error() => Err(Error::Api {
-                operation: Some(operation.into()),
+                operation,
                 status,
                 body: Box::new(body),
             }),
-            _ => Err(Error::UnexpectedStatus {
-                operation: Some(operation.into()),
-                status,
-            }),
+            _ => Err(Error::UnexpectedStatus { operation, status }),
         }
     }
 }

@@ -122,13 +122,7 @@ impl Client {
         if let Some(cursor) = cursor {
             request = request.starting_id(cursor);
         }
-        async move {
-            request
-                .send()
-                .await
-                .map(|rv| rv.into_inner())
-                .map_err(Error::from)
-        }
+        async move { request.send().await.map(|rv| rv.into_inner()) }
     }
 
     /// Every page of a patient search. `configure` sets the filters on the

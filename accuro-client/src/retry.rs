@@ -1,21 +1,31 @@
-//! Retrying transient failures: 429, 502, 503, 504 and connection errors.
+//! Retrying transient failures: the policy, and the decision after each
+//! attempt as a pure function ([`RetryPolicy::decide`]).
 
 use std::time::{Duration, SystemTime};
 
+use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
-use reqwest::{Method, StatusCode};
 
-/// When and how often a request is sent again after a transient failure
-/// (429, 502, 503, 504, or a connection error).
+/// When and how often a request is sent again after a transient failure.
 ///
-/// Only idempotent methods (GET, PUT, DELETE, HEAD, OPTIONS) are retried,
-/// unless [`retry_non_idempotent`](Self::retry_non_idempotent) is set: a
-/// retried POST could book an appointment twice. The wait doubles from
-/// `initial_backoff` up to `max_backoff`, with random jitter, or is what the
-/// server's `Retry-After` asks (seconds or an HTTP date). No retry starts once
-/// `max_elapsed` would be exceeded. The token request is never retried here
-/// (the token cache has its own backoff), and neither is a body that cannot
-/// be replayed (a streamed upload).
+/// What may be sent again depends on whether the request may have reached
+/// the server, and on whether the operation is idempotent (the spec says so
+/// with `x-accuro-idempotent`, else the method does; see the endpoint table):
+///
+/// | what happened | idempotent operation | any other (a POST, `create_letter`) |
+/// | --- | --- | --- |
+/// | the connection could not be opened | retried | retried (nothing was sent) |
+/// | 429 Too Many Requests | retried | retried (the server did not act) |
+/// | 502, 503, 504 | retried | **not retried**: it may have acted |
+/// | the connection was cut after sending | retried | **not retried** |
+/// | a timeout | not retried (the time is spent) | not retried |
+///
+/// The wait doubles from `initial_backoff` up to `max_backoff`, with jitter,
+/// or is what the server's `Retry-After` asks (seconds or an HTTP date). A
+/// `Retry-After` longer than `max_elapsed` ends the retries, and no retry
+/// starts once `max_elapsed` would be exceeded. The token request is never
+/// retried here (the token cache has its own backoff), nor is a body that
+/// cannot be replayed (a streamed upload).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 disables retries). Default 3.
@@ -26,8 +36,6 @@ pub struct RetryPolicy {
     pub max_backoff: Duration,
     /// Time from the first attempt after which no retry starts. Default 30 s.
     pub max_elapsed: Duration,
-    /// Also retry POST and PATCH. Default `false`.
-    pub retry_non_idempotent: bool,
 }
 
 impl Default for RetryPolicy {
@@ -37,9 +45,37 @@ impl Default for RetryPolicy {
             initial_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(5),
             max_elapsed: Duration::from_secs(30),
-            retry_non_idempotent: false,
         }
     }
+}
+
+/// What one attempt came to, as far as retrying goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Attempt {
+    /// The server answered.
+    Answered {
+        /// The status.
+        status: StatusCode,
+        /// The wait its `Retry-After` asks for, if any.
+        retry_after: Option<Duration>,
+    },
+    /// The connection could not be opened: the request never left.
+    NotSent,
+    /// The request failed after it may have been written (a reset, a cut
+    /// answer), or timed out.
+    Failed {
+        /// Whether it timed out.
+        timeout: bool,
+    },
+}
+
+/// What to do after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// Give the outcome to the caller.
+    Stop,
+    /// Send the request again after this wait.
+    RetryAfter(Duration),
 }
 
 impl RetryPolicy {
@@ -51,19 +87,47 @@ impl RetryPolicy {
         }
     }
 
-    /// Whether a request with this method may be retried.
-    pub(crate) fn allows(&self, method: &Method) -> bool {
-        self.max_attempts > 1
-            && (self.retry_non_idempotent
-                || matches!(
-                    *method,
-                    Method::GET | Method::PUT | Method::DELETE | Method::HEAD | Method::OPTIONS
-                ))
+    /// Whether to send the request again after attempt number `attempts`
+    /// (1-based) came to `attempt`, `elapsed` after the first one started.
+    /// `jitter` (0..=1) spreads the computed backoff.
+    pub(crate) fn decide(
+        &self,
+        attempt: Attempt,
+        attempts: u32,
+        idempotent: bool,
+        elapsed: Duration,
+        jitter: f64,
+    ) -> Decision {
+        if attempts >= self.max_attempts {
+            return Decision::Stop;
+        }
+        let (retryable, asked) = match attempt {
+            Attempt::NotSent => (true, None),
+            Attempt::Failed { timeout } => (!timeout && idempotent, None),
+            Attempt::Answered {
+                status,
+                retry_after,
+            } => match status {
+                StatusCode::TOO_MANY_REQUESTS => (true, retry_after),
+                StatusCode::BAD_GATEWAY
+                | StatusCode::SERVICE_UNAVAILABLE
+                | StatusCode::GATEWAY_TIMEOUT => (idempotent, retry_after),
+                _ => (false, None),
+            },
+        };
+        if !retryable {
+            return Decision::Stop;
+        }
+        let wait = asked.unwrap_or_else(|| self.backoff(attempts, jitter));
+        if wait > self.max_elapsed || elapsed.saturating_add(wait) > self.max_elapsed {
+            return Decision::Stop;
+        }
+        Decision::RetryAfter(wait)
     }
 
     /// The computed wait before retry number `retry` (1-based): exponential,
-    /// with "equal jitter" (half fixed, half random).
-    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+    /// with "equal jitter" (half fixed, half spread by `jitter`, 0..=1).
+    pub(crate) fn backoff(&self, retry: u32, jitter: f64) -> Duration {
         let exp = self
             .initial_backoff
             .saturating_mul(
@@ -71,32 +135,41 @@ impl RetryPolicy {
                     .unwrap_or(u32::MAX),
             )
             .min(self.max_backoff);
-        exp / 2 + exp.mul_f64(fastrand::f64() / 2.0)
+        let jitter = if jitter.is_finite() {
+            jitter.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        (exp / 2).saturating_add((exp / 2).mul_f64(jitter))
     }
 }
 
-/// Whether an answer's status is worth a retry.
-pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(
-        status,
-        StatusCode::TOO_MANY_REQUESTS
-            | StatusCode::BAD_GATEWAY
-            | StatusCode::SERVICE_UNAVAILABLE
-            | StatusCode::GATEWAY_TIMEOUT
-    )
-}
-
-/// Whether a transport error is worth a retry: the connection failed or was
-/// reset. Timeouts are not retried (the time is already spent).
-pub(crate) fn is_retryable_error(e: &reqwest::Error) -> bool {
-    !e.is_timeout() && (e.is_connect() || e.is_request())
+/// How a `reqwest` error counts for retrying.
+pub(crate) fn attempt_of_error(e: &reqwest::Error) -> Attempt {
+    if e.is_connect() && !e.is_timeout() {
+        Attempt::NotSent
+    } else {
+        Attempt::Failed {
+            timeout: e.is_timeout(),
+        }
+    }
 }
 
 /// The wait a `Retry-After` header asks for: delta-seconds or an HTTP date.
+/// Any value reads without panicking; absurd ones are left to
+/// [`RetryPolicy::decide`], which stops rather than wait past `max_elapsed`.
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    parse_retry_after(value, now)
+}
+
+/// [`retry_after`] on the header's text.
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Longer than u64: a wait no one will have; saturate.
+        return Some(Duration::from_secs(
+            value.parse::<u64>().unwrap_or(u64::MAX),
+        ));
     }
     let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
@@ -106,19 +179,104 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
 mod tests {
     use super::*;
 
+    const NO_WAIT: Duration = Duration::ZERO;
+
+    fn answered(status: u16, retry_after: Option<u64>) -> Attempt {
+        Attempt::Answered {
+            status: StatusCode::from_u16(status).expect("status"),
+            retry_after: retry_after.map(Duration::from_secs),
+        }
+    }
+
     #[test]
-    fn backoff_doubles_with_equal_jitter_and_is_capped() {
+    fn backoff_doubles_with_injected_equal_jitter_and_is_capped() {
         let policy = RetryPolicy::default();
         for (retry, base_ms) in [(1u32, 200u64), (2, 400), (3, 800), (6, 5000), (40, 5000)] {
-            let waits: Vec<Duration> = (0..200).map(|_| policy.backoff(retry)).collect();
             let base = Duration::from_millis(base_ms);
-            assert!(
-                waits.iter().all(|w| *w >= base / 2 && *w <= base),
-                "retry {retry}: {waits:?}"
-            );
-            let distinct: std::collections::BTreeSet<_> = waits.iter().collect();
-            assert!(distinct.len() > 100, "retry {retry}: jittered");
+            assert_eq!(policy.backoff(retry, 0.0), base / 2, "retry {retry}");
+            assert_eq!(policy.backoff(retry, 1.0), base, "retry {retry}");
+            assert_eq!(policy.backoff(retry, 0.5), base * 3 / 4, "retry {retry}");
+            assert_eq!(policy.backoff(retry, f64::NAN), base / 2, "retry {retry}");
         }
+    }
+
+    #[test]
+    fn writes_that_may_have_reached_the_server_are_never_repeated() {
+        let p = RetryPolicy::default();
+        for status in [502, 503, 504] {
+            assert_eq!(
+                p.decide(answered(status, None), 1, false, NO_WAIT, 0.0),
+                Decision::Stop
+            );
+            assert!(matches!(
+                p.decide(answered(status, None), 1, true, NO_WAIT, 0.0),
+                Decision::RetryAfter(_)
+            ));
+        }
+        let reset = Attempt::Failed { timeout: false };
+        assert_eq!(p.decide(reset, 1, false, NO_WAIT, 0.0), Decision::Stop);
+        assert!(matches!(
+            p.decide(reset, 1, true, NO_WAIT, 0.0),
+            Decision::RetryAfter(_)
+        ));
+        // Nothing reached the server, or it said it did not act.
+        for idempotent in [false, true] {
+            assert!(matches!(
+                p.decide(Attempt::NotSent, 1, idempotent, NO_WAIT, 0.0),
+                Decision::RetryAfter(_)
+            ));
+            assert_eq!(
+                p.decide(answered(429, Some(7)), 1, idempotent, NO_WAIT, 0.0),
+                Decision::RetryAfter(Duration::from_secs(7))
+            );
+            assert_eq!(
+                p.decide(
+                    Attempt::Failed { timeout: true },
+                    1,
+                    idempotent,
+                    NO_WAIT,
+                    0.0
+                ),
+                Decision::Stop
+            );
+        }
+        for status in [400, 401, 404, 409, 500] {
+            assert_eq!(
+                p.decide(answered(status, None), 1, true, NO_WAIT, 0.0),
+                Decision::Stop
+            );
+        }
+    }
+
+    #[test]
+    fn attempts_time_budget_and_absurd_waits_stop() {
+        let p = RetryPolicy::default();
+        assert_eq!(
+            p.decide(answered(503, None), 3, true, NO_WAIT, 0.0),
+            Decision::Stop
+        );
+        assert_eq!(
+            p.decide(answered(429, Some(31)), 1, true, NO_WAIT, 0.0),
+            Decision::Stop
+        );
+        assert_eq!(
+            p.decide(answered(429, Some(u64::MAX)), 1, true, Duration::MAX, 0.0),
+            Decision::Stop
+        );
+        assert_eq!(
+            p.decide(
+                answered(429, Some(5)),
+                1,
+                true,
+                Duration::from_secs(26),
+                0.0
+            ),
+            Decision::Stop
+        );
+        assert_eq!(
+            RetryPolicy::none().decide(Attempt::NotSent, 1, true, NO_WAIT, 0.0),
+            Decision::Stop
+        );
     }
 
     #[test]
@@ -133,22 +291,16 @@ mod tests {
         let past = httpdate::fmt_http_date(now - Duration::from_secs(30));
         headers.insert(RETRY_AFTER, past.parse().expect("header"));
         assert_eq!(retry_after(&headers, now), Some(Duration::ZERO));
-        headers.insert(RETRY_AFTER, "soon".parse().expect("header"));
-        assert_eq!(retry_after(&headers, now), None);
-    }
-
-    #[test]
-    fn only_idempotent_methods_unless_opted_in() {
-        let policy = RetryPolicy::default();
-        for m in [Method::GET, Method::PUT, Method::DELETE, Method::HEAD] {
-            assert!(policy.allows(&m), "{m}");
+        for bad in ["soon", "-1", "1.5", "", " "] {
+            assert_eq!(parse_retry_after(bad, now), None, "{bad:?}");
         }
-        assert!(!policy.allows(&Method::POST) && !policy.allows(&Method::PATCH));
-        let opted = RetryPolicy {
-            retry_non_idempotent: true,
-            ..RetryPolicy::default()
-        };
-        assert!(opted.allows(&Method::POST));
-        assert!(!RetryPolicy::none().allows(&Method::GET));
+        assert_eq!(
+            parse_retry_after("18446744073709551615", now),
+            Some(Duration::from_secs(u64::MAX))
+        );
+        assert_eq!(
+            parse_retry_after("99999999999999999999999", now),
+            Some(Duration::from_secs(u64::MAX))
+        );
     }
 }

@@ -3,7 +3,7 @@
 
 use openapiv3::OpenAPI;
 
-use crate::rules::{SCOPES, handwritten_method};
+use crate::rules::{SCOPES, handwritten_method, is_idempotent};
 
 /// One operation of the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +14,9 @@ pub struct Endpoint {
     pub method: String,
     /// The path template.
     pub path: String,
+    /// The operation id (the generated method's name, and the name errors and
+    /// logs use; for a handwritten operation, the id in the spec).
+    pub operation_id: String,
     /// The Rust method on `accuro_client::Client`.
     pub rust_method: String,
     /// Whether the handwritten layer implements it.
@@ -22,6 +25,9 @@ pub struct Endpoint {
     pub scopes: Vec<String>,
     /// The operation's summary.
     pub summary: String,
+    /// Whether it may be sent again after it may have reached the server
+    /// (`x-accuro-idempotent`, else from the method).
+    pub idempotent: bool,
 }
 
 /// The spec's operations, in document order.
@@ -37,6 +43,7 @@ pub fn endpoints(spec: &OpenAPI) -> Vec<Endpoint> {
                     .map(str::to_owned)
                     .or_else(|| op.operation_id.clone())
                     .unwrap_or_default(),
+                operation_id: op.operation_id.clone().unwrap_or_default(),
                 handwritten: handwritten.is_some(),
                 scopes: op
                     .extensions
@@ -49,6 +56,7 @@ pub fn endpoints(spec: &OpenAPI) -> Vec<Endpoint> {
                     })
                     .unwrap_or_default(),
                 summary: op.summary.clone().unwrap_or_default(),
+                idempotent: is_idempotent(method, op),
             }
         })
         .collect()
@@ -59,7 +67,7 @@ pub fn markdown_table(endpoints: &[Endpoint]) -> String {
     let mut rows: Vec<&Endpoint> = endpoints.iter().collect();
     rows.sort_by(|a, b| (&a.area, &a.path, &a.method).cmp(&(&b.area, &b.path, &b.method)));
     let mut out = String::from(
-        "| area | method | path | Rust method | scope |\n| --- | --- | --- | --- | --- |\n",
+        "| area | method | path | Rust method | scope | sent again |\n| --- | --- | --- | --- | --- | --- |\n",
     );
     for e in rows {
         let scope = if e.scopes.is_empty() {
@@ -68,8 +76,13 @@ pub fn markdown_table(endpoints: &[Endpoint]) -> String {
             e.scopes.join(", ")
         };
         let note = if e.handwritten { " (handwritten)" } else { "" };
+        let again = if e.idempotent {
+            "yes"
+        } else {
+            "only if it cannot have reached the server"
+        };
         out.push_str(&format!(
-            "| {} | {} | `{}` | `{}`{note} | {scope} |\n",
+            "| {} | {} | `{}` | `{}`{note} | {scope} | {again} |\n",
             e.area, e.method, e.path, e.rust_method
         ));
     }

@@ -32,6 +32,7 @@ mod error;
 mod load;
 mod prepare;
 mod rules;
+mod surface;
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
@@ -42,7 +43,7 @@ use sha2::{Digest, Sha256};
 pub use endpoints::{Endpoint, endpoints, markdown_table};
 pub use error::{Error, Violation};
 pub use load::parse_spec;
-pub use rules::{HANDWRITTEN, SCOPES, UUID_PARAM, check as check_rules};
+pub use rules::{HANDWRITTEN, IDEMPOTENT, SCOPES, UUID_PARAM, check as check_rules};
 
 /// Where the generated code plugs into `accuro-client`.
 #[derive(Debug, Clone)]
@@ -65,9 +66,9 @@ impl Default for Options {
         Self {
             spec_name: "spec/accuro.yaml".into(),
             command: "cargo xtask regen".into(),
-            inner_type: "crate::layer::Layer".into(),
+            inner_type: "crate::Layer".into(),
             replacements: [
-                ("ApiError", "crate::error::ApiError"),
+                ("ApiError", "crate::ApiError"),
                 ("TokenRequest", "crate::token::TokenRequest"),
                 ("TokenResponse", "crate::token::TokenResponse"),
                 ("AccuroDateTime", "crate::shapes::AccuroDateTime"),
@@ -107,7 +108,13 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> 
 
     let mut tokens = run_progenitor(&spec, options)?;
     tokens.extend(routes(&routes_of));
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
+    let wrapped = surface::reshape(&mut file)?;
+    if wrapped != operations {
+        return Err(Error::Format(format!(
+            "the surface pass wrapped {wrapped:?}, expected the operations {operations:?}"
+        )));
+    }
     let body = prettyplease::unparse(&file);
 
     let spec_sha256 = hex(&Sha256::digest(spec_text.as_bytes()));
@@ -125,18 +132,32 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> 
     })
 }
 
-/// `operation_route(operation_id) -> Option<(method, path template)>` for
-/// every operation of the spec, handwritten ones included: the layer logs the
-/// template, never the request's URL.
+/// `operation_route(operation_id) -> Option<OperationRoute>` for every
+/// operation of the spec, handwritten ones included: the layer logs the path
+/// template, never the request's URL, and retries only what may be repeated.
 fn routes(endpoints: &[Endpoint]) -> proc_macro2::TokenStream {
     let arms = endpoints.iter().map(|e| {
-        let (id, method, path) = (&e.rust_method, &e.method, &e.path);
-        quote::quote! { #id => Some((#method, #path)), }
+        let (id, method, path, idempotent) = (&e.operation_id, &e.method, &e.path, e.idempotent);
+        quote::quote! {
+            #id => Some(OperationRoute { method: #method, path: #path, idempotent: #idempotent }),
+        }
     });
     quote::quote! {
-        /// The HTTP method and path template of an operation, by operation id
-        /// (handwritten operations included).
-        pub fn operation_route(operation_id: &str) -> Option<(&'static str, &'static str)> {
+        /// What the layer knows of an operation from the spec.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct OperationRoute {
+            /// `GET`, `POST`, ...
+            pub method: &'static str,
+            /// The path template (`/rest/v2/provider-portal/patients/{patientId}`).
+            pub path: &'static str,
+            /// Whether sending it twice has the effect of sending it once
+            /// (`x-accuro-idempotent`, else from the method): only then is a
+            /// request that may have reached the server sent again.
+            pub idempotent: bool,
+        }
+
+        /// The route of an operation, by operation id (handwritten operations included).
+        pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
             match operation_id {
                 #(#arms)*
                 _ => None,

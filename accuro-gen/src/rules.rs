@@ -22,6 +22,25 @@ pub const HANDWRITTEN: &str = "x-accuro-handwritten";
 /// Vendor extension listing the scopes an operation needs.
 pub const SCOPES: &str = "x-accuro-scopes";
 
+/// Vendor extension saying whether an operation may be sent twice with the
+/// effect of once (`true`/`false`). Without it, GET, HEAD, OPTIONS, PUT and
+/// DELETE are idempotent and POST and PATCH are not; a `PUT` that creates
+/// something (Accuro's letters) must say `false`.
+pub const IDEMPOTENT: &str = "x-accuro-idempotent";
+
+/// Whether `op`, sent with `method`, is idempotent (see [`IDEMPOTENT`]).
+pub fn is_idempotent(method: &str, op: &Operation) -> bool {
+    op.extensions
+        .get(IDEMPOTENT)
+        .and_then(|v| v.as_bool())
+        .unwrap_or_else(|| {
+            matches!(
+                method.to_ascii_lowercase().as_str(),
+                "get" | "head" | "options" | "put" | "delete" | "trace"
+            )
+        })
+}
+
 /// Request body media types progenitor can send.
 const GENERATED_BODY_TYPES: [&str; 5] = [
     "application/json",
@@ -90,6 +109,15 @@ pub fn check(spec: &OpenAPI, spec_name: &str) -> Result<(), Error> {
                 );
             }
             check_parameters(spec, path, item, op, &mut push);
+            if op
+                .extensions
+                .get(IDEMPOTENT)
+                .is_some_and(|v| !v.is_boolean())
+            {
+                push(format!(
+                    "`{IDEMPOTENT}` must be `true` or `false` (whether the operation may be sent twice)"
+                ));
+            }
             match op.extensions.get(HANDWRITTEN) {
                 // progenitor never sees it: only its documentation matters.
                 Some(v) if v.as_str().is_some_and(is_snake_case) => continue,

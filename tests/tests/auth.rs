@@ -35,55 +35,78 @@ async fn one_token_serves_many_calls() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn token_is_renewed_shortly_before_expiry() {
+async fn token_is_renewed_in_the_background_shortly_before_expiry() {
     let issuer = TokenIssuer::new(Some(3600));
     let server = offices_server(&issuer).await;
-    let client = paused_clock_client(&server);
+    // No jitter: renewal is due exactly 60 s (the default margin) before expiry.
+    let client = builder(&server)
+        .http_client(timerless_http_client())
+        .token_timeout(Duration::MAX)
+        .jitter(|| 0.0)
+        .build()
+        .expect("client");
 
     client.list_offices().send().await.expect("first call");
-    // Default margin 60 s (plus up to 6 s of jitter): still fresh at 3,530 s.
-    tokio::time::advance(Duration::from_secs(3530)).await;
+    tokio::time::advance(Duration::from_secs(3539)).await;
     client
         .list_offices()
         .send()
         .await
         .expect("before the margin");
-    assert_eq!(issuer.issued(), 1);
-    // Inside the margin (3,545 s): renewed before the server would refuse it.
-    tokio::time::advance(Duration::from_secs(15)).await;
+    assert_eq!(issuer.issued(), 1, "fresh until 3,540 s");
+    // Inside the margin: the call goes on with the still valid token, and
+    // starts one renewal in the background.
+    tokio::time::advance(Duration::from_secs(2)).await;
     client
         .list_offices()
         .send()
         .await
         .expect("inside the margin");
+    // `authenticate` joins the renewal in flight rather than starting another.
+    client.authenticate().await.expect("renewed");
+    assert_eq!(issuer.issued(), 2);
+    client.list_offices().send().await.expect("after renewal");
     assert_eq!(issuer.issued(), 2);
 
     let calls = received_at(&server, OFFICES).await;
     let bearers: Vec<_> = calls.iter().map(bearer_of).collect();
     assert_eq!(
         bearers,
-        ["Bearer token-1", "Bearer token-1", "Bearer token-2"]
+        [
+            "Bearer token-1",
+            "Bearer token-1",
+            "Bearer token-1",
+            "Bearer token-2"
+        ]
     );
 }
 
 #[tokio::test(start_paused = true)]
-async fn refresh_margin_is_configurable() {
-    let issuer = TokenIssuer::new(Some(3600));
-    let server = offices_server(&issuer).await;
-    let client = builder(&server)
-        .refresh_margin(Duration::from_secs(600))
-        .http_client(timerless_http_client())
-        .build()
-        .expect("client");
-    client.list_offices().send().await.expect("first");
-    // Renewal is due 600 s before expiry, up to 60 s earlier with jitter:
-    // between 2,940 s and 3,000 s.
-    tokio::time::advance(Duration::from_secs(2939)).await;
-    client.list_offices().send().await.expect("fresh");
-    assert_eq!(issuer.issued(), 1);
-    tokio::time::advance(Duration::from_secs(62)).await;
-    client.list_offices().send().await.expect("renewed");
-    assert_eq!(issuer.issued(), 2);
+async fn refresh_margin_and_jitter_are_configurable() {
+    for (jitter, due_after) in [(0.0, 3000), (1.0, 2940)] {
+        let issuer = TokenIssuer::new(Some(3600));
+        let server = offices_server(&issuer).await;
+        // Renewal is due 600 s before expiry, earlier by up to a tenth of the
+        // margin (60 s) as the jitter says.
+        let client = builder(&server)
+            .refresh_margin(Duration::from_secs(600))
+            .http_client(timerless_http_client())
+            .token_timeout(Duration::MAX)
+            .jitter(move || jitter)
+            .build()
+            .expect("client");
+        client.authenticate().await.expect("first");
+        tokio::time::advance(Duration::from_secs(due_after - 1)).await;
+        client.authenticate().await.expect("fresh");
+        assert_eq!(
+            issuer.issued(),
+            1,
+            "jitter {jitter}: fresh before {due_after} s"
+        );
+        tokio::time::advance(Duration::from_secs(1)).await;
+        client.authenticate().await.expect("renewed");
+        assert_eq!(issuer.issued(), 2, "jitter {jitter}: due at {due_after} s");
+    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -194,20 +217,18 @@ async fn a_401_on_the_new_token_too_is_an_error_not_a_loop() {
         .mount(&server)
         .await;
 
-    let err = Error::from(
-        client(&server)
-            .list_offices()
-            .send()
-            .await
-            .expect_err("401"),
-    );
+    let err = client(&server)
+        .list_offices()
+        .send()
+        .await
+        .expect_err("401");
     match &err {
         Error::Api {
             operation,
             status,
             body,
         } => {
-            assert_eq!(operation.as_deref(), Some("list_offices"));
+            assert_eq!(*operation, "list_offices");
             assert_eq!(status.as_u16(), 401);
             assert_eq!(body.code.as_deref(), Some("401"));
             assert_eq!(body.message.as_deref(), Some("Unauthorized"));

@@ -231,14 +231,29 @@ async fn a_request_the_spec_forbids_is_caught() {
         c.search_patients().page_size(51).send().await,
     );
     let problem = verdict.expect_err("Prism refuses pageSize=51");
-    assert!(
-        problem.contains("400") && problem.to_lowercase().contains("pagesize"),
-        "{problem}"
-    );
-
-    // A request without the subscription key is a 401 from Prism.
+    assert!(problem.contains("400"), "{problem}");
+    // The client's error keeps no headers; the same request sent raw shows
+    // that Prism refused it for `pageSize`.
     let url = std::env::var("ACCURO_PRISM_URL").expect("set");
     accuro_client::ensure_crypto_provider();
+    let raw = reqwest::Client::new()
+        .get(format!("{url}/rest/v2/provider-portal/patients/search"))
+        .query(&[("pageSize", "51"), ("uuid", CLINIC_UUID)])
+        .header("authorization", "Bearer synthetic")
+        .header("x-qhr-subscription-key", SUBSCRIPTION_KEY)
+        .send()
+        .await
+        .expect("Prism answers");
+    let violations = raw
+        .headers()
+        .get(VIOLATIONS)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_lowercase();
+    assert_eq!(raw.status().as_u16(), 400);
+    assert!(violations.contains("pagesize"), "{violations}");
+
+    // A request without the subscription key is a 401 from Prism.
     let no_key = reqwest::Client::new()
         .get(format!("{url}/rest/v1/offices"))
         .query(&[("uuid", CLINIC_UUID)])

@@ -24,13 +24,12 @@ async fn server_answering(body: ResponseTemplate) -> MockServer {
 }
 
 async fn search_error(server: &MockServer) -> Error {
-    let raw = client(server)
+    client(server)
         .search_patients()
         .phn(PHN)
         .send()
         .await
-        .expect_err("an error answer");
-    Error::from(raw)
+        .expect_err("an error answer")
 }
 
 fn assert_no_leak(err: &Error) {
@@ -64,7 +63,7 @@ async fn the_api_error_shape_with_constraint_violations() {
     else {
         panic!("expected Error::Api, got {err:?}");
     };
-    assert_eq!(operation.as_deref(), Some("search_patients"));
+    assert_eq!(*operation, "search_patients");
     assert_eq!(status.as_u16(), 400);
     assert_eq!(body.error.as_deref(), Some("Request Constraint Violation"));
     let violations = body.constraint_violations.as_deref().unwrap_or_default();
@@ -119,7 +118,7 @@ async fn a_missing_scope_is_a_401_access_is_denied() {
     else {
         panic!("expected Error::Api, got {err:?}");
     };
-    assert_eq!(operation.as_deref(), Some("search_patients"));
+    assert_eq!(*operation, "search_patients");
     assert_eq!(status.as_u16(), 401);
     assert_eq!(body.error.as_deref(), Some("Access is denied"));
     assert_eq!(body.code, None);
@@ -166,7 +165,7 @@ async fn a_status_the_spec_does_not_list_names_the_operation() {
     let err = search_error(&server).await;
     match &err {
         Error::UnexpectedStatus { operation, status } => {
-            assert_eq!(operation.as_deref(), Some("search_patients"));
+            assert_eq!(*operation, "search_patients");
             assert_eq!(status.as_u16(), 502);
         }
         other => panic!("expected UnexpectedStatus, got {other:?}"),
@@ -212,7 +211,10 @@ async fn token_endpoint_refusal_is_a_token_error() {
         .await;
     let err = search_error(&server).await;
     match &err {
-        Error::Token(TokenError::Rejected { status, body }) => {
+        Error::Token {
+            source: TokenError::Rejected { status, body },
+            ..
+        } => {
             assert_eq!(*status, 401);
             assert_eq!(body.message.as_deref(), Some("Unauthorized"));
         }
@@ -255,7 +257,7 @@ async fn token_endpoint_failures_are_typed() {
             .await;
         let err = search_error(&server).await;
         let debug = format!("{err:?}");
-        assert!(matches!(err, Error::Token(_)), "{debug}");
+        assert!(matches!(err, Error::Token { .. }), "{debug}");
         assert!(debug.contains(kind), "expected {kind}, got {debug}");
         assert_no_leak(&err);
     }
@@ -275,10 +277,15 @@ async fn connection_refused_is_a_transport_error_without_the_url() {
         .phn(PHN)
         .send()
         .await
-        .map_err(Error::from)
         .expect_err("nothing listens");
     assert!(
-        matches!(err, Error::Token(TokenError::Transport(_))),
+        matches!(
+            err,
+            Error::Token {
+                source: TokenError::Transport(_),
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert!(

@@ -15,10 +15,10 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const OFFICES: &str = "/rest/v1/offices";
 const APPOINTMENTS: &str = "/rest/v1/provider-portal/scheduler/appointments";
 
-fn kind(result: Result<impl Sized, accuro_client::RawError>) -> ErrorKind {
+fn kind(result: Result<impl Sized, Error>) -> ErrorKind {
     match result {
         Ok(_) => panic!("expected an error"),
-        Err(raw) => Error::from(raw).kind(),
+        Err(e) => e.kind(),
     }
 }
 
@@ -56,9 +56,15 @@ async fn token_endpoint_timeout_is_a_timeout() {
         .request_timeout(Duration::from_millis(150))
         .build()
         .expect("client");
-    let err = Error::from(client.list_offices().send().await.expect_err("timeout"));
+    let err = client.list_offices().send().await.expect_err("timeout");
     assert!(
-        matches!(err, Error::Token(accuro_client::token::TokenError::Timeout)),
+        matches!(
+            err,
+            Error::Token {
+                source: accuro_client::token::TokenError::Timeout,
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert_eq!(err.kind(), ErrorKind::Timeout);
@@ -100,14 +106,7 @@ async fn a_failed_token_request_is_shared_by_all_waiting_callers() {
     let client = client(&server);
     let calls = (0..200).map(|_| {
         let client = client.clone();
-        tokio::spawn(async move {
-            client
-                .list_offices()
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        })
+        tokio::spawn(async move { client.list_offices().send().await.map(drop) })
     });
     for result in join_all(calls).await {
         let err = result.expect("task").expect_err("no token");
@@ -142,14 +141,7 @@ async fn a_401_storm_renews_the_token_once() {
     let _ = client.list_providers().send().await;
     let calls = (0..200).map(|_| {
         let client = client.clone();
-        tokio::spawn(async move {
-            client
-                .list_offices()
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        })
+        tokio::spawn(async move { client.list_offices().send().await.map(drop) })
     });
     for result in join_all(calls).await {
         result.expect("task").expect("replayed with token-2");
@@ -240,13 +232,11 @@ async fn gateway_errors_back_off_exponentially_up_to_the_attempt_limit() {
         let server = server_answering_then_ok(ResponseTemplate::new(status), 10).await;
         let client = paused_clock_client(&server);
         let started = tokio::time::Instant::now();
-        let err = Error::from(
-            client
-                .list_offices()
-                .send()
-                .await
-                .expect_err("still failing"),
-        );
+        let err = client
+            .list_offices()
+            .send()
+            .await
+            .expect_err("still failing");
         assert_eq!(err.kind(), ErrorKind::Server, "{status}");
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(
@@ -275,7 +265,7 @@ fn booking() -> types::Appointment {
 }
 
 #[tokio::test(start_paused = true)]
-async fn post_is_not_retried_unless_the_caller_opts_in() {
+async fn a_post_answered_503_is_sent_once_and_a_429_is_retried() {
     let server = MockServer::start().await;
     TokenIssuer::new(Some(3600)).mount(&server).await;
     Mock::given(method("POST"))
@@ -302,11 +292,12 @@ async fn post_is_not_retried_unless_the_caller_opts_in() {
         "a POST is sent once"
     );
 
+    // A 429 says the server did not act: even a POST is sent again.
     server.reset().await;
     TokenIssuer::new(Some(3600)).mount(&server).await;
     Mock::given(method("POST"))
         .and(path(APPOINTMENTS))
-        .respond_with(ResponseTemplate::new(503))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
         .up_to_n_times(1)
         .with_priority(1)
         .mount(&server)
@@ -317,20 +308,12 @@ async fn post_is_not_retried_unless_the_caller_opts_in() {
         .with_priority(2)
         .mount(&server)
         .await;
-    let opted_in = builder(&server)
-        .http_client(timerless_http_client())
-        .retry_policy(RetryPolicy {
-            retry_non_idempotent: true,
-            ..RetryPolicy::default()
-        })
-        .build()
-        .expect("client");
-    let id = opted_in
+    let id = client
         .create_appointment()
         .body(booking())
         .send()
         .await
-        .expect("retried");
+        .expect("retried after the 429");
     assert_eq!(id.into_inner(), 5002);
     assert_eq!(received_at(&server, APPOINTMENTS).await.len(), 2);
 }
@@ -340,6 +323,7 @@ async fn retries_can_be_turned_off() {
     let server = server_answering_then_ok(ResponseTemplate::new(503), 1).await;
     let client = builder(&server)
         .http_client(timerless_http_client())
+        .token_timeout(std::time::Duration::MAX)
         .retry_policy(RetryPolicy::none())
         .build()
         .expect("client");
@@ -357,7 +341,7 @@ async fn a_connection_reset_is_retried_then_reported_as_transport() {
         })
         .build()
         .expect("client");
-    let err = Error::from(client.list_offices().send().await.expect_err("cut"));
+    let err = client.list_offices().send().await.expect_err("cut");
     assert_eq!(err.kind(), ErrorKind::Transport, "{err:?}");
     assert_eq!(
         server.cut.load(std::sync::atomic::Ordering::SeqCst),
@@ -410,7 +394,7 @@ async fn a_failed_renewal_keeps_the_valid_token_and_backs_off() {
 
     // Expired: callers get the renewal's error.
     tokio::time::advance(Duration::from_secs(60)).await;
-    let err = Error::from(client.list_offices().send().await.expect_err("expired"));
+    let err = client.list_offices().send().await.expect_err("expired");
     assert_eq!(err.kind(), ErrorKind::TokenEndpoint, "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
 }
@@ -428,14 +412,7 @@ async fn a_thousand_concurrent_callers_at_a_cold_start_make_one_token_request() 
     let client = client(&server);
     let calls = (0..1000).map(|_| {
         let client = client.clone();
-        tokio::spawn(async move {
-            client
-                .list_offices()
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        })
+        tokio::spawn(async move { client.list_offices().send().await.map(drop) })
     });
     for result in join_all(calls).await {
         result.expect("task").expect("call");
@@ -455,14 +432,7 @@ async fn a_thousand_concurrent_callers_at_expiry_make_one_token_request() {
     tokio::time::advance(Duration::from_secs(3600)).await;
     let calls = (0..1000).map(|_| {
         let client = client.clone();
-        async move {
-            client
-                .list_offices()
-                .send()
-                .await
-                .map(drop)
-                .map_err(Error::from)
-        }
+        async move { client.list_offices().send().await.map(drop) }
     });
     for result in join_all(calls).await {
         result.expect("call");
@@ -493,12 +463,15 @@ async fn a_refresh_token_is_never_sent_twice_even_when_renewal_fails() {
         .send()
         .await
         .expect("renewal fails, token still valid");
+    // Joins the background renewal the call started.
+    client.authenticate().await.expect("still valid");
     tokio::time::advance(Duration::from_secs(2)).await;
     client
         .list_offices()
         .send()
         .await
         .expect("renewal fails again after the backoff");
+    client.authenticate().await.expect("still valid");
     let bodies = token_bodies(&server).await;
     assert_eq!(
         bodies.iter().filter(|b| b.contains("refresh-1")).count(),
@@ -573,7 +546,7 @@ async fn the_connect_timeout_is_applied() {
     let answer = tokio::time::timeout(Duration::from_secs(10), client.list_offices().send())
         .await
         .expect("the connect timeout ends the attempt");
-    let err = Error::from(answer.expect_err("cannot connect"));
+    let err = answer.expect_err("cannot connect");
     assert!(
         matches!(err.kind(), ErrorKind::Timeout | ErrorKind::Transport),
         "{err:?}"

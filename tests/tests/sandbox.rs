@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use accuro_client::shapes::{AccuroDate, Precision};
-use accuro_client::{Client, ClientBuilder, Error, ErrorKind, types};
+use accuro_client::{Client, ClientBuilder, ErrorKind, types};
 use accuro_sandbox::{Config, Faults, Sandbox};
 use futures::TryStreamExt as _;
 
@@ -69,13 +69,12 @@ async fn lookups_and_the_seeded_clinic() {
             .provider_id,
         Some(3)
     );
-    let err = Error::from(
-        c.get_provider()
-            .provider_id(99)
-            .send()
-            .await
-            .expect_err("404"),
-    );
+    let err = c
+        .get_provider()
+        .provider_id(99)
+        .send()
+        .await
+        .expect_err("404");
     assert_eq!(err.kind(), ErrorKind::NotFound);
     assert!(
         !c.list_genders()
@@ -261,13 +260,12 @@ async fn create_get_patch_and_replace_a_patient() {
     if let Some(d) = nameless.demographics.as_mut() {
         d.last_name = String::new();
     }
-    let err = Error::from(
-        c.create_patient()
-            .body(nameless)
-            .send()
-            .await
-            .expect_err("400"),
-    );
+    let err = c
+        .create_patient()
+        .body(nameless)
+        .send()
+        .await
+        .expect_err("400");
     assert_eq!(err.kind(), ErrorKind::Rejected);
     assert_eq!(
         err.api_error()
@@ -383,14 +381,13 @@ async fn book_then_cancel_an_appointment_and_the_locked_one() {
     );
 
     let locked = accuro_sandbox::LOCKED_APPOINTMENT;
-    let err = Error::from(
-        c.cancel_appointment()
-            .appointment_id(locked)
-            .cancel(true)
-            .send()
-            .await
-            .expect_err("409"),
-    );
+    let err = c
+        .cancel_appointment()
+        .appointment_id(locked)
+        .cancel(true)
+        .send()
+        .await
+        .expect_err("409");
     assert_eq!(err.kind(), ErrorKind::Conflict);
 }
 
@@ -402,28 +399,31 @@ async fn the_sandbox_checks_token_key_uuid_and_scope() {
         .build()
         .expect("client");
     assert_eq!(
-        Error::from(wrong_key.list_offices().send().await.expect_err("key")).kind(),
+        wrong_key
+            .list_offices()
+            .send()
+            .await
+            .expect_err("key")
+            .kind(),
         ErrorKind::Unauthorized
     );
     let wrong_clinic = builder_for(&sandbox)
         .clinic_uuid("00000000-0000-4000-8000-0000000000ff")
         .build()
         .expect("client");
-    let err = Error::from(wrong_clinic.list_offices().send().await.expect_err("uuid"));
+    let err = wrong_clinic.list_offices().send().await.expect_err("uuid");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
     let wrong_secret = builder_for(&sandbox)
         .client_secret("nope")
         .build()
         .expect("client");
     assert_eq!(
-        Error::from(
-            wrong_secret
-                .list_offices()
-                .send()
-                .await
-                .expect_err("secret")
-        )
-        .kind(),
+        wrong_secret
+            .list_offices()
+            .send()
+            .await
+            .expect_err("secret")
+            .kind(),
         ErrorKind::Credentials
     );
     let wrong_tenant = builder_for(&sandbox)
@@ -431,14 +431,12 @@ async fn the_sandbox_checks_token_key_uuid_and_scope() {
         .build()
         .expect("client");
     assert_eq!(
-        Error::from(
-            wrong_tenant
-                .list_offices()
-                .send()
-                .await
-                .expect_err("tenant")
-        )
-        .kind(),
+        wrong_tenant
+            .list_offices()
+            .send()
+            .await
+            .expect_err("tenant")
+            .kind(),
         ErrorKind::Credentials
     );
     let ungranted = builder_for(&sandbox)
@@ -446,7 +444,12 @@ async fn the_sandbox_checks_token_key_uuid_and_scope() {
         .build()
         .expect("client");
     assert_eq!(
-        Error::from(ungranted.list_offices().send().await.expect_err("scope")).kind(),
+        ungranted
+            .list_offices()
+            .send()
+            .await
+            .expect_err("scope")
+            .kind(),
         ErrorKind::Credentials
     );
     // A token without SCHEDULING_READ may list offices but not appointments:
@@ -457,14 +460,12 @@ async fn the_sandbox_checks_token_key_uuid_and_scope() {
         .expect("client");
     narrow.list_offices().send().await.expect("no scope needed");
     let before = sandbox.stats().token_requests;
-    let err = Error::from(
-        narrow
-            .list_appointments()
-            .patient(1001)
-            .send()
-            .await
-            .expect_err("401"),
-    );
+    let err = narrow
+        .list_appointments()
+        .patient(1001)
+        .send()
+        .await
+        .expect_err("401");
     assert_eq!(err.kind(), ErrorKind::Unauthorized);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
     assert_eq!(
@@ -501,6 +502,7 @@ async fn expired_tokens_and_rotating_refresh_tokens() {
     let sandbox = start(config).await;
     let c = builder_for(&sandbox)
         .http_client(accuro_tests::timerless_http_client())
+        .token_timeout(std::time::Duration::MAX)
         .build()
         .expect("client");
     for _ in 0..3 {
@@ -524,6 +526,7 @@ async fn fault_knobs_latency_429_bursts_and_errors() {
     let sandbox = start(Config::default()).await;
     let c = builder_for(&sandbox)
         .http_client(accuro_tests::timerless_http_client())
+        .token_timeout(std::time::Duration::MAX)
         .build()
         .expect("client");
     c.list_offices().send().await.expect("warm");
@@ -555,7 +558,7 @@ async fn fault_knobs_latency_429_bursts_and_errors() {
         ..Faults::default()
     });
     assert_eq!(
-        Error::from(c.list_offices().send().await.expect_err("500")).kind(),
+        c.list_offices().send().await.expect_err("500").kind(),
         ErrorKind::Server
     );
     sandbox.set_faults(Faults {
@@ -576,13 +579,11 @@ async fn token_outage() {
         token_outage: true,
         ..Faults::default()
     });
-    let err = Error::from(
-        client_for(&sandbox)
-            .list_offices()
-            .send()
-            .await
-            .expect_err("outage"),
-    );
+    let err = client_for(&sandbox)
+        .list_offices()
+        .send()
+        .await
+        .expect_err("outage");
     assert_eq!(err.kind(), ErrorKind::TokenEndpoint);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
 }

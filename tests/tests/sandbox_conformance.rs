@@ -96,10 +96,42 @@ async fn the_sandbox_answers_as_the_spec_says_and_breaking_it_is_noticed() {
         .await
         .unwrap_or_else(|problem| panic!("{problem}"));
 
-    // An answer changed to break the spec is caught.
+    // An answer changed to break the spec is caught: the client sees Prism's
+    // 500 (its error keeps no body), and the same request sent raw shows why.
     set_faults(&direct, serde_json::json!({"break_spec": true})).await;
     let verdict = conforms("list_offices", client.list_offices().send().await);
+    let why = raw_offices_through(&direct, &proxy).await;
     set_faults(&direct, serde_json::json!({})).await;
     let problem = verdict.expect_err("Prism flags the broken answer");
-    assert!(problem.contains("officeId"), "{problem}");
+    assert!(problem.contains("500"), "{problem}");
+    assert!(why.contains("officeId"), "{why}");
+}
+
+/// `GET /rest/v1/offices` through the proxy with a token from the sandbox,
+/// without the client: Prism's full answer body.
+async fn raw_offices_through(direct: &str, proxy: &str) -> String {
+    use accuro_sandbox::{CLIENT_ID, CLIENT_SECRET, CLINIC_UUID, SUBSCRIPTION_KEY, TENANT};
+    let http = reqwest::Client::new();
+    let token: serde_json::Value = http
+        .post(format!("{direct}/v1/token"))
+        .query(&[("tenant", TENANT)])
+        .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .expect("token")
+        .json()
+        .await
+        .expect("token JSON");
+    let access = token["access_token"].as_str().expect("access_token");
+    http.get(format!("{proxy}/rest/v1/offices"))
+        .query(&[("uuid", CLINIC_UUID)])
+        .bearer_auth(access)
+        .header("x-qhr-subscription-key", SUBSCRIPTION_KEY)
+        .send()
+        .await
+        .expect("Prism answers")
+        .text()
+        .await
+        .expect("body")
 }

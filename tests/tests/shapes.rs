@@ -3,7 +3,7 @@
 //! and never repeat the value.
 
 use accuro_client::shapes::{AccuroDate, AccuroDateTime, AccuroPartialDate, HhmmTime, Precision};
-use accuro_client::{Error, types};
+use accuro_client::types;
 use accuro_tests::*;
 use serde_json::{Value, json};
 
@@ -241,13 +241,11 @@ async fn a_malformed_answer_names_the_field_without_the_value() {
         ], "lastId": 2}),
     )
     .await;
-    let err = Error::from(
-        client(&server)
-            .search_patients()
-            .send()
-            .await
-            .expect_err("malformed birthday"),
-    );
+    let err = client(&server)
+        .search_patients()
+        .send()
+        .await
+        .expect_err("malformed birthday");
     let text = err.to_string();
     assert!(
         text.contains("`contents[1].demographics.birthday`"),

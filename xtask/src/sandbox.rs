@@ -59,7 +59,8 @@ pub fn quickstart() -> Result<ExitCode, String> {
     let stdout = sandbox.0.stdout.take().ok_or("no sandbox output")?;
     // The sandbox prints `export NAME='value'` lines once it listens.
     let mut env = Vec::new();
-    for line in BufReader::new(stdout).lines() {
+    let mut lines = BufReader::new(stdout).lines();
+    for line in lines.by_ref() {
         let line = line.map_err(|e| format!("reading the sandbox's output: {e}"))?;
         if let Some((name, value)) = line.strip_prefix("export ").and_then(|l| l.split_once('=')) {
             env.push((name.to_owned(), value.trim_matches('\'').to_owned()));
@@ -68,6 +69,9 @@ pub fn quickstart() -> Result<ExitCode, String> {
             }
         }
     }
+    // Keep reading what the sandbox prints after that: a closed pipe would
+    // fail its next write.
+    std::thread::spawn(move || lines.for_each(drop));
     if env.len() < 7 {
         return Err("the sandbox did not start (see its output above)".into());
     }

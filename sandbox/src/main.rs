@@ -7,6 +7,15 @@ use std::time::Duration;
 
 use accuro_sandbox::{Config, Sandbox};
 
+/// `println!` that ignores a closed standard output (a reader that stopped
+/// listening must not bring the sandbox down).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 struct Cli {
     port: u16,
     config: Config,
@@ -52,7 +61,7 @@ fn parse(args: &[String]) -> Result<Cli, String> {
 
 fn print_exports(config: &Config, base_url: &str) {
     for (name, value) in config.client_env(base_url) {
-        println!("export {name}='{value}'");
+        say!("export {name}='{value}'");
     }
 }
 
@@ -82,10 +91,10 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("Accuro sandbox listening on {}", sandbox.base_url());
-    println!("Synthetic data only. Point a client at it with:\n");
+    say!("Accuro sandbox listening on {}", sandbox.base_url());
+    say!("Synthetic data only. Point a client at it with:\n");
     print_exports(sandbox.config(), &sandbox.base_url());
-    println!(
+    say!(
         "\nFault knobs: PUT {}/__sandbox/faults (JSON), POST {}/__sandbox/revoke-tokens",
         sandbox.base_url(),
         sandbox.base_url()

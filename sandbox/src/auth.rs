@@ -15,7 +15,7 @@ use tokio::time::Instant;
 use crate::State;
 
 /// The spec the sandbox serves; the scopes each route needs come from it.
-const SPEC: &str = include_str!("../../../spec/accuro.yaml");
+const SPEC: &str = include_str!("../../spec/accuro.yaml");
 
 /// `(METHOD, path template)` → the scopes that allow it (`x-accuro-scopes`).
 fn scope_table() -> &'static HashMap<(String, String), Vec<String>> {

@@ -13,7 +13,7 @@ fn main() {
 }
 
 fn workspace() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
 fn accuro_spec() -> &'static str {

@@ -1,0 +1,356 @@
+//! progenitor's hooks under every generated call, and the send loop.
+//!
+//! - Before a request is built, the generated `send()` calls
+//!   [`Client::before_call`]: it makes sure a valid token is cached (waiting
+//!   only when there is none), so the hooks themselves never fail.
+//! - `pre`: for the token operation, adds HTTP Basic authentication; for every
+//!   REST operation, adds `Authorization: Bearer …` (the cached token),
+//!   `X-QHR-Subscription-Key` and the `uuid` query parameter, each once.
+//! - `exec`: sends the request in a `tracing` span (operation id, method, path
+//!   template, status, attempts, latency: nothing else of the request). After
+//!   each attempt the pure [`RetryPolicy::decide`] says whether to send it
+//!   again; a 401 always drops the refused token (if it is still the cached
+//!   one), and the request is replayed once with a new token when its body
+//!   can be replayed. Answers that carry a new id are normalised
+//!   ([`normalise_created`]).
+
+use std::time::SystemTime;
+
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
+use reqwest::{Request, Response, StatusCode};
+use secrecy::SecretString;
+use tokio::time::Instant;
+use tracing::Instrument as _;
+
+use crate::Client;
+use crate::created::normalise_created;
+use crate::error::Error;
+use crate::generated::operation_route;
+use crate::layer::Layer;
+use crate::retry::{Attempt, Decision, attempt_of_error, retry_after};
+use crate::token::{Fetch, Token, TokenError, TokenRequest};
+
+/// The operation id of the token endpoint in the spec.
+pub(crate) const TOKEN_OPERATION: &str = "request_token";
+/// The subscription key header.
+pub(crate) const SUBSCRIPTION_KEY: HeaderName = HeaderName::from_static("x-qhr-subscription-key");
+
+impl Client {
+    /// Makes sure a valid token is cached before `operation`'s request is
+    /// built: the current token (a due renewal starts in the background), or,
+    /// when there is none, the renewal in flight. Called by every generated
+    /// `send()` and every handwritten call.
+    pub(crate) async fn before_call(&self, operation: &'static str) -> Result<(), Error> {
+        if operation == TOKEN_OPERATION {
+            return Ok(());
+        }
+        let cache = &self.inner().shared.cache;
+        if cache
+            .valid_header(|refresh| self.renewal(refresh))
+            .is_some()
+        {
+            return Ok(());
+        }
+        // Boxed: rare (no valid token), and it keeps every call's future small.
+        Box::pin(cache.token(|refresh| self.renewal(refresh)))
+            .await
+            .map(drop)
+            .map_err(|source| Error::Token { operation, source })
+    }
+
+    /// Makes sure a fresh access token is cached: reuses it, or waits for
+    /// the renewal (shared with concurrent callers, and with the background
+    /// renewal calls start once a token is due). Every call gets a token by
+    /// itself; call this at start-up to find bad credentials, tenant or
+    /// scopes before the first real request.
+    ///
+    /// ```no_run
+    /// # async fn run() -> accuro_client::Result<()> {
+    /// let client = accuro_client::Client::from_env()?;
+    /// client.authenticate().await?; // Err(kind Credentials) if QHR refuses them
+    /// # Ok(()) }
+    /// ```
+    pub async fn authenticate(&self) -> Result<(), Error> {
+        let cache = &self.inner().shared.cache;
+        if cache.has_fresh() {
+            return Ok(());
+        }
+        Box::pin(cache.fresh_token(|refresh| self.renewal(refresh)))
+            .await
+            .map(drop)
+            .map_err(|source| Error::Token {
+                operation: TOKEN_OPERATION,
+                source,
+            })
+    }
+
+    /// A token renewal, ready to run in a task of its own: it owns a clone
+    /// of the client (shared state, no copy of the settings).
+    fn renewal(&self, refresh: Option<SecretString>) -> Fetch {
+        let client = self.clone();
+        Box::pin(async move { client.fetch_token(refresh).await })
+    }
+
+    /// Renews the token: with the refresh token when there is one (spent once),
+    /// falling back to client credentials when there is none or it fails.
+    async fn fetch_token(&self, refresh: Option<SecretString>) -> Result<Token, TokenError> {
+        if let Some(refresh) = refresh {
+            match self
+                .request_token_once(TokenRequest::refresh(refresh))
+                .await
+            {
+                Ok(token) => return Ok(token),
+                Err(e) => {
+                    tracing::debug!(error = %e, "refresh grant failed; falling back to client credentials")
+                }
+            }
+        }
+        let scope = self.inner().shared.scope.clone();
+        self.request_token_once(TokenRequest::client_credentials(scope))
+            .await
+    }
+
+    async fn request_token_once(&self, body: TokenRequest) -> Result<Token, TokenError> {
+        let shared = &self.inner().shared;
+        // The lifetime counts from before the request is sent.
+        let sent_at = Instant::now();
+        let answer = self
+            .request_token()
+            .tenant(shared.tenant.as_str())
+            .body(body)
+            .send()
+            .await;
+        match answer {
+            Ok(rv) => Token::from_response(
+                rv.into_inner(),
+                sent_at,
+                shared.refresh_margin,
+                (shared.jitter)(),
+            ),
+            Err(e) => Err(token_error(e)),
+        }
+    }
+
+    /// Sends `request`, again as the retry policy decides, and once more with
+    /// a new token after a 401. One copy of the request is kept per attempt,
+    /// and only when a retry or replay could use it. Returns the answer and
+    /// the number of attempts.
+    async fn send(
+        &self,
+        mut request: Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<(Response, u32)> {
+        let shared = &self.inner().shared;
+        let policy = &shared.retry;
+        let is_token = info.operation_id == TOKEN_OPERATION;
+        let idempotent = operation_route(info.operation_id).is_some_and(|r| r.idempotent);
+        let may_retry = !is_token && policy.max_attempts > 1;
+        let mut may_replay = !is_token;
+        let started = Instant::now();
+        let mut attempts = 0u32;
+        loop {
+            attempts = attempts.saturating_add(1);
+            let spare = if (may_retry && attempts < policy.max_attempts) || may_replay {
+                request.try_clone()
+            } else {
+                None
+            };
+            let sent_token = (!is_token)
+                .then(|| request.headers().get(AUTHORIZATION).cloned())
+                .flatten();
+            let sent = tracing::enabled!(tracing::Level::DEBUG).then(std::time::Instant::now);
+            let outcome = self.client().execute(request).await;
+            let latency_ms = sent.map(|t| millis(t.elapsed()));
+            let attempt = match &outcome {
+                Ok(response) => {
+                    let status = response.status();
+                    tracing::debug!(
+                        attempt = attempts,
+                        status = status.as_u16(),
+                        latency_ms,
+                        "attempt answered"
+                    );
+                    Attempt::Answered {
+                        status,
+                        retry_after: is_transient(status)
+                            .then(|| retry_after(response.headers(), SystemTime::now()))
+                            .flatten(),
+                    }
+                }
+                Err(e) => {
+                    tracing::debug!(
+                        attempt = attempts,
+                        latency_ms,
+                        timeout = e.is_timeout(),
+                        connect = e.is_connect(),
+                        "attempt failed"
+                    );
+                    attempt_of_error(e)
+                }
+            };
+            if let Ok(response) = &outcome
+                && response.status() == StatusCode::UNAUTHORIZED
+                && !is_token
+            {
+                // Every 401 drops the refused token, replayable request or not.
+                if let Some(refused) = &sent_token {
+                    shared.cache.reject(refused);
+                }
+                if may_replay {
+                    may_replay = false;
+                    // Boxed: rare, and it keeps every call's future small.
+                    if let Some(next) = spare
+                        && let Some(next) =
+                            Box::pin(self.with_new_token(next, sent_token.as_ref())).await
+                    {
+                        tracing::debug!("401 answered; replaying once with a new token");
+                        request = next;
+                        continue;
+                    }
+                }
+            } else if may_retry
+                && let Decision::RetryAfter(wait) = policy.decide(
+                    attempt,
+                    attempts,
+                    idempotent,
+                    started.elapsed(),
+                    (shared.jitter)(),
+                )
+                && let Some(next) = spare
+            {
+                tracing::debug!(
+                    attempt = attempts,
+                    wait_ms = millis(wait),
+                    "transient failure; retrying"
+                );
+                drop(outcome);
+                // Boxed: rare, and it keeps every call's future small.
+                Box::pin(tokio::time::sleep(wait)).await;
+                request = next;
+                continue;
+            }
+            return match outcome {
+                Ok(response) => Ok((normalise_created(response, info), attempts)),
+                Err(e) => Err(e.without_url()),
+            };
+        }
+    }
+
+    /// After a 401: a token other than the refused one (the cache dropped the
+    /// refused one), on the request. `None` when there is no *different*
+    /// token to replay with (a refused token is never replayed).
+    async fn with_new_token(
+        &self,
+        mut request: Request,
+        refused: Option<&HeaderValue>,
+    ) -> Option<Request> {
+        let cache = &self.inner().shared.cache;
+        let fresh = cache.token(|refresh| self.renewal(refresh)).await.ok()?;
+        if Some(&fresh.header) == refused {
+            return None;
+        }
+        request
+            .headers_mut()
+            .insert(AUTHORIZATION, fresh.header.clone());
+        Some(request)
+    }
+}
+
+/// Statuses whose `Retry-After` matters.
+fn is_transient(status: StatusCode) -> bool {
+    matches!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS
+            | StatusCode::BAD_GATEWAY
+            | StatusCode::SERVICE_UNAVAILABLE
+            | StatusCode::GATEWAY_TIMEOUT
+    )
+}
+
+fn millis(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The token endpoint's failure as a [`TokenError`].
+fn token_error(e: Error) -> TokenError {
+    match e {
+        Error::Api {
+            status, mut body, ..
+        } => {
+            // A refused value could echo a credential: never keep it.
+            for v in body.constraint_violations.iter_mut().flatten() {
+                v.value = None;
+            }
+            TokenError::Rejected {
+                status: status.as_u16(),
+                body,
+            }
+        }
+        Error::UnexpectedStatus { status, .. } => TokenError::UnexpectedStatus {
+            status: status.as_u16(),
+        },
+        Error::Timeout { .. } => TokenError::Timeout,
+        Error::Transport { message, .. } => TokenError::Transport(message),
+        Error::InvalidResponse { message, .. } => TokenError::InvalidResponse(message),
+        Error::Token { source, .. } => source,
+        Error::InvalidRequest { message, .. } => TokenError::InvalidRequest(message),
+        other => TokenError::InvalidRequest(other.to_string()),
+    }
+}
+
+impl ClientHooks<Layer> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let shared = &self.inner().shared;
+        let headers = request.headers_mut();
+        if info.operation_id == TOKEN_OPERATION {
+            headers.insert(AUTHORIZATION, shared.basic.clone());
+            return Ok(());
+        }
+        // `before_call` made sure a valid token is cached. Should it have been
+        // dropped since (a 401 of another call), the request goes without one:
+        // its 401 is then replayed once with a new token.
+        if let Some(bearer) = shared.cache.valid_header(|refresh| self.renewal(refresh)) {
+            headers.insert(AUTHORIZATION, bearer);
+        }
+        headers.insert(SUBSCRIPTION_KEY, shared.subscription_key.clone());
+        request
+            .url_mut()
+            .query_pairs_mut()
+            .append_pair("uuid", &shared.uuid);
+        Ok(())
+    }
+
+    async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
+        // Field values are only computed when a subscriber wants the span.
+        let span = tracing::debug_span!(
+            "accuro.request",
+            operation = info.operation_id,
+            method = %request.method(),
+            path = operation_route(info.operation_id).map_or("?", |r| r.path),
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        if span.is_disabled() {
+            return self.send(request, info).await.map(|(response, _)| response);
+        }
+        let started = std::time::Instant::now();
+        let outcome = self.send(request, info).instrument(span.clone()).await;
+        span.record("latency_ms", millis(started.elapsed()));
+        match &outcome {
+            Ok((response, attempts)) => {
+                span.record("status", response.status().as_u16());
+                span.record("attempts", attempts);
+            }
+            Err(_) => {
+                span.record("status", "transport error");
+            }
+        }
+        outcome.map(|(response, _)| response)
+    }
+}

@@ -1,0 +1,251 @@
+//! The token cache: a lock-free read of the current token, and renewal in a
+//! task of its own, shared by every caller that needs it.
+//!
+//! - While the cached token is valid, calls use it. Once it is due for
+//!   renewal, the first call to notice starts one renewal in the background
+//!   and goes on with the current token: no caller waits for a renewal while
+//!   it still has a valid token.
+//! - A caller with no valid token waits for the renewal in flight (or starts
+//!   one). The renewal runs in a spawned task: cancelling any caller neither
+//!   restarts it, nor duplicates it, nor loses the refresh token it spends.
+//! - A renewal that fails while the current token is still valid is tried
+//!   again after a backoff (1 s doubling to 60 s, never past the expiry);
+//!   once the token has expired, waiting callers get the renewal's error.
+//! - [`TokenCache::reject`] drops the current token if it is the one a 401
+//!   refused (compare-and-swap: a newer token is never dropped).
+//!
+//! Time is tokio's clock (`tokio::time::Instant`), so tests drive it with a
+//! paused runtime; the renewal jitter comes from the token (see
+//! [`super::Token`]), computed with the jitter the client was built with.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use arc_swap::ArcSwapOption;
+use futures_util::FutureExt as _;
+use futures_util::future::Shared;
+use reqwest::header::HeaderValue;
+use secrecy::SecretString;
+use tokio::time::Instant;
+
+use super::{RENEWAL_BACKOFF_MAX, RENEWAL_BACKOFF_START, Token, TokenError};
+
+/// A token request, ready to run: what the layer hands the cache.
+pub(crate) type Fetch = Pin<Box<dyn Future<Output = Result<Token, TokenError>> + Send>>;
+
+type Outcome = Result<Arc<Token>, TokenError>;
+type Flight = Shared<Pin<Box<dyn Future<Output = Outcome> + Send>>>;
+
+/// See the module docs. Cheap to clone (shared).
+#[derive(Clone)]
+pub(crate) struct TokenCache {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    current: ArcSwapOption<Token>,
+    flight: Mutex<Option<Flight>>,
+    backoff: Mutex<Backoff>,
+    /// Longest a token request may take, whatever `reqwest::Client` is used.
+    fetch_timeout: Duration,
+}
+
+/// When renewal may be tried again after a failure.
+#[derive(Default)]
+struct Backoff {
+    next_attempt: Option<Instant>,
+    delay: Duration,
+}
+
+impl TokenCache {
+    pub(crate) fn new(fetch_timeout: Duration) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                current: ArcSwapOption::const_empty(),
+                flight: Mutex::new(None),
+                backoff: Mutex::new(Backoff::default()),
+                fetch_timeout,
+            }),
+        }
+    }
+
+    /// The hit path of every call: the `Authorization` header of the current
+    /// token if it is still valid (no lock, no allocation). When the token is
+    /// due for renewal, starts one renewal in the background with `fetch`
+    /// (called at most once, and only then).
+    pub(crate) fn valid_header<F>(&self, fetch: F) -> Option<HeaderValue>
+    where
+        F: FnOnce(Option<SecretString>) -> Fetch,
+    {
+        let now = Instant::now();
+        let guard = self.inner.current.load();
+        let token = guard.as_ref().filter(|t| t.is_valid(now))?;
+        if !token.is_fresh(now) && self.inner.may_renew(now) {
+            drop(self.inner.start_flight(fetch));
+        }
+        Some(token.header.clone())
+    }
+
+    /// Whether a token that does not need renewal yet is cached.
+    pub(crate) fn has_fresh(&self) -> bool {
+        self.inner
+            .current
+            .load()
+            .as_ref()
+            .is_some_and(|t| t.is_fresh(Instant::now()))
+    }
+
+    /// A valid token: the current one (renewal, if due, starting in the
+    /// background), or, when there is none, the outcome of the renewal in
+    /// flight, started with `fetch` if there is none.
+    pub(crate) async fn token<F>(&self, fetch: F) -> Outcome
+    where
+        F: FnOnce(Option<SecretString>) -> Fetch,
+    {
+        let now = Instant::now();
+        if let Some(token) = self.inner.current.load_full().filter(|t| t.is_valid(now)) {
+            if !token.is_fresh(now) && self.inner.may_renew(now) {
+                drop(self.inner.start_flight(fetch));
+            }
+            return Ok(token);
+        }
+        self.inner.start_flight(fetch).await
+    }
+
+    /// A fresh token: the current one if it does not need renewal yet;
+    /// otherwise the outcome of the renewal in flight (started with `fetch`
+    /// if there is none), unless renewal is backing off after a failure while
+    /// the current token is still valid (then the current token).
+    pub(crate) async fn fresh_token<F>(&self, fetch: F) -> Outcome
+    where
+        F: FnOnce(Option<SecretString>) -> Fetch,
+    {
+        let now = Instant::now();
+        if let Some(token) = self.inner.current.load_full().filter(|t| t.is_valid(now))
+            && (token.is_fresh(now) || !self.inner.may_renew(now))
+        {
+            return Ok(token);
+        }
+        self.inner.start_flight(fetch).await
+    }
+
+    /// Drops the current token if it is the one whose header was refused.
+    /// Returns whether a token was dropped.
+    pub(crate) fn reject(&self, refused: &HeaderValue) -> bool {
+        let current = self.inner.current.load();
+        match &*current {
+            Some(t) if t.header == *refused => {
+                let previous = self.inner.current.compare_and_swap(&*current, None);
+                matches!((&*previous, &*current), (Some(a), Some(b)) if Arc::ptr_eq(a, b))
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Inner {
+    /// Whether a background renewal may start now (not while backing off).
+    fn may_renew(&self, now: Instant) -> bool {
+        let backoff = self.backoff.lock().unwrap_or_else(|e| e.into_inner());
+        backoff.next_attempt.is_none_or(|at| now >= at)
+    }
+
+    /// The renewal in flight, or a new one running `fetch` in a task of its own.
+    fn start_flight<F>(self: &Arc<Self>, fetch: F) -> Flight
+    where
+        F: FnOnce(Option<SecretString>) -> Fetch,
+    {
+        let mut slot = self.flight.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(flight) = slot.as_ref() {
+            return flight.clone();
+        }
+        // The refresh token is taken out here, once: whatever happens to the
+        // callers, only this renewal can spend it.
+        let refresh = self
+            .current
+            .load()
+            .as_ref()
+            .and_then(|t| t.take_refresh_token());
+        let request = fetch(refresh);
+        let inner = Arc::clone(self);
+        let renewal = async move {
+            let outcome = if inner.fetch_timeout == Duration::MAX {
+                request.await
+            } else {
+                match tokio::time::timeout(inner.fetch_timeout, request).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => Err(TokenError::Timeout),
+                }
+            };
+            inner.settle(outcome)
+        };
+        let joined: Pin<Box<dyn Future<Output = Outcome> + Send>> =
+            match tokio::runtime::Handle::try_current() {
+                Ok(runtime) => {
+                    let task = runtime.spawn(renewal);
+                    Box::pin(async move {
+                        task.await.unwrap_or_else(|_| {
+                            Err(TokenError::InvalidRequest(
+                                "the token renewal task was stopped".into(),
+                            ))
+                        })
+                    })
+                }
+                // Outside a runtime (only possible in odd embeddings): run it
+                // in the caller; still shared, so it is still sent once.
+                Err(_) => Box::pin(renewal),
+            };
+        let flight = joined.shared();
+        *slot = Some(flight.clone());
+        flight
+    }
+
+    /// Records a renewal's outcome: the new token, or a backoff while the
+    /// current one is still valid. Clears the flight slot.
+    fn settle(&self, outcome: Result<Token, TokenError>) -> Outcome {
+        let result = match outcome {
+            Ok(token) => {
+                let token = Arc::new(token);
+                self.current.store(Some(Arc::clone(&token)));
+                *self.backoff.lock().unwrap_or_else(|e| e.into_inner()) = Backoff::default();
+                Ok(token)
+            }
+            Err(e) => {
+                let now = Instant::now();
+                match self.current.load_full().filter(|t| t.is_valid(now)) {
+                    Some(still_valid) => {
+                        let wait = self.back_off(&still_valid, now);
+                        tracing::warn!(
+                            error = %e,
+                            retry_in_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                            "token renewal failed; the current token is still valid and stays in use"
+                        );
+                        Ok(still_valid)
+                    }
+                    None => Err(e),
+                }
+            }
+        };
+        *self.flight.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        result
+    }
+
+    /// Records a failed renewal; returns the wait before the next attempt.
+    fn back_off(&self, still_valid: &Token, now: Instant) -> Duration {
+        let mut backoff = self.backoff.lock().unwrap_or_else(|e| e.into_inner());
+        let delay = if backoff.delay.is_zero() {
+            RENEWAL_BACKOFF_START
+        } else {
+            backoff.delay.saturating_mul(2).min(RENEWAL_BACKOFF_MAX)
+        };
+        backoff.delay = delay;
+        let at = now
+            .checked_add(delay)
+            .unwrap_or(still_valid.expires_at)
+            .min(still_valid.expires_at);
+        backoff.next_attempt = Some(at);
+        at.saturating_duration_since(now)
+    }
+}

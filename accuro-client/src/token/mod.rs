@@ -1,0 +1,233 @@
+//! Access tokens: the token endpoint's request and answer, the cache, and the
+//! errors of getting one.
+//!
+//! # Lifetimes
+//!
+//! A token's lifetime is measured on a monotonic clock read *before* its
+//! request is sent, so time spent in flight counts against it. `expires_in`
+//! is read as follows:
+//!
+//! | `expires_in` | lifetime |
+//! | --- | --- |
+//! | missing | [`DEFAULT_LIFETIME`] (5 minutes): short, so an unknown lifetime costs a few extra token requests rather than failed calls |
+//! | 0 or negative | none: the token serves the calls that were waiting for it and is never reused |
+//! | above [`MAX_LIFETIME`] (24 hours) | capped at 24 hours |
+//!
+//! A cached token is renewed once less than the refresh margin (60 s by
+//! default, at most half the lifetime) is left, less a random jitter of up to
+//! a tenth of the margin so that many clients started together do not renew
+//! together. A 401 on a REST call also drops it, if it is still the token that
+//! was refused.
+//!
+//! # Failures
+//!
+//! Concurrent callers that find no fresh token share one token request and
+//! its outcome, error included. If renewal fails while the current token is
+//! still valid, calls keep using it and renewal is tried again after a backoff
+//! (1 s, doubling, at most 60 s, never past the token's expiry); once the
+//! token has expired, callers get the renewal's error.
+
+mod cache;
+mod wire;
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderValue;
+use secrecy::{ExposeSecret, SecretString};
+use tokio::time::Instant;
+
+use crate::api_error::ApiError;
+
+pub(crate) use cache::{Fetch, TokenCache};
+pub use wire::{GrantType, TokenRequest, TokenResponse, split_scopes};
+
+/// Lifetime assumed when the token answer has no `expires_in`.
+pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(300);
+/// Longest lifetime believed, whatever `expires_in` says.
+pub const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+/// First wait before renewal is tried again after a failure (the current
+/// token still being valid).
+pub const RENEWAL_BACKOFF_START: Duration = Duration::from_secs(1);
+/// Longest wait between renewal attempts.
+pub const RENEWAL_BACKOFF_MAX: Duration = Duration::from_secs(60);
+
+/// Why no access token could be obtained.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenError {
+    /// The token endpoint refused the request (400/401): wrong client id or
+    /// secret, unknown tenant, or scopes the clinic did not grant.
+    #[error("the token endpoint refused the credentials, tenant or scopes ({status}): {body}")]
+    Rejected {
+        /// The HTTP status code.
+        status: u16,
+        /// The server's error body (boxed: it keeps errors small).
+        body: Box<ApiError>,
+    },
+    /// The token request timed out.
+    #[error("the token request timed out")]
+    Timeout,
+    /// The token request could not be sent or its answer not received.
+    #[error("the token request failed: {0}")]
+    Transport(String),
+    /// The token endpoint answered a status it should not (such as 500).
+    #[error("the token endpoint answered an unexpected status {status}")]
+    UnexpectedStatus {
+        /// The HTTP status code.
+        status: u16,
+    },
+    /// The token endpoint's answer could not be used.
+    #[error("the token endpoint's answer could not be used: {0}")]
+    InvalidResponse(String),
+    /// The token request could not be built (a configuration problem).
+    #[error("the token request could not be built: {0}")]
+    InvalidRequest(String),
+}
+
+impl TokenError {
+    /// The HTTP status of the token endpoint's answer, if there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            TokenError::Rejected { status, .. } | TokenError::UnexpectedStatus { status } => {
+                StatusCode::from_u16(*status).ok()
+            }
+            _ => None,
+        }
+    }
+
+    /// The token endpoint's error body, if it sent one.
+    pub fn body(&self) -> Option<&ApiError> {
+        match self {
+            TokenError::Rejected { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+}
+
+/// A cached access token.
+pub(crate) struct Token {
+    /// `Bearer <access token>`, marked sensitive.
+    pub(crate) header: HeaderValue,
+    refresh_at: Instant,
+    expires_at: Instant,
+    refresh_token: Mutex<Option<SecretString>>,
+}
+
+impl Token {
+    /// Builds a token from an answer whose request was sent at `sent_at`.
+    /// `jitter` (clamped to 0..=1) is the fraction of a tenth of the margin by
+    /// which renewal comes earlier still.
+    pub(crate) fn from_response(
+        response: TokenResponse,
+        sent_at: Instant,
+        margin: Duration,
+        jitter: f64,
+    ) -> Result<Self, TokenError> {
+        let access = response.access_token.expose_secret().trim();
+        if access.is_empty() {
+            return Err(TokenError::InvalidResponse("empty access_token".into()));
+        }
+        let mut header = HeaderValue::try_from(format!("Bearer {access}")).map_err(|_| {
+            TokenError::InvalidResponse(
+                "access_token has characters not allowed in a header".into(),
+            )
+        })?;
+        header.set_sensitive(true);
+        let lifetime = match response.expires_in {
+            None => DEFAULT_LIFETIME,
+            Some(s) if s <= 0 => Duration::ZERO,
+            Some(s) => Duration::from_secs(s.unsigned_abs()).min(MAX_LIFETIME),
+        };
+        let margin = margin.min(lifetime / 2);
+        let jitter = if jitter.is_finite() {
+            jitter.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let margin = margin.saturating_add(margin.mul_f64(jitter / 10.0));
+        let expires_at = sent_at.checked_add(lifetime).unwrap_or(sent_at);
+        let refresh_at = sent_at
+            .checked_add(lifetime.saturating_sub(margin))
+            .unwrap_or(sent_at);
+        Ok(Token {
+            header,
+            refresh_at,
+            expires_at,
+            refresh_token: Mutex::new(response.refresh_token),
+        })
+    }
+
+    fn is_fresh(&self, now: Instant) -> bool {
+        now < self.refresh_at
+    }
+
+    fn is_valid(&self, now: Instant) -> bool {
+        now < self.expires_at
+    }
+
+    /// Takes the refresh token out, so it is spent at most once.
+    fn take_refresh_token(&self) -> Option<SecretString> {
+        self.refresh_token.lock().ok().and_then(|mut t| t.take())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(expires_in: Option<i64>) -> TokenResponse {
+        TokenResponse {
+            token_type: None,
+            expires_in,
+            access_token: SecretString::from("synthetic"),
+            scope: None,
+            refresh_token: None,
+        }
+    }
+
+    #[test]
+    fn renewal_comes_earlier_by_the_injected_jitter_up_to_a_tenth_of_the_margin() {
+        let sent = Instant::now();
+        let margin = Duration::from_secs(60);
+        for (jitter, before_expiry) in [
+            (0.0, 60_000),
+            (0.5, 63_000),
+            (1.0, 66_000),
+            (7.0, 66_000),
+            (-1.0, 60_000),
+            (f64::NAN, 60_000),
+        ] {
+            let t =
+                Token::from_response(response(Some(3600)), sent, margin, jitter).expect("token");
+            assert_eq!(
+                t.expires_at - t.refresh_at,
+                Duration::from_millis(before_expiry),
+                "jitter {jitter}"
+            );
+        }
+    }
+
+    #[test]
+    fn odd_lifetimes() {
+        let sent = Instant::now();
+        let margin = Duration::from_secs(60);
+        let zero = Token::from_response(response(Some(0)), sent, margin, 0.0).expect("token");
+        assert_eq!(zero.expires_at, sent);
+        let negative = Token::from_response(response(Some(-5)), sent, margin, 0.0).expect("token");
+        assert_eq!(negative.expires_at, sent);
+        let missing = Token::from_response(response(None), sent, margin, 0.0).expect("token");
+        assert_eq!(missing.expires_at - sent, DEFAULT_LIFETIME);
+        let huge =
+            Token::from_response(response(Some(i64::MAX)), sent, margin, 0.0).expect("token");
+        assert_eq!(huge.expires_at - sent, MAX_LIFETIME);
+        // A short lifetime keeps at least half of it usable.
+        let short = Token::from_response(response(Some(20)), sent, margin, 0.0).expect("token");
+        assert!(
+            short.refresh_at - sent >= Duration::from_secs(9),
+            "{:?}",
+            short.refresh_at - sent
+        );
+    }
+}

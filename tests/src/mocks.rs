@@ -1,0 +1,156 @@
+//! The wiremock Accuro stand-in: a token issuer, mounting helpers, and what it received.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use crate::clients::TOKEN_PATH;
+
+/// Answers token requests with `token-1`, `token-2`, ... and counts them.
+#[derive(Clone)]
+pub struct TokenIssuer {
+    count: Arc<AtomicUsize>,
+    expires_in: Option<i64>,
+    refresh_tokens: bool,
+    delay: std::time::Duration,
+}
+
+impl TokenIssuer {
+    /// An issuer of tokens that live `expires_in` seconds (`None`: field absent).
+    pub fn new(expires_in: Option<i64>) -> Self {
+        Self {
+            count: Arc::default(),
+            expires_in,
+            refresh_tokens: false,
+            delay: std::time::Duration::ZERO,
+        }
+    }
+
+    /// Also issue a refresh token `refresh-N` with each access token.
+    pub fn with_refresh_tokens(mut self) -> Self {
+        self.refresh_tokens = true;
+        self
+    }
+
+    /// Answer each token request after `delay` (on the server's own thread).
+    pub fn with_delay(mut self, delay: std::time::Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+
+    /// Token requests answered so far.
+    pub fn issued(&self) -> usize {
+        self.count.load(Ordering::SeqCst)
+    }
+
+    /// Mounts the token endpoint on `server`.
+    pub async fn mount(&self, server: &MockServer) {
+        Mock::given(method("POST"))
+            .and(path(TOKEN_PATH))
+            .respond_with(self.clone())
+            .mount(server)
+            .await;
+    }
+}
+
+impl Respond for TokenIssuer {
+    fn respond(&self, _request: &Request) -> ResponseTemplate {
+        let n = self.count.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut body = json!({
+            "token_type": "Bearer",
+            "access_token": format!("token-{n}"),
+            "scope": "PATIENT_DEMOGRAPHICS_READ, SCHEDULING_WRITE",
+        });
+        if let Some(e) = self.expires_in {
+            body["expires_in"] = json!(e);
+        }
+        if self.refresh_tokens {
+            body["refresh_token"] = json!(format!("refresh-{n}"));
+        }
+        ResponseTemplate::new(200)
+            .set_body_json(body)
+            .set_delay(self.delay)
+    }
+}
+
+/// Mounts `GET path` answering `body` with 200.
+pub async fn mount_get(server: &MockServer, at: &str, body: Value) {
+    Mock::given(method("GET"))
+        .and(path(at))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(server)
+        .await;
+}
+
+/// The requests `server` received at `at`, in order.
+pub async fn received_at(server: &MockServer, at: &str) -> Vec<Request> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.url.path() == at)
+        .collect()
+}
+
+/// The bodies of the token requests `server` received, in order.
+pub async fn token_bodies(server: &MockServer) -> Vec<String> {
+    received_at(server, TOKEN_PATH)
+        .await
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .collect()
+}
+
+/// The grant (`grant_type=...`) of each token request `server` received.
+pub async fn token_grants(server: &MockServer) -> Vec<String> {
+    token_bodies(server)
+        .await
+        .into_iter()
+        .map(|body| body.split('&').next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// Mounts a token endpoint that answers its first request with `first` and
+/// every later one with `then`.
+pub async fn mount_token_once_then(
+    server: &MockServer,
+    first: TokenIssuer,
+    then: ResponseTemplate,
+) {
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(first)
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(then)
+        .with_priority(2)
+        .mount(server)
+        .await;
+}
+
+/// The query of a request as ordered `(name, value)` pairs.
+pub fn query_pairs(request: &Request) -> Vec<(String, String)> {
+    request
+        .url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// All values of header `name` in a request.
+pub fn header_values(request: &Request, name: &str) -> Vec<String> {
+    request
+        .headers
+        .get_all(name)
+        .iter()
+        .map(|v| v.to_str().unwrap_or("<non-ascii>").to_owned())
+        .collect()
+}
