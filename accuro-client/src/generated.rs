@@ -10907,7 +10907,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "request_token";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -10973,7 +10973,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<::std::string::String>, crate::Error> {
             const OPERATION: &str = "get_api_version";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -11052,7 +11052,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "list_offices";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -11134,7 +11134,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "list_genders";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -11216,7 +11216,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "list_locations";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -11298,7 +11298,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "list_insurers";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -11380,7 +11380,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "list_providers";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -11478,7 +11478,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "list_provider_offices";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -11568,7 +11568,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "list_provider_types";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -11647,7 +11647,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::IdNameMap>, crate::Error> {
             const OPERATION: &str = "list_provider_statuses";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -11723,7 +11723,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::IdNameMap>, crate::Error> {
             const OPERATION: &str = "list_specialties";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -11812,7 +11812,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::Provider>, crate::Error> {
             const OPERATION: &str = "get_provider";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -11912,7 +11912,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::IdNameMap>, crate::Error> {
             const OPERATION: &str = "list_provider_specialties";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -12129,7 +12129,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::PatientPage>, crate::Error> {
             const OPERATION: &str = "search_patients";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -12263,7 +12263,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<i64>, crate::Error> {
             const OPERATION: &str = "create_patient";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(self) -> Result<ResponseValue<i64>, Error<crate::ApiError>> {
@@ -12354,7 +12354,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::Patient>, crate::Error> {
             const OPERATION: &str = "get_patient";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -12474,7 +12474,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<bool>, crate::Error> {
             const OPERATION: &str = "replace_patient";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(self) -> Result<ResponseValue<bool>, Error<crate::ApiError>> {
@@ -12594,7 +12594,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "list_allergies";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -12702,7 +12702,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "list_immunizations";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -12805,7 +12805,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::PatientFolders>, crate::Error> {
             const OPERATION: &str = "list_patient_folders";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -12912,7 +12912,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "list_folders";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -12996,7 +12996,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "list_letter_types";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -13099,7 +13099,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<i64>, crate::Error> {
             const OPERATION: &str = "create_letter";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(self) -> Result<ResponseValue<i64>, Error<crate::ApiError>> {
@@ -13187,7 +13187,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "list_lab_tests";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -13282,7 +13282,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "list_lab_test_results";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -13375,7 +13375,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "list_lab_results";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -13582,7 +13582,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "list_appointments";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -13733,7 +13733,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<i64>, crate::Error> {
             const OPERATION: &str = "create_appointment";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(self) -> Result<ResponseValue<i64>, Error<crate::ApiError>> {
@@ -13835,7 +13835,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::Appointment>, crate::Error> {
             const OPERATION: &str = "get_appointment";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -13976,7 +13976,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
             const OPERATION: &str = "update_appointment";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(self) -> Result<ResponseValue<()>, Error<crate::ApiError>> {
@@ -14122,7 +14122,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
             const OPERATION: &str = "cancel_appointment";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(self) -> Result<ResponseValue<()>, Error<crate::ApiError>> {
@@ -14239,7 +14239,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<i64>>, crate::Error> {
             const OPERATION: &str = "list_appointment_statuses";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -14344,7 +14344,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "get_appointment_history";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -14437,7 +14437,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "list_appointment_types";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -14521,7 +14521,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "list_appointment_reasons";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -14605,7 +14605,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "list_scheduler_statuses";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -14689,7 +14689,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "list_appointment_priorities";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(
@@ -14773,7 +14773,7 @@ pub mod builder {
             crate::Error,
         > {
             const OPERATION: &str = "list_scheduler_sites";
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
         }
         async fn send_raw(

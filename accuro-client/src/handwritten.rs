@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::Client;
 use crate::api_error::ApiError;
+use crate::call::BeforeCall;
 use crate::error::{Error, describe_json, describe_transport};
 use crate::types;
 

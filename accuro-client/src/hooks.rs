@@ -24,6 +24,7 @@ use tokio::time::Instant;
 use tracing::Instrument as _;
 
 use crate::Client;
+use crate::call::BeforeCall;
 use crate::created::normalise_created;
 use crate::error::Error;
 use crate::generated::operation_route;
@@ -36,12 +37,12 @@ pub(crate) const TOKEN_OPERATION: &str = "request_token";
 /// The subscription key header.
 pub(crate) const SUBSCRIPTION_KEY: HeaderName = HeaderName::from_static("x-qhr-subscription-key");
 
-impl Client {
+impl BeforeCall for Client {
     /// Makes sure a valid token is cached before `operation`'s request is
     /// built: the current token (a due renewal starts in the background), or,
     /// when there is none, the renewal in flight. Called by every generated
     /// `send()` and every handwritten call.
-    pub(crate) async fn before_call(&self, operation: &'static str) -> Result<(), Error> {
+    async fn before_call(&self, operation: &'static str) -> Result<(), Error> {
         if operation == TOKEN_OPERATION {
             return Ok(());
         }
@@ -58,7 +59,9 @@ impl Client {
             .map(drop)
             .map_err(|source| Error::Token { operation, source })
     }
+}
 
+impl Client {
     /// Makes sure a fresh access token is cached: reuses it, or waits for
     /// the renewal (shared with concurrent callers, and with the background
     /// renewal calls start once a token is due). Every call gets a token by

@@ -40,6 +40,7 @@
 #![warn(missing_docs)]
 
 mod api_error;
+mod call;
 mod config;
 mod created;
 mod error;
@@ -56,6 +57,7 @@ pub mod token;
 mod generated;
 
 pub use api_error::{ApiError, ConstraintViolation};
+pub(crate) use call::BeforeCall;
 pub use config::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REFRESH_MARGIN, DEFAULT_REQUEST_TIMEOUT,
     DEFAULT_TOKEN_TIMEOUT, ensure_crypto_provider,

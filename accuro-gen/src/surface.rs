@@ -9,7 +9,8 @@
 //!   `send()` returns `Result<ResponseValue<T>, crate::Error>`, naming the
 //!   operation (known here, at generation time) in every error; before the
 //!   request is built, it lets the layer make sure a token is at hand
-//!   (`crate::Client::before_call`), so the hooks never have to fail;
+//!   (`crate::BeforeCall`, a trait of the layer's), so the hooks never have
+//!   to fail;
 //! - the statement that adds the `api-version` header is removed;
 //! - builders' `Debug` prints the parameter names, never their values;
 //! - `Client::new`, which unwraps reqwest's builder, is removed
@@ -198,7 +199,7 @@ fn wrap_send(imp: &mut ItemImpl) -> Result<Option<String>, Error> {
         #[doc = #doc]
         pub async fn send(self) -> ::std::result::Result<ResponseValue<#value>, crate::Error> {
             const OPERATION: &str = #literal;
-            self.client.before_call(OPERATION).await?;
+            crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw()
                 .await
                 .map_err(|raw| crate::Error::from_raw(raw, OPERATION))
