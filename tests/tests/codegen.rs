@@ -565,3 +565,94 @@ fn regen_with_spec_and_out_writes_only_out() {
     );
     assert_eq!(status, "", "--check wrote something");
 }
+
+/// The surface pass: every operation's public `send()` returns the crate's
+/// `Error` naming the operation, progenitor's error stays private, no
+/// `api-version` header is built, and builders' `Debug` shows names only.
+#[test]
+fn the_surface_pass_owns_every_send() {
+    let generated = generate(&spec_text(), &Options::default()).expect("generate");
+    let code = &generated.code;
+    assert!(
+        !code.contains("\"api-version\""),
+        "no api-version header is built"
+    );
+    assert!(
+        !code.contains("pub fn new(baseurl"),
+        "Client::new (it unwraps) is gone"
+    );
+    assert!(
+        !code.contains("derive(Debug, Clone)]\n    pub struct"),
+        "no derived Debug on builders"
+    );
+    for op in &generated.operations {
+        let literal = format!("const OPERATION: &str = \"{op}\";");
+        assert_eq!(code.matches(&literal).count(), 1, "{op}: one public send()");
+        let pascal: String = op
+            .split('_')
+            .map(|w| w[..1].to_uppercase() + &w[1..])
+            .collect();
+        assert!(
+            code.contains(&format!("impl ::std::fmt::Debug for {pascal}<'_>")),
+            "{op}: names-only Debug"
+        );
+    }
+    let public_sends = code.matches("pub async fn send(").count();
+    assert_eq!(public_sends, generated.operations.len());
+    assert_eq!(
+        code.matches("crate::Error::from_raw(raw, OPERATION)")
+            .count(),
+        generated.operations.len(),
+        "every public send() returns crate::Error"
+    );
+    assert_eq!(
+        code.matches("async fn send_raw(").count(),
+        generated.operations.len()
+    );
+    assert!(
+        !code.contains("pub async fn send_raw("),
+        "send_raw stays private"
+    );
+}
+
+/// `x-accuro-idempotent` decides what may be sent again; it must be a boolean.
+#[test]
+fn idempotency_comes_from_the_spec() {
+    let generated = generate(&spec_text(), &Options::default()).expect("generate");
+    let route = |op: &str| {
+        let start = generated
+            .code
+            .find(&format!("\"{op}\" =>"))
+            .unwrap_or_else(|| panic!("no route for {op}"));
+        let end = generated.code[start..].find("})").expect("end") + start;
+        generated.code[start..end].to_owned()
+    };
+    assert!(
+        route("create_letter").contains("idempotent: false"),
+        "a PUT that files a letter"
+    );
+    assert!(
+        route("create_appointment").contains("idempotent: false"),
+        "POST"
+    );
+    assert!(
+        route("patch_patient").contains("idempotent: false"),
+        "PATCH"
+    );
+    assert!(route("replace_patient").contains("idempotent: true"), "PUT");
+    assert!(route("list_offices").contains("idempotent: true"), "GET");
+    assert!(
+        route("cancel_appointment").contains("idempotent: true"),
+        "DELETE"
+    );
+    let broken = edited(
+        "      x-accuro-idempotent: false\n",
+        "      x-accuro-idempotent: sometimes\n",
+    );
+    assert!(
+        violations(&broken)
+            .iter()
+            .any(|v| v.contains("create_letter") && v.contains("x-accuro-idempotent")),
+        "a non-boolean is a rule violation"
+    );
+}
