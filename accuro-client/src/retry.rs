@@ -303,4 +303,136 @@ mod tests {
             Some(Duration::from_secs(u64::MAX))
         );
     }
+
+    /// Property tests: any header text, any clock, any attempt, any policy.
+    mod props {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Any duration, the extremes included.
+        fn duration() -> impl Strategy<Value = Duration> {
+            prop_oneof![
+                Just(Duration::ZERO),
+                Just(Duration::MAX),
+                (0u64..120_000).prop_map(Duration::from_millis),
+                (any::<u64>(), 0u32..1_000_000_000).prop_map(|(s, n)| Duration::new(s, n)),
+            ]
+        }
+
+        /// Any `SystemTime` the platform can hold, before and after the epoch.
+        fn system_time() -> impl Strategy<Value = SystemTime> {
+            prop_oneof![
+                Just(SystemTime::UNIX_EPOCH),
+                Just(SystemTime::now()),
+                duration().prop_map(|d| SystemTime::UNIX_EPOCH
+                    .checked_add(d)
+                    .unwrap_or(SystemTime::UNIX_EPOCH)),
+                duration().prop_map(|d| SystemTime::UNIX_EPOCH
+                    .checked_sub(d)
+                    .unwrap_or(SystemTime::UNIX_EPOCH)),
+            ]
+        }
+
+        /// A `Retry-After` text: anything, digits of any length, HTTP dates
+        /// (valid, far future, past) and date-like garbage.
+        fn retry_after_text() -> impl Strategy<Value = String> {
+            prop_oneof![
+                any::<String>(),
+                "[0-9]{1,45}",
+                " *-?[0-9]{0,25}(\\.[0-9]{0,5})? *",
+                // Up to 9999-12-31, the last date an HTTP date can write.
+                (0u64..253_402_300_800).prop_map(|s| httpdate::fmt_http_date(
+                    SystemTime::UNIX_EPOCH + Duration::from_secs(s)
+                )),
+                "(Mon|Tue|Wed|Thu|Fri|Sat|Sun|Xyz), [0-9]{1,3} (Jan|Feb|Dec|Foo) [0-9]{1,6} [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2} (GMT|UTC)",
+            ]
+        }
+
+        fn attempt() -> impl Strategy<Value = Attempt> {
+            let status = prop_oneof![
+                prop::sample::select(vec![429u16, 502, 503, 504]),
+                100u16..=999,
+            ]
+            .prop_map(|s| StatusCode::from_u16(s).expect("100..=999"));
+            prop_oneof![
+                Just(Attempt::NotSent),
+                any::<bool>().prop_map(|timeout| Attempt::Failed { timeout }),
+                (status, proptest::option::of(duration())).prop_map(|(status, retry_after)| {
+                    Attempt::Answered {
+                        status,
+                        retry_after,
+                    }
+                }),
+            ]
+        }
+
+        fn policy() -> impl Strategy<Value = RetryPolicy> {
+            prop_oneof![
+                Just(RetryPolicy::default()),
+                Just(RetryPolicy::none()),
+                (any::<u32>(), duration(), duration(), duration()).prop_map(
+                    |(max_attempts, initial_backoff, max_backoff, max_elapsed)| RetryPolicy {
+                        max_attempts,
+                        initial_backoff,
+                        max_backoff,
+                        max_elapsed,
+                    }
+                ),
+            ]
+        }
+
+        fn jitter() -> impl Strategy<Value = f64> {
+            prop_oneof![
+                Just(f64::NAN),
+                Just(f64::INFINITY),
+                Just(f64::NEG_INFINITY),
+                Just(0.0),
+                Just(1.0),
+                -2.0..2.0f64,
+                any::<f64>(),
+            ]
+        }
+
+        proptest! {
+            // No regression files written into the source tree: a failure
+            // prints its minimal input.
+            #![proptest_config(ProptestConfig {
+                cases: 512,
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            })]
+
+            #[test]
+            fn parse_retry_after_never_panics(value in retry_after_text(), now in system_time()) {
+                let _ = parse_retry_after(&value, now);
+                let _ = parse_retry_after(value.trim(), now);
+            }
+
+            #[test]
+            fn decide_never_panics_nor_waits_past_the_budget(
+                policy in policy(),
+                attempt in attempt(),
+                attempts in prop_oneof![0u32..5, Just(u32::MAX), any::<u32>()],
+                idempotent in any::<bool>(),
+                elapsed in duration(),
+                jitter in jitter(),
+            ) {
+                if let Decision::RetryAfter(wait) =
+                    policy.decide(attempt, attempts, idempotent, elapsed, jitter)
+                {
+                    prop_assert!(wait <= policy.max_elapsed, "{:?} > {:?}", wait, policy.max_elapsed);
+                    // Within the budget (an unbounded budget holds any wait).
+                    prop_assert!(
+                        elapsed
+                            .checked_add(wait)
+                            .map_or(policy.max_elapsed == Duration::MAX, |end| {
+                                end <= policy.max_elapsed
+                            }),
+                        "{:?} + {:?} > {:?}", elapsed, wait, policy.max_elapsed
+                    );
+                }
+            }
+        }
+    }
 }
