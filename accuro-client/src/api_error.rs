@@ -76,7 +76,7 @@ impl fmt::Debug for ConstraintViolation {
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiError")
-            .field("code", &self.code.as_deref().map(SafeText::text))
+            .field("code", &self.code.as_deref().map(SafeText::code))
             .field("message", &self.message.as_deref().map(SafeText::text))
             .field("error", &self.error.as_deref().map(SafeText::text))
             .field("constraint_violations", &self.constraint_violations)
@@ -93,7 +93,7 @@ impl fmt::Display for ApiError {
             write!(f, "{separator}{text}")
         };
         if let Some(code) = &self.code {
-            part(f, format_args!("code {}", SafeText::text(code)))?;
+            part(f, format_args!("code {}", SafeText::code(code)))?;
         }
         for text in [&self.message, &self.error].into_iter().flatten() {
             part(f, format_args!("{}", SafeText::text(text)))?;
@@ -108,7 +108,7 @@ impl fmt::Display for ApiError {
                         .map_or(SafeText::Kept("?"), SafeText::field),
                     v.constraint
                         .as_deref()
-                        .map_or(SafeText::Kept("invalid"), SafeText::text)
+                        .map_or(SafeText::Kept("invalid"), SafeText::constraint)
                 ),
             )?;
         }
@@ -120,16 +120,26 @@ impl fmt::Display for ApiError {
 }
 
 /// A server text as it may be printed: kept when it cannot carry a value a
-/// caller sent, otherwise withheld (its length only).
+/// caller sent, otherwise withheld (its length only; the text itself stays
+/// reachable through [`ApiError`]'s fields).
 ///
 /// Accuro's error texts are fixed messages ("Access is denied", "Required
 /// Parameter Missing.", "size must be between 2 and 100"), but nothing stops
-/// a server from echoing a PHN, a birthday or a name in one. A text is kept
-/// when it is one of Accuro's known messages, or made only of letters,
-/// spaces, punctuation and numbers of at most three digits, and at most 200
-/// characters long; field names are kept when they look like field paths.
-/// Anything else, an e-mail address or a number of four digits or more (a
-/// PHN, a date, a phone number) included, is withheld.
+/// a server from echoing a PHN, a birthday or a name in one, and a name
+/// cannot be told from other words. So only what is known to be fixed is
+/// printed:
+///
+/// - messages: Accuro's known messages ([`KNOWN_MESSAGES`]), HTTP reason
+///   phrases, and "Unable to process json. Invalid value at field(s): ..."
+///   followed by field paths;
+/// - constraints: Bean Validation's message forms ("must not be null", "size
+///   must be between 2 and 100", "must match ...", "numeric value out of
+///   bounds ..."), without an `@` or a number of four digits or more;
+/// - field names: field paths (`demographics.lastName`), without a number of
+///   four digits or more;
+/// - codes: up to three digits (`"401"`).
+///
+/// Digits are counted in any script (a PHN in fullwidth digits is a number).
 pub(crate) enum SafeText<'a> {
     /// Printed as it is.
     Kept(&'a str),
@@ -137,50 +147,98 @@ pub(crate) enum SafeText<'a> {
     Withheld(usize),
 }
 
-/// Known Accuro error texts, printed as they are (prefixes).
-const KNOWN_PREFIXES: [&str; 2] = [
-    "Unable to process json. Invalid value at field(s):",
-    "Configuration error:",
+/// Accuro's error messages known to carry no value, printed as they are.
+const KNOWN_MESSAGES: [&str; 22] = [
+    "Access is denied",
+    "Access Denied",
+    "Access denied due to missing or invalid subscription key.",
+    "Appointment is locked",
+    "Bad Request",
+    "Configuration error: Accuro clinic not found.",
+    "Forbidden",
+    "Insufficient Permissions",
+    "Internal Server Error",
+    "invalid_client",
+    "invalid_grant",
+    "invalid_request",
+    "invalid_scope",
+    "Not Found",
+    "Payload Too Large",
+    "Request Constraint Violation",
+    "Required Parameter Missing.",
+    "Rest API Service is not enabled for this client.",
+    "Start date or patient id must be supplied",
+    "The provided uuid does not match one associated with your ACRON.",
+    "Timezone not set in Accuro",
+    "Unauthorized",
+];
+
+/// The known message that names the fields it refused.
+const INVALID_FIELDS: &str = "Unable to process json. Invalid value at field(s):";
+
+/// How Bean Validation's default messages begin.
+const CONSTRAINT_FORMS: [&str; 5] = [
+    "must ",
+    "may not ",
+    "size must be between ",
+    "numeric value out of bounds",
+    "length must be between ",
 ];
 
 impl<'a> SafeText<'a> {
-    /// A free text of the server (a message, an error, a constraint).
-    pub(crate) fn text(text: &'a str) -> Self {
-        let plain = text.chars().count() <= 200
-            && !text.contains('@')
-            && longest_digit_run(text) <= 3
-            && text.chars().all(|c| {
-                c.is_alphanumeric() || c.is_whitespace() || ".,:;!?'\"()[]{}<>=/_-*+%&#".contains(c)
-            });
-        if plain
-            || KNOWN_PREFIXES
-                .iter()
-                .any(|p| text.starts_with(p) && longest_digit_run(text) <= 3)
-        {
+    fn keep_if(keep: bool, text: &'a str) -> Self {
+        if keep {
             SafeText::Kept(text)
         } else {
             SafeText::Withheld(text.chars().count())
         }
+    }
+
+    /// A message or error text of the server.
+    pub(crate) fn text(text: &'a str) -> Self {
+        let trimmed = text.trim();
+        let known = KNOWN_MESSAGES.contains(&trimmed)
+            || trimmed.strip_prefix(INVALID_FIELDS).is_some_and(|fields| {
+                fields
+                    .split(',')
+                    .all(|f| matches!(SafeText::field(f.trim()), SafeText::Kept(_)))
+            });
+        Self::keep_if(known, text)
+    }
+
+    /// A constraint a refused value broke.
+    pub(crate) fn constraint(text: &'a str) -> Self {
+        let form = CONSTRAINT_FORMS.iter().any(|f| text.starts_with(f))
+            && text.chars().count() <= 120
+            && !text.contains('@')
+            && longest_digit_run(text) <= 3;
+        Self::keep_if(form, text)
+    }
+
+    /// A gateway error code (`"401"`).
+    pub(crate) fn code(text: &'a str) -> Self {
+        Self::keep_if(
+            !text.is_empty() && text.len() <= 3 && text.bytes().all(|b| b.is_ascii_digit()),
+            text,
+        )
     }
 
     /// A field name or path (`demographics.lastName`, `contents[0].phn`).
     pub(crate) fn field(text: &'a str) -> Self {
-        let path = text.chars().count() <= 100
+        let path = !text.is_empty()
+            && text.chars().count() <= 100
             && text
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "._[]- ".contains(c))
             && longest_digit_run(text) <= 3;
-        if path {
-            SafeText::Kept(text)
-        } else {
-            SafeText::Withheld(text.chars().count())
-        }
+        Self::keep_if(path, text)
     }
 }
 
+/// The longest run of digits, in any script.
 fn longest_digit_run(text: &str) -> usize {
-    text.split(|c: char| !c.is_ascii_digit())
-        .map(str::len)
+    text.split(|c: char| !c.is_numeric())
+        .map(|run| run.chars().count())
         .max()
         .unwrap_or(0)
 }
@@ -208,23 +266,34 @@ mod tests {
     use super::SafeText;
 
     #[test]
-    fn known_and_plain_texts_are_kept_values_are_withheld() {
+    fn known_texts_are_kept_anything_else_is_withheld() {
         for kept in [
             "Access is denied",
             "Required Parameter Missing.",
-            "size must be between 2 and 100",
             "Unable to process json. Invalid value at field(s): demographics.birthday",
             "Rest API Service is not enabled for this client.",
         ] {
             assert_eq!(SafeText::text(kept).to_string(), kept);
         }
+        for kept in ["size must be between 2 and 100", "must not be null"] {
+            assert_eq!(SafeText::constraint(kept).to_string(), kept);
+        }
         for withheld in [
             "no patient with PHN 9000000001",
+            "No patient named Qzxmarkerson",
             "birthday 1959-02-16 is in the future",
             "reply to sam.sample@example.invalid",
-            "(250) 555-0100 is not a phone",
+            "Unable to process json. Invalid value at field(s): 9000000001",
         ] {
             let shown = SafeText::text(withheld).to_string();
+            assert!(shown.starts_with("[server text withheld"), "{shown}");
+        }
+        for withheld in [
+            "must not be 9000000001",
+            "Qzxmarkerson is taken",
+            "must be \u{ff19}\u{ff18}\u{ff17}\u{ff16}",
+        ] {
+            let shown = SafeText::constraint(withheld).to_string();
             assert!(shown.starts_with("[server text withheld"), "{shown}");
         }
         assert_eq!(
@@ -233,6 +302,12 @@ mod tests {
         );
         assert!(
             SafeText::field("9000000001")
+                .to_string()
+                .starts_with("[server text withheld")
+        );
+        assert_eq!(SafeText::code("401").to_string(), "401");
+        assert!(
+            SafeText::code("9000000001")
                 .to_string()
                 .starts_with("[server text withheld")
         );

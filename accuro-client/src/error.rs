@@ -224,10 +224,13 @@ impl Error {
 
     /// Converts progenitor's error for `operation`. Called by the generated
     /// `send()` of every operation; progenitor's error never leaves the crate
-    /// (its `Display` prints response bodies and URLs).
+    /// (its `Display` prints response bodies and URLs). `fields` are the
+    /// spec's property names, sorted: only they are named in a decode error's
+    /// JSON path.
     pub(crate) fn from_raw(
         raw: progenitor_client::Error<ApiError>,
         operation: &'static str,
+        fields: &[&str],
     ) -> Self {
         use progenitor_client::Error as R;
         match raw {
@@ -242,7 +245,7 @@ impl Error {
             },
             R::InvalidResponsePayload(body, e) => Error::InvalidResponse {
                 operation,
-                message: describe_json(&e, &body),
+                message: describe_json(&e, &body, fields),
             },
             R::UnexpectedResponse(response) => Error::UnexpectedStatus {
                 operation,
@@ -280,24 +283,31 @@ pub(crate) fn transport_message(e: reqwest::Error) -> String {
 
 /// Describes a JSON error without the value that broke it (serde_json quotes
 /// the offending string, which may be a PHN or a name), naming the field it
-/// happened in when the document is at hand.
-pub(crate) fn describe_json(e: &serde_json::Error, document: &[u8]) -> String {
+/// happened in when the document is at hand. Only keys in `fields` (sorted)
+/// are named; any other key, which may be data, is shown as `…`.
+pub(crate) fn describe_json(e: &serde_json::Error, document: &[u8], fields: &[&str]) -> String {
     let kind = match e.classify() {
         serde_json::error::Category::Io => "I/O error",
         serde_json::error::Category::Syntax => "malformed JSON",
         serde_json::error::Category::Data => "unexpected JSON shape",
         serde_json::error::Category::Eof => "truncated JSON",
     };
-    let at = json_path_at(document, e.line(), e.column())
+    let at = json_path_at(document, e.line(), e.column(), fields)
         .map(|path| format!(" in `{path}`"))
         .unwrap_or_default();
     format!("{kind}{at} at line {} column {}", e.line(), e.column())
 }
 
 /// The JSON path (`contents[0].demographics.birthday`) of the value that ends
-/// at `line`:`column` (1-based, as serde_json reports). Only keys and indices
-/// are returned, never values.
-pub(crate) fn json_path_at(doc: &[u8], line: usize, column: usize) -> Option<String> {
+/// at `line`:`column` (1-based, as serde_json reports). Only keys found in
+/// `fields` (sorted) and indices are returned, never values; another key is
+/// `…`.
+pub(crate) fn json_path_at(
+    doc: &[u8],
+    line: usize,
+    column: usize,
+    fields: &[&str],
+) -> Option<String> {
     enum Frame {
         Object {
             key: Option<String>,
@@ -355,7 +365,8 @@ pub(crate) fn json_path_at(doc: &[u8], line: usize, column: usize) -> Option<Str
                 if !path.is_empty() {
                     path.push('.');
                 }
-                path.push_str(k);
+                let known = fields.binary_search(&k.as_str()).is_ok();
+                path.push_str(if known { k } else { "…" });
             }
             Frame::Object { key: None, .. } => {}
             Frame::Array { index } => path.push_str(&format!("[{index}]")),

@@ -10908,7 +10908,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "request_token";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -10974,7 +10980,13 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<::std::string::String>, crate::Error> {
             const OPERATION: &str = "get_api_version";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -11053,7 +11065,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "list_offices";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -11135,7 +11153,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "list_genders";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -11217,7 +11241,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "list_locations";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -11299,7 +11329,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "list_insurers";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -11381,7 +11417,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "list_providers";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -11479,7 +11521,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "list_provider_offices";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -11569,7 +11617,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "list_provider_types";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -11648,7 +11702,13 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<types::IdNameMap>, crate::Error> {
             const OPERATION: &str = "list_provider_statuses";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -11724,7 +11784,13 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<types::IdNameMap>, crate::Error> {
             const OPERATION: &str = "list_specialties";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -11813,7 +11879,13 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<types::Provider>, crate::Error> {
             const OPERATION: &str = "get_provider";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -11913,7 +11985,13 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<types::IdNameMap>, crate::Error> {
             const OPERATION: &str = "list_provider_specialties";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -12130,7 +12208,13 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<types::PatientPage>, crate::Error> {
             const OPERATION: &str = "search_patients";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -12264,7 +12348,13 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<i64>, crate::Error> {
             const OPERATION: &str = "create_patient";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(self) -> Result<ResponseValue<i64>, Error<crate::ApiError>> {
             let Self { client, body } = self;
@@ -12355,7 +12445,13 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<types::Patient>, crate::Error> {
             const OPERATION: &str = "get_patient";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -12475,7 +12571,13 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<bool>, crate::Error> {
             const OPERATION: &str = "replace_patient";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(self) -> Result<ResponseValue<bool>, Error<crate::ApiError>> {
             let Self { client, patient_id, body } = self;
@@ -12595,7 +12697,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "list_allergies";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -12703,7 +12811,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "list_immunizations";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -12806,7 +12920,13 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<types::PatientFolders>, crate::Error> {
             const OPERATION: &str = "list_patient_folders";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -12913,7 +13033,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "list_folders";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -12997,7 +13123,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "list_letter_types";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -13100,7 +13232,13 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<i64>, crate::Error> {
             const OPERATION: &str = "create_letter";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(self) -> Result<ResponseValue<i64>, Error<crate::ApiError>> {
             let Self { client, body } = self;
@@ -13188,7 +13326,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "list_lab_tests";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -13283,7 +13427,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "list_lab_test_results";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -13376,7 +13526,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "list_lab_results";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -13583,7 +13739,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "list_appointments";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -13734,7 +13896,13 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<i64>, crate::Error> {
             const OPERATION: &str = "create_appointment";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(self) -> Result<ResponseValue<i64>, Error<crate::ApiError>> {
             let Self { client, body } = self;
@@ -13836,7 +14004,13 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<types::Appointment>, crate::Error> {
             const OPERATION: &str = "get_appointment";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -13977,7 +14151,13 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
             const OPERATION: &str = "update_appointment";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(self) -> Result<ResponseValue<()>, Error<crate::ApiError>> {
             let Self { client, appointment_id, cancellation_reason, body } = self;
@@ -14123,7 +14303,13 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<()>, crate::Error> {
             const OPERATION: &str = "cancel_appointment";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(self) -> Result<ResponseValue<()>, Error<crate::ApiError>> {
             let Self { client, appointment_id, cancel, cancellation_reason } = self;
@@ -14240,7 +14426,13 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<i64>>, crate::Error> {
             const OPERATION: &str = "list_appointment_statuses";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -14345,7 +14537,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "get_appointment_history";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -14438,7 +14636,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "list_appointment_types";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -14522,7 +14726,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "list_appointment_reasons";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -14606,7 +14816,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "list_scheduler_statuses";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -14690,7 +14906,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "list_appointment_priorities";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -14774,7 +14996,13 @@ pub mod builder {
         > {
             const OPERATION: &str = "list_scheduler_sites";
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
-            self.send_raw().await.map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+            self.send_raw()
+                .await
+                .map_err(|raw| crate::Error::from_raw(
+                    raw,
+                    OPERATION,
+                    super::FIELD_NAMES,
+                ))
         }
         async fn send_raw(
             self,
@@ -15377,3 +15605,285 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         _ => None,
     }
 }
+/// Every property name of the spec's schemas, sorted (see
+/// `accuro_client::Error::InvalidResponse`).
+pub(crate) static FIELD_NAMES: &[&str] = &[
+    "Role id",
+    "abbreviation",
+    "access_token",
+    "accessionNumber",
+    "action_reason",
+    "action_type",
+    "active",
+    "address",
+    "addresses",
+    "administeredDate",
+    "administeredInClinic",
+    "administeredLocation",
+    "admissionDate",
+    "albertaDetails",
+    "alert",
+    "alerts",
+    "allergyGroupId",
+    "allergyGroupName",
+    "allergyId",
+    "allergyName",
+    "allergyType",
+    "alpha",
+    "appointmentDetails",
+    "appointmentId",
+    "appointment_date",
+    "appointment_id",
+    "appointment_reason",
+    "appointment_type",
+    "arrived",
+    "authorizingProvider",
+    "billOnly",
+    "billingProviderId",
+    "billing_provider_name",
+    "birthday",
+    "blue",
+    "builtIn",
+    "cambianName",
+    "cancelled",
+    "city",
+    "clinicalStatus",
+    "code",
+    "codeTable",
+    "codeValue",
+    "color",
+    "colorSpace",
+    "confirmed",
+    "constraint",
+    "constraintViolations",
+    "contactInformation",
+    "contactType",
+    "content",
+    "contents",
+    "count",
+    "country",
+    "cpsoNumber",
+    "cs_sRGB",
+    "customName",
+    "customUuid",
+    "dataType",
+    "date",
+    "date_created",
+    "deceased",
+    "deceasedDate",
+    "defaultOffice",
+    "deleted",
+    "demographics",
+    "derivedAge",
+    "description",
+    "details",
+    "diagnosedAge",
+    "dischargeDate",
+    "displayName",
+    "document",
+    "dose",
+    "drugCode",
+    "ehrId",
+    "email",
+    "emailId",
+    "employerContactId",
+    "end",
+    "endTime",
+    "enrolledProvideTerminationReason",
+    "enrolledProviderId",
+    "enrolledProviderTerminationReason",
+    "equipType",
+    "error",
+    "expires_in",
+    "expiry",
+    "expiryDate",
+    "ext",
+    "externalId",
+    "facilityNumber",
+    "familyProviderId",
+    "fax",
+    "faxPhone",
+    "field",
+    "fieldName",
+    "fileNumber",
+    "file_name",
+    "firstName",
+    "flagUser",
+    "folder_id",
+    "folders",
+    "forAllPatients",
+    "fromScheduledDate",
+    "from_id",
+    "from_name",
+    "from_type",
+    "genderId",
+    "genericDrugId",
+    "gestationAge",
+    "grant_type",
+    "green",
+    "groupCode",
+    "guardianHcn",
+    "guardianRegistration",
+    "guardianUli",
+    "hasArchivedRecords",
+    "healthCard",
+    "healthRegistrationNumber",
+    "history_id",
+    "id",
+    "immediatePaymentRequired",
+    "immunizationAge",
+    "immunizationId",
+    "imperial",
+    "instructions",
+    "insurerId",
+    "isIcbc",
+    "isMsp",
+    "isWcb",
+    "lastId",
+    "lastModified",
+    "lastName",
+    "lastUpdated",
+    "lastUpdatedDatetime",
+    "legacy",
+    "lifeStageType",
+    "locationId",
+    "lotNumber",
+    "manitobaDetails",
+    "manufacturer",
+    "maskAuthorizations",
+    "maskId",
+    "masked",
+    "maskedDate",
+    "masks",
+    "masterNumber",
+    "medeoId",
+    "medeoPatientIdDto",
+    "medeoPatientUuid",
+    "medeoUserUuid",
+    "medicationType",
+    "message",
+    "middleName",
+    "modifiedDate",
+    "months",
+    "name",
+    "newBornCode",
+    "nextKinName",
+    "nextKinPhone",
+    "note",
+    "notes",
+    "novaScotiaDetails",
+    "numComponents",
+    "number",
+    "occupation",
+    "officeId",
+    "officePhone",
+    "officeProviderId",
+    "officialLanguageCode",
+    "onSocialAssistance",
+    "ontarioDetails",
+    "order",
+    "otherProviderIds",
+    "paperChart",
+    "paperChartNote",
+    "parentTypeId",
+    "patientId",
+    "patientReaction",
+    "patientStatusId",
+    "patient_id",
+    "pharmacyContactId",
+    "phn",
+    "phoneId",
+    "phones",
+    "physician",
+    "physicianId",
+    "pipId",
+    "postalZip",
+    "practitionerNumber",
+    "preferredContactType",
+    "priceListId",
+    "priority",
+    "priorityId",
+    "priorityName",
+    "private",
+    "providerId",
+    "providerInformation",
+    "provider_name",
+    "province",
+    "reaction",
+    "reactionCode",
+    "reactionDate",
+    "reactionDescription",
+    "reasonId",
+    "received_date",
+    "red",
+    "referenceRange",
+    "referredDate",
+    "referringProviderId",
+    "refresh_token",
+    "regionalMedicalAssociates",
+    "registrationNumber",
+    "relationshipStatusId",
+    "reportedDate",
+    "resourceId",
+    "resultId",
+    "resultName",
+    "rgb",
+    "roomIds",
+    "route",
+    "scope",
+    "secondaryHealthCard",
+    "selectable",
+    "serviceLocation",
+    "severityCode",
+    "shape",
+    "shared",
+    "shortName",
+    "simplifiesToMale",
+    "site",
+    "siteId",
+    "siteOfficeId",
+    "sortPriority",
+    "sourceId",
+    "specialty",
+    "spokenLanguageCode",
+    "start",
+    "startTime",
+    "start_time",
+    "status",
+    "statusAbbreviation",
+    "statusId",
+    "statusName",
+    "statusReason",
+    "street",
+    "subColumn",
+    "subFolders",
+    "sub_folder_id",
+    "subtypes",
+    "suffix",
+    "taxExempt",
+    "testId",
+    "testName",
+    "timestamp",
+    "title",
+    "token_type",
+    "total",
+    "transparency",
+    "type",
+    "typeId",
+    "typeName",
+    "uli2",
+    "units",
+    "untilDate",
+    "usage",
+    "userId",
+    "username",
+    "uuid",
+    "vaccineId",
+    "vaccineName",
+    "validationMessage",
+    "validationStatus",
+    "value",
+    "website",
+    "years",
+    "zeroBillAmount",
+];

@@ -133,7 +133,8 @@ impl Client {
             .map_err(|e| describe_transport(e, OPERATION))?;
         serde_json::from_slice(&bytes).map_err(|e| Error::InvalidResponse {
             operation: OPERATION,
-            message: describe_json(&e, &bytes),
+            // The answer is a list of ids: no key in it is a field.
+            message: describe_json(&e, &bytes, &[]),
         })
     }
 
@@ -152,7 +153,7 @@ impl Client {
         };
         self.pre::<ApiError>(&mut request, &info)
             .await
-            .map_err(|raw| Error::from_raw(raw, operation))?;
+            .map_err(|raw| Error::from_raw(raw, operation, &[]))?;
         let response = self.exec(request, &info).await.map_err(transport)?;
         let status = response.status();
         if status.is_success() {

@@ -108,6 +108,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> 
 
     let mut tokens = run_progenitor(&spec, options)?;
     tokens.extend(routes(&routes_of));
+    tokens.extend(field_names(spec_text, &options.spec_name)?);
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
     let wrapped = surface::reshape(&mut file)?;
     if wrapped != operations {
@@ -164,6 +165,43 @@ fn routes(endpoints: &[Endpoint]) -> proc_macro2::TokenStream {
             }
         }
     }
+}
+
+/// `FIELD_NAMES`: every property name of the spec's schemas, sorted. A
+/// decode error names the JSON path where it happened only through keys in
+/// this list: a key that is not a field name may be data (a name used as a
+/// key) and is shown as `…`.
+fn field_names(spec_text: &str, spec_name: &str) -> Result<proc_macro2::TokenStream, Error> {
+    fn walk(value: &serde_yaml::Value, names: &mut std::collections::BTreeSet<String>) {
+        match value {
+            serde_yaml::Value::Mapping(map) => {
+                for (key, child) in map {
+                    if key.as_str() == Some("properties")
+                        && let serde_yaml::Value::Mapping(properties) = child
+                    {
+                        names.extend(
+                            properties
+                                .keys()
+                                .filter_map(|k| k.as_str().map(str::to_owned)),
+                        );
+                    }
+                    walk(child, names);
+                }
+            }
+            serde_yaml::Value::Sequence(items) => items.iter().for_each(|i| walk(i, names)),
+            _ => {}
+        }
+    }
+    let document: serde_yaml::Value =
+        serde_yaml::from_str(spec_text).map_err(|e| Error::Format(format!("{spec_name}: {e}")))?;
+    let mut names = std::collections::BTreeSet::new();
+    walk(&document, &mut names);
+    let names = names.iter();
+    Ok(quote::quote! {
+        /// Every property name of the spec's schemas, sorted (see
+        /// `accuro_client::Error::InvalidResponse`).
+        pub(crate) static FIELD_NAMES: &[&str] = &[#(#names),*];
+    })
 }
 
 fn settings(options: &Options) -> Result<GenerationSettings, Error> {

@@ -202,7 +202,7 @@ fn wrap_send(imp: &mut ItemImpl) -> Result<Option<String>, Error> {
             crate::BeforeCall::before_call(self.client, OPERATION).await?;
             self.send_raw()
                 .await
-                .map_err(|raw| crate::Error::from_raw(raw, OPERATION))
+                .map_err(|raw| crate::Error::from_raw(raw, OPERATION, super::FIELD_NAMES))
         }
     })
     .map_err(|e| failed(format!("`{operation}`: the new send(): {e}")))?;

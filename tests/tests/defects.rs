@@ -908,7 +908,7 @@ async fn no_api_version_header_and_uuid_exactly_once_on_every_request() {
 /// value the caller sent". A text of plain words can: a family name the
 /// caller searched for, echoed back, is printed.
 #[tokio::test]
-#[ignore = "BUG: an error text of plain words echoing a searched name is printed (SafeText keeps letters-only texts)"]
+
 async fn a_name_echoed_in_an_error_text_is_withheld() {
     let server = MockServer::start().await;
     TokenIssuer::new(Some(3600)).mount(&server).await;
@@ -934,7 +934,7 @@ async fn a_name_echoed_in_an_error_text_is_withheld() {
 /// printed even when it is data (here a name used as a key, then the answer
 /// is cut short).
 #[tokio::test]
-#[ignore = "BUG: a decode error's JSON path prints object keys, which may be data"]
+
 async fn a_decode_error_path_does_not_print_data_used_as_a_key() {
     let server = MockServer::start().await;
     TokenIssuer::new(Some(3600)).mount(&server).await;
