@@ -10923,7 +10923,6 @@ pub mod builder {
             let tenant = tenant.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/token", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10934,7 +10933,6 @@ pub mod builder {
                 )
                 .form_urlencoded(&body)?
                 .query(&progenitor_client::QueryParam::new("tenant", &tenant))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "request_token",
@@ -10993,7 +10991,6 @@ pub mod builder {
         ) -> Result<ResponseValue<::std::string::String>, Error<crate::ApiError>> {
             let Self { client } = self;
             let url = format!("{}/rest/v1/api-version", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11002,7 +10999,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_api_version",
@@ -11081,7 +11077,6 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/rest/v1/offices", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11090,7 +11085,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_offices",
@@ -11169,7 +11163,6 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/rest/v1/genders", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11178,7 +11171,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_genders",
@@ -11257,7 +11249,6 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/rest/v1/locations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11266,7 +11257,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_locations",
@@ -11345,7 +11335,6 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/rest/v1/provider-portal/insurers", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11354,7 +11343,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_insurers",
@@ -11433,7 +11421,6 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/rest/v1/providers", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11442,7 +11429,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_providers",
@@ -11539,7 +11525,6 @@ pub mod builder {
             let include_active_only = include_active_only
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/rest/v1/providers/offices", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11554,7 +11539,6 @@ pub mod builder {
                         &include_active_only,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_provider_offices",
@@ -11633,7 +11617,6 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/rest/v1/providers/types", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11642,7 +11625,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_provider_types",
@@ -11715,7 +11697,6 @@ pub mod builder {
         ) -> Result<ResponseValue<types::IdNameMap>, Error<crate::ApiError>> {
             let Self { client } = self;
             let url = format!("{}/rest/v1/providers/statuses", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11724,7 +11705,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_provider_statuses",
@@ -11797,7 +11777,6 @@ pub mod builder {
         ) -> Result<ResponseValue<types::IdNameMap>, Error<crate::ApiError>> {
             let Self { client } = self;
             let url = format!("{}/rest/v1/providers/specialties", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11806,7 +11785,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_specialties",
@@ -11896,7 +11874,6 @@ pub mod builder {
                 "{}/rest/v1/providers/{}", client.baseurl, encode_path(& provider_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11905,7 +11882,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_provider",
@@ -12002,7 +11978,6 @@ pub mod builder {
                 "{}/rest/v1/providers/{}/specialties", client.baseurl, encode_path(&
                 provider_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12011,7 +11986,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_provider_specialties",
@@ -12243,7 +12217,6 @@ pub mod builder {
             let url = format!(
                 "{}/rest/v2/provider-portal/patients/search", client.baseurl,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12266,7 +12239,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("phn", &phn))
                 .query(&progenitor_client::QueryParam::new("phone", &phone))
                 .query(&progenitor_client::QueryParam::new("startingId", &starting_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "search_patients",
@@ -12362,7 +12334,6 @@ pub mod builder {
                 .and_then(|v| types::Patient::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/rest/v2/provider-portal/patients", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12372,7 +12343,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_patient",
@@ -12462,7 +12432,6 @@ pub mod builder {
                 "{}/rest/v2/provider-portal/patients/{}", client.baseurl, encode_path(&
                 patient_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12471,7 +12440,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_patient",
@@ -12589,7 +12557,6 @@ pub mod builder {
                 "{}/rest/v2/provider-portal/patients/{}", client.baseurl, encode_path(&
                 patient_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12599,7 +12566,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "replace_patient",
@@ -12718,7 +12684,6 @@ pub mod builder {
                 "{}/rest/v1/provider-portal/patients/{}/allergies", client.baseurl,
                 encode_path(& patient_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12728,7 +12693,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("allergyType", &allergy_type))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_allergies",
@@ -12831,7 +12795,6 @@ pub mod builder {
                 "{}/rest/v1/provider-portal/patients/{}/immunizations", client.baseurl,
                 encode_path(& patient_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12840,7 +12803,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_immunizations",
@@ -12937,7 +12899,6 @@ pub mod builder {
                 "{}/rest/v1/provider-portal/patients/{}/documents/folders", client
                 .baseurl, encode_path(& patient_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12946,7 +12907,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_patient_folders",
@@ -13050,7 +13010,6 @@ pub mod builder {
             let Self { client, folder_name } = self;
             let folder_name = folder_name.map_err(Error::InvalidRequest)?;
             let url = format!("{}/rest/v1/provider-portal/folders", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13060,7 +13019,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("folderName", &folder_name))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_folders",
@@ -13141,7 +13099,6 @@ pub mod builder {
             let url = format!(
                 "{}/rest/v1/provider-portal/letters/types", client.baseurl,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13150,7 +13107,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_letter_types",
@@ -13246,7 +13202,6 @@ pub mod builder {
                 .and_then(|v| types::Letter::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/rest/v1/provider-portal/letters", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13256,7 +13211,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_letter",
@@ -13342,7 +13296,6 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/rest/v1/provider-portal/labs/tests", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13351,7 +13304,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_lab_tests",
@@ -13447,7 +13399,6 @@ pub mod builder {
                 "{}/rest/v1/provider-portal/labs/tests/{}/results", client.baseurl,
                 encode_path(& test_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13456,7 +13407,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_lab_test_results",
@@ -13544,7 +13494,6 @@ pub mod builder {
             let url = format!(
                 "{}/rest/v1/provider-portal/labs/results", client.baseurl,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13553,7 +13502,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_lab_results",
@@ -13777,7 +13725,6 @@ pub mod builder {
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/appointments", client.baseurl,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13810,7 +13757,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("provider", &provider))
                 .query(&progenitor_client::QueryParam::new("resource", &resource))
                 .query(&progenitor_client::QueryParam::new("startDate", &start_date))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_appointments",
@@ -13912,7 +13858,6 @@ pub mod builder {
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/appointments", client.baseurl,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13922,7 +13867,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_appointment",
@@ -14021,7 +13965,6 @@ pub mod builder {
                 "{}/rest/v1/provider-portal/scheduler/appointments/{}", client.baseurl,
                 encode_path(& appointment_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14030,7 +13973,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_appointment",
@@ -14171,7 +14113,6 @@ pub mod builder {
                 "{}/rest/v1/provider-portal/scheduler/appointments/{}", client.baseurl,
                 encode_path(& appointment_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14187,7 +14128,6 @@ pub mod builder {
                         &cancellation_reason,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_appointment",
@@ -14321,7 +14261,6 @@ pub mod builder {
                 "{}/rest/v1/provider-portal/scheduler/appointments/{}", client.baseurl,
                 encode_path(& appointment_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14337,7 +14276,6 @@ pub mod builder {
                         &cancellation_reason,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "cancel_appointment",
@@ -14443,7 +14381,6 @@ pub mod builder {
                 "{}/rest/v1/provider-portal/scheduler/appointments/{}/statuses", client
                 .baseurl, encode_path(& appointment_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14452,7 +14389,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_appointment_statuses",
@@ -14557,7 +14493,6 @@ pub mod builder {
                 "{}/rest/v1/provider-portal/scheduler/appointments/{}/history", client
                 .baseurl, encode_path(& appointment_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14566,7 +14501,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_appointment_history",
@@ -14654,7 +14588,6 @@ pub mod builder {
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/types", client.baseurl,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14663,7 +14596,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_appointment_types",
@@ -14744,7 +14676,6 @@ pub mod builder {
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/reasons", client.baseurl,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14753,7 +14684,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_appointment_reasons",
@@ -14834,7 +14764,6 @@ pub mod builder {
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/statuses", client.baseurl,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14843,7 +14772,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_scheduler_statuses",
@@ -14924,7 +14852,6 @@ pub mod builder {
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/priorities", client.baseurl,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14933,7 +14860,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_appointment_priorities",
@@ -15014,7 +14940,6 @@ pub mod builder {
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/sites", client.baseurl,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -15023,7 +14948,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_scheduler_sites",

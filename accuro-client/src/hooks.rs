@@ -47,10 +47,7 @@ impl BeforeCall for Client {
             return Ok(());
         }
         let cache = &self.inner().shared.cache;
-        if cache
-            .valid_header(|refresh| self.renewal(refresh))
-            .is_some()
-        {
+        if cache.has_valid(|refresh| self.renewal(refresh)) {
             return Ok(());
         }
         // Boxed: rare (no valid token), and it keeps every call's future small.
@@ -147,7 +144,8 @@ impl Client {
         let shared = &self.inner().shared;
         let policy = &shared.retry;
         let is_token = info.operation_id == TOKEN_OPERATION;
-        let idempotent = operation_route(info.operation_id).is_some_and(|r| r.idempotent);
+        // Looked up only when a retry is considered (rare).
+        let idempotent = || operation_route(info.operation_id).is_some_and(|r| r.idempotent);
         let may_retry = !is_token && policy.max_attempts > 1;
         let mut may_replay = !is_token;
         let started = Instant::now();
@@ -216,7 +214,7 @@ impl Client {
                 && let Decision::RetryAfter(wait) = policy.decide(
                     attempt,
                     attempts,
-                    idempotent,
+                    idempotent(),
                     started.elapsed(),
                     (shared.jitter)(),
                 )

@@ -179,6 +179,7 @@ fn wrap_send(imp: &mut ItemImpl) -> Result<Option<String>, Error> {
             "`{operation}`: expected one statement adding the api-version header"
         )));
     }
+    drop_unused_header_map(raw);
     let value = success_type(raw).ok_or_else(|| {
         failed(format!(
             "`{operation}`: send() does not return Result<ResponseValue<T>, _>"
@@ -208,6 +209,56 @@ fn wrap_send(imp: &mut ItemImpl) -> Result<Option<String>, Error> {
     .map_err(|e| failed(format!("`{operation}`: the new send(): {e}")))?;
     imp.items.insert(position, ImplItem::Fn(send));
     Ok(Some(operation))
+}
+
+/// Without the `api-version` header, an operation with no header parameter
+/// builds an empty `HeaderMap` and merges it into the request: both go.
+fn drop_unused_header_map(f: &mut ImplItemFn) {
+    use syn::visit_mut::VisitMut;
+
+    struct DropHeaders;
+    impl VisitMut for DropHeaders {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            if let syn::Expr::MethodCall(call) = expr
+                && call.method == "headers"
+                && call.args.len() == 1
+                && call
+                    .args
+                    .first()
+                    .is_some_and(|a| a.to_token_stream().to_string() == "header_map")
+            {
+                let receiver = (*call.receiver).clone();
+                *expr = receiver;
+                self.visit_expr_mut(expr);
+                return;
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+
+    let declares = |stmt: &Stmt| {
+        matches!(stmt, Stmt::Local(local)
+            if local.pat.to_token_stream().to_string().ends_with("header_map"))
+    };
+    let uses = f
+        .block
+        .stmts
+        .iter()
+        .filter(|s| !declares(s) && mentions(s, "header_map"))
+        .count();
+    let merges = f
+        .block
+        .stmts
+        .iter()
+        .filter(|s| mentions(s, ". headers (header_map)"))
+        .count();
+    // Only the declaration and the one merge: the map stays empty.
+    if uses == 1 && merges == 1 {
+        f.block.stmts.retain(|s| !declares(s));
+        for stmt in &mut f.block.stmts {
+            DropHeaders.visit_stmt_mut(stmt);
+        }
+    }
 }
 
 fn mentions(stmt: &Stmt, text: &str) -> bool {

@@ -5,7 +5,9 @@
 //! answer into the same type. Sequential and with 32 concurrent tasks.
 //!
 //! Runs alternate raw/layer (and swap the order each round); medians are
-//! reported with the raw baseline measured in the same run.
+//! reported with the raw baseline measured in the same run. Then a paired
+//! A/B run: each iteration sends one raw and one layer request, so host
+//! drift (this is a shared VM) slows both alike.
 //!
 //! `cargo bench -p accuro-bench --bench layer` (`LAYER_ROUNDS`, default 9).
 
@@ -91,6 +93,45 @@ where
     (TASKS * PER_TASK) as f64 / started.elapsed().as_secs_f64()
 }
 
+/// Paired A/B: every iteration sends one raw and one layer request (the
+/// order swapped each time) and adds each one's time to its own total, so a
+/// host that drifts during the run slows both alike. Returns the time
+/// ratios raw/layer (= layer/raw throughput) for `tasks` concurrent tasks.
+async fn paired(raw: Raw, client: accuro_client::Client, tasks: usize, per_task: usize) -> f64 {
+    let handles: Vec<_> = (0..tasks)
+        .map(|_| {
+            let (raw, client) = (raw.clone(), client.clone());
+            tokio::spawn(async move {
+                let (mut raw_time, mut layer_time) = (Duration::ZERO, Duration::ZERO);
+                for i in 0..per_task {
+                    for is_raw in if i % 2 == 0 {
+                        [true, false]
+                    } else {
+                        [false, true]
+                    } {
+                        let t = Instant::now();
+                        if is_raw {
+                            std::hint::black_box(raw.call().await);
+                            raw_time += t.elapsed();
+                        } else {
+                            std::hint::black_box(layer_call(&client).await);
+                            layer_time += t.elapsed();
+                        }
+                    }
+                }
+                (raw_time, layer_time)
+            })
+        })
+        .collect();
+    let (mut raw_time, mut layer_time) = (Duration::ZERO, Duration::ZERO);
+    for h in handles {
+        let (r, l) = h.await.expect("task");
+        raw_time += r;
+        layer_time += l;
+    }
+    raw_time.as_secs_f64() / layer_time.as_secs_f64()
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -166,6 +207,11 @@ fn main() {
                 }
             }
         }
+        let (mut paired_seq, mut paired_con) = (vec![], vec![]);
+        for _ in 0..rounds {
+            paired_seq.push(paired(raw.clone(), client.clone(), 1, SEQUENTIAL / 2).await);
+            paired_con.push(paired(raw.clone(), client.clone(), TASKS, PER_TASK / 2).await);
+        }
         let per_round =
             |a: &[f64], b: &[f64]| -> Vec<f64> { a.iter().zip(b).map(|(l, r)| l / r).collect() };
         let seq_ratio = median(per_round(&seq_layer, &seq_raw));
@@ -182,6 +228,11 @@ fn main() {
             median(con_raw),
             median(con_layer),
             con_ratio
+        );
+        println!(
+            "  paired A/B (each iteration one raw and one layer request): layer/raw sequential {:.3}, 32 tasks {:.3}",
+            median(paired_seq),
+            median(paired_con)
         );
         for (name, lat) in [("raw", lat_raw), ("layer", lat_layer)] {
             println!(

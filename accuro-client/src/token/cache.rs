@@ -88,6 +88,24 @@ impl TokenCache {
         Some(token.header.clone())
     }
 
+    /// Whether a valid token is cached, starting one background renewal with
+    /// `fetch` when it is due: [`valid_header`](Self::valid_header) without
+    /// the header.
+    pub(crate) fn has_valid<F>(&self, fetch: F) -> bool
+    where
+        F: FnOnce(Option<SecretString>) -> Fetch,
+    {
+        let now = Instant::now();
+        let guard = self.inner.current.load();
+        let Some(token) = guard.as_ref().filter(|t| t.is_valid(now)) else {
+            return false;
+        };
+        if !token.is_fresh(now) && self.inner.may_renew(now) {
+            drop(self.inner.start_flight(fetch));
+        }
+        true
+    }
+
     /// Whether a token that does not need renewal yet is cached.
     pub(crate) fn has_fresh(&self) -> bool {
         self.inner
