@@ -4,14 +4,11 @@
 //!
 //! One test in this binary: it installs the global subscriber.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use accuro_client::shapes::AccuroDate;
 use accuro_client::{Client, Error};
 use serde_json::json;
-use tracing_subscriber::fmt::format::FmtSpan;
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -25,22 +22,6 @@ const PHN: &str = "9876512345";
 const NAME: &str = "Qzxmarkerson";
 /// A v2 birthday is a date alone.
 const BIRTHDAY: &str = "1961-07-04";
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 async fn accuro_stand_in() -> MockServer {
     let server = MockServer::start().await;
@@ -124,14 +105,7 @@ async fn accuro_stand_in() -> MockServer {
 
 #[tokio::test]
 async fn no_secret_or_health_data_reaches_logs_or_errors() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::FULL)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .init();
+    let capture = accuro_tests::Capture::install_trace();
 
     let server = accuro_stand_in().await;
     let builder = Client::builder()
@@ -212,7 +186,7 @@ async fn no_secret_or_health_data_reaches_logs_or_errors() {
         texts.push(format!("{e:?}"));
         texts.push(format!("{e:#}"));
     }
-    let logs = String::from_utf8_lossy(&capture.0.lock().expect("logs")).into_owned();
+    let logs = capture.text();
     assert!(
         logs.contains("accuro.request") && logs.contains("operation=\"search_patients\""),
         "spans are captured"

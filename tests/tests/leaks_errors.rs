@@ -8,14 +8,11 @@
 //! One test in this binary: it installs the global subscriber.
 
 use std::error::Error as _;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use accuro_client::{Client, Document, Error, ErrorKind, types};
 use accuro_tests::document_details;
 use serde_json::json;
-use tracing_subscriber::fmt::format::FmtSpan;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -30,22 +27,6 @@ const BIRTHDAY: &str = "1961-07-04";
 const SEARCH: &str = "/rest/v2/provider-portal/patients/search";
 const PATIENT: &str = "/rest/v2/provider-portal/patients/1001";
 const DOCUMENTS: &str = "/rest/v1/provider-portal/documents";
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// What the stand-in answers, and on which route.
 enum Route {
@@ -173,14 +154,7 @@ fn raw_answer(status: u16, body: String, media_type: &str) -> ResponseTemplate {
 
 #[tokio::test]
 async fn no_marker_in_any_error_or_log_whatever_the_server_answers() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::FULL)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .init();
+    let capture = accuro_tests::Capture::install_trace();
 
     let phi_text = format!("PHN {PHN} for {NAME} failed");
     let patient_shaped = |demographics: serde_json::Value| json!({"patientId": 1001, "patientStatusId": 1, "demographics": demographics});
@@ -384,7 +358,7 @@ async fn no_marker_in_any_error_or_log_whatever_the_server_answers() {
         texts.extend(texts_of(err));
     }
 
-    let logs = String::from_utf8_lossy(&capture.0.lock().expect("logs")).into_owned();
+    let logs = capture.text();
     assert!(
         logs.contains("accuro.request") && logs.contains("operation=\"search_patients\""),
         "spans are captured"
