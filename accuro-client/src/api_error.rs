@@ -208,10 +208,13 @@ impl<'a> SafeText<'a> {
 
     /// A constraint a refused value broke.
     pub(crate) fn constraint(text: &'a str) -> Self {
+        let digits = text.chars().filter(|c| c.is_numeric()).count();
         let form = CONSTRAINT_FORMS.iter().any(|f| text.starts_with(f))
             && text.chars().count() <= 120
             && !text.contains('@')
-            && longest_digit_run(text) <= 3;
+            && longest_digit_run(text) <= 3
+            // A number written in groups (`123 456 789`) is still a number.
+            && digits <= 6;
         Self::keep_if(form, text)
     }
 
@@ -223,13 +226,29 @@ impl<'a> SafeText<'a> {
         )
     }
 
-    /// A field name or path (`demographics.lastName`, `contents[0].phn`).
+    /// A field name or path (`demographics.lastName`, `contents[0].phn`):
+    /// identifiers, optionally indexed, joined by dots; no spaces.
     pub(crate) fn field(text: &'a str) -> Self {
-        let path = !text.is_empty()
-            && text.chars().count() <= 100
-            && text
+        let identifier = |segment: &str| {
+            let name = segment.split('[').next().unwrap_or_default();
+            let index = &segment[name.len()..];
+            let name_ok = name
                 .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "._[]- ".contains(c))
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            let index_ok = index.is_empty()
+                || (index.starts_with('[')
+                    && index.ends_with(']')
+                    && index.len() <= 5
+                    && index[1..index.len() - 1]
+                        .bytes()
+                        .all(|b| b.is_ascii_digit()));
+            name_ok && index_ok
+        };
+        let path = !text.is_empty()
+            && text.len() <= 100
+            && text.split('.').all(identifier)
             && longest_digit_run(text) <= 3;
         Self::keep_if(path, text)
     }

@@ -279,6 +279,12 @@ impl ClientBuilder {
     /// Uses this `reqwest::Client` (for a proxy or custom TLS roots); the
     /// connect and request timeouts set here are then not applied (the token
     /// timeout is).
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`, as this
+    /// crate's own client is: reqwest follows redirects by default, and a
+    /// followed redirect would carry the subscription key, and the URL's
+    /// query (the clinic's `uuid`, a searched PHN or name), to wherever the
+    /// redirect points.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self

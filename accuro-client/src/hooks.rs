@@ -312,10 +312,16 @@ impl ClientHooks<Layer> for Client {
             headers.insert(AUTHORIZATION, shared.basic.clone());
             return Ok(());
         }
-        // `before_call` made sure a valid token is cached. Should it have been
-        // dropped since (a 401 of another call), the request goes without one:
-        // its 401 is then replayed once with a new token.
-        if let Some(bearer) = shared.cache.valid_header(|refresh| self.renewal(refresh)) {
+        // `before_call` made sure a valid token is cached. A token that
+        // expired on arrival (`expires_in` 0) still serves the call it was
+        // fetched for. Should the token have been dropped since (a 401 of
+        // another call), the request goes without one: its 401 is then
+        // replayed once with a new token.
+        let bearer = shared
+            .cache
+            .valid_header(|refresh| self.renewal(refresh))
+            .or_else(|| shared.cache.current_header());
+        if let Some(bearer) = bearer {
             headers.insert(AUTHORIZATION, bearer);
         }
         headers.insert(SUBSCRIPTION_KEY, shared.subscription_key.clone());

@@ -118,6 +118,7 @@ impl Args {
         while let Some(arg) = it.next() {
             let mut value = |name: &str| {
                 it.next()
+                    .filter(|v| !v.starts_with("--"))
                     .map(PathBuf::from)
                     .ok_or_else(|| format!("`{name}` needs a path"))
             };
@@ -125,6 +126,9 @@ impl Args {
                 "--check" => check = true,
                 "--spec" => spec = Some(value("--spec")?),
                 "--out" => out = Some(value("--out")?),
+                "--readme" | "--no-readme" if readme.is_some() => {
+                    return Err("give one of `--readme PATH` and `--no-readme`, once".into());
+                }
                 "--readme" => readme = Some(Some(value("--readme")?)),
                 "--no-readme" => readme = Some(None),
                 other => {

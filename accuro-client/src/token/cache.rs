@@ -46,7 +46,9 @@ pub(crate) struct TokenCache {
 
 struct Inner {
     current: ArcSwapOption<Token>,
-    flight: Mutex<Option<Flight>>,
+    /// The renewal in flight, with its generation (see [`ClearFlight`]).
+    flight: Mutex<Option<(u64, Flight)>>,
+    generations: std::sync::atomic::AtomicU64,
     backoff: Mutex<Backoff>,
     /// Longest a token request may take, whatever `reqwest::Client` is used.
     fetch_timeout: Duration,
@@ -65,6 +67,7 @@ impl TokenCache {
             inner: Arc::new(Inner {
                 current: ArcSwapOption::const_empty(),
                 flight: Mutex::new(None),
+                generations: std::sync::atomic::AtomicU64::new(0),
                 backoff: Mutex::new(Backoff::default()),
                 fetch_timeout,
             }),
@@ -104,6 +107,13 @@ impl TokenCache {
             drop(self.inner.start_flight(fetch));
         }
         true
+    }
+
+    /// The header of the current token, valid or not: for a request whose
+    /// token was fetched for it and expired on arrival (`expires_in` 0). If
+    /// the server refuses it, the 401 replay gets a new one.
+    pub(crate) fn current_header(&self) -> Option<HeaderValue> {
+        self.inner.current.load().as_ref().map(|t| t.header.clone())
     }
 
     /// Whether a token that does not need renewal yet is cached.
@@ -163,6 +173,18 @@ impl TokenCache {
     }
 }
 
+/// Clears its renewal's flight slot when dropped (see `start_flight`).
+struct ClearFlight {
+    inner: Arc<Inner>,
+    generation: u64,
+}
+
+impl Drop for ClearFlight {
+    fn drop(&mut self) {
+        self.inner.clear_flight(self.generation);
+    }
+}
+
 impl Inner {
     /// Whether a background renewal may start now (not while backing off).
     fn may_renew(&self, now: Instant) -> bool {
@@ -176,7 +198,7 @@ impl Inner {
         F: FnOnce(Option<SecretString>) -> Fetch,
     {
         let mut slot = self.flight.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(flight) = slot.as_ref() {
+        if let Some((_, flight)) = slot.as_ref() {
             return flight.clone();
         }
         // The refresh token is taken out here, once: whatever happens to the
@@ -187,8 +209,18 @@ impl Inner {
             .as_ref()
             .and_then(|t| t.take_refresh_token());
         let request = fetch(refresh);
+        let generation = self
+            .generations
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let inner = Arc::clone(self);
         let renewal = async move {
+            // Clears the slot however this ends: settled, panicked, or
+            // dropped with its runtime. A stale failed flight is never
+            // handed out again.
+            let _clear = ClearFlight {
+                inner: Arc::clone(&inner),
+                generation,
+            };
             let outcome = if inner.fetch_timeout == Duration::MAX {
                 request.await
             } else {
@@ -216,14 +248,23 @@ impl Inner {
                 Err(_) => Box::pin(renewal),
             };
         let flight = joined.shared();
-        *slot = Some(flight.clone());
+        *slot = Some((generation, flight.clone()));
         flight
     }
 
+    /// Empties the flight slot if it still holds renewal `generation`.
+    fn clear_flight(&self, generation: u64) {
+        let mut slot = self.flight.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.as_ref().is_some_and(|(g, _)| *g == generation) {
+            *slot = None;
+        }
+    }
+
     /// Records a renewal's outcome: the new token, or a backoff while the
-    /// current one is still valid. Clears the flight slot.
+    /// current one is still valid. (The renewal's [`ClearFlight`] then
+    /// clears the flight slot.)
     fn settle(&self, outcome: Result<Token, TokenError>) -> Outcome {
-        let result = match outcome {
+        match outcome {
             Ok(token) => {
                 let token = Arc::new(token);
                 self.current.store(Some(Arc::clone(&token)));
@@ -245,9 +286,7 @@ impl Inner {
                     None => Err(e),
                 }
             }
-        };
-        *self.flight.lock().unwrap_or_else(|e| e.into_inner()) = None;
-        result
+        }
     }
 
     /// Records a failed renewal; returns the wait before the next attempt.
