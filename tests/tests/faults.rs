@@ -371,8 +371,14 @@ async fn a_failed_renewal_keeps_the_valid_token_and_backs_off() {
         .send()
         .await
         .expect("the valid token stays in use");
+    // The call started the renewal in the background; `authenticate` joins it.
+    client
+        .authenticate()
+        .await
+        .expect("the valid token stays in use");
     assert_eq!(token_requests(&server).await, 2, "one failed renewal");
     client.list_offices().send().await.expect("still in use");
+    client.authenticate().await.expect("still in use");
     assert_eq!(
         token_requests(&server).await,
         2,
@@ -380,6 +386,7 @@ async fn a_failed_renewal_keeps_the_valid_token_and_backs_off() {
     );
     tokio::time::advance(Duration::from_millis(1300)).await;
     client.list_offices().send().await.expect("still in use");
+    client.authenticate().await.expect("still in use");
     assert_eq!(
         token_requests(&server).await,
         3,

@@ -201,6 +201,17 @@ impl Inner {
         if let Some((_, flight)) = slot.as_ref() {
             return flight.clone();
         }
+        // A renewal may have settled between the caller's look and this lock:
+        // then its fresh token is the answer, and no refresh token is spent.
+        if let Some(fresh) = self
+            .current
+            .load_full()
+            .filter(|t| t.is_fresh(Instant::now()))
+        {
+            let ready: Pin<Box<dyn Future<Output = Outcome> + Send>> =
+                Box::pin(std::future::ready(Ok(fresh)));
+            return ready.shared();
+        }
         // The refresh token is taken out here, once: whatever happens to the
         // callers, only this renewal can spend it.
         let refresh = self
