@@ -154,3 +154,27 @@ pub fn header_values(request: &Request, name: &str) -> Vec<String> {
         .map(|v| v.to_str().unwrap_or("<non-ascii>").to_owned())
         .collect()
 }
+
+/// Mounts `http_method at` answering its first request with `first` and
+/// every later one with `then`.
+pub async fn mount_once_then(
+    server: &MockServer,
+    http_method: &str,
+    at: &str,
+    first: ResponseTemplate,
+    then: ResponseTemplate,
+) {
+    Mock::given(method(http_method))
+        .and(path(at))
+        .respond_with(first)
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(server)
+        .await;
+    Mock::given(method(http_method))
+        .and(path(at))
+        .respond_with(then)
+        .with_priority(2)
+        .mount(server)
+        .await;
+}

@@ -331,19 +331,14 @@ async fn a_letter_whose_connection_was_cut_after_sending_is_not_sent_again() {
 async fn a_429_is_retried_even_for_create_letter() {
     let server = MockServer::start().await;
     TokenIssuer::new(Some(3600)).mount(&server).await;
-    Mock::given(method("PUT"))
-        .and(path(LETTERS))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("PUT"))
-        .and(path(LETTERS))
-        .respond_with(ResponseTemplate::new(200).set_body_json(8001))
-        .with_priority(2)
-        .mount(&server)
-        .await;
+    mount_once_then(
+        &server,
+        "PUT",
+        LETTERS,
+        ResponseTemplate::new(429).insert_header("retry-after", "1"),
+        ResponseTemplate::new(200).set_body_json(8001),
+    )
+    .await;
     let client = paused_clock_client(&server);
     let id = client
         .create_letter()

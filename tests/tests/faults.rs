@@ -268,19 +268,14 @@ fn booking() -> types::Appointment {
 async fn a_post_answered_503_is_sent_once_and_a_429_is_retried() {
     let server = MockServer::start().await;
     TokenIssuer::new(Some(3600)).mount(&server).await;
-    Mock::given(method("POST"))
-        .and(path(APPOINTMENTS))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(APPOINTMENTS))
-        .respond_with(ResponseTemplate::new(201).set_body_json(5002))
-        .with_priority(2)
-        .mount(&server)
-        .await;
+    mount_once_then(
+        &server,
+        "POST",
+        APPOINTMENTS,
+        ResponseTemplate::new(503),
+        ResponseTemplate::new(201).set_body_json(5002),
+    )
+    .await;
     let client = paused_clock_client(&server);
     assert_eq!(
         kind(client.create_appointment().body(booking()).send().await),
@@ -295,19 +290,14 @@ async fn a_post_answered_503_is_sent_once_and_a_429_is_retried() {
     // A 429 says the server did not act: even a POST is sent again.
     server.reset().await;
     TokenIssuer::new(Some(3600)).mount(&server).await;
-    Mock::given(method("POST"))
-        .and(path(APPOINTMENTS))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(APPOINTMENTS))
-        .respond_with(ResponseTemplate::new(201).set_body_json(5002))
-        .with_priority(2)
-        .mount(&server)
-        .await;
+    mount_once_then(
+        &server,
+        "POST",
+        APPOINTMENTS,
+        ResponseTemplate::new(429).insert_header("retry-after", "1"),
+        ResponseTemplate::new(201).set_body_json(5002),
+    )
+    .await;
     let id = client
         .create_appointment()
         .body(booking())
