@@ -178,3 +178,8 @@ pub async fn mount_once_then(
         .mount(server)
         .await;
 }
+
+/// The gateway's 401 answer: `{"code":"401","message":"Unauthorized"}`.
+pub fn gateway_401() -> ResponseTemplate {
+    ResponseTemplate::new(401).set_body_json(json!({"code": "401", "message": "Unauthorized"}))
+}

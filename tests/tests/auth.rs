@@ -160,10 +160,7 @@ async fn mount_refusing_first_token(server: &MockServer) {
         .await;
     Mock::given(method("GET"))
         .and(path(OFFICES))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(json!({"code": "401", "message": "Unauthorized"})),
-        )
+        .respond_with(gateway_401())
         .with_priority(2)
         .mount(server)
         .await;
@@ -210,10 +207,7 @@ async fn a_401_on_the_new_token_too_is_an_error_not_a_loop() {
     issuer.mount(&server).await;
     Mock::given(method("GET"))
         .and(path(OFFICES))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(json!({"code": "401", "message": "Unauthorized"})),
-        )
+        .respond_with(gateway_401())
         .mount(&server)
         .await;
 

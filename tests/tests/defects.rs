@@ -584,10 +584,7 @@ async fn a_401_on_an_upload_that_cannot_be_replayed_still_drops_the_refused_toke
     issuer.mount(&server).await;
     Mock::given(method("POST"))
         .and(path(DOCUMENTS))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(json!({"code": "401", "message": "Unauthorized"})),
-        )
+        .respond_with(gateway_401())
         .mount(&server)
         .await;
     mount_get(&server, OFFICES, json!([])).await;
@@ -615,10 +612,7 @@ async fn a_401_on_the_replay_drops_that_token_too() {
     issuer.mount(&server).await;
     Mock::given(method("GET"))
         .and(path(OFFICES))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(json!({"code": "401", "message": "Unauthorized"})),
-        )
+        .respond_with(gateway_401())
         .mount(&server)
         .await;
     mount_get(&server, PROVIDERS, json!([])).await;
@@ -811,10 +805,7 @@ async fn no_api_version_header_and_uuid_exactly_once_on_every_request() {
         .await;
     Mock::given(method("GET"))
         .and(path(OFFICES))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(json!({"code": "401", "message": "Unauthorized"})),
-        )
+        .respond_with(gateway_401())
         .with_priority(2)
         .mount(&server)
         .await;

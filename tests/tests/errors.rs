@@ -55,14 +55,7 @@ async fn the_api_error_shape_with_constraint_violations() {
     })))
     .await;
     let err = search_error(&server).await;
-    let Error::Api {
-        operation,
-        status,
-        body,
-    } = &err
-    else {
-        panic!("expected Error::Api, got {err:?}");
-    };
+    let (operation, status, body) = api_parts(&err);
     assert_eq!(*operation, "search_patients");
     assert_eq!(status.as_u16(), 400);
     assert_eq!(body.error.as_deref(), Some("Request Constraint Violation"));
@@ -110,14 +103,7 @@ async fn a_missing_scope_is_a_401_access_is_denied() {
     )
     .await;
     let err = search_error(&server).await;
-    let Error::Api {
-        operation,
-        status,
-        body,
-    } = &err
-    else {
-        panic!("expected Error::Api, got {err:?}");
-    };
+    let (operation, status, body) = api_parts(&err);
     assert_eq!(*operation, "search_patients");
     assert_eq!(status.as_u16(), 401);
     assert_eq!(body.error.as_deref(), Some("Access is denied"));
@@ -203,10 +189,7 @@ async fn token_endpoint_refusal_is_a_token_error() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(json!({"code": "401", "message": "Unauthorized"})),
-        )
+        .respond_with(gateway_401())
         .mount(&server)
         .await;
     let err = search_error(&server).await;
@@ -293,4 +276,22 @@ async fn connection_refused_is_a_transport_error_without_the_url() {
         "no URL (tenant query) in {err}"
     );
     assert_no_leak(&err);
+}
+
+/// The operation, status and body of an `Error::Api`; any other error fails the test.
+fn api_parts(
+    err: &Error,
+) -> (
+    &&'static str,
+    &reqwest::StatusCode,
+    &accuro_client::ApiError,
+) {
+    match err {
+        Error::Api {
+            operation,
+            status,
+            body,
+        } => (operation, status, body),
+        other => panic!("expected Error::Api, got {other:?}"),
+    }
 }

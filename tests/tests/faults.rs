@@ -96,11 +96,7 @@ async fn a_failed_token_request_is_shared_by_all_waiting_callers() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(json!({"code": "401", "message": "Unauthorized"}))
-                .set_delay(Duration::from_millis(100)),
-        )
+        .respond_with(gateway_401().set_delay(Duration::from_millis(100)))
         .mount(&server)
         .await;
     let client = client(&server);
@@ -128,11 +124,7 @@ async fn a_401_storm_renews_the_token_once() {
         .and(path(OFFICES))
         .and(header("authorization", "Bearer token-1"))
         // Slow, so that every caller is refused before the first renewal.
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(json!({"code": "401", "message": "Unauthorized"}))
-                .set_delay(Duration::from_millis(300)),
-        )
+        .respond_with(gateway_401().set_delay(Duration::from_millis(300)))
         .mount(&server)
         .await;
     mount_get(&server, OFFICES, json!([])).await;

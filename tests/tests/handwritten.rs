@@ -352,10 +352,7 @@ async fn a_streamed_upload_answered_401_is_not_replayed() {
     issuer.mount(&server).await;
     Mock::given(method("POST"))
         .and(path("/rest/v1/provider-portal/documents"))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(json!({"code": "401", "message": "Unauthorized"})),
-        )
+        .respond_with(gateway_401())
         .mount(&server)
         .await;
     let details = minimal_details();
