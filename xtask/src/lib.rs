@@ -3,6 +3,7 @@
 
 pub mod build_cost;
 pub mod files;
+pub mod import;
 pub mod paths;
 pub mod regen;
 pub mod sandbox;

@@ -7,6 +7,7 @@
 //! - `sandbox`: run the offline Accuro sandbox; `quickstart`: run the
 //!   quickstart example against it.
 //! - `vendor-diff VENDOR.json`: compare the spec with QHR's OpenAPI file.
+//! - `import VENDOR.json --missing`: bring QHR's operations into the spec.
 //!
 //! Arguments are parsed by hand: two flags and two options do not justify the
 //! build time of a command-line parsing crate.
@@ -44,6 +45,15 @@ tasks:
                    spec/vendor-differences.yaml; when absent, nothing is allowlisted)
     --all          also list every explained difference with its reason
     --json         print the report as JSON
+  import VENDOR.json (--missing | --operation ID... | --tag TAG...)
+                   bring operations from QHR's OpenAPI file into the spec, in this
+                   project's conventions (ids, uuid, scopes, shared errors, Accuro's
+                   date shapes); never overwrites what the spec has; review the diff
+    --missing      every operation the spec lacks
+    --operation ID the vendor's operationId, or the id the import gives it
+    --tag TAG      a vendor tag or one of our areas
+    --spec PATH    spec to write (default: spec/accuro.yaml)
+    --dry-run      print the new spec instead of writing it
   help             print this text
 ";
 
@@ -69,6 +79,18 @@ fn main() -> ExitCode {
         Some("quickstart") => xtask::sandbox::quickstart(),
         Some("build-cost") => xtask::build_cost::run(),
         Some("vendor-diff") => return vendor_diff(&args[1..]),
+        Some("import") => xtask::import::Args::parse(&args[1..])
+            .and_then(|a| xtask::import::run(&a))
+            .map(|outcome| {
+                if let Some(text) = &outcome.dry_run_text {
+                    // A reader that stops early (`| head`) is not an error.
+                    let _ = std::io::stdout().write_all(text.as_bytes());
+                    eprintln!("{outcome}");
+                } else {
+                    println!("{outcome}");
+                }
+                ExitCode::SUCCESS
+            }),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

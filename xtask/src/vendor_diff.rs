@@ -24,7 +24,7 @@
 
 pub mod allowlist;
 pub mod compare;
-mod doc;
+pub(crate) mod doc;
 mod keywords;
 pub mod load;
 pub mod model;
