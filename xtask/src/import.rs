@@ -25,6 +25,7 @@
 
 pub mod areas;
 pub mod convert;
+pub mod example;
 pub mod insert;
 pub mod naming;
 
@@ -98,7 +99,11 @@ impl Args {
             (true, true, true) => Selection::Missing,
             (false, false, true) => Selection::Operations(ids),
             (false, true, false) => Selection::Tags(tags),
-            _ => return Err(format!("give one of --missing, --operation, --tag\n{USAGE}")),
+            _ => {
+                return Err(format!(
+                    "give one of --missing, --operation, --tag\n{USAGE}"
+                ));
+            }
         };
         Ok(Args {
             vendor: vendor.ok_or(USAGE)?,
@@ -141,7 +146,11 @@ pub struct Outcome {
 
 impl std::fmt::Display for Outcome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let verb = if self.dry_run_text.is_some() { "would import" } else { "imported" };
+        let verb = if self.dry_run_text.is_some() {
+            "would import"
+        } else {
+            "imported"
+        };
         writeln!(
             f,
             "{verb} {} operations and {} schemas into {} ({} selected were already there)",
@@ -163,7 +172,11 @@ impl std::fmt::Display for Outcome {
                 .as_deref()
                 .map(|why| format!("  (handwritten: {why})"))
                 .unwrap_or_default();
-            writeln!(f, "  {:<11} {:<75} {:<48} <- {}{note}", op.area, op.route, op.id, op.vendor_id)?;
+            writeln!(
+                f,
+                "  {:<11} {:<75} {:<48} <- {}{note}",
+                op.area, op.route, op.id, op.vendor_id
+            )?;
         }
         if self.imported.iter().any(|op| op.handwritten.is_some()) {
             writeln!(
@@ -171,7 +184,10 @@ impl std::fmt::Display for Outcome {
                 "operations marked x-accuro-handwritten need a method in accuro-client (src/handwritten/)"
             )?;
         }
-        write!(f, "review the change (git diff spec/) against ../shared/accuro-api.md, then run `cargo xtask regen`")
+        write!(
+            f,
+            "review the change (git diff spec/) against ../shared/accuro-api.md, then run `cargo xtask regen`"
+        )
     }
 }
 
@@ -219,7 +235,12 @@ pub struct ImportText {
 }
 
 /// The pure part of [`run`]: `ours` is `spec_text` parsed.
-pub fn import(ours: &Value, spec_text: &str, vendor: &Value, selection: &Selection) -> Result<ImportText, String> {
+pub fn import(
+    ours: &Value,
+    spec_text: &str,
+    vendor: &Value,
+    selection: &Selection,
+) -> Result<ImportText, String> {
     let present: BTreeSet<(String, String)> = operations_of(ours)
         .into_iter()
         .filter_map(|(path, method, _)| {
@@ -229,7 +250,11 @@ pub fn import(ours: &Value, spec_text: &str, vendor: &Value, selection: &Selecti
         .collect();
     let mut taken: BTreeSet<String> = operations_of(ours)
         .into_iter()
-        .filter_map(|(_, _, op)| op.get("operationId").and_then(Value::as_str).map(str::to_owned))
+        .filter_map(|(_, _, op)| {
+            op.get("operationId")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
         .collect();
 
     let mut vendor_ops: Vec<VendorOp<'_>> = operations_of(vendor)
@@ -248,13 +273,22 @@ pub fn import(ours: &Value, spec_text: &str, vendor: &Value, selection: &Selecti
         })
         .collect();
     // The provider portal and v1 name first: they keep the plain names.
-    vendor_ops.sort_by_key(|v| (!v.path.contains("/provider-portal"), v.path.contains("/v2/")));
+    vendor_ops.sort_by_key(|v| {
+        (
+            !v.path.contains("/provider-portal"),
+            v.path.contains("/v2/"),
+        )
+    });
 
     let mut names = Vec::with_capacity(vendor_ops.len());
     for v in &vendor_ops {
         let base = naming::base_name(&v.method, &v.path, &v.vendor_id);
         let present = present.contains(&(v.method.to_ascii_uppercase(), template_key(&v.path)));
-        let name = if present { base } else { naming::unique(base, &v.path, &taken) };
+        let name = if present {
+            base
+        } else {
+            naming::unique(base, &v.path, &taken)
+        };
         if !present {
             taken.insert(name.clone());
         }
@@ -265,9 +299,9 @@ pub fn import(ours: &Value, spec_text: &str, vendor: &Value, selection: &Selecti
         match selection {
             Selection::Missing => !present,
             Selection::Operations(ids) => ids.iter().any(|id| *id == v.vendor_id || id == name),
-            Selection::Tags(tags) => tags.iter().any(|t| {
-                *t == v.tag || areas::area_of(&v.tag).is_some_and(|a| a == t)
-            }),
+            Selection::Tags(tags) => tags
+                .iter()
+                .any(|t| *t == v.tag || areas::area_of(&v.tag).is_some_and(|a| a == t)),
         }
     };
     if let Selection::Operations(ids) | Selection::Tags(ids) = selection {
@@ -279,7 +313,9 @@ pub fn import(ours: &Value, spec_text: &str, vendor: &Value, selection: &Selecti
                     || areas::area_of(&v.tag).is_some_and(|a| a == id)
             });
             if !known {
-                return Err(format!("the vendor file has no operation, tag or area `{id}`"));
+                return Err(format!(
+                    "the vendor file has no operation, tag or area `{id}`"
+                ));
             }
         }
     }
@@ -315,7 +351,10 @@ pub fn import(ours: &Value, spec_text: &str, vendor: &Value, selection: &Selecti
             continue;
         }
         let area = areas::area_of(&v.tag).unwrap_or("practice");
-        let rank = areas::AREAS.iter().position(|(a, _)| *a == area).unwrap_or(usize::MAX);
+        let rank = areas::AREAS
+            .iter()
+            .position(|(a, _)| *a == area)
+            .unwrap_or(usize::MAX);
         chosen.push((rank, v, name));
     }
     // By area, then in the vendor's order within an area.
@@ -364,6 +403,20 @@ pub fn import(ours: &Value, spec_text: &str, vendor: &Value, selection: &Selecti
     additions.schemas.sort_by(|a, b| a.0.cmp(&b.0));
     schemas.sort();
 
+    // Every 2xx body gets an example, built from the schemas it uses.
+    let mut components = ours
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .and_then(Value::as_mapping)
+        .cloned()
+        .unwrap_or_default();
+    for (name, schema) in &additions.schemas {
+        components.insert(name.as_str().into(), schema.clone());
+    }
+    for (_, _, operation) in &mut additions.operations {
+        add_examples(operation, &components);
+    }
+
     let existing_tags: BTreeSet<String> = ours
         .get("tags")
         .and_then(Value::as_sequence)
@@ -375,7 +428,9 @@ pub fn import(ours: &Value, spec_text: &str, vendor: &Value, selection: &Selecti
         .unwrap_or_default();
     for (area, description) in areas::AREAS {
         if !existing_tags.contains(area) && imported.iter().any(|op| op.area == area) {
-            additions.tags.push((area.to_owned(), description.to_owned()));
+            additions
+                .tags
+                .push((area.to_owned(), description.to_owned()));
         }
     }
 
@@ -442,13 +497,42 @@ fn schema_names(ours: &Value, vendor: &Value) -> BTreeMap<String, String> {
     names
 }
 
+/// Gives every 2xx body of `operation` an example (see [`example`]).
+fn add_examples(operation: &mut Value, components: &serde_yaml::Mapping) {
+    let Some(responses) = operation
+        .get_mut("responses")
+        .and_then(Value::as_mapping_mut)
+    else {
+        return;
+    };
+    for (status, response) in responses.iter_mut() {
+        if !status.as_str().is_some_and(|s| s.starts_with('2')) {
+            continue;
+        }
+        let Some(content) = response.get_mut("content").and_then(Value::as_mapping_mut) else {
+            continue;
+        };
+        for (_, media) in content.iter_mut() {
+            if let Value::Mapping(media) = media
+                && !media.contains_key("example")
+            {
+                let schema = media.get("schema").cloned().unwrap_or(Value::Null);
+                let value = example::example(&schema, components);
+                media.insert("example".into(), value);
+            }
+        }
+    }
+}
+
 /// Calls `found` with the schema name of every `$ref` under `node`.
 fn collect_refs(node: &Value, found: &mut impl FnMut(&str)) {
     match node {
         Value::Mapping(map) => {
             for (key, value) in map {
                 if key.as_str() == Some("$ref")
-                    && let Some(name) = value.as_str().and_then(|r| r.strip_prefix("#/components/schemas/"))
+                    && let Some(name) = value
+                        .as_str()
+                        .and_then(|r| r.strip_prefix("#/components/schemas/"))
                 {
                     found(name);
                 }
@@ -463,7 +547,11 @@ fn collect_refs(node: &Value, found: &mut impl FnMut(&str)) {
 fn vendor_schemas_claimed(ours: &Value) -> BTreeSet<String> {
     schemas_of(ours)
         .into_iter()
-        .filter_map(|(_, s)| s.get("x-accuro-vendor-schema").and_then(Value::as_sequence).cloned())
+        .filter_map(|(_, s)| {
+            s.get("x-accuro-vendor-schema")
+                .and_then(Value::as_sequence)
+                .cloned()
+        })
         .flatten()
         .filter_map(|v| v.as_str().map(str::to_owned))
         .collect()
@@ -481,7 +569,9 @@ fn schemas_of(doc: &Value) -> Vec<(String, &Value)> {
         .unwrap_or_default()
 }
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "patch", "head", "options", "trace",
+];
 
 /// `(path, METHOD, operation)` of a document, in document order.
 fn operations_of(doc: &Value) -> Vec<(String, String, &Value)> {
@@ -500,5 +590,9 @@ fn operations_of(doc: &Value) -> Vec<(String, String, &Value)> {
 }
 
 fn text_of(value: &Value, key: &str) -> String {
-    value.get(key).and_then(Value::as_str).unwrap_or("").to_owned()
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned()
 }

@@ -7,17 +7,38 @@
 
 /// The areas, in the order the README lists them, with their description.
 pub const AREAS: [(&str, &str); 12] = [
-    ("practice", "The clinic: offices, settings, lookups and enumerations."),
-    ("providers", "Providers, their offices, specialties, identifiers and lab ids."),
-    ("patients", "Patient demographics, flags, masks, aliases, phones and emails."),
-    ("scheduling", "Appointments, their lookups, locks, rooms, availabilities and the wait room."),
-    ("labs", "Lab tests and results, lab groups and observations."),
-    ("emr", "Allergies, immunizations, diagnoses, histories, prescriptions and vaccines."),
+    (
+        "practice",
+        "The clinic: offices, settings, lookups and enumerations.",
+    ),
+    (
+        "providers",
+        "Providers, their offices, specialties, identifiers and lab ids.",
+    ),
+    (
+        "patients",
+        "Patient demographics, flags, masks, aliases, phones and emails.",
+    ),
+    (
+        "scheduling",
+        "Appointments, their lookups, locks, rooms, availabilities and the wait room.",
+    ),
+    (
+        "labs",
+        "Lab tests and results, lab groups and observations.",
+    ),
+    (
+        "emr",
+        "Allergies, immunizations, diagnoses, histories, prescriptions and vaccines.",
+    ),
     ("documents", "Document folders, documents and uploads."),
     ("letters", "Letters, generated letters and referral orders."),
     ("waitlist", "Waitlist requests and their lookups."),
     ("tasks", "User tasks, their attachments and reasons."),
-    ("users", "Accuro users, roles, feature access and who the caller is."),
+    (
+        "users",
+        "Accuro users, roles, feature access and who the caller is.",
+    ),
     ("contacts", "External contacts and their identifiers."),
 ];
 
@@ -33,7 +54,13 @@ pub fn area_of(tag: &str) -> Option<&'static str> {
         "tasks"
     } else if starts(&["contact"]) {
         "contacts"
-    } else if starts(&["accurouser", "who am i", "role", "feature access", "provider permissions"]) {
+    } else if starts(&[
+        "accurouser",
+        "who am i",
+        "role",
+        "feature access",
+        "provider permissions",
+    ]) {
         "users"
     } else if starts(&["provider endpoints", "physician lab ids", "providerlabs"]) {
         "providers"

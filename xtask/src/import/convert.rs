@@ -207,7 +207,14 @@ impl<'a> Converter<'a> {
     }
 
     /// One vendor operation in our conventions.
-    pub fn operation(&mut self, op: &Value, method: &str, path: &str, id: &str, area: &str) -> Converted {
+    pub fn operation(
+        &mut self,
+        op: &Value,
+        method: &str,
+        path: &str,
+        id: &str,
+        area: &str,
+    ) -> Converted {
         let text = |key: &str| op.get(key).and_then(Value::as_str).map(str::trim);
         let summary = text("summary")
             .filter(|s| !s.is_empty())
@@ -263,7 +270,10 @@ impl<'a> Converter<'a> {
         // contact search): the first wins.
         let mut seen = BTreeSet::new();
         parameters.retain(|p| {
-            let name = p.get("name").and_then(Value::as_str).map(crate::import::naming::snake);
+            let name = p
+                .get("name")
+                .and_then(Value::as_str)
+                .map(crate::import::naming::snake);
             let place = p.get("in").and_then(Value::as_str).map(str::to_owned);
             name.is_none() || seen.insert((place, name))
         });
@@ -365,9 +375,11 @@ impl<'a> Converter<'a> {
                         out.insert("content".into(), self.content(response.get("content")));
                     }
                     statuses.insert(status, Value::Mapping(out));
-                } else if let Some((_, name)) = ERROR_RESPONSES.iter().find(|(s, _)| *s == status)
-                {
-                    statuses.insert(status, reference_to(&format!("#/components/responses/{name}")));
+                } else if let Some((_, name)) = ERROR_RESPONSES.iter().find(|(s, _)| *s == status) {
+                    statuses.insert(
+                        status,
+                        reference_to(&format!("#/components/responses/{name}")),
+                    );
                 }
             }
         }
@@ -402,8 +414,17 @@ fn fix_path_parameters(path: &str, parameters: &mut Vec<Value>) {
         .filter_map(|p| p.split_once('}').map(|(name, _)| name.to_owned()))
         .collect();
     let is_path = |p: &Value| p.get("in").and_then(Value::as_str) == Some("path");
-    let name_of = |p: &Value| p.get("name").and_then(Value::as_str).unwrap_or("").to_owned();
-    let declared: Vec<String> = parameters.iter().filter(|p| is_path(p)).map(name_of).collect();
+    let name_of = |p: &Value| {
+        p.get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned()
+    };
+    let declared: Vec<String> = parameters
+        .iter()
+        .filter(|p| is_path(p))
+        .map(name_of)
+        .collect();
     let mut unmatched_vars: Vec<&String> = vars.iter().filter(|v| !declared.contains(v)).collect();
     for param in parameters.iter_mut().filter(|p| is_path(p)) {
         if vars.contains(&name_of(param)) {
@@ -431,7 +452,11 @@ fn handwritten_reason(op: &Value) -> Option<String> {
     let media_types = |node: Option<&Value>| -> Vec<String> {
         node.and_then(|n| n.get("content"))
             .and_then(Value::as_mapping)
-            .map(|c| c.keys().filter_map(|k| k.as_str().map(str::to_owned)).collect())
+            .map(|c| {
+                c.keys()
+                    .filter_map(|k| k.as_str().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     for media_type in media_types(op.get("requestBody")) {
@@ -561,7 +586,10 @@ mod tests {
         assert_eq!(out["x-accuro-handwritten"], Value::from("create_thing"));
         let params = out["parameters"].as_sequence().map(Vec::len);
         assert_eq!(params, Some(2), "uuid and id, not authorization");
-        assert_eq!(out["parameters"][1]["schema"], yaml(r#"{"type":"integer","format":"int32"}"#));
+        assert_eq!(
+            out["parameters"][1]["schema"],
+            yaml(r#"{"type":"integer","format":"int32"}"#)
+        );
         let statuses: Vec<&str> = out["responses"]
             .as_mapping()
             .map(|m| m.keys().filter_map(Value::as_str).collect())

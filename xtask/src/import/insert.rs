@@ -171,14 +171,19 @@ components:
 
     #[test]
     fn additions_land_in_their_sections_and_the_rest_is_kept() {
-        let op = |id: &str| serde_yaml::from_str::<Value>(&format!("operationId: {id}")).unwrap_or(Value::Null);
+        let op = |id: &str| {
+            serde_yaml::from_str::<Value>(&format!("operationId: {id}")).unwrap_or(Value::Null)
+        };
         let additions = Additions {
             operations: vec![
                 ("/rest/v1/a".into(), "post".into(), op("create_a")),
                 ("/rest/v1/c".into(), "get".into(), op("get_c")),
                 ("/rest/v1/c".into(), "put".into(), op("update_c")),
             ],
-            schemas: vec![("B".into(), serde_yaml::from_str("type: string").unwrap_or(Value::Null))],
+            schemas: vec![(
+                "B".into(),
+                serde_yaml::from_str("type: string").unwrap_or(Value::Null),
+            )],
             tags: vec![("tasks".into(), "Tasks.".into())],
         };
         let out = insert(SPEC, &additions).unwrap_or_default();

@@ -23,8 +23,14 @@ const NAMESPACES: [&str; 6] = [
 /// Names a person chose where the rule reads badly, by the vendor's
 /// operationId (10.13.0). A vendor id not in the file is simply unused.
 const CHOSEN: [(&str, &str); 35] = [
-    ("getByPatientId_2", "list_patient_all_prescription_histories"),
-    ("getByPrescriptionId_1", "list_patient_prescription_histories"),
+    (
+        "getByPatientId_2",
+        "list_patient_all_prescription_histories",
+    ),
+    (
+        "getByPrescriptionId_1",
+        "list_patient_prescription_histories",
+    ),
     ("getForHistoryItems", "list_history_regular_items"),
     ("getByItemId", "get_history_regular_item"),
     ("getAccuroSettings", "get_accuro_settings"),
@@ -36,7 +42,10 @@ const CHOSEN: [(&str, &str); 35] = [
     ("getFlags", "list_flags"),
     ("getFlagById", "get_flag"),
     ("getConsultSites", "list_waitlist_request_consult_sites"),
-    ("updateConsultSites", "update_waitlist_request_consult_sites"),
+    (
+        "updateConsultSites",
+        "update_waitlist_request_consult_sites",
+    ),
     ("getAppointmentReasons", "list_appointment_reasons_public"),
     ("getAppointmentStatuses", "list_scheduler_statuses_public"),
     ("getAppointmentTypes", "list_appointment_types_public"),
@@ -47,8 +56,14 @@ const CHOSEN: [(&str, &str); 35] = [
     ("updateReason", "update_appointment_reason"),
     ("updateStatus", "update_scheduler_status"),
     ("createStatus", "create_scheduler_status"),
-    ("getStatusesByAppointmentIds", "list_statuses_for_appointments"),
-    ("getBillingDetails_1", "list_billing_details_for_appointments"),
+    (
+        "getStatusesByAppointmentIds",
+        "list_statuses_for_appointments",
+    ),
+    (
+        "getBillingDetails_1",
+        "list_billing_details_for_appointments",
+    ),
     ("updatePatient", "replace_patient_v1"),
     ("addRolesToTask", "add_task_roles"),
     ("addUsersToTask", "add_task_users"),
@@ -219,7 +234,11 @@ fn singularize(word: &str) -> String {
         Some((head, last)) => (format!("{head}_"), last),
         None => (String::new(), word),
     };
-    let irregular = [("diagnoses", "diagnosis"), ("aliases", "alias"), ("analyses", "analysis")];
+    let irregular = [
+        ("diagnoses", "diagnosis"),
+        ("aliases", "alias"),
+        ("analyses", "analysis"),
+    ];
     let singular = if let Some((_, one)) = irregular.iter().find(|(many, _)| *many == last) {
         (*one).to_owned()
     } else if let Some(stem) = last.strip_suffix("ies") {
@@ -246,34 +265,122 @@ mod tests {
     #[test]
     fn names_read_from_the_path() {
         let cases = [
-            ("GET", "/v1/provider-portal/patients/{patientId}/phones", "getPatientPhones", "list_patient_phones"),
-            ("POST", "/v1/provider-portal/patients/{patientId}/phones", "createPatientPhone", "create_patient_phone"),
-            ("GET", "/v1/provider-portal/tasks/{taskId}", "getTaskById", "get_task"),
-            ("GET", "/v1/provider-portal/roles/{id}", "getById_17", "get_role"),
-            ("PUT", "/v1/provider-portal/patients/{patientId}/flags/{flagId}", "applyFlag", "apply_patient_flag"),
-            ("GET", "/v1/providers/search", "searchProviders", "search_providers"),
-            ("GET", "/v1/provider-portal/patients/{patientId}/diagnoses/{diagnosisId}/histories", "getForPatientDiagnosis", "list_patient_diagnosis_histories"),
-            ("POST", "/v1/provider-portal/labs/results", "getResultsByIds", "get_results_by_ids"),
-            ("GET", "/v1/provider-portal/waitlist-surgical-statuses/{id}", "getById_19", "get_waitlist_surgical_status"),
-            ("DELETE", "/v1/provider-portal/scheduler/lock", "deleteLock", "delete_lock"),
-            ("GET", "/v1/provider-portal/documents/file-types", "getFileTypes", "list_document_file_types"),
+            (
+                "GET",
+                "/v1/provider-portal/patients/{patientId}/phones",
+                "getPatientPhones",
+                "list_patient_phones",
+            ),
+            (
+                "POST",
+                "/v1/provider-portal/patients/{patientId}/phones",
+                "createPatientPhone",
+                "create_patient_phone",
+            ),
+            (
+                "GET",
+                "/v1/provider-portal/tasks/{taskId}",
+                "getTaskById",
+                "get_task",
+            ),
+            (
+                "GET",
+                "/v1/provider-portal/roles/{id}",
+                "getById_17",
+                "get_role",
+            ),
+            (
+                "PUT",
+                "/v1/provider-portal/patients/{patientId}/flags/{flagId}",
+                "applyFlag",
+                "apply_patient_flag",
+            ),
+            (
+                "GET",
+                "/v1/providers/search",
+                "searchProviders",
+                "search_providers",
+            ),
+            (
+                "GET",
+                "/v1/provider-portal/patients/{patientId}/diagnoses/{diagnosisId}/histories",
+                "getForPatientDiagnosis",
+                "list_patient_diagnosis_histories",
+            ),
+            (
+                "POST",
+                "/v1/provider-portal/labs/results",
+                "getResultsByIds",
+                "get_results_by_ids",
+            ),
+            (
+                "GET",
+                "/v1/provider-portal/waitlist-surgical-statuses/{id}",
+                "getById_19",
+                "get_waitlist_surgical_status",
+            ),
+            (
+                "DELETE",
+                "/v1/provider-portal/scheduler/lock",
+                "deleteLock",
+                "delete_lock",
+            ),
+            (
+                "GET",
+                "/v1/provider-portal/documents/file-types",
+                "getFileTypes",
+                "list_document_file_types",
+            ),
         ];
         for (method, path, id, want) in cases {
             assert_eq!(base_name(method, path, id), want, "{method} {path}");
         }
-        let single = base_name("GET", "/v1/provider-portal/patients/{patientId}/medical-summary", "x");
+        let single = base_name(
+            "GET",
+            "/v1/provider-portal/patients/{patientId}/medical-summary",
+            "x",
+        );
         assert_eq!(single, "get_patient_medical_summary");
-        let disable = base_name("PUT", "/v1/providers/{providerId}/disable", "disableProviderVisibility");
+        let disable = base_name(
+            "PUT",
+            "/v1/providers/{providerId}/disable",
+            "disableProviderVisibility",
+        );
         assert_eq!(disable, "disable_provider");
-        assert_eq!(base_name("GET", "/v1/providers/offices/{officeId}", "getProvidersForOffice"), "list_office_providers");
+        assert_eq!(
+            base_name(
+                "GET",
+                "/v1/providers/offices/{officeId}",
+                "getProvidersForOffice"
+            ),
+            "list_office_providers"
+        );
     }
 
     #[test]
     fn collisions_get_a_version_or_public_suffix() {
-        let taken: BTreeSet<String> = ["list_lab_tests".to_owned(), "get_patient".to_owned()].into();
-        assert_eq!(unique("list_lab_tests".into(), "/v1/labs/tests", &taken), "list_lab_tests_public");
-        assert_eq!(unique("get_patient".into(), "/v2/provider-portal/patients/{id}", &taken), "get_patient_v2");
-        assert_eq!(unique("get_patient".into(), "/v1/provider-portal/patients/{id}", &taken), "get_patient_v1");
+        let taken: BTreeSet<String> =
+            ["list_lab_tests".to_owned(), "get_patient".to_owned()].into();
+        assert_eq!(
+            unique("list_lab_tests".into(), "/v1/labs/tests", &taken),
+            "list_lab_tests_public"
+        );
+        assert_eq!(
+            unique(
+                "get_patient".into(),
+                "/v2/provider-portal/patients/{id}",
+                &taken
+            ),
+            "get_patient_v2"
+        );
+        assert_eq!(
+            unique(
+                "get_patient".into(),
+                "/v1/provider-portal/patients/{id}",
+                &taken
+            ),
+            "get_patient_v1"
+        );
         assert_eq!(unique("free".into(), "/v1/x", &taken), "free");
     }
 
