@@ -36,6 +36,9 @@
 //!   printing it, or passing it on with `?`, is safe to log.
 //! - [`ClientBuilder`] configures the client; the layer under every call lives
 //!   in this crate's `layer`, `hooks`, `retry`, `created` and [`token`] modules.
+//! - The operations progenitor cannot generate (JSON merge patches, multipart
+//!   uploads, letters answered as multipart) are methods of [`Client`] written
+//!   by hand in `handwritten/`, on the same layer and with the same [`Error`].
 
 #![warn(missing_docs)]
 
@@ -65,6 +68,8 @@ pub use config::{
 pub use error::{ConfigError, Error, ErrorKind, Result};
 pub use generated::{ByteStream, Client, ResponseValue, builder, types};
 pub use handwritten::Document;
+#[cfg(feature = "letters")]
+pub use handwritten::WithContent;
 pub use layer::Layer;
 pub use retry::RetryPolicy;
 

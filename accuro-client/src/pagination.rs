@@ -10,6 +10,10 @@ use std::collections::VecDeque;
 use futures_core::Stream;
 
 use crate::error::Error;
+#[allow(
+    unused_imports,
+    reason = "every user of an import can be a feature that is off"
+)]
 use crate::{Client, builder, types};
 
 /// Largest page Accuro serves.
@@ -27,18 +31,76 @@ pub trait Page {
     fn is_empty(&self) -> bool;
 }
 
-impl Page for types::PatientPage {
-    type Item = types::Patient;
-    fn last_id(&self) -> Option<i64> {
-        self.last_id
-    }
-    fn take_items(&mut self) -> Vec<types::Patient> {
-        self.contents.take().unwrap_or_default()
+/// A page's `contents`: `Vec<T>`, or `Option<Vec<T>>` where the spec says
+/// it may be `null`.
+#[allow(dead_code, reason = "unused when every paginated area is off")]
+trait Contents<T> {
+    fn take_all(&mut self) -> Vec<T>;
+    fn is_empty(&self) -> bool;
+}
+
+impl<T> Contents<T> for Vec<T> {
+    fn take_all(&mut self) -> Vec<T> {
+        std::mem::take(self)
     }
     fn is_empty(&self) -> bool {
-        self.contents.as_ref().is_none_or(Vec::is_empty)
+        Vec::is_empty(self)
     }
 }
+
+impl<T> Contents<T> for Option<Vec<T>> {
+    fn take_all(&mut self) -> Vec<T> {
+        self.take().unwrap_or_default()
+    }
+    fn is_empty(&self) -> bool {
+        self.as_ref().is_none_or(Vec::is_empty)
+    }
+}
+
+/// `impl Page` for a page schema with `contents` and `lastId`.
+macro_rules! page {
+    ($cfg:meta, $page:ident, $item:ident) => {
+        #[cfg($cfg)]
+        impl Page for types::$page {
+            type Item = types::$item;
+            fn last_id(&self) -> Option<i64> {
+                self.last_id
+            }
+            fn take_items(&mut self) -> Vec<types::$item> {
+                Contents::take_all(&mut self.contents)
+            }
+            fn is_empty(&self) -> bool {
+                Contents::is_empty(&self.contents)
+            }
+        }
+    };
+}
+
+page!(feature = "patients", PatientPage, Patient);
+page!(feature = "letters", LetterDtoPage, LetterDto);
+page!(feature = "providers", ProviderPage, Provider);
+page!(feature = "patients", MaskPage, Mask);
+page!(
+    feature = "scheduling",
+    AppointmentMaterialsPage,
+    AppointmentMaterials
+);
+page!(
+    feature = "emr",
+    PrescriptionMedicationPage,
+    PrescriptionMedication
+);
+page!(feature = "letters", ReferralOrderPage, ReferralOrder);
+page!(feature = "letters", GeneratedLetterPage, GeneratedLetter);
+page!(feature = "waitlist", WaitlistRequestPage, WaitlistRequest);
+page!(
+    any(feature = "tasks", feature = "users"),
+    UserTaskPage,
+    UserTask
+);
+page!(feature = "users", AccuroUserPage, AccuroUser);
+page!(feature = "users", OfficePage, Office);
+page!(feature = "contacts", ContactPage, Contact);
 
 /// The pages `fetch` returns, following `lastId` until the end signal.
 ///
@@ -106,6 +168,60 @@ where
     )
 }
 
+/// `<op>_pages` and `<op>_items` on [`Client`] for a cursor-paginated
+/// operation whose builder has `page_size` and `starting_id` setters.
+macro_rules! paginated {
+    ($cfg:meta, $op:ident, $builder:ident, $page:ident, $item:ident, $pages:ident, $items:ident) => {
+        #[cfg($cfg)]
+        impl Client {
+            #[doc = concat!(
+                "Every page of [`", stringify!($op), "`](Self::", stringify!($op), "). `configure` sets ",
+                "the filters on the request; the stream sets `pageSize` and `startingId` itself, ",
+                "follows `lastId` to the end signal, caps the page size at 50, goes on over ",
+                "pages that permission filtering emptied, and ends after yielding an error."
+            )]
+            pub fn $pages<'a, F>(
+                &'a self,
+                page_size: i32,
+                configure: F,
+            ) -> impl Stream<Item = Result<types::$page, Error>> + 'a
+            where
+                F: Fn(builder::$builder<'a>) -> builder::$builder<'a> + 'a,
+            {
+                pages(page_size, move |size, cursor| {
+                    let mut request = configure(self.$op()).page_size(size);
+                    if let Some(cursor) = cursor {
+                        request = request.starting_id(cursor);
+                    }
+                    async move { request.send().await.map(|rv| rv.into_inner()) }
+                })
+            }
+
+            #[doc = concat!(
+                "Every item [`", stringify!($op), "`](Self::", stringify!($op), ") finds, across pages (see [`",
+                stringify!($pages), "`](Self::", stringify!($pages), "))."
+            )]
+            pub fn $items<'a, F>(
+                &'a self,
+                page_size: i32,
+                configure: F,
+            ) -> impl Stream<Item = Result<types::$item, Error>> + 'a
+            where
+                F: Fn(builder::$builder<'a>) -> builder::$builder<'a> + 'a,
+            {
+                items(page_size, move |size, cursor| {
+                    let mut request = configure(self.$op()).page_size(size);
+                    if let Some(cursor) = cursor {
+                        request = request.starting_id(cursor);
+                    }
+                    async move { request.send().await.map(|rv| rv.into_inner()) }
+                })
+            }
+        }
+    };
+}
+
+#[cfg(feature = "patients")]
 impl Client {
     /// One page of a patient search: the caller's filters, then the page
     /// size and cursor.
@@ -165,3 +281,123 @@ impl Client {
         })
     }
 }
+
+// Every cursor-paginated operation but the patient search (above, with its
+// own examples) gets its page and item streams.
+paginated!(
+    feature = "letters",
+    search_letters,
+    SearchLetters,
+    LetterDtoPage,
+    LetterDto,
+    search_letters_pages,
+    search_letters_items
+);
+paginated!(
+    feature = "providers",
+    search_providers,
+    SearchProviders,
+    ProviderPage,
+    Provider,
+    search_providers_pages,
+    search_providers_items
+);
+paginated!(
+    feature = "patients",
+    search_patient_masks,
+    SearchPatientMasks,
+    MaskPage,
+    Mask,
+    search_patient_masks_pages,
+    search_patient_masks_items
+);
+paginated!(
+    feature = "scheduling",
+    list_appointment_materials,
+    ListAppointmentMaterials,
+    AppointmentMaterialsPage,
+    AppointmentMaterials,
+    list_appointment_materials_pages,
+    list_appointment_materials_items
+);
+paginated!(
+    feature = "emr",
+    list_prescriptions,
+    ListPrescriptions,
+    PrescriptionMedicationPage,
+    PrescriptionMedication,
+    list_prescriptions_pages,
+    list_prescriptions_items
+);
+paginated!(
+    feature = "emr",
+    list_patient_prescriptions_v2,
+    ListPatientPrescriptionsV2,
+    PrescriptionMedicationPage,
+    PrescriptionMedication,
+    list_patient_prescriptions_v2_pages,
+    list_patient_prescriptions_v2_items
+);
+paginated!(
+    feature = "letters",
+    list_referral_orders,
+    ListReferralOrders,
+    ReferralOrderPage,
+    ReferralOrder,
+    list_referral_orders_pages,
+    list_referral_orders_items
+);
+paginated!(
+    feature = "waitlist",
+    list_waitlists,
+    ListWaitlists,
+    WaitlistRequestPage,
+    WaitlistRequest,
+    list_waitlists_pages,
+    list_waitlists_items
+);
+paginated!(
+    feature = "tasks",
+    list_tasks,
+    ListTasks,
+    UserTaskPage,
+    UserTask,
+    list_tasks_pages,
+    list_tasks_items
+);
+paginated!(
+    feature = "users",
+    search_users,
+    SearchUsers,
+    AccuroUserPage,
+    AccuroUser,
+    search_users_pages,
+    search_users_items
+);
+paginated!(
+    feature = "users",
+    list_user_offices,
+    ListUserOffices,
+    OfficePage,
+    Office,
+    list_user_offices_pages,
+    list_user_offices_items
+);
+paginated!(
+    feature = "users",
+    list_user_tasks,
+    ListUserTasks,
+    UserTaskPage,
+    UserTask,
+    list_user_tasks_pages,
+    list_user_tasks_items
+);
+paginated!(
+    feature = "contacts",
+    search_contacts,
+    SearchContacts,
+    ContactPage,
+    Contact,
+    search_contacts_pages,
+    search_contacts_items
+);

@@ -10,6 +10,9 @@ use crate::rules::{SCOPES, handwritten_method, is_idempotent};
 pub struct Endpoint {
     /// The operation's first tag (its area).
     pub area: String,
+    /// Where the area's tag stands in the spec's `tags` list (areas are
+    /// listed in that order).
+    pub area_rank: usize,
     /// `GET`, `POST`, ...
     pub method: String,
     /// The path template.
@@ -35,8 +38,14 @@ pub fn endpoints(spec: &OpenAPI) -> Vec<Endpoint> {
     spec.operations()
         .map(|(path, method, op)| {
             let handwritten = handwritten_method(op);
+            let area = op.tags.first().cloned().unwrap_or_default();
             Endpoint {
-                area: op.tags.first().cloned().unwrap_or_default(),
+                area_rank: spec
+                    .tags
+                    .iter()
+                    .position(|t| t.name == area)
+                    .unwrap_or(spec.tags.len()),
+                area,
                 method: method.to_uppercase(),
                 path: path.to_owned(),
                 rust_method: handwritten
@@ -62,14 +71,25 @@ pub fn endpoints(spec: &OpenAPI) -> Vec<Endpoint> {
         .collect()
 }
 
-/// The table as Markdown (one line per operation, sorted by area then path).
+/// The table as Markdown: one table per area, in the order of the spec's
+/// tags, each headed by the area and its count, one line per operation
+/// sorted by path.
 pub fn markdown_table(endpoints: &[Endpoint]) -> String {
     let mut rows: Vec<&Endpoint> = endpoints.iter().collect();
-    rows.sort_by(|a, b| (&a.area, &a.path, &a.method).cmp(&(&b.area, &b.path, &b.method)));
-    let mut out = String::from(
-        "| area | method | path | Rust method | scope | sent again |\n| --- | --- | --- | --- | --- | --- |\n",
-    );
+    rows.sort_by(|a, b| {
+        (a.area_rank, &a.area, &a.path, &a.method).cmp(&(b.area_rank, &b.area, &b.path, &b.method))
+    });
+    let mut out = format!("{} operations.\n", endpoints.len());
+    let mut current: Option<&str> = None;
     for e in rows {
+        if current != Some(e.area.as_str()) {
+            current = Some(e.area.as_str());
+            let count = endpoints.iter().filter(|x| x.area == e.area).count();
+            out.push_str(&format!(
+                "\n#### {} ({count})\n\n| area | method | path | Rust method | scope | sent again |\n| --- | --- | --- | --- | --- | --- |\n",
+                e.area
+            ));
+        }
         let scope = if e.scopes.is_empty() {
             "-".to_owned()
         } else {

@@ -27,8 +27,11 @@
 //! assert!(out.operations.iter().any(|op| op == "list_offices"));
 //! ```
 
+mod calls;
 mod endpoints;
 mod error;
+pub mod example;
+mod features;
 mod load;
 mod prepare;
 mod rules;
@@ -40,6 +43,7 @@ use std::sync::{Arc, Mutex};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use sha2::{Digest, Sha256};
 
+pub use calls::calls;
 pub use endpoints::{Endpoint, endpoints, markdown_table};
 pub use error::{Error, Violation};
 pub use load::parse_spec;
@@ -111,6 +115,12 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> 
     tokens.extend(field_names(spec_text, &options.spec_name)?);
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
     let wrapped = surface::reshape(&mut file)?;
+    let areas = routes_of
+        .iter()
+        .filter(|e| !e.handwritten && e.path.starts_with("/rest/"))
+        .map(|e| (e.operation_id.clone(), e.area.clone()))
+        .collect();
+    features::gate(&mut file, &areas);
     if wrapped != operations {
         return Err(Error::Format(format!(
             "the surface pass wrapped {wrapped:?}, expected the operations {operations:?}"

@@ -1,11 +1,11 @@
 //! The token endpoint, and the checks every REST request goes through.
 
-use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Form, MatchedPath, Query, Request, State as Extract};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
@@ -13,29 +13,19 @@ use serde_json::json;
 use tokio::time::Instant;
 
 use crate::State;
+use crate::fallback::{self, Resolved};
+use crate::spec_routes::{Operation, Resolution, SpecRoutes};
 
-/// The spec the sandbox serves; the scopes each route needs come from it.
-const SPEC: &str = include_str!("../../spec/accuro.yaml");
-
-/// `(METHOD, path template)` → the scopes that allow it (`x-accuro-scopes`).
-fn scope_table() -> &'static HashMap<(String, String), Vec<String>> {
-    static TABLE: OnceLock<HashMap<(String, String), Vec<String>>> = OnceLock::new();
-    TABLE.get_or_init(|| match accuro_gen::parse_spec(SPEC, "spec/accuro.yaml") {
-        Ok(spec) => accuro_gen::endpoints(&spec)
-            .into_iter()
-            .map(|e| ((e.method, e.path), e.scopes))
-            .collect(),
-        Err(e) => {
-            tracing::error!(error = %e, "the spec does not parse; no route requires a scope");
-            HashMap::new()
-        }
-    })
-}
-
-/// Every scope the spec names.
+/// Every scope the spec names (none if the built-in spec does not parse,
+/// which [`crate::Sandbox::start`] reports).
 pub(crate) fn spec_scopes() -> Vec<String> {
-    let all: BTreeSet<String> = scope_table().values().flatten().cloned().collect();
-    all.into_iter().collect()
+    match SpecRoutes::embedded() {
+        Ok(spec) => spec.scopes(),
+        Err(e) => {
+            tracing::error!(error = %e, "no scope to grant");
+            Vec::new()
+        }
+    }
 }
 
 /// The gateway's error shape: `{"code":"401","message":"..."}`.
@@ -242,15 +232,52 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     Some((id.to_owned(), secret.to_owned()))
 }
 
-/// Every REST request: bearer token, subscription key, clinic uuid, scope.
+/// Every REST request: resolves it to its operation of the spec (a path
+/// that is none: 404; a method the path lacks: 405), [`check`]s it, then
+/// lets the route's handler answer, or, when no handler serves it (a route
+/// without this method, the router's fallback, or a route that a literal
+/// path of the spec shadows, such as `/providers/search` under
+/// `/providers/{providerId}`), answers the spec's example
+/// ([`fallback::answer`]).
 pub(crate) async fn guard(
     Extract(state): Extract<Arc<State>>,
-    matched: MatchedPath,
-    method: Method,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
-    let headers = request.headers();
+    let spec: &'static SpecRoutes = state.spec;
+    let op = match spec.resolve(request.method().as_str(), request.uri().path()) {
+        Resolution::Operation(op) => op,
+        Resolution::MethodNotAllowed => {
+            return api_error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed");
+        }
+        Resolution::NotFound => return StatusCode::NOT_FOUND.into_response(),
+    };
+    if let Err(refused) = check(&state, request.headers(), request.uri(), op) {
+        return refused;
+    }
+    let routed = request
+        .extensions()
+        .get::<MatchedPath>()
+        .is_some_and(|m| op.has_shape(m.as_str()));
+    if !routed {
+        return fallback::answer(op);
+    }
+    request.extensions_mut().insert(Resolved(op));
+    next.run(request).await
+}
+
+/// What every REST request must carry, checked in Accuro's order: a bearer
+/// token the sandbox issued (401, gateway shape), the subscription key (401,
+/// gateway shape), the clinic `uuid` (400 `Required Parameter Missing.` or a
+/// mismatch), one of the operation's scopes (401 `{"error":"Access is
+/// denied"}`, not 403, as the server answers), then the operation's other
+/// required query parameters (400 `Required Parameter Missing.`).
+pub(crate) fn check(
+    state: &State,
+    headers: &HeaderMap,
+    uri: &Uri,
+    op: &Operation,
+) -> Result<(), Response> {
     let bearer = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -262,36 +289,40 @@ pub(crate) async fn guard(
         .and_then(|t| state.tokens().scopes(t).map(<[String]>::to_vec))
     {
         Some(scopes) => scopes,
-        None => return gateway(StatusCode::UNAUTHORIZED, "Unauthorized"),
+        None => return Err(gateway(StatusCode::UNAUTHORIZED, "Unauthorized")),
     };
     let key_ok = headers
         .get("x-qhr-subscription-key")
         .is_some_and(|k| k.as_bytes() == state.config.subscription_key.as_bytes());
     if !key_ok {
-        return gateway(
+        return Err(gateway(
             StatusCode::UNAUTHORIZED,
             "Access denied due to missing or invalid subscription key.",
-        );
+        ));
     }
-    let query: HashMap<String, String> = Query::try_from_uri(request.uri())
-        .map(|q| q.0)
-        .unwrap_or_default();
+    let query: HashMap<String, String> = Query::try_from_uri(uri).map(|q| q.0).unwrap_or_default();
+    let missing = || api_error(StatusCode::BAD_REQUEST, "Required Parameter Missing.");
     match query.get("uuid").filter(|u| !u.trim().is_empty()) {
         Some(uuid) if uuid.eq_ignore_ascii_case(&state.config.clinic_uuid) => {}
-        None => return api_error(StatusCode::BAD_REQUEST, "Required Parameter Missing."),
+        None => return Err(missing()),
         Some(_) => {
-            return api_error(
+            return Err(api_error(
                 StatusCode::BAD_REQUEST,
                 "The provided uuid does not match one associated with your ACRON.",
-            );
+            ));
         }
     }
     // A scope (or Accuro role) the token lacks: 401, not 403, from the server.
-    let needed = scope_table().get(&(method.as_str().to_owned(), matched.as_str().to_owned()));
-    if let Some(needed) = needed.filter(|n| !n.is_empty())
-        && !needed.iter().any(|s| scopes.contains(s))
-    {
-        return api_error(StatusCode::UNAUTHORIZED, "Access is denied");
+    let needed = op.scopes();
+    if !needed.is_empty() && !needed.iter().any(|s| scopes.contains(s)) {
+        return Err(api_error(StatusCode::UNAUTHORIZED, "Access is denied"));
     }
-    next.run(request).await
+    if op
+        .required_query()
+        .iter()
+        .any(|name| name != "uuid" && !query.contains_key(name))
+    {
+        return Err(missing());
+    }
+    Ok(())
 }

@@ -1,4 +1,6 @@
-//! The REST endpoints of the spec, over the in-memory clinic.
+//! The REST endpoints of the spec served from the in-memory clinic, and the
+//! helpers every stateful handler shares (reading a body, a query value,
+//! Accuro's refusals).
 
 // Handlers return early with a ready `Response` as their error: axum's idiom,
 // and a test server's error path, where the size of `Err` does not matter.
@@ -23,13 +25,15 @@ use crate::State;
 use crate::auth::{Violation, api_error, constraint_violations};
 use crate::seed::{self, Booking, Db, Document};
 
-type S = Extract<Arc<State>>;
-type Q = Query<HashMap<String, String>>;
+/// The sandbox's state, as handlers take it.
+pub(crate) type S = Extract<Arc<State>>;
+/// A request's query, as handlers take it.
+pub(crate) type Q = Query<HashMap<String, String>>;
 
 /// The version the sandbox claims to run (QHR's published file's).
 const API_VERSION: &str = "10.13.0";
 
-fn not_found() -> Response {
+pub(crate) fn not_found() -> Response {
     api_error(StatusCode::NOT_FOUND, "Not Found")
 }
 
@@ -38,15 +42,15 @@ fn too_large() -> Response {
 }
 
 /// 400 with one constraint violation.
-fn refuse(field: &str, value: Option<&str>, constraint: &str) -> Response {
+pub(crate) fn refuse(field: &str, value: Option<&str>, constraint: &str) -> Response {
     constraint_violations(&[Violation::new(field, value, constraint)])
 }
 
-fn ok<T: serde::Serialize>(value: T) -> Response {
+pub(crate) fn ok<T: serde::Serialize>(value: T) -> Response {
     Json(value).into_response()
 }
 
-fn int(query: &HashMap<String, String>, name: &str) -> Result<Option<i64>, Response> {
+pub(crate) fn int(query: &HashMap<String, String>, name: &str) -> Result<Option<i64>, Response> {
     match query.get(name) {
         None => Ok(None),
         Some(v) => v
@@ -56,7 +60,10 @@ fn int(query: &HashMap<String, String>, name: &str) -> Result<Option<i64>, Respo
     }
 }
 
-fn boolean(query: &HashMap<String, String>, name: &str) -> Result<Option<bool>, Response> {
+pub(crate) fn boolean(
+    query: &HashMap<String, String>,
+    name: &str,
+) -> Result<Option<bool>, Response> {
     match query.get(name).map(String::as_str) {
         None => Ok(None),
         Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
@@ -65,7 +72,10 @@ fn boolean(query: &HashMap<String, String>, name: &str) -> Result<Option<bool>, 
     }
 }
 
-fn day(query: &HashMap<String, String>, name: &str) -> Result<Option<AccuroDate>, Response> {
+pub(crate) fn day(
+    query: &HashMap<String, String>,
+    name: &str,
+) -> Result<Option<AccuroDate>, Response> {
     match query.get(name) {
         None => Ok(None),
         Some(v) => v
@@ -75,11 +85,23 @@ fn day(query: &HashMap<String, String>, name: &str) -> Result<Option<AccuroDate>
     }
 }
 
+/// The page a cursor-paginated list is asked for: its size (`pageSize`:
+/// above 50 is cut to 50, not refused; below 1 means the default, 25) and
+/// the id it starts after (`startingId`, 0 for the first page).
+pub(crate) fn page_request(query: &HashMap<String, String>) -> Result<(usize, i64), Response> {
+    let size = int(query, "pageSize")?
+        .filter(|s| *s >= 1)
+        .unwrap_or(25)
+        .min(50);
+    let after = int(query, "startingId")?.unwrap_or(0);
+    Ok((usize::try_from(size).unwrap_or(25), after))
+}
+
 /// A JSON body as `T`, refused the way Accuro refuses one: a missing required
 /// field is a constraint violation (`"(null)"`), any other mismatch
 /// "Unable to process json. Invalid value at field(s): ...". Neither repeats
 /// the refused value's JSON error (it may be a health number).
-fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
+pub(crate) fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
         return Err(api_error(
             StatusCode::BAD_REQUEST,
@@ -260,13 +282,9 @@ async fn search_patients(Extract(state): S, Query(q): Q) -> Response {
     if !violations.is_empty() {
         return constraint_violations(&violations);
     }
-    // Above 50 is cut to 50 (not refused); below 1 means the default, 25.
-    let (size, after) = match (int(&q, "pageSize"), int(&q, "startingId")) {
-        (Ok(size), Ok(after)) => (
-            size.filter(|s| *s >= 1).unwrap_or(25).min(50),
-            after.unwrap_or(0),
-        ),
-        (Err(e), _) | (_, Err(e)) => return e,
+    let (size, after) = match page_request(&q) {
+        Ok(page) => page,
+        Err(e) => return e,
     };
     let null_at_end = state.faults().null_last_id;
     let db = state.db();
@@ -274,7 +292,7 @@ async fn search_patients(Extract(state): S, Query(q): Q) -> Response {
     let contents: Vec<Patient> = matching
         .iter()
         .filter(|p| p.patient_id.unwrap_or(0) > after)
-        .take(size as usize)
+        .take(size)
         .map(|p| (*p).clone())
         .collect();
     let last_id = contents.last().and_then(|p| p.patient_id).unwrap_or(0);
@@ -418,7 +436,7 @@ async fn replace_patient(Extract(state): S, Path(id): Path<i64>, body: Bytes) ->
 }
 
 /// RFC 7396.
-fn merge_patch(target: &mut Value, patch: &Value) {
+pub(crate) fn merge_patch(target: &mut Value, patch: &Value) {
     match (target, patch) {
         (Value::Object(t), Value::Object(p)) => {
             for (k, v) in p {
@@ -1015,7 +1033,8 @@ macro_rules! fixed {
     };
 }
 
-/// Every REST route of the spec.
+/// The REST routes the sandbox keeps state or lookups for (the other
+/// operations of the spec answer its examples, [`crate::fallback`]).
 pub(crate) fn routes() -> Router<Arc<State>> {
     Router::new()
         .route("/rest/v1/api-version", get(api_version))
@@ -1117,4 +1136,6 @@ pub(crate) fn routes() -> Router<Arc<State>> {
             "/rest/v1/provider-portal/scheduler/sites",
             fixed!(seed::scheduler_sites()),
         )
+        .merge(crate::tasks::routes())
+        .merge(crate::waitlists::routes())
 }

@@ -6,12 +6,15 @@
 //!   refresh tokens) that live [`Config::token_lifetime`];
 //! - every REST endpoint of `spec/accuro.yaml` checks the bearer token
 //!   (unknown, expired or revoked → 401), the subscription key (→ 401), the
-//!   clinic `uuid` (missing or wrong → 400) and the scopes the spec lists for
+//!   clinic `uuid` (missing or wrong → 400), the scopes the spec lists for
 //!   it in `x-accuro-scopes`, any one of which allows the call (none → 401
-//!   `{"error":"Access is denied"}`, as the server answers), then serves
-//!   deterministic synthetic data in Accuro's shapes (its date forms, HHMM
-//!   times, the pagination envelope, its error texts); writes change the
-//!   in-memory state;
+//!   `{"error":"Access is denied"}`, as the server answers), and its other
+//!   required query parameters (→ 400); a path the spec lacks is 404;
+//! - patients, appointments, letters, documents, tasks and waitlist requests
+//!   are state: deterministic synthetic data in Accuro's shapes (its date
+//!   forms, HHMM times, the pagination envelope, its error texts) that
+//!   writes change; every other operation answers the spec's example for its
+//!   first 2xx answer ([`spec_routes`] reads them from the built-in spec);
 //! - fault knobs ([`Faults`]) add latency, errors, 429 bursts, a token outage,
 //!   token revocation, a `null` end-of-search cursor, or an answer that breaks
 //!   the spec; they can be set in process or through `PUT /__sandbox/faults`
@@ -25,9 +28,13 @@
 //! ```
 
 mod auth;
+mod fallback;
 mod faults;
 mod handlers;
 mod seed;
+pub mod spec_routes;
+mod tasks;
+mod waitlists;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -36,7 +43,7 @@ use std::time::Duration;
 use axum::Router;
 
 pub use faults::Faults;
-pub use seed::{FIRST_DAY, FIRST_PATIENT, LOCKED_APPOINTMENT};
+pub use seed::{FIRST_DAY, FIRST_PATIENT, FIRST_TASK, FIRST_WAITLIST_REQUEST, LOCKED_APPOINTMENT};
 
 /// One integrator application the token endpoint accepts.
 #[derive(Debug, Clone)]
@@ -148,6 +155,8 @@ pub struct Stats {
 
 pub(crate) struct State {
     pub(crate) config: Config,
+    /// The operations of the built-in spec.
+    pub(crate) spec: &'static spec_routes::SpecRoutes,
     pub(crate) db: Mutex<seed::Db>,
     pub(crate) faults: Mutex<Faults>,
     pub(crate) tokens: Mutex<auth::Tokens>,
@@ -177,11 +186,16 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
-    /// Starts the sandbox on 127.0.0.1:`port` (0: any free port).
+    /// Starts the sandbox on 127.0.0.1:`port` (0: any free port). Fails if
+    /// the port cannot be bound, or if the built-in spec does not parse
+    /// (`InvalidData`).
     pub async fn start(config: Config, port: u16) -> std::io::Result<Self> {
+        let spec = spec_routes::SpecRoutes::embedded()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(State {
+            spec,
             db: Mutex::new(seed::clinic(config.patients)),
             faults: Mutex::new(config.faults.clone()),
             tokens: Mutex::default(),
@@ -238,9 +252,15 @@ impl Drop for Sandbox {
     }
 }
 
+/// The REST routes of [`handlers`], with what they do not serve (another
+/// method of a routed path, any other path) falling back to the spec's
+/// examples; every REST request goes through the fault knobs, then the
+/// [`auth::guard`].
 fn router(state: Arc<State>) -> Router {
     let rest = handlers::routes()
-        .route_layer(axum::middleware::from_fn_with_state(
+        .method_not_allowed_fallback(fallback::serve)
+        .fallback(fallback::serve)
+        .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             auth::guard,
         ))

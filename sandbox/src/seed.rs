@@ -10,7 +10,8 @@ use accuro_client::types::{
     ColorComponentsColorSpace, Demographics, Email, Folder, Gender, HealthCard, Immunization,
     ImmunizationAge, Insurer, LabResult, LabTest, Letter, LetterType, Location, Mask,
     MedeoPatientId, Office, Patient, PatientFlag, Phone, Provider, ProviderAddress,
-    ProviderAddressValue, ProviderType, SchedulerSite, SchedulerStatus, SubFolder,
+    ProviderAddressValue, ProviderType, SchedulerSite, SchedulerStatus, SubFolder, UserTask,
+    WaitlistRequest,
 };
 
 const FIRST: [&str; 8] = [
@@ -36,11 +37,21 @@ pub const FIRST_DAY: &str = "2026-12-01";
 pub const LOCKED_APPOINTMENT: i64 = 5001;
 /// First seeded patient id.
 pub const FIRST_PATIENT: i64 = 1001;
+/// First seeded task id (24 tasks, created in November 2026).
+pub const FIRST_TASK: i64 = 1;
+/// First seeded waitlist request id (12 requests).
+pub const FIRST_WAITLIST_REQUEST: i64 = 1;
 
 /// The sandbox's "now": writes are stamped from here on, a minute apart.
 const NOW: (&str, u32) = ("2026-11-29", 12);
 /// The Accuro user the sandbox's writes are made as.
-const SERVICE_USER: &str = "synthetic.integration";
+pub const SERVICE_USER: &str = "synthetic.integration";
+/// That user's id.
+pub const SERVICE_USER_ID: i32 = 90;
+/// The Accuro user who made the seeded records.
+const FRONT_DESK: &str = "synthetic.frontdesk";
+/// That user's id.
+const FRONT_DESK_ID: i32 = 91;
 
 /// One appointment with its custom statuses and its history.
 #[derive(Clone)]
@@ -74,6 +85,12 @@ pub struct Db {
     pub next_letter: i64,
     pub documents: BTreeMap<i64, Document>,
     pub next_document: i64,
+    /// User tasks by id; a deleted one keeps `deleted: true`.
+    pub tasks: BTreeMap<i64, UserTask>,
+    pub next_task: i64,
+    /// Waitlist requests by id.
+    pub waitlists: BTreeMap<i64, WaitlistRequest>,
+    pub next_waitlist: i64,
     next_history: i64,
     /// Minutes after [`NOW`] of the next write.
     clock: u32,
@@ -956,8 +973,101 @@ fn immunizations(i: i64) -> Vec<Immunization> {
     list
 }
 
+// Tasks and waitlist requests.
+
+/// The reasons seeded tasks have (`GET /tasks?reason=` filters on them).
+pub const TASK_REASONS: [&str; 5] = [
+    "Call patient",
+    "Review lab result",
+    "Renew prescription",
+    "Book follow-up",
+    "Scan paper chart",
+];
+
+/// The seeded patient `i` points at (`None` in a clinic without patients).
+fn some_patient(i: i64, patients: i64) -> Option<i32> {
+    (patients > 0)
+        .then(|| FIRST_PATIENT + i % patients)
+        .and_then(|id| i32::try_from(id).ok())
+}
+
+/// Task `i`: created in November 2026 (day 5 + `i`), due in December, every
+/// fourth one completed, assigned to a user and, every third, a role too.
+fn task(i: i64, patients: i64) -> UserTask {
+    let completed = i % 4 == 3;
+    let office = |n: i64| i32::try_from(1 + n % 3).ok();
+    UserTask {
+        id: i32::try_from(FIRST_TASK + i).ok(),
+        assigned_to_user_ids: vec![1 + (i % 4) as i32],
+        assigned_to_role_ids: if i % 3 == 0 { vec![2] } else { Vec::new() },
+        patient_id: (i % 5 != 4)
+            .then(|| some_patient(i * 11, patients))
+            .flatten(),
+        reason: text(TASK_REASONS[i as usize % TASK_REASONS.len()]),
+        notes: (i % 2 == 0).then(|| "Synthetic task note".to_owned()),
+        priority: text(["Normal", "Urgent", "Very_Urgent"][i as usize % 3]),
+        completed: Some(completed),
+        completed_date: completed.then(|| format!("2026-11-28T15:{:02}:00.000", i)),
+        completed_by: completed.then(|| FRONT_DESK.to_owned()),
+        created_by: text(FRONT_DESK),
+        created_by_id: Some(FRONT_DESK_ID),
+        created_on: Some(format!(
+            "2026-11-{:02}T09:{:02}:00.000",
+            5 + i % 24,
+            (i * 7) % 60
+        )),
+        office_id_assigned_to: office(i),
+        office_id_assigned_from: office(i + 1),
+        task_due_date: Some(date(&format!("2026-12-{:02}", 1 + i % 28))),
+        deleted: Some(false),
+    }
+}
+
+/// Waitlist request `i`: a consult request, every third one with a surgical
+/// part.
+fn waitlist_request(i: i64, patients: i64) -> WaitlistRequest {
+    let surgical = i % 3 == 2;
+    let day = |d: i64| format!("2026-10-{:02}T00:00:00.000", 1 + d % 28);
+    WaitlistRequest {
+        id: i32::try_from(FIRST_WAITLIST_REQUEST + i).ok(),
+        waitlist_provider_id: Some(1 + (i % 4) as i32),
+        patient_id: some_patient(i * 13, patients),
+        consult_priority: text(["Routine", "Urgent", "Emergency"][i as usize % 3]),
+        consult_status: text(["Waiting", "Booked", "Seen"][i as usize % 3]),
+        consult_type: text(if i % 2 == 0 {
+            "New Consult"
+        } else {
+            "Follow-up Consult"
+        }),
+        expedited: Some(i % 5 == 0),
+        provider_type_id: Some(1),
+        referral_triaged: Some(i % 2 == 0),
+        notes: (i % 4 == 0).then(|| "Synthetic waitlist note".to_owned()),
+        complaint: text("Synthetic referral reason"),
+        referring_provider_id: Some(1 + (i % 8) as i32),
+        specific_provider_requested: Some(i % 3 == 0),
+        first_available: Some(i % 3 != 0),
+        referred_out: Some(false),
+        referral_date: Some(day(i)),
+        request_date: Some(day(i + 1)),
+        first_contact_date: Some(format!("2026-10-{:02}T13:50:00.000", 2 + i % 27)),
+        tentative_date: (i % 3 == 1).then(|| format!("2026-12-{:02}T14:20:00.000", 1 + i)),
+        case_state: text("Active"),
+        case_number: Some(1 + i as i32),
+        follow_up: Some(i % 2 == 1),
+        surgical_priority: surgical.then(|| "Routine".to_owned()),
+        surgical_site_id: surgical.then_some(1 + (i % 2) as i32),
+        surgical_status: surgical.then(|| "Waiting".to_owned()),
+        surgical_type: surgical.then(|| "Day Surgery".to_owned()),
+        target_date: surgical.then(|| day(i + 14)),
+        available_for_cancellation: surgical.then_some(i % 2 == 0),
+        ..WaitlistRequest::default()
+    }
+}
+
 /// Builds the clinic: 3 offices, 8 providers, `patients` patients with their
-/// charts, and 60 appointments over twelve days from [`FIRST_DAY`].
+/// charts, 60 appointments over twelve days from [`FIRST_DAY`], 24 tasks and
+/// 12 waitlist requests.
 pub fn clinic(patients: usize) -> Db {
     let mut db = Db {
         offices: offices(),
@@ -973,6 +1083,19 @@ pub fn clinic(patients: usize) -> Db {
         next_letter: 8001,
         documents: BTreeMap::new(),
         next_document: 7001,
+        tasks: (0..24)
+            .map(|i| (FIRST_TASK + i, task(i, patients as i64)))
+            .collect(),
+        next_task: 1001,
+        waitlists: (0..12)
+            .map(|i| {
+                (
+                    FIRST_WAITLIST_REQUEST + i,
+                    waitlist_request(i, patients as i64),
+                )
+            })
+            .collect(),
+        next_waitlist: 101,
         next_history: 1,
         clock: 0,
     };
@@ -1091,10 +1214,10 @@ fn seed_appointment(db: &mut Db, i: i64, patients: i64) {
         8 + i % 9,
         (i * 7) % 60
     );
-    db.record_at(id, "Created", None, "synthetic.frontdesk", &booked_at);
+    db.record_at(id, "Created", None, FRONT_DESK, &booked_at);
     if confirmed {
         let at = format!("2026-11-{:02}T16:{:02}:00.000-0800", 25 + i % 3, i % 60);
-        db.record_at(id, "Confirmed", None, "synthetic.frontdesk", &at);
+        db.record_at(id, "Confirmed", None, FRONT_DESK, &at);
     }
     // Two of the last day's appointments are already gone: one cancelled,
     // one deleted (listed only with includeCancelled / includeDeleted).
@@ -1107,7 +1230,7 @@ fn seed_appointment(db: &mut Db, i: i64, patients: i64) {
                 id,
                 "Cancelled",
                 Some("Patient request"),
-                "synthetic.frontdesk",
+                FRONT_DESK,
                 "2026-11-28T10:05:00.000-0800",
             );
         }
@@ -1119,7 +1242,7 @@ fn seed_appointment(db: &mut Db, i: i64, patients: i64) {
                 id,
                 "Deleted",
                 None,
-                "synthetic.frontdesk",
+                FRONT_DESK,
                 "2026-11-28T10:07:00.000-0800",
             );
         }
@@ -1153,6 +1276,19 @@ impl Db {
             NOW.1 + (minutes / 60) % 12,
             minutes % 60
         )
+    }
+
+    /// The date-time of the next write without an offset
+    /// (`2026-11-29T12:00:00.000`), as tasks carry theirs.
+    pub fn local_stamp(&mut self) -> String {
+        let stamp = self.stamp();
+        if let Some((local, _)) = stamp
+            .rsplit_once(['+', '-'])
+            .filter(|(_, offset)| offset.len() == 4)
+        {
+            return local.to_owned();
+        }
+        stamp
     }
 
     /// `Last, First` of a provider.

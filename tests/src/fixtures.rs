@@ -68,6 +68,12 @@ pub fn document_details(patient_id: i64, folder_id: i64) -> types::DocumentDetai
         from_id: None,
         from_type: None,
         from_name: None,
+        accuro_file_type_id: None,
+        document_date: None,
+        document_id: None,
+        folder: None,
+        reviews: None,
+        sub_folder: None,
     }
 }
 
@@ -94,6 +100,8 @@ pub struct Fixture {
     pub lab_test: i64,
     /// A document folder.
     pub folder: i64,
+    /// A task.
+    pub task: i64,
 }
 
 macro_rules! call {

@@ -2,13 +2,16 @@
 //! credentials and clients ([`clients`]), TRACE capture ([`capture`]), the wiremock Accuro stand-in
 //! ([`mocks`]), a connection-cutting server ([`cutting`]), Prism's verdict
 //! ([`prism`]), and synthetic records with every operation called once
-//! ([`fixtures`]). Everything is re-exported here (`use accuro_tests::*`).
+//! ([`fixtures`]), and every generated operation called once from the spec
+//! ([`every_call`], written by `cargo xtask regen`). Everything is re-exported here (`use accuro_tests::*`).
 //!
 //! Every value here is synthetic: no real name, PHN or credential.
 
 pub mod capture;
 pub mod clients;
 pub mod cutting;
+#[rustfmt::skip]
+pub mod every_call;
 pub mod fixtures;
 pub mod mocks;
 pub mod prism;
@@ -16,6 +19,7 @@ pub mod prism;
 pub use capture::*;
 pub use clients::*;
 pub use cutting::*;
+pub use every_call::*;
 pub use fixtures::*;
 pub use mocks::*;
 pub use prism::*;

@@ -1,13 +1,16 @@
-//! The operations implemented by hand (merge patch, multipart upload of
-//! documents and referrals) and the create-patient answers the layer
-//! normalises (201, 200, 204 with `Location`): same token, key, uuid and
-//! errors as the rest.
+//! The operations implemented by hand (merge patches of patients, custom
+//! properties and tasks; multipart uploads of documents, referrals and
+//! profile pictures; letters answered as multipart) and the create-patient
+//! answers the layer normalises (201, 200, 204 with `Location`): same token,
+//! key, uuid, retry decision and errors as the rest.
 
-use accuro_client::{Document, Error, types};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use accuro_client::{Document, Error, ErrorKind, types};
 use accuro_tests::*;
 use serde_json::json;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
 fn assert_layer_headers(request: &wiremock::Request) {
     assert_eq!(
@@ -410,4 +413,688 @@ async fn an_undocumented_success_status_names_the_operation_and_no_url() {
         !text.contains("uuid") && !text.contains(CLINIC_UUID),
         "{text}"
     );
+}
+
+// ---------------------------------------------------------------------------
+// The merge patches of v1 patients, custom properties and tasks.
+
+/// A server whose `PATCH at` answers `answer`.
+async fn patch_server(at: &str, answer: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    Mock::given(method("PATCH"))
+        .and(path(at))
+        .respond_with(answer)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// The one request `server` received at `at`, sent as a merge patch of
+/// `patch` with the layer's headers and `uuid`.
+async fn assert_merge_patch_sent(server: &MockServer, at: &str, patch: &serde_json::Value) {
+    let sent = received_at(server, at).await;
+    assert_eq!(sent.len(), 1, "sent once");
+    assert_layer_headers(&sent[0]);
+    assert_eq!(
+        header_values(&sent[0], "content-type"),
+        vec!["application/merge-patch+json".to_owned()]
+    );
+    assert_eq!(
+        &sent[0].body_json::<serde_json::Value>().expect("JSON"),
+        patch
+    );
+}
+
+#[tokio::test]
+async fn patch_patient_v1_sends_a_merge_patch() {
+    const AT: &str = "/rest/v1/provider-portal/patients/1001";
+    let server = patch_server(AT, ResponseTemplate::new(204)).await;
+    let patch = json!({"demographics": {"middleName": null, "nickname": "Synth"}});
+    client(&server)
+        .patch_patient_v1(1001, &patch)
+        .await
+        .expect("patched");
+    assert_merge_patch_sent(&server, AT, &patch).await;
+}
+
+#[tokio::test]
+async fn patch_patient_custom_properties_sends_a_merge_patch_and_reads_the_answer() {
+    const AT: &str = "/rest/v1/provider-portal/patients/1001/custom-properties";
+    let server = patch_server(AT, ResponseTemplate::new(200).set_body_json(true)).await;
+    let properties = json!({"PreferredPharmacy": "Synthetic Drugs", "RetiredFlag": null});
+    let updated = client(&server)
+        .patch_patient_custom_properties(1001, &properties)
+        .await
+        .expect("patched");
+    assert!(updated);
+    assert_merge_patch_sent(&server, AT, &properties).await;
+
+    // An answer that is not the documented boolean is a typed decode error.
+    let server = patch_server(AT, ResponseTemplate::new(200).set_body_json("Synthname")).await;
+    let err = client(&server)
+        .patch_patient_custom_properties(1001, &properties)
+        .await
+        .expect_err("not a boolean");
+    assert!(
+        matches!(
+            &err,
+            Error::InvalidResponse {
+                operation: "patch_patient_custom_properties",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(!format!("{err} {err:?}").contains("Synthname"), "{err:?}");
+}
+
+#[tokio::test]
+async fn patch_task_sends_a_merge_patch() {
+    const AT: &str = "/rest/v1/provider-portal/tasks/42";
+    let server = patch_server(AT, ResponseTemplate::new(204)).await;
+    let patch = json!({"completed": true});
+    client(&server)
+        .patch_task(42, &patch)
+        .await
+        .expect("patched");
+    assert_merge_patch_sent(&server, AT, &patch).await;
+}
+
+/// A PATCH may have acted before a 503: it is not sent again, whichever
+/// handwritten patch it is.
+#[tokio::test]
+async fn a_patch_answered_503_is_not_sent_twice() {
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    Mock::given(method("PATCH"))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .insert_header("retry-after", "0")
+                .set_body_json(json!({"error": "Service Unavailable"})),
+        )
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let patch = json!({"fileNumber": "F-3"});
+    let outcomes = [
+        (
+            "patch_patient",
+            "/rest/v2/provider-portal/patients/1001",
+            c.patch_patient(1001, &patch).await.map(drop),
+        ),
+        (
+            "patch_patient_v1",
+            "/rest/v1/provider-portal/patients/1001",
+            c.patch_patient_v1(1001, &patch).await,
+        ),
+        (
+            "patch_patient_custom_properties",
+            "/rest/v1/provider-portal/patients/1001/custom-properties",
+            c.patch_patient_custom_properties(1001, &patch)
+                .await
+                .map(drop),
+        ),
+        (
+            "patch_task",
+            "/rest/v1/provider-portal/tasks/42",
+            c.patch_task(42, &patch).await,
+        ),
+    ];
+    for (operation, at, outcome) in outcomes {
+        let err = outcome.expect_err("503");
+        assert_eq!(err.operation(), Some(operation), "{err:?}");
+        assert_eq!(err.kind(), ErrorKind::Server, "{operation}");
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{operation}");
+        assert_eq!(
+            received_at(&server, at).await.len(),
+            1,
+            "{operation} sent once"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_merge_patch_that_is_not_an_object_is_refused_unsent() {
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    let c = client(&server);
+    let err = c
+        .patch_task(42, &json!(["Synthname"]))
+        .await
+        .expect_err("an array");
+    assert!(
+        matches!(
+            &err,
+            Error::InvalidRequest {
+                operation: "patch_task",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(!format!("{err} {err:?}").contains("Synthname"), "{err:?}");
+    let err = c
+        .patch_patient_v1(1001, &serde_json::Value::Null)
+        .await
+        .expect_err("null");
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err:?}");
+    let sent = server.received_requests().await.unwrap_or_default();
+    assert!(
+        sent.iter().all(|r| r.method.as_str() != "PATCH"),
+        "nothing sent"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// The profile picture upload.
+
+#[tokio::test]
+async fn upload_patient_profile_picture_sends_one_picture_part_and_returns_its_id() {
+    const AT: &str = "/rest/v1/provider-portal/patients/1001/profile-picture";
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    Mock::given(method("POST"))
+        .and(path(AT))
+        .respond_with(ResponseTemplate::new(200).set_body_json(12))
+        .mount(&server)
+        .await;
+    let picture = Document {
+        file_name: "portrait.png".into(),
+        media_type: "image/png".into(),
+        bytes: b"\x89PNG\r\n\x1a\nsynthetic-pixels".to_vec(),
+    };
+    let id = client(&server)
+        .upload_patient_profile_picture(1001, picture)
+        .await
+        .expect("uploaded");
+    assert_eq!(id, 12);
+    let sent = received_at(&server, AT).await;
+    assert_eq!(sent.len(), 1);
+    assert_layer_headers(&sent[0]);
+    let content_type = header_values(&sent[0], "content-type").join("");
+    assert!(
+        content_type.starts_with("multipart/form-data; boundary="),
+        "{content_type}"
+    );
+    let body = String::from_utf8_lossy(&sent[0].body);
+    assert!(
+        body.contains("name=\"profilePicture\"; filename=\"portrait.png\"")
+            && body.contains("Content-Type: image/png")
+            && body.contains("synthetic-pixels"),
+        "{body}"
+    );
+    assert_eq!(body.matches("Content-Disposition").count(), 1, "one part");
+}
+
+#[tokio::test]
+async fn a_profile_picture_answered_503_is_not_sent_twice() {
+    const AT: &str = "/rest/v1/provider-portal/patients/1001/profile-picture";
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    Mock::given(method("POST"))
+        .and(path(AT))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "0"))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .upload_patient_profile_picture(1001, synthetic_pdf("not-a-picture.pdf"))
+        .await
+        .expect_err("503");
+    assert_eq!(err.operation(), Some("upload_patient_profile_picture"));
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(received_at(&server, AT).await.len(), 1, "sent once");
+}
+
+// ---------------------------------------------------------------------------
+// Letters answered as multipart.
+
+/// A CXF-like boundary (it has a colon, so it is quoted in `Content-Type`).
+const BOUNDARY: &str = "uuid:3612915e-0b5e-4911-98f4-e17e664b3a59";
+const LETTER: &str = "/rest/v1/provider-portal/letters/77";
+const GENERATED: &str = "/rest/v1/provider-portal/generated-letters/223109";
+const GENERATED_V2: &str = "/rest/v2/provider-portal/generated-letters/223109";
+
+/// Synthetic values that must never show in an error.
+const SECRET_NAME: &str = "Synthname Samplesson";
+const SECRET_PHN: &str = "9876543217";
+const SECRET_CONTENT: &str = "rtf1 Synthetic letter body";
+
+/// A multipart body with CRLF line breaks: each part is its header lines
+/// and its body; the closing delimiter ends it.
+fn multipart_body(boundary: &str, parts: &[(&[&str], &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (headers, content) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        for header in *headers {
+            body.extend_from_slice(format!("{header}\r\n").as_bytes());
+        }
+        body.extend_from_slice(b"\r\n");
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    body
+}
+
+fn letter_json() -> Vec<u8> {
+    json!({
+        "id": 5,
+        "letterId": 77,
+        "patientId": 1001,
+        "title": format!("Referral for {SECRET_NAME}"),
+        "created": "2025-02-27T16:05:10.000",
+        "version": 2
+    })
+    .to_string()
+    .into_bytes()
+}
+
+/// Apache CXF's answer: a JSON part, then the RTF content.
+fn letter_answer() -> Vec<u8> {
+    let rtf = format!("{{\\{SECRET_CONTENT} PHN {SECRET_PHN}}}");
+    multipart_body(
+        BOUNDARY,
+        &[
+            (
+                &[
+                    "Content-Type: application/json",
+                    "Content-Transfer-Encoding: binary",
+                    "Content-ID: <root.message@cxf.apache.org>",
+                ],
+                &letter_json(),
+            ),
+            (
+                &[
+                    "Content-Type: application/octet-stream",
+                    "Content-Transfer-Encoding: binary",
+                    "Content-ID: <1>",
+                ],
+                rtf.as_bytes(),
+            ),
+        ],
+    )
+}
+
+fn multipart_template(body: Vec<u8>) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(
+        body,
+        &format!("multipart/form-data; boundary=\"{BOUNDARY}\""),
+    )
+}
+
+/// A server whose `GET at` answers `answer`.
+async fn letter_server(at: &str, answer: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path(at))
+        .respond_with(answer)
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn get_letter_reads_the_json_part_and_the_rtf_content() {
+    let server = letter_server(LETTER, multipart_template(letter_answer())).await;
+    let letter = client(&server).get_letter(77).await.expect("letter");
+    assert_eq!(letter.metadata.letter_id, Some(77));
+    assert_eq!(letter.metadata.patient_id, Some(1001));
+    assert_eq!(letter.metadata.version, Some(2));
+    assert_eq!(
+        letter.metadata.title.as_deref(),
+        Some(format!("Referral for {SECRET_NAME}").as_str())
+    );
+    assert_eq!(
+        letter.content,
+        format!("{{\\{SECRET_CONTENT} PHN {SECRET_PHN}}}").into_bytes()
+    );
+    assert_eq!(
+        letter.content_type.as_deref(),
+        Some("application/octet-stream")
+    );
+    let debug = format!("{letter:?}");
+    assert!(
+        !debug.contains(SECRET_CONTENT) && !debug.contains(SECRET_PHN),
+        "Debug shows no content: {debug}"
+    );
+
+    let sent = received_at(&server, LETTER).await;
+    assert_eq!(sent.len(), 1);
+    assert_layer_headers(&sent[0]);
+    let accept = header_values(&sent[0], "accept").join(",");
+    assert!(accept.starts_with("multipart/"), "{accept}");
+}
+
+#[tokio::test]
+async fn get_generated_letter_reads_binary_content_byte_for_byte() {
+    // Binary content with NULs, invalid UTF-8, line breaks, dashes, a line
+    // that starts like the boundary without being it, and the boundary where
+    // no line starts (only a line break then `--boundary` delimits).
+    let mut pdf = b"%PDF-1.7\r\n\x00\xff\xfe\r\n--\r\n--uuid:3612915e\r\n".to_vec();
+    pdf.extend_from_slice(format!("x--{BOUNDARY}\n--{BOUNDARY}\r\n").as_bytes());
+    pdf.extend((0u8..=255).collect::<Vec<_>>());
+    pdf.extend_from_slice(b"\r\n%%EOF\r\n");
+    let generated = json!({
+        "id": 223109, "letterId": 1015, "patientId": 1001, "extension": "pdf",
+        "status": "FILE_READY", "generateTo": "Doctor Synthetic", "letterContent": null
+    })
+    .to_string();
+    let body = multipart_body(
+        BOUNDARY,
+        &[
+            (
+                &[
+                    "Content-Type: application/json; charset=UTF-8",
+                    "Content-ID: <root.message@cxf.apache.org>",
+                ],
+                generated.as_bytes(),
+            ),
+            (&["Content-Type: application/pdf", "Content-ID: <1>"], &pdf),
+        ],
+    );
+    let server = letter_server(GENERATED, multipart_template(body)).await;
+    let letter = client(&server)
+        .get_generated_letter(223109)
+        .await
+        .expect("generated letter");
+    assert_eq!(letter.metadata.id, Some(223109));
+    assert_eq!(letter.metadata.letter_id, Some(1015));
+    assert_eq!(letter.metadata.extension.as_deref(), Some("pdf"));
+    assert_eq!(letter.content_type.as_deref(), Some("application/pdf"));
+    assert_eq!(letter.content, pdf, "the bytes, exactly");
+    let sent = received_at(&server, GENERATED).await;
+    assert_eq!(sent.len(), 1);
+    assert_layer_headers(&sent[0]);
+}
+
+#[tokio::test]
+async fn get_generated_letter_v2_reads_another_multipart_dialect() {
+    // `multipart/mixed`, a bare boundary, a preamble, transport padding after
+    // a delimiter, the content part first and the JSON part second, an
+    // epilogue.
+    let generated = json!({"id": 9, "letterId": 3, "extension": "tiff"}).to_string();
+    let mut body = b"This is a synthetic preamble.\r\n".to_vec();
+    body.extend_from_slice(
+        b"--simple-boundary  \r\nContent-Type: image/tiff\r\n\r\nII*\x00tiff\r\n",
+    );
+    body.extend_from_slice(b"--simple-boundary\r\ncontent-type: APPLICATION/JSON\r\n\r\n");
+    body.extend_from_slice(generated.as_bytes());
+    body.extend_from_slice(b"\r\n--simple-boundary--\r\nA synthetic epilogue.\r\n");
+    let answer = ResponseTemplate::new(200).set_body_raw(
+        body,
+        "Multipart/Mixed; type=\"application/json\"; boundary=simple-boundary; start=\"<root>\"",
+    );
+    let server = letter_server(GENERATED_V2, answer).await;
+    let letter = client(&server)
+        .get_generated_letter_v2(223109)
+        .await
+        .expect("generated letter");
+    assert_eq!(letter.metadata.id, Some(9));
+    assert_eq!(letter.metadata.extension.as_deref(), Some("tiff"));
+    assert_eq!(letter.content, b"II*\x00tiff");
+    assert_eq!(letter.content_type.as_deref(), Some("image/tiff"));
+    let sent = received_at(&server, GENERATED_V2).await;
+    assert_eq!(sent.len(), 1);
+    assert_layer_headers(&sent[0]);
+}
+
+/// Every way a multipart answer can be wrong is an `InvalidResponse` naming
+/// the operation and what is wrong (a wrong JSON shape by its field name),
+/// and no part of the body shows in it.
+#[tokio::test]
+async fn malformed_multipart_answers_are_typed_errors_that_quote_nothing() {
+    let rtf = format!("{SECRET_CONTENT} {SECRET_PHN}");
+    let json_part: (&[&str], &[u8]) = (&["Content-Type: application/json"], &letter_json());
+    let rtf_part: (&[&str], &[u8]) = (&["Content-Type: application/rtf"], rtf.as_bytes());
+    let good = letter_answer();
+    let multipart = |body: Vec<u8>| multipart_template(body);
+    let cut = |body: &[u8], keep: usize| body[..keep].to_vec();
+    let bad_json = format!("{{\"title\": \"{SECRET_NAME}\", \"letterId\": \"{SECRET_PHN}\"}}");
+    let cases: Vec<(&str, &str, ResponseTemplate)> = vec![
+        (
+            "a JSON answer, not multipart",
+            "not multipart",
+            ResponseTemplate::new(200).set_body_raw(letter_json(), "application/json"),
+        ),
+        (
+            "no Content-Type",
+            "not multipart",
+            ResponseTemplate::new(200).set_body_bytes(good.clone()),
+        ),
+        (
+            "no boundary",
+            "no valid boundary",
+            ResponseTemplate::new(200).set_body_raw(good.clone(), "multipart/form-data"),
+        ),
+        (
+            "an unclosed quoted boundary",
+            "no valid boundary",
+            ResponseTemplate::new(200)
+                .set_body_raw(good.clone(), "multipart/form-data; boundary=\"uuid:3612"),
+        ),
+        (
+            "another boundary than the body's",
+            "no boundary delimiter",
+            ResponseTemplate::new(200)
+                .set_body_raw(good.clone(), "multipart/form-data; boundary=other"),
+        ),
+        (
+            "cut before the closing delimiter",
+            "cut short",
+            multipart(cut(&good, good.len() - 20)),
+        ),
+        (
+            "cut right after a delimiter",
+            "cut short",
+            multipart({
+                let mut body = b"--".to_vec();
+                body.extend_from_slice(BOUNDARY.as_bytes());
+                body
+            }),
+        ),
+        (
+            "one part",
+            "found 1",
+            multipart(multipart_body(BOUNDARY, &[json_part])),
+        ),
+        (
+            "three parts",
+            "found 3",
+            multipart(multipart_body(BOUNDARY, &[json_part, rtf_part, rtf_part])),
+        ),
+        (
+            "a delimiter followed by data",
+            "not followed by a line break",
+            multipart({
+                let mut body = format!("--{BOUNDARY}{SECRET_NAME}\r\n").into_bytes();
+                body.extend_from_slice(&good);
+                body
+            }),
+        ),
+        (
+            "headers without the blank line",
+            "part 1 has malformed headers",
+            multipart(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Type: application/json\r\nX-Name: {SECRET_NAME}\r\n--{BOUNDARY}--\r\n"
+                )
+                .into_bytes(),
+            ),
+        ),
+        (
+            "a malformed header",
+            "part 1 has malformed headers",
+            multipart(multipart_body(
+                BOUNDARY,
+                &[(&["Bad Header Synthname"], b"{}"), rtf_part],
+            )),
+        ),
+        (
+            "a base64 part",
+            "part 2 has an unsupported Content-Transfer-Encoding",
+            multipart(multipart_body(
+                BOUNDARY,
+                &[
+                    json_part,
+                    (
+                        &["Content-Type: application/rtf", "Content-Transfer-Encoding: base64"],
+                        b"U3ludGhuYW1l",
+                    ),
+                ],
+            )),
+        ),
+        (
+            "a JSON part that is not JSON",
+            "the JSON part: malformed JSON",
+            multipart(multipart_body(
+                BOUNDARY,
+                &[(&["Content-Type: application/json"], rtf.as_bytes()), rtf_part],
+            )),
+        ),
+        (
+            "a JSON part of the wrong shape",
+            "the JSON part: unexpected JSON shape in `letterId`",
+            multipart(multipart_body(
+                BOUNDARY,
+                &[(&["Content-Type: application/json"], bad_json.as_bytes()), rtf_part],
+            )),
+        ),
+    ];
+    for (case, expected, answer) in cases {
+        let server = letter_server(LETTER, answer).await;
+        let err = client(&server).get_letter(77).await.expect_err(case);
+        assert!(
+            matches!(
+                &err,
+                Error::InvalidResponse {
+                    operation: "get_letter",
+                    ..
+                }
+            ),
+            "{case}: {err:?}"
+        );
+        assert_eq!(err.kind(), ErrorKind::UnexpectedResponse, "{case}");
+        assert!(err.to_string().contains(expected), "{case}: {err}");
+        let mut text = format!("{err} {err:?}");
+        let boxed: Box<dyn std::error::Error> = Box::new(err);
+        text.push_str(&format!(" {boxed} {boxed:?}"));
+        for secret in [
+            SECRET_NAME,
+            "Synthname",
+            SECRET_PHN,
+            SECRET_CONTENT,
+            "rtf1",
+            BOUNDARY,
+            "3612915e",
+            "U3ludGhuYW1l",
+            CLINIC_UUID,
+        ] {
+            assert!(!text.contains(secret), "{case}: `{secret}` in {text}");
+        }
+    }
+}
+
+/// Serves `body` cut after 0, 1, 2, ... bytes, one length per request.
+struct Cuts {
+    body: Vec<u8>,
+    next: AtomicUsize,
+}
+
+impl Respond for Cuts {
+    fn respond(&self, _request: &wiremock::Request) -> ResponseTemplate {
+        let keep = self
+            .next
+            .fetch_add(1, Ordering::SeqCst)
+            .min(self.body.len());
+        multipart_template(self.body[..keep].to_vec())
+    }
+}
+
+/// A multipart answer cut anywhere (a dropped connection under chunked
+/// encoding) is refused, never read as a shorter letter, and never panics.
+#[tokio::test]
+async fn a_multipart_answer_cut_anywhere_is_refused() {
+    let body = letter_answer();
+    // Everything up to the closing delimiter's `--` is needed; the CRLF after
+    // it is not.
+    let needed = body.len() - 2;
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path(LETTER))
+        .respond_with(Cuts {
+            body: body.clone(),
+            next: AtomicUsize::new(0),
+        })
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    for keep in 0..=body.len() {
+        let outcome = c.get_letter(77).await;
+        if keep >= needed {
+            let letter = outcome.unwrap_or_else(|e| panic!("cut at {keep}: {e:?}"));
+            assert_eq!(letter.metadata.letter_id, Some(77));
+        } else {
+            let err = outcome.map(drop).expect_err("a cut answer");
+            assert!(
+                matches!(&err, Error::InvalidResponse { .. }),
+                "cut at {keep}: {err:?}"
+            );
+            let text = format!("{err} {err:?}");
+            assert!(
+                !text.contains(SECRET_NAME) && !text.contains(SECRET_PHN),
+                "cut at {keep}: {text}"
+            );
+        }
+    }
+}
+
+/// A GET is idempotent: a 503 is retried, unlike a PATCH.
+#[tokio::test]
+async fn a_letter_answered_503_is_fetched_again() {
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    mount_once_then(
+        &server,
+        "GET",
+        GENERATED,
+        ResponseTemplate::new(503).insert_header("retry-after", "0"),
+        multipart_template(letter_answer()),
+    )
+    .await;
+    let letter = client(&server)
+        .get_generated_letter(223109)
+        .await
+        .expect("the second attempt");
+    assert_eq!(letter.metadata.letter_id, Some(77));
+    let sent = received_at(&server, GENERATED).await;
+    assert_eq!(sent.len(), 2, "sent again after the 503");
+    for request in &sent {
+        assert_layer_headers(request);
+    }
+}
+
+#[tokio::test]
+async fn letter_error_answers_are_typed() {
+    let server = letter_server(
+        GENERATED_V2,
+        ResponseTemplate::new(404).set_body_json(json!({"error": "Not Found"})),
+    )
+    .await;
+    let err = client(&server)
+        .get_generated_letter_v2(223109)
+        .await
+        .expect_err("404");
+    match &err {
+        Error::Api {
+            operation, status, ..
+        } => {
+            assert_eq!(*operation, "get_generated_letter_v2");
+            assert_eq!(status.as_u16(), 404);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(err.kind(), ErrorKind::NotFound);
 }

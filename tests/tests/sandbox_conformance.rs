@@ -1,7 +1,9 @@
 //! The sandbox's answers conform to `spec/accuro.yaml`, as judged by Prism in
 //! validating proxy mode (`prism proxy ... --errors`): every operation goes
 //! through the client, through Prism, to the sandbox; Prism checks request
-//! and answer and turns any violation into an error.
+//! and answer and turns any violation into an error. Both the hand-written
+//! calls ([`every_operation`]) and one call of every generated operation with
+//! the spec's values ([`every_generated_operation`]) go through.
 //!
 //! `.ci/run` starts the sandbox (`ACCURO_SANDBOX_URL`) and Prism in front of
 //! it (`ACCURO_SANDBOX_PROXY_URL`). Without them this skips loudly, except in
@@ -14,8 +16,14 @@
 //!   cargo test -p accuro-tests --test sandbox_conformance
 //! ```
 
-use accuro_client::ClientBuilder;
-use accuro_tests::{Fixture, conforms, every_operation};
+use accuro_client::{Client, ClientBuilder};
+use accuro_tests::{
+    Fixture, GENERATED_OPERATIONS, conforms, every_generated_operation, every_operation,
+};
+
+/// The tests share one sandbox, whose knobs one of them changes: each holds
+/// this while it runs.
+static SHARED_SANDBOX: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn urls() -> Option<(String, String)> {
     match (
@@ -49,14 +57,10 @@ async fn set_faults(direct: &str, faults: serde_json::Value) {
     assert_eq!(status.as_u16(), 204);
 }
 
-// One test: it changes the sandbox's knobs, which the other steps must not see.
-#[tokio::test]
-async fn the_sandbox_answers_as_the_spec_says_and_breaking_it_is_noticed() {
-    let Some((direct, proxy)) = urls() else {
-        return;
-    };
+/// A client of the sandbox through the validating proxy at `proxy`.
+fn client_through(proxy: &str) -> Client {
     let sandbox_env = [
-        ("ACCURO_BASE_URL", proxy.clone()),
+        ("ACCURO_BASE_URL", proxy.to_owned()),
         ("ACCURO_TENANT", accuro_sandbox::TENANT.to_owned()),
         ("ACCURO_CLIENT_ID", accuro_sandbox::CLIENT_ID.to_owned()),
         (
@@ -75,14 +79,24 @@ async fn the_sandbox_answers_as_the_spec_says_and_breaking_it_is_noticed() {
         ),
         ("ACCURO_UUID", accuro_sandbox::CLINIC_UUID.to_owned()),
     ];
-    let client = ClientBuilder::from_lookup(|name| {
+    ClientBuilder::from_lookup(|name| {
         sandbox_env
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v.clone())
     })
     .build()
-    .expect("client");
+    .expect("client")
+}
+
+// One test: it changes the sandbox's knobs, which the other steps must not see.
+#[tokio::test]
+async fn the_sandbox_answers_as_the_spec_says_and_breaking_it_is_noticed() {
+    let Some((direct, proxy)) = urls() else {
+        return;
+    };
+    let _alone = SHARED_SANDBOX.lock().await;
+    let client = client_through(&proxy);
     set_faults(&direct, serde_json::json!({})).await;
     let fixture = Fixture {
         patient: accuro_sandbox::FIRST_PATIENT,
@@ -91,6 +105,7 @@ async fn the_sandbox_answers_as_the_spec_says_and_breaking_it_is_noticed() {
         appointment: accuro_sandbox::LOCKED_APPOINTMENT + 1,
         lab_test: 501,
         folder: 12,
+        task: accuro_sandbox::FIRST_TASK,
     };
     every_operation(&client, &fixture)
         .await
@@ -105,6 +120,35 @@ async fn the_sandbox_answers_as_the_spec_says_and_breaking_it_is_noticed() {
     let problem = verdict.expect_err("Prism flags the broken answer");
     assert!(problem.contains("500"), "{problem}");
     assert!(why.contains("officeId"), "{why}");
+}
+
+/// Every generated operation, called once with the spec's values (and ids
+/// of the sandbox's seed where a path names a record), is answered as the
+/// spec says and decodes: the stateful operations from the seeded clinic,
+/// the others with the spec's examples. The records it changes (a patient it
+/// replaces, an appointment it deletes, a task it deletes) are not the ones
+/// the other test uses.
+#[tokio::test]
+async fn every_generated_operation_goes_through_the_sandbox() {
+    let Some((direct, proxy)) = urls() else {
+        return;
+    };
+    let _alone = SHARED_SANDBOX.lock().await;
+    set_faults(&direct, serde_json::json!({})).await;
+    let client = client_through(&proxy);
+    let fixture = Fixture {
+        patient: accuro_sandbox::FIRST_PATIENT + 1,
+        provider: 3,
+        office: 2,
+        appointment: accuro_sandbox::LOCKED_APPOINTMENT + 2,
+        lab_test: 502,
+        folder: 11,
+        task: accuro_sandbox::FIRST_TASK + 1,
+    };
+    let called = every_generated_operation(&client, &fixture)
+        .await
+        .unwrap_or_else(|problem| panic!("{problem}"));
+    assert_eq!(called, GENERATED_OPERATIONS);
 }
 
 /// `GET /rest/v1/offices` through the proxy with a token from the sandbox,

@@ -7,6 +7,10 @@
 //!    the copy's spec, `regen` into the copy, then the same build again
 //!    (incremental, dev profile);
 //! 3. the generated module's size.
+//!
+//! `--area AREA` measures a build of one area only (`--no-default-features
+//! --features AREA`, see the features of `accuro-client`), editing the
+//! summary of an operation of that area.
 
 use std::fs;
 use std::path::Path;
@@ -43,16 +47,15 @@ fn copy_workspace(from: &Path, to: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn build(manifest: &Path, target: &Path) -> Result<(Duration, usize), String> {
+fn build(manifest: &Path, target: &Path, area: Option<&str>) -> Result<(Duration, usize), String> {
     let started = Instant::now();
-    let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args([
-            "build",
-            "--locked",
-            "-p",
-            "accuro-client",
-            "--manifest-path",
-        ])
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.args(["build", "--locked", "-p", "accuro-client"]);
+    if let Some(area) = area {
+        command.args(["--no-default-features", "--features", area]);
+    }
+    let output = command
+        .arg("--manifest-path")
         .arg(manifest)
         .env("CARGO_TARGET_DIR", target)
         .output()
@@ -70,8 +73,41 @@ fn build(manifest: &Path, target: &Path) -> Result<(Duration, usize), String> {
     ))
 }
 
-/// Runs the measurement and prints it.
-pub fn run() -> Result<ExitCode, String> {
+/// The spec with one operation's summary changed: `List offices` for the
+/// whole client, else the first summary of an operation of `area`.
+fn edit_summary(text: &str, area: Option<&str>) -> Result<String, String> {
+    let Some(area) = area else {
+        let edited = text.replacen("summary: List offices", "summary: List the offices", 1);
+        if edited == text {
+            return Err("the spec has no `summary: List offices` to edit".into());
+        }
+        return Ok(edited);
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let flow = format!("tags: [{area}]");
+    let block = format!("- {area}");
+    let tagged = lines.iter().enumerate().position(|(i, l)| {
+        l.trim() == flow
+            || (l.trim() == "tags:" && lines.get(i + 1).is_some_and(|n| n.trim() == block))
+    });
+    let summary = tagged.and_then(|start| {
+        (start..lines.len()).find(|&i| lines[i].trim_start().starts_with("summary: "))
+    });
+    let Some(at) = summary else {
+        return Err(format!("no operation of the area `{area}` in the spec"));
+    };
+    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+    out[at].push_str(" (edited)");
+    Ok(out.join("\n") + "\n")
+}
+
+/// Runs the measurement and prints it. `args`: nothing, or `--area AREA`.
+pub fn run(args: &[String]) -> Result<ExitCode, String> {
+    let area = match args {
+        [] => None,
+        [flag, area] if flag == "--area" => Some(area.as_str()),
+        _ => return Err("usage: cargo xtask build-cost [--area AREA]".into()),
+    };
     let scratch = tempfile::Builder::new()
         .prefix("accuro-build-cost-")
         .tempdir()
@@ -81,28 +117,26 @@ pub fn run() -> Result<ExitCode, String> {
     copy_workspace(&project_root(), copy.root())?;
     let manifest = copy.root().join("Cargo.toml");
 
+    let what = area.map_or("every area".to_owned(), |a| format!("the `{a}` area only"));
     println!(
-        "cold build of accuro-client (copy of the workspace, empty target folder, dev profile) ..."
+        "cold build of accuro-client with {what} (copy of the workspace, empty target folder, dev profile) ..."
     );
-    let (cold, crates) = build(&manifest, &target)?;
+    let (cold, crates) = build(&manifest, &target, area)?;
 
     let spec = copy.spec();
     let text = fs::read_to_string(&spec).map_err(|e| format!("cannot read the spec: {e}"))?;
-    let edited = text.replacen("summary: List offices", "summary: List the offices", 1);
-    if edited == text {
-        return Err("the spec has no `summary: List offices` to edit".into());
-    }
+    let edited = edit_summary(&text, area)?;
     fs::write(&spec, edited).map_err(|e| format!("cannot edit the copy's spec: {e}"))?;
     let args = regen::Args::parse_in(&copy, &[])?;
     let regen_started = Instant::now();
     regen::run(&args)?;
     let regen_time = regen_started.elapsed();
     println!("rebuild after a one-word spec edit ...");
-    let (rebuild, rebuilt) = build(&manifest, &target)?;
+    let (rebuild, rebuilt) = build(&manifest, &target, area)?;
 
     let module =
         fs::read_to_string(&args.out).map_err(|e| format!("cannot read the module: {e}"))?;
-    println!("\nbuild cost of accuro-client");
+    println!("\nbuild cost of accuro-client ({what})");
     println!(
         "  cold build                 {:>6.1} s  ({crates} crates compiled)",
         cold.as_secs_f64()

@@ -25,7 +25,6 @@
 
 pub mod areas;
 pub mod convert;
-pub mod example;
 pub mod insert;
 pub mod naming;
 
@@ -36,6 +35,7 @@ use serde_yaml::Value;
 
 use crate::paths::{Paths, display_path};
 use crate::vendor_diff::doc::template_key;
+use accuro_gen::example;
 use convert::Converter;
 use insert::Additions;
 

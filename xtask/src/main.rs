@@ -36,6 +36,7 @@ tasks:
   sandbox [ARGS]   run the offline Accuro sandbox (default port 4020; --help for its options)
   quickstart       run the quickstart example against a fresh sandbox
   build-cost       measure the cold build and the rebuild after a spec edit of accuro-client
+    --area AREA    of one area only (its cargo feature, default features off)
   vendor-diff VENDOR.json
                    compare the spec with QHR's OpenAPI file (JSON or YAML); exit 0 when
                    every difference is explained by the allowlist, 1 otherwise, 2 when
@@ -77,7 +78,7 @@ fn main() -> ExitCode {
         }),
         Some("sandbox") => xtask::sandbox::run(&args[1..]),
         Some("quickstart") => xtask::sandbox::quickstart(),
-        Some("build-cost") => xtask::build_cost::run(),
+        Some("build-cost") => xtask::build_cost::run(&args[1..]),
         Some("vendor-diff") => return vendor_diff(&args[1..]),
         Some("import") => xtask::import::Args::parse(&args[1..])
             .and_then(|a| xtask::import::run(&a))

@@ -42,6 +42,11 @@ impl Paths {
         self.root.join("accuro-client/src/generated.rs")
     }
 
+    /// One call of every generated operation, for the tests (`tests/src/every_call.rs`).
+    pub fn every_call(&self) -> PathBuf {
+        self.root.join("tests/src/every_call.rs")
+    }
+
     /// The README, whose endpoint table `regen` keeps current.
     pub fn readme(&self) -> PathBuf {
         self.root.join("README.md")

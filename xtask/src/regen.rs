@@ -21,6 +21,9 @@ pub struct Args {
     pub out: PathBuf,
     /// The README whose endpoint table is kept up to date (`None`: leave it).
     pub readme: Option<PathBuf>,
+    /// The tests' call of every operation (`None`: leave it). Written with
+    /// the README, in the default mode only.
+    pub calls: Option<PathBuf>,
     /// The workspace root: paths are named relative to it in the output.
     pub root: PathBuf,
 }
@@ -148,6 +151,7 @@ impl Args {
             check,
             spec: spec.unwrap_or_else(|| paths.spec()),
             out: out.unwrap_or_else(|| paths.generated()),
+            calls: (!redirected).then(|| paths.every_call()),
             readme,
             root: paths.root().to_path_buf(),
         })
@@ -207,6 +211,11 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
     let lines = generated.code.lines().count();
 
     let mut targets = vec![(args.out.clone(), generated.code.clone())];
+    if let Some(calls) = &args.calls {
+        let code = accuro_gen::calls(&spec_text, &generated.code, &options.spec_name)
+            .map_err(|e| e.to_string())?;
+        targets.push((calls.clone(), code));
+    }
     if let Some(readme) = &args.readme {
         let current = read(readme, "the README")?;
         let expected = with_table(&current, &endpoint_table(&args.spec)?)?;

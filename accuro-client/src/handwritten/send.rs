@@ -1,0 +1,80 @@
+//! The path every handwritten request takes: the same hooks and send loop as
+//! a generated call, and the same [`Error`] for an error answer or an answer
+//! that cannot be decoded.
+#![cfg_attr(
+    not(all(
+        feature = "patients",
+        feature = "tasks",
+        feature = "documents",
+        feature = "letters"
+    )),
+    allow(dead_code, unused_imports)
+)]
+
+use progenitor_client::{ClientHooks, OperationInfo};
+use reqwest::Response;
+use serde::de::DeserializeOwned;
+
+use crate::Client;
+use crate::api_error::ApiError;
+use crate::call::BeforeCall;
+use crate::error::{Error, describe_json, describe_transport};
+
+impl Client {
+    /// The URL of `path` (`/rest/v1/...`, ids already in it) on the base URL.
+    pub(super) fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.baseurl)
+    }
+
+    /// Runs a handwritten request through the same hooks as a generated one
+    /// (token, subscription key, `uuid`, the send loop with its retries and
+    /// 401 replay, decided from `operation`'s route) and turns an error answer
+    /// into [`Error`].
+    pub(super) async fn send_handwritten(
+        &self,
+        operation: &'static str,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Response, Error> {
+        self.before_call(operation).await?;
+        let transport = |e| describe_transport(e, operation);
+        let mut request = request.build().map_err(transport)?;
+        let info = OperationInfo {
+            operation_id: operation,
+        };
+        self.pre::<ApiError>(&mut request, &info)
+            .await
+            .map_err(|raw| Error::from_raw(raw, operation, &[]))?;
+        let response = self.exec(request, &info).await.map_err(transport)?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let bytes = response.bytes().await.map_err(transport)?;
+        match serde_json::from_slice::<ApiError>(&bytes) {
+            Ok(body) if status.is_client_error() || status.is_server_error() => Err(Error::Api {
+                operation,
+                status,
+                body: Box::new(body),
+            }),
+            _ => Err(Error::UnexpectedStatus { operation, status }),
+        }
+    }
+}
+
+/// Reads a successful answer's body as JSON. A body that does not decode is
+/// [`Error::InvalidResponse`], which names only keys found in `fields`
+/// (sorted) and never a value.
+pub(super) async fn decode_json<T: DeserializeOwned>(
+    operation: &'static str,
+    response: Response,
+    fields: &[&str],
+) -> Result<T, Error> {
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| describe_transport(e, operation))?;
+    serde_json::from_slice(&bytes).map_err(|e| Error::InvalidResponse {
+        operation,
+        message: describe_json(&e, &bytes, fields),
+    })
+}

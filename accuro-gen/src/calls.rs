@@ -1,0 +1,322 @@
+//! `every_call.rs` for the tests: one call of every generated operation
+//! through the client, each required parameter and body set from the spec.
+//!
+//! Values come from the spec (a parameter's or body's `example`, else one
+//! built from its schema by [`crate::example`]); a path id that names a
+//! record (`patientId`, `providerId`, ...) comes from the caller's fixture,
+//! so the same calls run against Prism, the sandbox or a stand-in. Each
+//! value is written as JSON and decoded into the exact type of its builder
+//! setter, read from the generated code, so an example that does not fit
+//! its type fails the test that runs it, naming the operation.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, format_ident, quote};
+use serde_yaml::{Mapping, Value};
+
+use crate::Error;
+use crate::rules::{HANDWRITTEN, UUID_PARAM};
+
+/// Path parameters that name a fixture's record, by the parameter's name.
+const FIXTURE_IDS: [(&str, &str); 8] = [
+    ("patientId", "patient"),
+    ("providerId", "provider"),
+    ("physicianId", "provider"),
+    ("officeId", "office"),
+    ("appointmentId", "appointment"),
+    ("testId", "lab_test"),
+    ("folderId", "folder"),
+    ("taskId", "task"),
+];
+
+/// The Rust source of `every_call.rs`, from the spec text and the
+/// generated client module it produced.
+pub fn calls(spec_text: &str, generated_code: &str, spec_name: &str) -> Result<String, Error> {
+    let spec: Value =
+        serde_yaml::from_str(spec_text).map_err(|e| Error::Format(format!("{spec_name}: {e}")))?;
+    let file = syn::parse_file(generated_code).map_err(|e| Error::Format(e.to_string()))?;
+    let setters = setters(&file);
+    let components = spec
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .and_then(Value::as_mapping)
+        .cloned()
+        .unwrap_or_default();
+
+    let mut calls = Vec::new();
+    let mut count = 0usize;
+    let Some(paths) = spec.get("paths").and_then(Value::as_mapping) else {
+        return Err(Error::Format(format!("{spec_name}: no paths")));
+    };
+    for (path, item) in paths {
+        if !path.as_str().is_some_and(|p| p.starts_with("/rest/")) {
+            continue;
+        }
+        let Some(item) = item.as_mapping() else {
+            continue;
+        };
+        for (_, op) in item.iter().filter(|(m, _)| {
+            matches!(
+                m.as_str(),
+                Some("get" | "put" | "post" | "delete" | "patch")
+            )
+        }) {
+            if op.get(HANDWRITTEN).is_some() {
+                continue;
+            }
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let Some(op_setters) = setters.get(id) else {
+                return Err(Error::Format(format!("no generated builder for `{id}`")));
+            };
+            let mut chain = Vec::new();
+            for param in parameters(&spec, item, op) {
+                let name = param.get("name").and_then(Value::as_str).unwrap_or("");
+                let place = param.get("in").and_then(Value::as_str).unwrap_or("");
+                let required = param.get("required").and_then(Value::as_bool) == Some(true);
+                if name == UUID_PARAM || !(required || place == "path") {
+                    continue;
+                }
+                let Some((setter, ty)) = find_setter(op_setters, name) else {
+                    return Err(Error::Format(format!(
+                        "`{id}`: no setter for parameter `{name}`"
+                    )));
+                };
+                let value = match FIXTURE_IDS.iter().find(|(n, _)| *n == name) {
+                    // An id the spec types as a string is sent as one.
+                    Some((_, field)) if ty.to_string().contains("String") => {
+                        let field = format_ident!("{field}");
+                        quote!(&format!("\"{}\"", f.#field))
+                    }
+                    Some((_, field)) => {
+                        let field = format_ident!("{field}");
+                        quote!(&f.#field.to_string())
+                    }
+                    None => {
+                        let json = json_of(&param_example(param, &components));
+                        quote!(#json)
+                    }
+                };
+                let setter = format_ident!("{setter}");
+                chain.push(quote!(.#setter(v::<#ty>(#id, #value)?)));
+            }
+            if let Some(body) = op.get("requestBody") {
+                let example = body_example(body, &components);
+                if let (Some(example), Some((_, ty))) = (example, find_setter(op_setters, "body")) {
+                    let json = json_of(&example);
+                    chain.push(quote!(.body(v::<#ty>(#id, #json)?)));
+                }
+            }
+            let method = format_ident!("{id}");
+            calls.push(quote! {
+                call!(problems, #id, c.#method() #(#chain)*);
+            });
+            count += 1;
+        }
+    }
+    let tokens = quote! {
+        use accuro_client::{Client, types};
+
+        use crate::{Fixture, conforms};
+
+        /// Each call's future is boxed: three hundred of them inline make one
+        /// future too large for a test thread's stack.
+        macro_rules! call {
+            ($problems:ident, $op:expr, $build:expr) => {
+                match (|| -> Result<_, String> { Ok($build) })() {
+                    Ok(request) => {
+                        if let Err(problem) = conforms($op, Box::pin(request.send()).await) {
+                            $problems.push(problem);
+                        }
+                    }
+                    Err(problem) => $problems.push(problem),
+                }
+            };
+        }
+
+        /// How many operations [`every_generated_operation`] calls.
+        pub const GENERATED_OPERATIONS: usize = #count;
+
+        /// Decodes a value written in the spec into the setter's type.
+        fn v<T: serde::de::DeserializeOwned>(operation: &str, json: &str) -> Result<T, String> {
+            serde_json::from_str(json)
+                .map_err(|e| format!("{operation}: the spec's example does not fit its type: {e}"))
+        }
+
+        /// Calls every generated operation once through the client, with its
+        /// required parameters and body from the spec and record ids from
+        /// `f`. Fails with every answer [`conforms`] refuses, one per line.
+        pub async fn every_generated_operation(c: &Client, f: &Fixture) -> Result<usize, String> {
+            let mut problems: Vec<String> = Vec::new();
+            #(#calls)*
+            if problems.is_empty() {
+                Ok(GENERATED_OPERATIONS)
+            } else {
+                Err(format!(
+                    "{} of {} operations failed:\n{}",
+                    problems.len(),
+                    GENERATED_OPERATIONS,
+                    problems.join("\n")
+                ))
+            }
+        }
+    };
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
+    Ok(format!(
+        "// @generated by accuro-gen from `{spec_name}`: one call of every generated operation.\n\
+         // DO NOT EDIT: change the spec (or the generator) and run `cargo xtask regen`.\n\n{}",
+        prettyplease::unparse(&file)
+    ))
+}
+
+/// Operation id → setter name → the Rust type its `V: TryInto<T>` bound names.
+fn setters(file: &syn::File) -> BTreeMap<String, BTreeMap<String, TokenStream>> {
+    let mut builder_of: BTreeMap<String, String> = BTreeMap::new();
+    let mut by_builder: BTreeMap<String, BTreeMap<String, TokenStream>> = BTreeMap::new();
+    let mut visit = |items: &[syn::Item], in_builder: bool| {
+        for item in items {
+            let syn::Item::Impl(block) = item else {
+                continue;
+            };
+            let syn::Type::Path(self_ty) = &*block.self_ty else {
+                continue;
+            };
+            let Some(self_name) = self_ty.path.segments.last().map(|s| s.ident.to_string()) else {
+                continue;
+            };
+            for member in &block.items {
+                let syn::ImplItem::Fn(f) = member else {
+                    continue;
+                };
+                let name = f.sig.ident.to_string();
+                if !in_builder && self_name == "Client" {
+                    if let syn::ReturnType::Type(_, ty) = &f.sig.output
+                        && let syn::Type::Path(p) = &**ty
+                        && p.path
+                            .segments
+                            .first()
+                            .is_some_and(|s| s.ident == "builder")
+                        && let Some(last) = p.path.segments.last()
+                    {
+                        builder_of.insert(name, last.ident.to_string());
+                    }
+                } else if in_builder && let Some(ty) = try_into_target(&f.sig) {
+                    by_builder
+                        .entry(self_name.clone())
+                        .or_default()
+                        .insert(name, ty);
+                }
+            }
+        }
+    };
+    visit(&file.items, false);
+    for item in &file.items {
+        if let syn::Item::Mod(m) = item
+            && m.ident == "builder"
+            && let Some((_, items)) = &m.content
+        {
+            visit(items, true);
+        }
+    }
+    builder_of
+        .into_iter()
+        .map(|(op, builder)| (op, by_builder.remove(&builder).unwrap_or_default()))
+        .collect()
+}
+
+/// `T` of a setter's `where V: std::convert::TryInto<T>`, with paths made
+/// absolute for a crate outside `accuro-client`.
+fn try_into_target(sig: &syn::Signature) -> Option<TokenStream> {
+    let clause = sig.generics.where_clause.as_ref()?;
+    for predicate in &clause.predicates {
+        let syn::WherePredicate::Type(pt) = predicate else {
+            continue;
+        };
+        for bound in &pt.bounds {
+            let syn::TypeParamBound::Trait(tb) = bound else {
+                continue;
+            };
+            let last = tb.path.segments.last()?;
+            if last.ident != "TryInto" {
+                continue;
+            }
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                continue;
+            };
+            if let Some(syn::GenericArgument::Type(ty)) = args.args.first() {
+                let text = ty.to_token_stream().to_string();
+                let text = text.replace("crate ::", "accuro_client ::");
+                return text.parse().ok();
+            }
+        }
+    }
+    None
+}
+
+/// The setter for a parameter named `name` in the spec (progenitor's
+/// snake_case of it), compared without case or separators.
+fn find_setter<'a>(
+    setters: &'a BTreeMap<String, TokenStream>,
+    name: &str,
+) -> Option<(&'a String, &'a TokenStream)> {
+    let plain = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let wanted = plain(name);
+    setters.iter().find(|(setter, _)| plain(setter) == wanted)
+}
+
+/// The operation's parameters (path item's and its own), references resolved.
+fn parameters<'a>(spec: &'a Value, item: &'a Mapping, op: &'a Value) -> Vec<&'a Value> {
+    let resolve = |p: &'a Value| -> &'a Value {
+        match p.get("$ref").and_then(Value::as_str) {
+            Some(r) => r
+                .strip_prefix("#/components/parameters/")
+                .and_then(|name| spec.get("components")?.get("parameters")?.get(name))
+                .unwrap_or(p),
+            None => p,
+        }
+    };
+    let list = |v: Option<&'a Value>| -> Vec<&'a Value> {
+        v.and_then(Value::as_sequence)
+            .map(|s| s.iter().map(resolve).collect())
+            .unwrap_or_default()
+    };
+    let mut out = list(item.get("parameters"));
+    out.extend(list(op.get("parameters")));
+    out
+}
+
+fn param_example(param: &Value, components: &Mapping) -> Value {
+    if let Some(example) = param.get("example") {
+        return example.clone();
+    }
+    let schema = param.get("schema").cloned().unwrap_or(Value::Null);
+    crate::example::example(&schema, components)
+}
+
+fn body_example(body: &Value, components: &Mapping) -> Option<Value> {
+    let content = body.get("content")?.as_mapping()?;
+    let (_, media) = content.iter().next()?;
+    if let Some(example) = media.get("example") {
+        return Some(example.clone());
+    }
+    if let Some(Value::Mapping(examples)) = media.get("examples")
+        && let Some((_, first)) = examples.iter().next()
+        && let Some(value) = first.get("value")
+    {
+        return Some(value.clone());
+    }
+    Some(crate::example::example(media.get("schema")?, components))
+}
+
+/// A value as a Rust string literal holding its JSON.
+fn json_of(value: &Value) -> TokenStream {
+    let text = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
+    quote!(#text)
+}

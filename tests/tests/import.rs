@@ -1,0 +1,161 @@
+//! `cargo xtask import` against QHR's own file (`ACCURO_VENDOR_SPEC`), on
+//! copies of the spec: it brings back an operation that was taken out, in
+//! the project's conventions, and never touches what the spec has.
+
+use std::path::PathBuf;
+
+use xtask::import::{Args, Selection, run};
+
+fn vendor() -> Option<PathBuf> {
+    match std::env::var_os("ACCURO_VENDOR_SPEC") {
+        Some(path) => Some(path.into()),
+        None => {
+            eprintln!(
+                "\n*** SKIPPED import: set ACCURO_VENDOR_SPEC to QHR's OpenAPI file \
+                 (../shared/reference/accuro-rest-api-10.13.0.json) ***\n"
+            );
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "ACCURO_VENDOR_SPEC is not set in CI: the import was not checked"
+            );
+            None
+        }
+    }
+}
+
+fn committed_spec() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/accuro.yaml"))
+        .expect("spec")
+}
+
+/// The spec without the path item at `path` (its whole block).
+fn without_path_item(spec: &str, path: &str) -> String {
+    let mut out = Vec::new();
+    let mut skipping = false;
+    for line in spec.lines() {
+        if line.starts_with("  /") || (!line.starts_with(' ') && !line.is_empty()) {
+            skipping = line == format!("  {path}:");
+        }
+        if !skipping {
+            out.push(line);
+        }
+    }
+    out.join("\n") + "\n"
+}
+
+fn args(spec: PathBuf, vendor: PathBuf, selection: Selection) -> Args {
+    Args {
+        vendor,
+        spec,
+        selection,
+        dry_run: false,
+    }
+}
+
+#[test]
+fn nothing_is_missing_and_nothing_is_rewritten() {
+    let Some(vendor) = vendor() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = dir.path().join("accuro.yaml");
+    std::fs::write(&spec, committed_spec()).expect("write");
+    let outcome = run(&args(spec.clone(), vendor, Selection::Missing)).expect("import");
+    assert!(outcome.imported.is_empty(), "{outcome}");
+    assert_eq!(
+        std::fs::read_to_string(&spec).expect("read"),
+        committed_spec()
+    );
+}
+
+#[test]
+fn an_operation_taken_out_comes_back_in_the_projects_conventions() {
+    let Some(vendor) = vendor() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = dir.path().join("accuro.yaml");
+    let path = "/rest/v1/provider-portal/tasks/{taskId}/roles";
+    let cut = without_path_item(&committed_spec(), path);
+    assert!(
+        !cut.contains("operationId: add_task_roles"),
+        "the operation was cut"
+    );
+    std::fs::write(&spec, &cut).expect("write");
+
+    let outcome = run(&args(
+        spec.clone(),
+        vendor.clone(),
+        Selection::Operations(vec!["addRolesToTask".into()]),
+    ))
+    .expect("import");
+    assert_eq!(outcome.imported.len(), 1, "{outcome}");
+    let op = &outcome.imported[0];
+    assert_eq!(
+        (op.id.as_str(), op.area.as_str()),
+        ("add_task_roles", "tasks")
+    );
+
+    let text = std::fs::read_to_string(&spec).expect("read");
+    let doc: serde_yaml::Value = serde_yaml::from_str(&text).expect("YAML");
+    let imported = &doc["paths"][path]["post"];
+    assert_eq!(
+        imported["operationId"],
+        serde_yaml::Value::from("add_task_roles")
+    );
+    let params = imported["parameters"].as_sequence().expect("parameters");
+    assert_eq!(
+        params[0]["$ref"],
+        serde_yaml::Value::from("#/components/parameters/ClinicUuid")
+    );
+    assert!(
+        params
+            .iter()
+            .all(|p| p["name"] != serde_yaml::Value::from("authorization")),
+        "no authorization parameter"
+    );
+    assert!(
+        imported["x-accuro-scopes"].is_sequence(),
+        "scopes from `security`"
+    );
+    for status in ["400", "401", "403", "500"] {
+        assert!(
+            imported["responses"][status]["$ref"].is_string(),
+            "{status}: a shared error response"
+        );
+    }
+    // The rest of the file is as it was: only the operation was added.
+    let lines = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    assert!(
+        lines(&without_path_item(&text, path)) == lines(&cut),
+        "only the operation was added"
+    );
+    accuro_gen::generate(&text, &accuro_gen::Options::default()).expect("the result generates");
+
+    // Importing it again changes nothing.
+    let again = run(&args(
+        spec.clone(),
+        vendor,
+        Selection::Operations(vec!["addRolesToTask".into()]),
+    ))
+    .expect("import");
+    assert!(again.imported.is_empty());
+    assert_eq!(again.already, 1);
+    assert_eq!(std::fs::read_to_string(&spec).expect("read"), text);
+}
+
+#[test]
+fn unknown_selections_are_refused_by_name() {
+    let Some(vendor) = vendor() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = dir.path().join("accuro.yaml");
+    std::fs::write(&spec, committed_spec()).expect("write");
+    let err = run(&args(
+        spec,
+        vendor,
+        Selection::Tags(vec!["no-such-area".into()]),
+    ))
+    .expect_err("unknown tag");
+    assert!(err.contains("`no-such-area`"), "{err}");
+}
