@@ -163,6 +163,7 @@ fn regen_check() -> bool {
         spec: workspace().join("spec/accuro.yaml"),
         out: workspace().join("accuro-client/src/generated.rs"),
         readme: Some(workspace().join("README.md")),
+        calls: Some(workspace().join("tests/src/every_call.rs")),
         root: workspace().to_path_buf(),
     };
     xtask::regen::run(&args)

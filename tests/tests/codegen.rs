@@ -70,6 +70,7 @@ fn regen(copy: &Copy, check: bool) -> Result<Outcome, String> {
         spec: copy.spec.clone(),
         out: copy.out.clone(),
         readme: Some(copy.readme.clone()),
+        calls: None,
         root: workspace(),
     })
 }

@@ -16,9 +16,10 @@
 //!   cargo test -p accuro-tests --test sandbox_conformance
 //! ```
 
-use accuro_client::{Client, ClientBuilder};
+use accuro_client::{Client, ClientBuilder, types};
 use accuro_tests::{
-    Fixture, GENERATED_OPERATIONS, conforms, every_generated_operation, every_operation,
+    Fixture, GENERATED_OPERATIONS, appointment, conforms, every_generated_operation,
+    every_operation,
 };
 
 /// The tests share one sandbox, whose knobs one of them changes: each holds
@@ -123,11 +124,12 @@ async fn the_sandbox_answers_as_the_spec_says_and_breaking_it_is_noticed() {
 }
 
 /// Every generated operation, called once with the spec's values (and ids
-/// of the sandbox's seed where a path names a record), is answered as the
-/// spec says and decodes: the stateful operations from the seeded clinic,
-/// the others with the spec's examples. The records it changes (a patient it
-/// replaces, an appointment it deletes, a task it deletes) are not the ones
-/// the other test uses.
+/// of the sandbox's records where a path names one), is answered as the spec
+/// says and decodes: the stateful operations from the sandbox's clinic, the
+/// others with the spec's examples. The run deletes its task and its
+/// appointment: it books fresh ones first, so that it can run again against
+/// the same sandbox; the seeded records it changes (a patient it replaces)
+/// are not the other test's.
 #[tokio::test]
 async fn every_generated_operation_goes_through_the_sandbox() {
     let Some((direct, proxy)) = urls() else {
@@ -136,14 +138,31 @@ async fn every_generated_operation_goes_through_the_sandbox() {
     let _alone = SHARED_SANDBOX.lock().await;
     set_faults(&direct, serde_json::json!({})).await;
     let client = client_through(&proxy);
+    let (patient, provider, office) = (accuro_sandbox::FIRST_PATIENT + 1, 3, 2);
+    let task = types::UserTask {
+        assigned_to_user_ids: vec![1],
+        reason: Some("Call patient".into()),
+        office_id_assigned_to: Some(2),
+        office_id_assigned_from: Some(2),
+        task_due_date: Some("2026-12-23".parse().expect("date")),
+        ..types::UserTask::default()
+    };
+    let task = conforms("create_task", client.create_task().body(task).send().await)
+        .unwrap_or_else(|problem| panic!("{problem}"));
+    let booking = appointment("2026-12-23", (1400, 1415), Some(patient), provider, office);
+    let booked = conforms(
+        "create_appointment",
+        client.create_appointment().body(booking).send().await,
+    )
+    .unwrap_or_else(|problem| panic!("{problem}"));
     let fixture = Fixture {
-        patient: accuro_sandbox::FIRST_PATIENT + 1,
-        provider: 3,
-        office: 2,
-        appointment: accuro_sandbox::LOCKED_APPOINTMENT + 2,
+        patient,
+        provider,
+        office,
+        appointment: booked,
         lab_test: 502,
         folder: 11,
-        task: accuro_sandbox::FIRST_TASK + 1,
+        task,
     };
     let called = every_generated_operation(&client, &fixture)
         .await

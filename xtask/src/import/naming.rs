@@ -142,7 +142,7 @@ pub fn base_name(method: &str, path: &str, vendor_id: &str) -> String {
         }
         let singular = followed_by_param
             || !is_last
-            || (is_last && !last_is_param && matches!(verb.as_str(), "create" | "add"));
+            || (!last_is_param && matches!(verb.as_str(), "create" | "add"));
         nouns.push(if singular { singularize(&word) } else { word });
     }
     let mut name = verb;
