@@ -37,6 +37,7 @@ pub fn calls(spec_text: &str, generated_code: &str, spec_name: &str) -> Result<S
         serde_yaml::from_str(spec_text).map_err(|e| Error::Format(format!("{spec_name}: {e}")))?;
     let file = syn::parse_file(generated_code).map_err(|e| Error::Format(e.to_string()))?;
     let setters = setters(&file);
+    let type_names = type_names(&file);
     let components = spec
         .get("components")
         .and_then(|c| c.get("schemas"))
@@ -131,6 +132,16 @@ pub fn calls(spec_text: &str, generated_code: &str, spec_name: &str) -> Result<S
         }
     }
     calls.sort_by_key(|(rank, order, _)| (*rank, *order));
+    // Every schema that names QHR schemas, with its generated type.
+    let decoders = components
+        .iter()
+        .filter(|(_, schema)| schema.get("x-accuro-vendor-schema").is_some())
+        .filter_map(|(name, _)| name.as_str())
+        .filter(|name| type_names.contains(*name))
+        .map(|name| {
+            let ty = format_ident!("{name}");
+            quote!((#name, decode_value::<types::#ty> as Decoder))
+        });
     let calls = calls.into_iter().map(|(_, _, call)| call);
     let fixture_ids = FIXTURE_IDS.iter().map(|(name, field)| {
         let field = format_ident!("{field}");
@@ -174,6 +185,24 @@ pub fn calls(spec_text: &str, generated_code: &str, spec_name: &str) -> Result<S
             serde_json::Value::Object(body).to_string()
         }
 
+        /// Decodes a JSON value into one generated type, naming where it failed.
+        pub type Decoder = fn(&serde_json::Value) -> Result<(), String>;
+
+        /// Every schema of the spec that names QHR schemas
+        /// (`x-accuro-vendor-schema`), with a decoder into its generated type.
+        pub fn vendor_schema_decoders() -> Vec<(&'static str, Decoder)> {
+            vec![#(#decoders),*]
+        }
+
+        /// Decodes `value` into `T`, naming the path where it failed.
+        fn decode_value<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<(), String> {
+            let text = value.to_string();
+            let mut de = serde_json::Deserializer::from_str(&text);
+            serde_path_to_error::deserialize::<_, T>(&mut de)
+                .map(drop)
+                .map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))
+        }
+
         /// Decodes a value written in the spec into the setter's type.
         fn v<T: serde::de::DeserializeOwned>(operation: &str, json: &str) -> Result<T, String> {
             serde_json::from_str(json)
@@ -205,6 +234,27 @@ pub fn calls(spec_text: &str, generated_code: &str, spec_name: &str) -> Result<S
          #![allow(clippy::redundant_closure_call, reason = \"each call is built in a closure that may fail\")]\n\n{}",
         prettyplease::unparse(&file)
     ))
+}
+
+/// The names of the structs, enums and aliases of the generated `types` module.
+fn type_names(file: &syn::File) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for item in &file.items {
+        if let syn::Item::Mod(m) = item
+            && m.ident == "types"
+            && let Some((_, items)) = &m.content
+        {
+            for item in items {
+                match item {
+                    syn::Item::Struct(s) => out.insert(s.ident.to_string()),
+                    syn::Item::Enum(e) => out.insert(e.ident.to_string()),
+                    syn::Item::Type(t) => out.insert(t.ident.to_string()),
+                    _ => false,
+                };
+            }
+        }
+    }
+    out
 }
 
 /// Operation id → setter name → the Rust type its `V: TryInto<T>` bound names.

@@ -39,6 +39,216 @@ fn with_ids(json: &str, f: &Fixture) -> String {
     }
     serde_json::Value::Object(body).to_string()
 }
+/// Decodes a JSON value into one generated type, naming where it failed.
+pub type Decoder = fn(&serde_json::Value) -> Result<(), String>;
+/// Every schema of the spec that names QHR schemas
+/// (`x-accuro-vendor-schema`), with a decoder into its generated type.
+pub fn vendor_schema_decoders() -> Vec<(&'static str, Decoder)> {
+    vec![
+        ("Phone", decode_value:: < types::Phone > as Decoder), ("Email", decode_value:: <
+        types::Email > as Decoder), ("Address", decode_value:: < types::Address > as
+        Decoder), ("Mask", decode_value:: < types::Mask > as Decoder),
+        ("MaskAuthorization", decode_value:: < types::MaskAuthorization > as Decoder),
+        ("Office", decode_value:: < types::Office > as Decoder), ("Gender",
+        decode_value:: < types::Gender > as Decoder), ("Location", decode_value:: <
+        types::Location > as Decoder), ("Insurer", decode_value:: < types::Insurer > as
+        Decoder), ("Provider", decode_value:: < types::Provider > as Decoder),
+        ("ProviderAddressValue", decode_value:: < types::ProviderAddressValue > as
+        Decoder), ("ProviderType", decode_value:: < types::ProviderType > as Decoder),
+        ("HealthCard", decode_value:: < types::HealthCard > as Decoder), ("Demographics",
+        decode_value:: < types::Demographics > as Decoder), ("PatientFlag",
+        decode_value:: < types::PatientFlag > as Decoder), ("AlbertaDetails",
+        decode_value:: < types::AlbertaDetails > as Decoder), ("OntarioDetails",
+        decode_value:: < types::OntarioDetails > as Decoder), ("NovaScotiaDetails",
+        decode_value:: < types::NovaScotiaDetails > as Decoder), ("ManitobaDetails",
+        decode_value:: < types::ManitobaDetails > as Decoder), ("MedeoPatientId",
+        decode_value:: < types::MedeoPatientId > as Decoder), ("Patient", decode_value::
+        < types::Patient > as Decoder), ("PatientPage", decode_value:: <
+        types::PatientPage > as Decoder), ("AppointmentDetails", decode_value:: <
+        types::AppointmentDetails > as Decoder), ("Appointment", decode_value:: <
+        types::Appointment > as Decoder), ("AppointmentHistoryEntry", decode_value:: <
+        types::AppointmentHistoryEntry > as Decoder), ("AppointmentType", decode_value::
+        < types::AppointmentType > as Decoder), ("AppointmentReason", decode_value:: <
+        types::AppointmentReason > as Decoder), ("SchedulerStatus", decode_value:: <
+        types::SchedulerStatus > as Decoder), ("AppointmentPriority", decode_value:: <
+        types::AppointmentPriority > as Decoder), ("SchedulerSite", decode_value:: <
+        types::SchedulerSite > as Decoder), ("LetterType", decode_value:: <
+        types::LetterType > as Decoder), ("Letter", decode_value:: < types::Letter > as
+        Decoder), ("Folder", decode_value:: < types::Folder > as Decoder), ("SubFolder",
+        decode_value:: < types::SubFolder > as Decoder), ("PatientFolders",
+        decode_value:: < types::PatientFolders > as Decoder), ("DocumentDetails",
+        decode_value:: < types::DocumentDetails > as Decoder), ("LabTest", decode_value::
+        < types::LabTest > as Decoder), ("LabResult", decode_value:: < types::LabResult >
+        as Decoder), ("Allergy", decode_value:: < types::Allergy > as Decoder),
+        ("ImmunizationAge", decode_value:: < types::ImmunizationAge > as Decoder),
+        ("Immunization", decode_value:: < types::Immunization > as Decoder),
+        ("AbstractPatientHistoryItem", decode_value:: < types::AbstractPatientHistoryItem
+        > as Decoder), ("AbstractPatientHistoryItemHistory", decode_value:: <
+        types::AbstractPatientHistoryItemHistory > as Decoder), ("AccuroSettings",
+        decode_value:: < types::AccuroSettings > as Decoder), ("AccuroUser",
+        decode_value:: < types::AccuroUser > as Decoder), ("AccuroUserPage",
+        decode_value:: < types::AccuroUserPage > as Decoder), ("AlbertaDetailsDto",
+        decode_value:: < types::AlbertaDetailsDto > as Decoder), ("Alias", decode_value::
+        < types::Alias > as Decoder), ("Allergies", decode_value:: < types::Allergies >
+        as Decoder), ("AllergyComment", decode_value:: < types::AllergyComment > as
+        Decoder), ("AllergyReaction", decode_value:: < types::AllergyReaction > as
+        Decoder), ("AlternativeHealthProduct", decode_value:: <
+        types::AlternativeHealthProduct > as Decoder),
+        ("AlternativeHealthProductSummary", decode_value:: <
+        types::AlternativeHealthProductSummary > as Decoder), ("Annotation",
+        decode_value:: < types::Annotation > as Decoder), ("AppliedAvailability",
+        decode_value:: < types::AppliedAvailability > as Decoder), ("AppliedSuggestion",
+        decode_value:: < types::AppliedSuggestion > as Decoder), ("AppointmentMaterials",
+        decode_value:: < types::AppointmentMaterials > as Decoder),
+        ("AppointmentMaterialsPage", decode_value:: < types::AppointmentMaterialsPage >
+        as Decoder), ("AppointmentPatient", decode_value:: < types::AppointmentPatient >
+        as Decoder), ("AttachmentDto", decode_value:: < types::AttachmentDto > as
+        Decoder), ("AuthGrantTypeDetail", decode_value:: < types::AuthGrantTypeDetail >
+        as Decoder), ("Availability", decode_value:: < types::Availability > as Decoder),
+        ("AvailabilityTemplate", decode_value:: < types::AvailabilityTemplate > as
+        Decoder), ("BillingDetails", decode_value:: < types::BillingDetails > as
+        Decoder), ("CodeValue", decode_value:: < types::CodeValue > as Decoder),
+        ("ConsultPriority", decode_value:: < types::ConsultPriority > as Decoder),
+        ("ConsultSite", decode_value:: < types::ConsultSite > as Decoder),
+        ("ConsultStatus", decode_value:: < types::ConsultStatus > as Decoder),
+        ("Contact", decode_value:: < types::Contact > as Decoder), ("ContactPage",
+        decode_value:: < types::ContactPage > as Decoder), ("CustomCompound",
+        decode_value:: < types::CustomCompound > as Decoder), ("CustomCompoundSummary",
+        decode_value:: < types::CustomCompoundSummary > as Decoder), ("CustomField",
+        decode_value:: < types::CustomField > as Decoder), ("DemographicsDto",
+        decode_value:: < types::DemographicsDto > as Decoder), ("Details", decode_value::
+        < types::Details > as Decoder), ("Diagnosis", decode_value:: < types::Diagnosis >
+        as Decoder), ("DiagnosisStatus", decode_value:: < types::DiagnosisStatus > as
+        Decoder), ("DocumentReview", decode_value:: < types::DocumentReview > as
+        Decoder), ("Dosage", decode_value:: < types::Dosage > as Decoder),
+        ("DrugIdentifier", decode_value:: < types::DrugIdentifier > as Decoder),
+        ("Envelope", decode_value:: < types::Envelope > as Decoder),
+        ("ExternalContactIdentifier", decode_value:: < types::ExternalContactIdentifier >
+        as Decoder), ("FdbCcddMapping", decode_value:: < types::FdbCcddMapping > as
+        Decoder), ("FeatureAccessPage", decode_value:: < types::FeatureAccessPage > as
+        Decoder), ("FileType", decode_value:: < types::FileType > as Decoder),
+        ("Formulation", decode_value:: < types::Formulation > as Decoder),
+        ("FormulationSummary", decode_value:: < types::FormulationSummary > as Decoder),
+        ("GeneratedLetter", decode_value:: < types::GeneratedLetter > as Decoder),
+        ("GeneratedLetterPage", decode_value:: < types::GeneratedLetterPage > as
+        Decoder), ("GenericDrug", decode_value:: < types::GenericDrug > as Decoder),
+        ("HealthmailAddress", decode_value:: < types::HealthmailAddress > as Decoder),
+        ("HistoryRegularItem", decode_value:: < types::HistoryRegularItem > as Decoder),
+        ("HistoryTrackingItem", decode_value:: < types::HistoryTrackingItem > as
+        Decoder), ("HistoryType", decode_value:: < types::HistoryType > as Decoder),
+        ("ImmunizationSchedule", decode_value:: < types::ImmunizationSchedule > as
+        Decoder), ("Ingredient", decode_value:: < types::Ingredient > as Decoder),
+        ("IngredientSummary", decode_value:: < types::IngredientSummary > as Decoder),
+        ("Interaction", decode_value:: < types::Interaction > as Decoder),
+        ("InteractionManagementDetails", decode_value:: <
+        types::InteractionManagementDetails > as Decoder), ("JsonNode", decode_value:: <
+        types::JsonNode > as Decoder), ("LabGroup", decode_value:: < types::LabGroup > as
+        Decoder), ("LabLinkGroupReadOnly", decode_value:: < types::LabLinkGroupReadOnly >
+        as Decoder), ("LabObservation", decode_value:: < types::LabObservation > as
+        Decoder), ("LetterDto", decode_value:: < types::LetterDto > as Decoder),
+        ("LetterDtoPage", decode_value:: < types::LetterDtoPage > as Decoder),
+        ("LimitedUseCode", decode_value:: < types::LimitedUseCode > as Decoder),
+        ("ManitobaDetailsDto", decode_value:: < types::ManitobaDetailsDto > as Decoder),
+        ("ManufacturedDrug", decode_value:: < types::ManufacturedDrug > as Decoder),
+        ("ManufacturedDrugSummary", decode_value:: < types::ManufacturedDrugSummary > as
+        Decoder), ("MaskPage", decode_value:: < types::MaskPage > as Decoder),
+        ("MasterNumber", decode_value:: < types::MasterNumber > as Decoder),
+        ("MedicationDetails", decode_value:: < types::MedicationDetails > as Decoder),
+        ("NaturalHealthProduct", decode_value:: < types::NaturalHealthProduct > as
+        Decoder), ("NaturalHealthProductSummary", decode_value:: <
+        types::NaturalHealthProductSummary > as Decoder), ("NoKnownAllergy",
+        decode_value:: < types::NoKnownAllergy > as Decoder), ("NoKnownAllergySummary",
+        decode_value:: < types::NoKnownAllergySummary > as Decoder),
+        ("NovaScotiaDetailsDto", decode_value:: < types::NovaScotiaDetailsDto > as
+        Decoder), ("OfficePage", decode_value:: < types::OfficePage > as Decoder),
+        ("OfficeRole", decode_value:: < types::OfficeRole > as Decoder),
+        ("OfficialLanguage", decode_value:: < types::OfficialLanguage > as Decoder),
+        ("OntarioDetailsDto", decode_value:: < types::OntarioDetailsDto > as Decoder),
+        ("PatientAlertFlag", decode_value:: < types::PatientAlertFlag > as Decoder),
+        ("PatientAllergySummary", decode_value:: < types::PatientAllergySummary > as
+        Decoder), ("PatientCredentialDetail", decode_value:: <
+        types::PatientCredentialDetail > as Decoder), ("PatientDiagnosis", decode_value::
+        < types::PatientDiagnosis > as Decoder), ("PatientDiagnosisHistory",
+        decode_value:: < types::PatientDiagnosisHistory > as Decoder), ("PatientDto",
+        decode_value:: < types::PatientDto > as Decoder), ("PatientFlagDto",
+        decode_value:: < types::PatientFlagDto > as Decoder), ("PatientHistoryRegular",
+        decode_value:: < types::PatientHistoryRegular > as Decoder),
+        ("PatientHistoryRegularHistory", decode_value:: <
+        types::PatientHistoryRegularHistory > as Decoder), ("PatientHistoryText",
+        decode_value:: < types::PatientHistoryText > as Decoder),
+        ("PatientHistoryTextHistory", decode_value:: < types::PatientHistoryTextHistory >
+        as Decoder), ("PatientHistoryTracking", decode_value:: <
+        types::PatientHistoryTracking > as Decoder), ("PatientHistoryTrackingHistory",
+        decode_value:: < types::PatientHistoryTrackingHistory > as Decoder),
+        ("PatientHistoryUrl", decode_value:: < types::PatientHistoryUrl > as Decoder),
+        ("PatientHistoryUrlHistory", decode_value:: < types::PatientHistoryUrlHistory >
+        as Decoder), ("PatientMedicalSummary", decode_value:: <
+        types::PatientMedicalSummary > as Decoder), ("PatientRepliformReportable",
+        decode_value:: < types::PatientRepliformReportable > as Decoder),
+        ("PatientRoleFlag", decode_value:: < types::PatientRoleFlag > as Decoder),
+        ("PatientStatus", decode_value:: < types::PatientStatus > as Decoder),
+        ("PatientUserFlag", decode_value:: < types::PatientUserFlag > as Decoder),
+        ("PatientUserRoleFlagId", decode_value:: < types::PatientUserRoleFlagId > as
+        Decoder), ("PersonalHealthCard", decode_value:: < types::PersonalHealthCard > as
+        Decoder), ("PhysicianLabId", decode_value:: < types::PhysicianLabId > as
+        Decoder), ("PictureMultipartDefinition", decode_value:: <
+        types::PictureMultipartDefinition > as Decoder), ("Prescription", decode_value::
+        < types::Prescription > as Decoder), ("PrescriptionDetails", decode_value:: <
+        types::PrescriptionDetails > as Decoder), ("PrescriptionFavorite", decode_value::
+        < types::PrescriptionFavorite > as Decoder), ("PrescriptionHistory",
+        decode_value:: < types::PrescriptionHistory > as Decoder),
+        ("PrescriptionIndication", decode_value:: < types::PrescriptionIndication > as
+        Decoder), ("PrescriptionMedication", decode_value:: <
+        types::PrescriptionMedication > as Decoder), ("PrescriptionMedicationPage",
+        decode_value:: < types::PrescriptionMedicationPage > as Decoder),
+        ("ProcedureList", decode_value:: < types::ProcedureList > as Decoder),
+        ("ProviderIdentifier", decode_value:: < types::ProviderIdentifier > as Decoder),
+        ("ProviderPage", decode_value:: < types::ProviderPage > as Decoder),
+        ("ProviderScheduleCalendar", decode_value:: < types::ProviderScheduleCalendar >
+        as Decoder), ("ReferralOrder", decode_value:: < types::ReferralOrder > as
+        Decoder), ("ReferralOrderPage", decode_value:: < types::ReferralOrderPage > as
+        Decoder), ("RelationshipStatus", decode_value:: < types::RelationshipStatus > as
+        Decoder), ("RepliformData", decode_value:: < types::RepliformData > as Decoder),
+        ("Role", decode_value:: < types::Role > as Decoder), ("ScheduleRoom",
+        decode_value:: < types::ScheduleRoom > as Decoder), ("ScheduleSlot",
+        decode_value:: < types::ScheduleSlot > as Decoder), ("ScheduleSuggestion",
+        decode_value:: < types::ScheduleSuggestion > as Decoder), ("ScheduleVaccine",
+        decode_value:: < types::ScheduleVaccine > as Decoder), ("SchedulerTimeInterval",
+        decode_value:: < types::SchedulerTimeInterval > as Decoder), ("SiteList",
+        decode_value:: < types::SiteList > as Decoder), ("SpokenLanguage", decode_value::
+        < types::SpokenLanguage > as Decoder), ("StatusHistory", decode_value:: <
+        types::StatusHistory > as Decoder), ("SurgicalPriority", decode_value:: <
+        types::SurgicalPriority > as Decoder), ("SurgicalSite", decode_value:: <
+        types::SurgicalSite > as Decoder), ("SurgicalStatus", decode_value:: <
+        types::SurgicalStatus > as Decoder), ("TaskReason", decode_value:: <
+        types::TaskReason > as Decoder), ("TimeIntervals", decode_value:: <
+        types::TimeIntervals > as Decoder), ("UserInfo", decode_value:: < types::UserInfo
+        > as Decoder), ("UserInfoAddress", decode_value:: < types::UserInfoAddress > as
+        Decoder), ("UserTask", decode_value:: < types::UserTask > as Decoder),
+        ("UserTaskPage", decode_value:: < types::UserTaskPage > as Decoder), ("Vaccine",
+        decode_value:: < types::Vaccine > as Decoder), ("WaitRoomEntry", decode_value:: <
+        types::WaitRoomEntry > as Decoder), ("WaitlistAttachment", decode_value:: <
+        types::WaitlistAttachment > as Decoder), ("WaitlistProvider", decode_value:: <
+        types::WaitlistProvider > as Decoder), ("WaitlistRequest", decode_value:: <
+        types::WaitlistRequest > as Decoder), ("WaitlistRequestPage", decode_value:: <
+        types::WaitlistRequestPage > as Decoder),
+        ("WaitlistRequestPatientUnAvailability", decode_value:: <
+        types::WaitlistRequestPatientUnAvailability > as Decoder),
+        ("WaitlistRequestProcedure", decode_value:: < types::WaitlistRequestProcedure >
+        as Decoder), ("WellnetPrescriptionLink", decode_value:: <
+        types::WellnetPrescriptionLink > as Decoder)
+    ]
+}
+/// Decodes `value` into `T`, naming the path where it failed.
+fn decode_value<T: serde::de::DeserializeOwned>(
+    value: &serde_json::Value,
+) -> Result<(), String> {
+    let text = value.to_string();
+    let mut de = serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize::<_, T>(&mut de)
+        .map(drop)
+        .map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))
+}
 /// Decodes a value written in the spec into the setter's type.
 fn v<T: serde::de::DeserializeOwned>(operation: &str, json: &str) -> Result<T, String> {
     serde_json::from_str(json)

@@ -105,9 +105,7 @@ fn an_operation_taken_out_comes_back_in_the_projects_conventions() {
         serde_yaml::Value::from("#/components/parameters/ClinicUuid")
     );
     assert!(
-        params
-            .iter()
-            .all(|p| p["name"] != "authorization"),
+        params.iter().all(|p| p["name"] != "authorization"),
         "no authorization parameter"
     );
     assert!(

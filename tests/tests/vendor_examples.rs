@@ -27,11 +27,18 @@ use serde_json::{Value, json};
 
 /// QHR schemas whose schema-level example is not an instance of the schema
 /// itself, with why the server cannot send it.
-const SELF_CONTRADICTING: [(&str, &str); 1] = [(
-    "ImmunizationAgeDto",
-    "its example is the integer 5, but the DTO (and the server's answer) is an object \
-     with id, years, months, customName and fromScheduledDate",
-)];
+const SELF_CONTRADICTING: [(&str, &str); 2] = [
+    (
+        "ImmunizationAgeDto",
+        "its example is the integer 5, but the DTO (and the server's answer) is an object \
+         with id, years, months, customName and fromScheduledDate",
+    ),
+    (
+        "CodeValueDto",
+        "its example is the string \"Continued - See Comments\" (a code's description), \
+         but the DTO is an object with code, description, deleted and codeOrder",
+    ),
+];
 
 type Decode = fn(&Value) -> Result<(), String>;
 
@@ -43,57 +50,27 @@ fn decode<T: serde::de::DeserializeOwned>(value: &Value) -> Result<(), String> {
         .map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))
 }
 
-/// Our schemas that name QHR schemas, by name, with their generated type.
+/// Our schemas that name QHR schemas, by name, with their generated type
+/// (the list is generated from the spec with the client: `tests/src/every_call.rs`).
 fn decoders() -> BTreeMap<&'static str, Decode> {
-    macro_rules! table {
-        ($($name:ident),* $(,)?) => {
-            BTreeMap::from([$((stringify!($name), decode::<types::$name> as Decode)),*])
-        };
-    }
-    table![
-        Phone,
-        Email,
-        Address,
-        Mask,
-        MaskAuthorization,
-        Office,
-        Gender,
-        Location,
-        Insurer,
-        Provider,
-        ProviderAddressValue,
-        ProviderType,
-        HealthCard,
-        Demographics,
-        PatientFlag,
-        AlbertaDetails,
-        OntarioDetails,
-        NovaScotiaDetails,
-        ManitobaDetails,
-        MedeoPatientId,
-        Patient,
-        PatientPage,
-        AppointmentDetails,
-        Appointment,
-        AppointmentHistoryEntry,
-        AppointmentType,
-        AppointmentReason,
-        SchedulerStatus,
-        AppointmentPriority,
-        SchedulerSite,
-        LetterType,
-        Letter,
-        Folder,
-        SubFolder,
-        PatientFolders,
-        DocumentDetails,
-        LabTest,
-        LabResult,
-        Allergy,
-        ImmunizationAge,
-        Immunization,
-    ]
+    accuro_tests::vendor_schema_decoders().into_iter().collect()
 }
+
+/// QHR schemas typed as an object whose own example is what the server
+/// writes (our spec follows the example), with why.
+const EXAMPLE_IS_THE_WIRE: [(&str, &str); 1] = [(
+    "AccuroCalendar",
+    "a java.util.Calendar typed as an object, whose example is the date string \
+     `2018-07-13`: the server writes the date (our spec: AccuroPartialDate)",
+)];
+
+/// Operation examples that contradict the vendor file's own schema for
+/// them, with why the server cannot send them.
+const CONTRADICTING_OPERATION_EXAMPLES: [(&str, &str); 1] = [(
+    "PATCH /v1/provider-portal/scheduler/appointments/{} request example",
+    "`accessionNumber: 123`, but AppointmentDto types it a read-only string of at most 50 \
+     characters (`2020-00-022244`)",
+)];
 
 struct Docs {
     ours: Value,
@@ -121,9 +98,21 @@ impl Docs {
 
     /// A full instance of a QHR schema, from its property examples.
     fn instance(&self, schema: &Value, depth: usize) -> Value {
+        let wire = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.rsplit('/').next())
+            .filter(|name| EXAMPLE_IS_THE_WIRE.iter().any(|(n, _)| n == name));
         let schema = Self::resolve(&self.vendor, schema);
         if depth > 40 {
             return Value::Null;
+        }
+        if let (Some(_), Some(example)) = (wire, schema.get("example")) {
+            return example.clone();
+        }
+        // A Java attachment class marked `format: binary` is a file's bytes.
+        if schema.get("format").and_then(Value::as_str) == Some("binary") {
+            return json!("AAAA");
         }
         if let Some(props) = schema.get("properties").and_then(Value::as_object) {
             let object = props
@@ -132,7 +121,10 @@ impl Docs {
                 .collect();
             return Value::Object(object);
         }
-        if let Some(example) = schema.get("example") {
+        if let Some(example) = schema
+            .get("example")
+            .filter(|e| json_type_matches(schema, e))
+        {
             return example.clone();
         }
         if let Some(first) = schema.get("enum").and_then(|e| e.get(0)) {
@@ -160,7 +152,10 @@ impl Docs {
         if prop.get("$ref").is_some() {
             return self.instance(prop, depth + 1);
         }
-        if let Some(example) = prop.get("example") {
+        // A property example of another JSON type than the property's
+        // (`reactions`, an array, with the example "RashHives") says nothing
+        // of the wire: an instance of the type stands in for it.
+        if let Some(example) = prop.get("example").filter(|e| json_type_matches(prop, e)) {
             return example.clone();
         }
         self.instance(prop, depth + 1)
@@ -388,10 +383,14 @@ fn every_vendor_example_decodes_through_the_generated_types() {
                     );
                     continue;
                 };
-                check(
-                    format!("{what} {name}"),
-                    decode_as(&docs.ours, ours, &example),
-                );
+                let label = format!("{what} {name}");
+                if CONTRADICTING_OPERATION_EXAMPLES
+                    .iter()
+                    .any(|(known, _)| *known == label)
+                {
+                    continue;
+                }
+                check(label, decode_as(&docs.ours, ours, &example));
             }
         }
     }

@@ -372,3 +372,99 @@ async fn base_url_with_a_path_stem_and_trailing_slash() {
         .await
         .expect("offices under a path stem");
 }
+
+/// Answers every REST request with its operation's example from the spec
+/// (the sandbox's reading of it), and 404 for a path the spec lacks.
+struct SpecExamples;
+
+impl wiremock::Respond for SpecExamples {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        use accuro_sandbox::spec_routes::{Resolution, SpecRoutes};
+        let Ok(routes) = SpecRoutes::embedded() else {
+            return ResponseTemplate::new(500);
+        };
+        match routes.resolve(request.method.as_str(), request.url.path()) {
+            Resolution::Operation(op) => {
+                let answer = op.success();
+                let template = ResponseTemplate::new(answer.status());
+                match answer.body() {
+                    Some(body) if body.media_type().contains("json") => {
+                        template.set_body_json(body.value().clone())
+                    }
+                    Some(body) => template.set_body_raw(
+                        body.value().as_str().unwrap_or("").as_bytes().to_vec(),
+                        body.media_type(),
+                    ),
+                    None => template,
+                }
+            }
+            Resolution::MethodNotAllowed => ResponseTemplate::new(405),
+            Resolution::NotFound => ResponseTemplate::new(404),
+        }
+    }
+}
+
+/// Every generated operation, sent with the spec's values: each request is
+/// the spec's method and path, and carries the bearer, the subscription key
+/// and `uuid` exactly once and no `api-version`; every operation is seen.
+#[tokio::test]
+async fn every_generated_operation_has_its_route_token_key_and_uuid_once() {
+    use accuro_sandbox::spec_routes::{Resolution, SpecRoutes};
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    Mock::given(wiremock::matchers::path_regex("^/rest/"))
+        .respond_with(SpecExamples)
+        .mount(&server)
+        .await;
+    let fixture = Fixture {
+        patient: 1001,
+        provider: 7,
+        office: 1,
+        appointment: 5001,
+        lab_test: 501,
+        folder: 11,
+        task: 1,
+    };
+    let called = every_generated_operation(&client(&server), &fixture)
+        .await
+        .unwrap_or_else(|problems| panic!("{problems}"));
+
+    let routes = SpecRoutes::embedded().expect("the spec");
+    let mut seen = std::collections::BTreeSet::new();
+    for request in server.received_requests().await.expect("recording") {
+        if request.url.path() == TOKEN_PATH {
+            continue;
+        }
+        let what = format!("{} {}", request.method, request.url.path());
+        let Resolution::Operation(op) = routes.resolve(request.method.as_str(), request.url.path())
+        else {
+            panic!("{what}: not an operation of the spec");
+        };
+        seen.insert(op.id().to_owned());
+        let uuids: Vec<_> = query_pairs(&request)
+            .into_iter()
+            .filter(|(k, _)| k == "uuid")
+            .collect();
+        assert_eq!(
+            uuids,
+            vec![("uuid".to_owned(), CLINIC_UUID.to_owned())],
+            "{what}"
+        );
+        assert_eq!(
+            header_values(&request, "authorization"),
+            vec!["Bearer token-1".to_owned()],
+            "{what}"
+        );
+        assert_eq!(
+            header_values(&request, "x-qhr-subscription-key"),
+            vec![SUBSCRIPTION_KEY.to_owned()],
+            "{what}"
+        );
+        assert!(header_values(&request, "api-version").is_empty(), "{what}");
+    }
+    assert_eq!(
+        seen.len(),
+        called,
+        "every generated operation reached the wire: {seen:?}"
+    );
+}
