@@ -91,7 +91,6 @@ page!(
     PrescriptionMedication
 );
 page!(feature = "letters", ReferralOrderPage, ReferralOrder);
-page!(feature = "letters", GeneratedLetterPage, GeneratedLetter);
 page!(feature = "waitlist", WaitlistRequestPage, WaitlistRequest);
 page!(
     any(feature = "tasks", feature = "users"),
@@ -283,7 +282,8 @@ impl Client {
 }
 
 // Every cursor-paginated operation but the patient search (above, with its
-// own examples) gets its page and item streams.
+// own examples) gets its page and item streams. Not `list_user_features`:
+// its page holds a map of office id to features, not a list (one call reads it).
 paginated!(
     feature = "letters",
     search_letters,

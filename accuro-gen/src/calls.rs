@@ -373,8 +373,14 @@ fn parameters<'a>(spec: &'a Value, item: &'a Mapping, op: &'a Value) -> Vec<&'a 
             .map(|s| s.iter().map(resolve).collect())
             .unwrap_or_default()
     };
-    let mut out = list(item.get("parameters"));
-    out.extend(list(op.get("parameters")));
+    // An operation's parameter overrides the path item's of the same name and place.
+    let own = list(op.get("parameters"));
+    let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned());
+    let mut out: Vec<&Value> = list(item.get("parameters"))
+        .into_iter()
+        .filter(|p| !own.iter().any(|o| key(o) == key(p)))
+        .collect();
+    out.extend(own);
     out
 }
 

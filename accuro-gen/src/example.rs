@@ -1,5 +1,6 @@
-//! Examples for imported answers, built from the schemas: the sandbox and
-//! Prism answer with them, and every 2xx body of the spec carries one.
+//! Example values built from the schemas: `cargo xtask import` gives every
+//! imported 2xx body one (the sandbox and Prism answer with them), and the
+//! generated calls of the tests (`calls`) send them as parameters and bodies.
 //!
 //! A property's own `example` is used when its JSON type fits the schema
 //! (QHR's file has `"5"` for integers in places); otherwise a synthetic
@@ -60,18 +61,31 @@ fn build<'a>(
     {
         return first.clone();
     }
-    for combinator in ["allOf", "oneOf", "anyOf"] {
-        if let Some(Value::Sequence(parts)) = schema.get(combinator) {
-            let mut merged = Mapping::new();
-            for part in parts {
-                match build(part, schemas, depth + 1, stack) {
-                    Value::Mapping(m) => merged.extend(m),
-                    other if combinator != "allOf" => return other,
-                    _ => {}
-                }
-            }
-            return Value::Mapping(merged);
+    // One of several shapes: the first stands for them all.
+    for combinator in ["oneOf", "anyOf"] {
+        if let Some(Value::Sequence(parts)) = schema.get(combinator)
+            && let Some(first) = parts.first()
+        {
+            return build(first, schemas, depth + 1, stack);
         }
+    }
+    // All of several: objects merge; a single part (a `$ref` given a
+    // description) is that part.
+    if let Some(Value::Sequence(parts)) = schema.get("allOf") {
+        let built: Vec<Value> = parts
+            .iter()
+            .map(|part| build(part, schemas, depth + 1, stack))
+            .collect();
+        if let [single] = built.as_slice() {
+            return single.clone();
+        }
+        let mut merged = Mapping::new();
+        for part in built {
+            if let Value::Mapping(m) = part {
+                merged.extend(m);
+            }
+        }
+        return Value::Mapping(merged);
     }
     match kind {
         Some("string") => match schema.get("format").and_then(Value::as_str) {

@@ -9,8 +9,10 @@
 //! - each type of `types` (and of `types::builder`), with its impls, by the
 //!   areas of the operations that reach it, following every reference from
 //!   an operation's builder through the types it names, transitively
-//!   (`cfg(any(...))` for a type several areas share). A type no operation
-//!   reaches stays ungated: the handwritten layer may use it.
+//!   (`cfg(any(...))` for a type several areas share). A type no generated
+//!   operation reaches stays ungated, and so does a type a handwritten
+//!   operation names (`always`), and every type those name in turn: nothing
+//!   ungated may refer to a type a feature can remove.
 //!
 //! References are found by scanning every identifier of an item's tokens,
 //! which can only over-approximate (a type kept for an area that does not
@@ -22,9 +24,10 @@ use proc_macro2::{TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use syn::{ImplItem, Item, ItemMod, Type};
 
-/// Gates `file` by area. `areas`: operation id → area (the feature name).
-/// The areas that must never be gated (the token call) are simply not in `areas`.
-pub fn gate(file: &mut syn::File, areas: &BTreeMap<String, String>) {
+/// Gates `file` by area. `areas`: operation id → area (the feature name);
+/// the operations that must never be gated (the token call) are simply not
+/// in it. `always`: schema names the handwritten layer uses, never gated.
+pub fn gate(file: &mut syn::File, areas: &BTreeMap<String, String>, always: &BTreeSet<String>) {
     // Builder name → its operation's area, from the `Client` methods.
     let mut builder_area: BTreeMap<String, String> = BTreeMap::new();
     for item in &mut file.items {
@@ -87,6 +90,23 @@ pub fn gate(file: &mut syn::File, areas: &BTreeMap<String, String>) {
             }
         }
     }
+
+    // What stays ungated, and everything it names, must never be removed.
+    let mut stack: Vec<String> = type_names
+        .iter()
+        .filter(|t| !type_areas.contains_key(*t) || always.contains(*t))
+        .cloned()
+        .collect();
+    let mut ungated = BTreeSet::new();
+    while let Some(t) = stack.pop() {
+        if !ungated.insert(t.clone()) {
+            continue;
+        }
+        if let Some(next) = edges.get(&t) {
+            stack.extend(next.iter().cloned());
+        }
+    }
+    type_areas.retain(|t, _| !ungated.contains(t));
 
     if let Some(builders) = module_mut(file, "builder") {
         gate_items(builders, &|name| {

@@ -103,6 +103,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> 
     let mut spec = parse_spec(spec_text, &options.spec_name)?;
     check_rules(&spec, &options.spec_name)?;
     let routes_of = endpoints(&spec);
+    let handwritten_schemas = prepare::handwritten_schemas(&spec);
     prepare::drop_handwritten(&mut spec);
     let operations = spec
         .operations()
@@ -120,7 +121,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> 
         .filter(|e| !e.handwritten && e.path.starts_with("/rest/"))
         .map(|e| (e.operation_id.clone(), e.area.clone()))
         .collect();
-    features::gate(&mut file, &areas);
+    features::gate(&mut file, &areas, &handwritten_schemas);
     if wrapped != operations {
         return Err(Error::Format(format!(
             "the surface pass wrapped {wrapped:?}, expected the operations {operations:?}"

@@ -18,6 +18,38 @@ fn operation_slots(item: &mut PathItem) -> [&mut Option<Operation>; 8] {
 
 use crate::rules::{HANDWRITTEN, UUID_PARAM, resolve_parameter};
 
+/// The schema names the operations marked `x-accuro-handwritten` refer to
+/// (the handwritten layer uses their generated types).
+pub fn handwritten_schemas(spec: &OpenAPI) -> std::collections::BTreeSet<String> {
+    fn walk(value: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, child) in map {
+                    if key == "$ref"
+                        && let Some(name) = child
+                            .as_str()
+                            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                    {
+                        out.insert(name.to_owned());
+                    }
+                    walk(child, out);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
+            _ => {}
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    for (_, _, op) in spec.operations() {
+        if op.extensions.contains_key(HANDWRITTEN)
+            && let Ok(value) = serde_json::to_value(op)
+        {
+            walk(&value, &mut out);
+        }
+    }
+    out
+}
+
 /// Removes the operations marked `x-accuro-handwritten`: progenitor cannot
 /// generate them and `accuro-client` implements them by hand.
 pub fn drop_handwritten(spec: &mut OpenAPI) {

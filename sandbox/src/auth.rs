@@ -13,6 +13,7 @@ use serde_json::json;
 use tokio::time::Instant;
 
 use crate::State;
+use crate::api_error::api_error;
 use crate::fallback::{self, Resolved};
 use crate::spec_routes::{Operation, Resolution, SpecRoutes};
 
@@ -35,49 +36,6 @@ pub(crate) fn gateway(status: StatusCode, message: &str) -> Response {
         Json(json!({"code": status.as_u16().to_string(), "message": message})),
     )
         .into_response()
-}
-
-/// The API's error shape without violations: `{"error":"..."}`.
-pub(crate) fn api_error(status: StatusCode, error: &str) -> Response {
-    (status, Json(json!({"error": error}))).into_response()
-}
-
-/// One refused value: its field, the value as text (`None`: `"(null)"`) and
-/// the constraint it broke.
-pub(crate) struct Violation {
-    field: String,
-    value: Option<String>,
-    constraint: String,
-}
-
-impl Violation {
-    pub(crate) fn new(field: &str, value: Option<&str>, constraint: &str) -> Self {
-        Self {
-            field: field.to_owned(),
-            value: value.map(str::to_owned),
-            constraint: constraint.to_owned(),
-        }
-    }
-}
-
-/// 400 `{"error":"Request Constraint Violation","constraintViolations":[...]}`,
-/// each `value` a string (`"(null)"` for a missing one), as Accuro writes it.
-pub(crate) fn constraint_violations(violations: &[Violation]) -> Response {
-    let list: Vec<serde_json::Value> = violations
-        .iter()
-        .map(|v| {
-            json!({
-                "field": v.field,
-                "value": v.value.as_deref().unwrap_or("(null)"),
-                "constraint": v.constraint,
-            })
-        })
-        .collect();
-    let mut body = json!({"error": "Request Constraint Violation"});
-    if !list.is_empty() {
-        body["constraintViolations"] = list.into();
-    }
-    (StatusCode::BAD_REQUEST, Json(body)).into_response()
 }
 
 struct Issued {

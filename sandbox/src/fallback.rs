@@ -2,7 +2,8 @@
 //! first 2xx status with that answer's example, in its media type.
 //!
 //! [`crate::auth::guard`] resolves every REST request to its operation and
-//! checks it first; what no handler of [`crate::handlers`] serves ends here.
+//! checks it first; what no handler serves ([`crate::handlers`],
+//! [`crate::tasks`], [`crate::waitlists`]) ends here.
 
 use axum::Extension;
 use axum::body::Body;

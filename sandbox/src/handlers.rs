@@ -1,6 +1,6 @@
-//! The REST endpoints of the spec served from the in-memory clinic, and the
-//! helpers every stateful handler shares (reading a body, a query value,
-//! Accuro's refusals).
+//! The REST endpoints of the spec served from the in-memory clinic (tasks
+//! and waitlist requests have modules of their own: [`crate::tasks`],
+//! [`crate::waitlists`]).
 
 // Handlers return early with a ready `Response` as their error: axum's idiom,
 // and a test server's error path, where the size of `Err` does not matter.
@@ -9,7 +9,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use accuro_client::shapes::AccuroDate;
 use accuro_client::types::{Appointment, DocumentDetails, Letter, Patient, PatientPage};
 use axum::Json;
 use axum::Router;
@@ -18,138 +17,20 @@ use axum::extract::{Multipart, Path, Query, State as Extract};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::State;
-use crate::auth::{Violation, api_error, constraint_violations};
+use crate::api_error::{Violation, api_error, constraint_violations};
+use crate::respond::{
+    Q, S, boolean, day, int, merge_patch, not_found, ok, page_request, parse_body, refuse,
+};
 use crate::seed::{self, Booking, Db, Document};
-
-/// The sandbox's state, as handlers take it.
-pub(crate) type S = Extract<Arc<State>>;
-/// A request's query, as handlers take it.
-pub(crate) type Q = Query<HashMap<String, String>>;
 
 /// The version the sandbox claims to run (QHR's published file's).
 const API_VERSION: &str = "10.13.0";
 
-pub(crate) fn not_found() -> Response {
-    api_error(StatusCode::NOT_FOUND, "Not Found")
-}
-
 fn too_large() -> Response {
     api_error(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large")
-}
-
-/// 400 with one constraint violation.
-pub(crate) fn refuse(field: &str, value: Option<&str>, constraint: &str) -> Response {
-    constraint_violations(&[Violation::new(field, value, constraint)])
-}
-
-pub(crate) fn ok<T: serde::Serialize>(value: T) -> Response {
-    Json(value).into_response()
-}
-
-pub(crate) fn int(query: &HashMap<String, String>, name: &str) -> Result<Option<i64>, Response> {
-    match query.get(name) {
-        None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| refuse(name, Some(v), "must be an integer")),
-    }
-}
-
-pub(crate) fn boolean(
-    query: &HashMap<String, String>,
-    name: &str,
-) -> Result<Option<bool>, Response> {
-    match query.get(name).map(String::as_str) {
-        None => Ok(None),
-        Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
-        Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
-        Some(v) => Err(refuse(name, Some(v), "must be true or false")),
-    }
-}
-
-pub(crate) fn day(
-    query: &HashMap<String, String>,
-    name: &str,
-) -> Result<Option<AccuroDate>, Response> {
-    match query.get(name) {
-        None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| refuse(name, Some(v), "must be a date yyyy-MM-dd")),
-    }
-}
-
-/// The page a cursor-paginated list is asked for: its size (`pageSize`:
-/// above 50 is cut to 50, not refused; below 1 means the default, 25) and
-/// the id it starts after (`startingId`, 0 for the first page).
-pub(crate) fn page_request(query: &HashMap<String, String>) -> Result<(usize, i64), Response> {
-    let size = int(query, "pageSize")?
-        .filter(|s| *s >= 1)
-        .unwrap_or(25)
-        .min(50);
-    let after = int(query, "startingId")?.unwrap_or(0);
-    Ok((usize::try_from(size).unwrap_or(25), after))
-}
-
-/// A JSON body as `T`, refused the way Accuro refuses one: a missing required
-/// field is a constraint violation (`"(null)"`), any other mismatch
-/// "Unable to process json. Invalid value at field(s): ...". Neither repeats
-/// the refused value's JSON error (it may be a health number).
-pub(crate) fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
-    let Ok(value) = serde_json::from_slice::<Value>(body) else {
-        return Err(api_error(
-            StatusCode::BAD_REQUEST,
-            "Unable to process json.",
-        ));
-    };
-    let error = match serde_json::from_value::<T>(value.clone()) {
-        Ok(parsed) => return Ok(parsed),
-        Err(e) => e.to_string(),
-    };
-    let culprit = culprit::<T>(&value, &error);
-    if let Some(missing) = error
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.split('`').next())
-    {
-        let field = match culprit {
-            Some(top) if top != missing => format!("{top}.{missing}"),
-            _ => missing.to_owned(),
-        };
-        return Err(refuse(&field, None, "must not be null"));
-    }
-    Err(api_error(
-        StatusCode::BAD_REQUEST,
-        &format!(
-            "Unable to process json. Invalid value at field(s): {}",
-            culprit.as_deref().unwrap_or("(body)")
-        ),
-    ))
-}
-
-/// The top-level field an error of `T` comes from: the first whose removal
-/// makes the error go away or change (other than into its own absence).
-fn culprit<T: DeserializeOwned>(value: &Value, error: &str) -> Option<String> {
-    let map = value.as_object()?;
-    let base_missing = error.starts_with("missing field");
-    map.keys()
-        .find(|key| {
-            let mut rest = map.clone();
-            rest.remove(*key);
-            match serde_json::from_value::<T>(Value::Object(rest)) {
-                Ok(_) => true,
-                Err(e) => {
-                    let e = e.to_string();
-                    e != error && !(base_missing && e == format!("missing field `{key}`"))
-                }
-            }
-        })
-        .cloned()
 }
 
 fn known_provider(db: &Db, id: i64) -> bool {
@@ -433,22 +314,6 @@ async fn replace_patient(Extract(state): S, Path(id): Path<i64>, body: Bytes) ->
     patient.patient_id = Some(id);
     db.patients.insert(id, patient);
     ok(true)
-}
-
-/// RFC 7396.
-pub(crate) fn merge_patch(target: &mut Value, patch: &Value) {
-    match (target, patch) {
-        (Value::Object(t), Value::Object(p)) => {
-            for (k, v) in p {
-                if v.is_null() {
-                    t.remove(k);
-                } else {
-                    merge_patch(t.entry(k.clone()).or_insert(Value::Null), v);
-                }
-            }
-        }
-        (t, p) => *t = p.clone(),
-    }
 }
 
 async fn patch_patient(Extract(state): S, Path(id): Path<i64>, body: Bytes) -> Response {
@@ -1033,8 +898,9 @@ macro_rules! fixed {
     };
 }
 
-/// The REST routes the sandbox keeps state or lookups for (the other
-/// operations of the spec answer its examples, [`crate::fallback`]).
+/// The REST routes the sandbox keeps state or lookups for, but for tasks and
+/// waitlist requests ([`crate::tasks`], [`crate::waitlists`]); the other
+/// operations of the spec answer its examples ([`crate::fallback`]).
 pub(crate) fn routes() -> Router<Arc<State>> {
     Router::new()
         .route("/rest/v1/api-version", get(api_version))
@@ -1136,6 +1002,4 @@ pub(crate) fn routes() -> Router<Arc<State>> {
             "/rest/v1/provider-portal/scheduler/sites",
             fixed!(seed::scheduler_sites()),
         )
-        .merge(crate::tasks::routes())
-        .merge(crate::waitlists::routes())
 }

@@ -27,10 +27,12 @@
 //! # Ok(()) }
 //! ```
 
+mod api_error;
 mod auth;
 mod fallback;
 mod faults;
 mod handlers;
+mod respond;
 mod seed;
 pub mod spec_routes;
 mod tasks;
@@ -252,12 +254,14 @@ impl Drop for Sandbox {
     }
 }
 
-/// The REST routes of [`handlers`], with what they do not serve (another
-/// method of a routed path, any other path) falling back to the spec's
-/// examples; every REST request goes through the fault knobs, then the
-/// [`auth::guard`].
+/// The REST routes of [`handlers`], [`tasks`] and [`waitlists`], with what
+/// they do not serve (another method of a routed path, any other path)
+/// falling back to the spec's examples; every REST request goes through the
+/// fault knobs, then the [`auth::guard`].
 fn router(state: Arc<State>) -> Router {
     let rest = handlers::routes()
+        .merge(tasks::routes())
+        .merge(waitlists::routes())
         .method_not_allowed_fallback(fallback::serve)
         .fallback(fallback::serve)
         .layer(axum::middleware::from_fn_with_state(

@@ -12,12 +12,13 @@
 //! use accuro_sandbox::spec_routes::{Resolution, SpecRoutes};
 //!
 //! let spec = SpecRoutes::embedded()?;
-//! if let Resolution::Operation(op) =
+//! let Resolution::Operation(op) =
 //!     spec.resolve("GET", "/rest/v1/provider-portal/patients/search")
-//! {
-//!     assert_eq!(op.id(), "search_patients_v1");
-//!     assert!(op.scopes().iter().any(|s| s == "PATIENT_DEMOGRAPHICS_READ"));
-//! }
+//! else {
+//!     panic!("the patient search is an operation of the spec");
+//! };
+//! assert_eq!(op.id(), "search_patients_v1");
+//! assert!(op.scopes().iter().any(|s| s == "PATIENT_DEMOGRAPHICS_READ"));
 //! # Ok::<(), accuro_sandbox::spec_routes::SpecError>(())
 //! ```
 

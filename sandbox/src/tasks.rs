@@ -24,8 +24,8 @@ use axum::{Json, Router};
 use serde_json::Value;
 
 use crate::State;
-use crate::auth::{Violation, api_error, constraint_violations};
-use crate::handlers::{
+use crate::api_error::{Violation, api_error, constraint_violations};
+use crate::respond::{
     Q, S, boolean, day, int, merge_patch, not_found, ok, page_request, parse_body, refuse,
 };
 use crate::seed::{Db, SERVICE_USER, SERVICE_USER_ID};

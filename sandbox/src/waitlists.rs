@@ -21,8 +21,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::State;
-use crate::auth::api_error;
-use crate::handlers::{Q, S, not_found, ok, page_request, parse_body, refuse};
+use crate::api_error::api_error;
+use crate::respond::{Q, S, not_found, ok, page_request, parse_body, refuse};
 
 /// `GET`/`POST /waitlists`, `GET`/`PUT /waitlists/{id}` (the spec names the
 /// path parameter `id` for the one and `waitlistId` for the other).

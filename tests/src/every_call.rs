@@ -902,13 +902,13 @@ pub async fn every_generated_operation(
     );
     call!(problems, "list_waitlists", c.list_waitlists());
     call!(
-        problems, "get_waitlist", c.get_waitlist().id(v:: < i32 > ("get_waitlist", "1")
-        ?)
-    );
-    call!(
         problems, "list_waitlist_request_consult_sites", c
         .list_waitlist_request_consult_sites().request_id(v:: < i64 >
         ("list_waitlist_request_consult_sites", "1") ?)
+    );
+    call!(
+        problems, "get_waitlist", c.get_waitlist().waitlist_id(v:: < i32 >
+        ("get_waitlist", "1") ?)
     );
     call!(
         problems, "list_tasks", c.list_tasks().created_start_date(v:: <
@@ -932,7 +932,7 @@ pub async fn every_generated_operation(
         ("list_user_features", "1") ?)
     );
     call!(problems, "search_users", c.search_users());
-    call!(problems, "get_user", c.get_user().id(v:: < i64 > ("get_user", "1") ?));
+    call!(problems, "get_user", c.get_user().user_id(v:: < i64 > ("get_user", "1") ?));
     call!(
         problems, "list_user_offices", c.list_user_offices().user_id(v:: < i64 >
         ("list_user_offices", "1") ?)
@@ -966,14 +966,14 @@ pub async fn every_generated_operation(
     call!(
         problems, "create_provider", c.create_provider().body(v:: < types::Provider >
         ("create_provider", &
-        with_ids("{\"providerId\":1,\"statusId\":1,\"typeId\":1,\"title\":\"string\",\"firstName\":\"string\",\"middleName\":\"string\",\"lastName\":\"string\",\"suffix\":\"string\",\"address\":\"string\",\"phones\":[{\"phoneId\":1,\"number\":\"string\",\"ext\":\"string\",\"equipType\":\"string\",\"usage\":\"string\",\"notes\":\"string\",\"order\":1,\"contactType\":\"HomePhone\"}],\"email\":{\"emailId\":1,\"type\":\"string\",\"address\":\"front-desk@clinic.example\",\"order\":1},\"specialty\":\"string\",\"defaultOffice\":1,\"cpsoNumber\":\"string\",\"practitionerNumber\":\"string\"}",
+        with_ids("{\"providerId\":1,\"statusId\":1,\"typeId\":1,\"title\":\"string\",\"firstName\":\"string\",\"middleName\":\"string\",\"lastName\":\"string\",\"suffix\":\"string\",\"address\":{\"street\":\"string\",\"city\":\"string\",\"postalZip\":\"string\",\"locationId\":1,\"masks\":[{\"maskId\":1,\"userId\":1,\"masked\":true,\"maskedDate\":\"2024-02-14T18:00:18.490Z\",\"lastModified\":\"2024-02-14T18:00:18.490Z\",\"notes\":\"string\",\"patientId\":1,\"fieldName\":\"string\",\"maskAuthorizations\":[{\"id\":1,\"maskId\":1,\"untilDate\":\"2024-02-14T18:00:18.490Z\",\"Role id\":1,\"userId\":1}]}]},\"phones\":[{\"phoneId\":1,\"number\":\"string\",\"ext\":\"string\",\"equipType\":\"string\",\"usage\":\"string\",\"notes\":\"string\",\"order\":1,\"contactType\":\"HomePhone\"}],\"email\":{\"emailId\":1,\"type\":\"string\",\"address\":\"front-desk@clinic.example\",\"order\":1},\"specialty\":\"string\",\"defaultOffice\":1,\"cpsoNumber\":\"string\",\"practitionerNumber\":\"string\"}",
         f)) ?)
     );
     call!(
         problems, "update_provider", c.update_provider().provider_id(v:: < i32 >
         ("update_provider", & f.provider.to_string()) ?).body(v:: < types::Provider >
         ("update_provider", &
-        with_ids("{\"providerId\":1,\"statusId\":1,\"typeId\":1,\"title\":\"string\",\"firstName\":\"string\",\"middleName\":\"string\",\"lastName\":\"string\",\"suffix\":\"string\",\"address\":\"string\",\"phones\":[{\"phoneId\":1,\"number\":\"string\",\"ext\":\"string\",\"equipType\":\"string\",\"usage\":\"string\",\"notes\":\"string\",\"order\":1,\"contactType\":\"HomePhone\"}],\"email\":{\"emailId\":1,\"type\":\"string\",\"address\":\"front-desk@clinic.example\",\"order\":1},\"specialty\":\"string\",\"defaultOffice\":1,\"cpsoNumber\":\"string\",\"practitionerNumber\":\"string\"}",
+        with_ids("{\"providerId\":1,\"statusId\":1,\"typeId\":1,\"title\":\"string\",\"firstName\":\"string\",\"middleName\":\"string\",\"lastName\":\"string\",\"suffix\":\"string\",\"address\":{\"street\":\"string\",\"city\":\"string\",\"postalZip\":\"string\",\"locationId\":1,\"masks\":[{\"maskId\":1,\"userId\":1,\"masked\":true,\"maskedDate\":\"2024-02-14T18:00:18.490Z\",\"lastModified\":\"2024-02-14T18:00:18.490Z\",\"notes\":\"string\",\"patientId\":1,\"fieldName\":\"string\",\"maskAuthorizations\":[{\"id\":1,\"maskId\":1,\"untilDate\":\"2024-02-14T18:00:18.490Z\",\"Role id\":1,\"userId\":1}]}]},\"phones\":[{\"phoneId\":1,\"number\":\"string\",\"ext\":\"string\",\"equipType\":\"string\",\"usage\":\"string\",\"notes\":\"string\",\"order\":1,\"contactType\":\"HomePhone\"}],\"email\":{\"emailId\":1,\"type\":\"string\",\"address\":\"front-desk@clinic.example\",\"order\":1},\"specialty\":\"string\",\"defaultOffice\":1,\"cpsoNumber\":\"string\",\"practitionerNumber\":\"string\"}",
         f)) ?)
     );
     call!(

@@ -239,6 +239,106 @@ async fn an_upload_too_large_is_a_413_api_error() {
     );
 }
 
+/// A media type whose parameters carry a name (synthetic here) that does not
+/// parse: the upload is refused before anything is sent, naming the method
+/// called, and the error quotes no part of the media type.
+#[tokio::test]
+async fn an_unparsable_media_type_is_refused_unsent_and_unquoted() {
+    const MARKER: &str = "Zqsynthname";
+    let server = upload_server(ResponseTemplate::new(200).set_body_json(json!([7001]))).await;
+    let c = client(&server);
+    let document = || Document {
+        file_name: "scan.png".into(),
+        media_type: format!("image/png; name={MARKER} Synthetic.png"),
+        bytes: b"synthetic".to_vec(),
+    };
+    // The details are fine: only the media type is refused.
+    let details = minimal_details();
+    let errors = [
+        (
+            "upload_document",
+            c.upload_document(&details, document()).await,
+        ),
+        (
+            "upload_referral",
+            c.upload_referral(&details, document()).await,
+        ),
+    ];
+    for (method, outcome) in errors {
+        let err = outcome.expect_err("an invalid media type");
+        assert!(
+            matches!(&err, Error::InvalidRequest { operation, .. } if *operation == method),
+            "{err:?}"
+        );
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err:?}");
+        let mut text = format!("{err} {err:?}");
+        let boxed: Box<dyn std::error::Error> = Box::new(err);
+        text.push_str(&format!(" {boxed} {boxed:?}"));
+        assert!(!text.contains(MARKER), "{text}");
+        assert!(!text.contains("name="), "{text}");
+    }
+    let err = c
+        .upload_patient_profile_picture(1001, document())
+        .await
+        .expect_err("an invalid media type");
+    assert_eq!(err.operation(), Some("upload_patient_profile_picture"));
+    assert!(!format!("{err} {err:?}").contains(MARKER), "{err:?}");
+    let sent = server.received_requests().await.unwrap_or_default();
+    assert!(
+        sent.iter().all(|r| r.url.path() == "/v1/token"),
+        "nothing sent: {sent:?}"
+    );
+}
+
+/// `upload_referral`'s errors name it, not the `upload_document` operation
+/// it sends; it is still not sent twice (the spec's route of
+/// `upload_document` is not idempotent, and the body is streamed).
+#[tokio::test]
+async fn upload_referral_errors_name_upload_referral() {
+    let server =
+        upload_server(ResponseTemplate::new(404).set_body_json(json!({"error": "Not Found"})))
+            .await;
+    let c = client(&server);
+    let err = c
+        .upload_referral(&minimal_details(), synthetic_pdf("referral.pdf"))
+        .await
+        .expect_err("404");
+    assert!(
+        matches!(
+            &err,
+            Error::Api {
+                operation: "upload_referral",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.operation(), Some("upload_referral"));
+    let text = err.to_string();
+    assert!(
+        text.contains("upload_referral") && !text.contains("upload_document"),
+        "{text}"
+    );
+    let err = c
+        .upload_document(&minimal_details(), synthetic_pdf("plain.pdf"))
+        .await
+        .expect_err("404");
+    assert_eq!(err.operation(), Some("upload_document"));
+
+    let server = upload_server(ResponseTemplate::new(503)).await;
+    let err = client(&server)
+        .upload_referral(&minimal_details(), synthetic_pdf("referral.pdf"))
+        .await
+        .expect_err("503");
+    assert_eq!(err.operation(), Some("upload_referral"));
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(
+        received_at(&server, DOCUMENTS).await.len(),
+        1,
+        "not sent twice"
+    );
+}
+
 /// Creates a patient against a server answering `answer`.
 async fn create_patient_answered(
     answer: ResponseTemplate,
@@ -1097,4 +1197,17 @@ async fn letter_error_answers_are_typed() {
         other => panic!("{other:?}"),
     }
     assert_eq!(err.kind(), ErrorKind::NotFound);
+}
+
+#[test]
+fn a_documents_debug_shows_neither_its_bytes_nor_its_media_type_parameters() {
+    let document = accuro_client::Document {
+        file_name: "scan.png".into(),
+        media_type: "image/png; name=Zqsynthname Synthetic.png".into(),
+        bytes: b"Zqsynthcontent".to_vec(),
+    };
+    let shown = format!("{document:?}");
+    assert!(shown.contains("image/png"), "{shown}");
+    assert!(!shown.contains("Zqsynth"), "{shown}");
+    assert!(!shown.contains("name="), "{shown}");
 }

@@ -157,3 +157,70 @@ fn unknown_selections_are_refused_by_name() {
     .expect_err("unknown tag");
     assert!(err.contains("`no-such-area`"), "{err}");
 }
+
+/// The spec without the `method` operation of the path item at `path`.
+fn without_operation(spec: &str, path: &str, method: &str) -> String {
+    let mut out = Vec::new();
+    let (mut in_item, mut skipping) = (false, false);
+    for line in spec.lines() {
+        if line.starts_with("  /") || (!line.starts_with(' ') && !line.is_empty()) {
+            in_item = line == format!("  {path}:");
+            skipping = false;
+        } else if in_item && line.starts_with("    ") && !line.starts_with("     ") {
+            skipping = line == format!("    {method}:");
+        }
+        if !skipping {
+            out.push(line);
+        }
+    }
+    out.join("\n") + "\n"
+}
+
+#[test]
+fn an_operation_joins_its_path_item_under_the_specs_parameter_names() {
+    let Some(vendor) = vendor() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = dir.path().join("accuro.yaml");
+    // QHR's file writes this path `/v1/users/{id}` for GET and
+    // `/v1/users/{userId}` for PUT; the spec has one path item.
+    let path = "/rest/v1/users/{userId}";
+    let cut = without_operation(&committed_spec(), path, "get");
+    assert!(
+        !cut.contains("operationId: get_user\n"),
+        "the operation was cut"
+    );
+    assert!(
+        cut.contains("operationId: update_user\n"),
+        "its sibling stays"
+    );
+    std::fs::write(&spec, &cut).expect("write");
+
+    let outcome = run(&args(
+        spec.clone(),
+        vendor,
+        Selection::Operations(vec!["getAccuroUserById".into()]),
+    ))
+    .expect("import");
+    assert_eq!(outcome.imported.len(), 1, "{outcome}");
+    let text = std::fs::read_to_string(&spec).expect("read");
+    assert!(
+        !text.contains("  /rest/v1/users/{id}:"),
+        "no second path item"
+    );
+    let doc: serde_yaml::Value = serde_yaml::from_str(&text).expect("YAML");
+    let get = &doc["paths"][path]["get"];
+    assert_eq!(get["operationId"], "get_user");
+    let names: Vec<&str> = get["parameters"]
+        .as_sequence()
+        .expect("parameters")
+        .iter()
+        .filter(|p| p["in"] == "path")
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(names, ["userId"], "the path item's parameter name");
+    assert!(
+        doc["paths"][path]["put"].is_mapping(),
+        "the sibling is kept"
+    );
+    accuro_gen::generate(&text, &accuro_gen::Options::default()).expect("the result generates");
+}

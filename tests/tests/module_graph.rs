@@ -1,20 +1,29 @@
-//! The modules of `accuro-client` depend on each other without a cycle, and
-//! the old hidden channels (an operation header on answers, a token error
-//! smuggled through a string) are gone.
+//! The modules of `accuro-client`, and those of `accuro-sandbox`, depend on
+//! each other without a cycle, and the client's old hidden channels (an
+//! operation header on answers, a token error smuggled through a string) are
+//! gone.
 //!
-//! Each file of `accuro-client/src` is a module named by its stem, except
-//! `token/*` (`token`) and `shapes/*` (`shapes`); `generated.rs` is module
-//! `generated`. A module depends on another when its code (comments and
-//! string literals left out) names it through a `crate::` path or a
-//! `use crate::{...}` list; names the crate root re-exports (`crate::Client`,
-//! `crate::Error`, ...) are resolved to their defining module by reading the
-//! `pub use` / `pub(crate) use` lines of `lib.rs`.
+//! Each file of a crate's `src` is a module named by its stem, except the
+//! files of a directory, which are the directory's module (`token/*` is
+//! `token`, `shapes/*` is `shapes`); `generated.rs` is module `generated`.
+//! `lib.rs` is the crate root, not a module: it declares and assembles them
+//! all (the sandbox's router merges its handlers' routes), so a name it
+//! defines (`crate::State`) is no dependency; `main.rs` is another crate (the
+//! sandbox's binary) and is left out. A module depends on another when its
+//! code (comments and string literals left out) names it through a `crate::`
+//! path or a `use crate::{...}` list; names the crate root re-exports
+//! (`crate::Client`, `crate::Error`, ...) are resolved to their defining
+//! module by reading the `pub use` / `pub(crate) use` lines of `lib.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 fn source_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../accuro-client/src")
+}
+
+fn sandbox_source_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../sandbox/src")
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -28,7 +37,8 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The module a file belongs to (`None` for the crate root).
+/// The module a file belongs to (`None` for the crate root `lib.rs` and for
+/// `main.rs`, a binary's root).
 fn module_of(root: &Path, file: &Path) -> Option<String> {
     let relative = file.strip_prefix(root).expect("under src");
     let mut parts = relative.iter().map(|p| p.to_string_lossy().into_owned());
@@ -37,7 +47,7 @@ fn module_of(root: &Path, file: &Path) -> Option<String> {
         return Some(first); // token/cache.rs -> token, shapes/date.rs -> shapes
     }
     let stem = first.trim_end_matches(".rs").to_owned();
-    (stem != "lib").then_some(stem)
+    (stem != "lib" && stem != "main").then_some(stem)
 }
 
 /// The code of a Rust file with comments removed and string and character
@@ -220,6 +230,38 @@ fn root_exports(lib: &str) -> BTreeMap<String, String> {
     exports
 }
 
+/// The names of the items `lib.rs` defines itself, outside any block
+/// (`struct State`, `fn router`, `const TENANT`, ...).
+fn root_items(lib: &str) -> BTreeSet<String> {
+    const KEYWORDS: [&str; 8] = [
+        "struct", "enum", "union", "fn", "const", "static", "type", "trait",
+    ];
+    let code = code_only(lib);
+    let mut items = BTreeSet::new();
+    let mut depth = 0usize;
+    let mut rest = code.as_str();
+    while let Some(c) = rest.chars().next() {
+        if c.is_alphanumeric() || c == '_' {
+            let word = leading_ident(rest);
+            rest = &rest[word.len()..];
+            if depth == 0 && KEYWORDS.contains(&word) {
+                let name = leading_ident(rest.trim_start());
+                if !name.is_empty() && !KEYWORDS.contains(&name) {
+                    items.insert(name.to_owned());
+                }
+            }
+            continue;
+        }
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    items
+}
+
 /// The name an item of a `use` brings in: `a::B` -> `B`, `B as C` -> `C`.
 fn last_name(item: &str) -> String {
     let item = item.trim();
@@ -271,23 +313,27 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
     None
 }
 
-fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
-    let root = source_dir();
+/// The module graph of the crate whose sources are in `root`.
+fn module_graph(root: &Path) -> BTreeMap<String, BTreeSet<String>> {
     let mut files = Vec::new();
-    rust_files(&root, &mut files);
+    rust_files(root, &mut files);
     let lib = std::fs::read_to_string(root.join("lib.rs")).expect("lib.rs");
     let exports = root_exports(&lib);
-    let modules: BTreeSet<String> = files.iter().filter_map(|f| module_of(&root, f)).collect();
+    let root_items = root_items(&lib);
+    let modules: BTreeSet<String> = files.iter().filter_map(|f| module_of(root, f)).collect();
     let mut graph: BTreeMap<String, BTreeSet<String>> = modules
         .iter()
         .map(|m| (m.clone(), BTreeSet::new()))
         .collect();
     for file in &files {
-        let Some(module) = module_of(&root, file) else {
+        let Some(module) = module_of(root, file) else {
             continue;
         };
         let code = code_only(&std::fs::read_to_string(file).expect("read"));
         for head in crate_heads(&code) {
+            if !modules.contains(&head) && root_items.contains(&head) {
+                continue; // the crate root: not a module
+            }
             let target = if modules.contains(&head) {
                 Some(head.clone())
             } else {
@@ -299,7 +345,7 @@ fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
                 }
                 Some(_) => {}
                 None => panic!(
-                    "{}: `crate::{head}` names neither a module nor a re-export of lib.rs",
+                    "{}: `crate::{head}` names neither a module nor an item or re-export of lib.rs",
                     file.display()
                 ),
             }
@@ -308,23 +354,73 @@ fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
     graph
 }
 
-#[test]
-fn the_module_graph_has_no_cycle() {
-    let graph = module_graph();
-    for (module, deps) in &graph {
+/// Prints `graph` and fails on its first cycle.
+fn assert_no_cycle(graph: &BTreeMap<String, BTreeSet<String>>) {
+    for (module, deps) in graph {
         eprintln!(
             "{module} -> {}",
             deps.iter().cloned().collect::<Vec<_>>().join(", ")
         );
     }
-    if let Some(cycle) = find_cycle(&graph) {
+    if let Some(cycle) = find_cycle(graph) {
         panic!("module cycle: {}", cycle.join(" -> "));
     }
+}
+
+#[test]
+fn the_module_graph_has_no_cycle() {
+    let graph = module_graph(&source_dir());
+    assert_no_cycle(&graph);
     // The parser sees what it must: the generated module names the layer's
     // trait and error, and the hooks name the generated client.
     assert!(graph["generated"].contains("call"), "{graph:?}");
     assert!(graph["generated"].contains("error"), "{graph:?}");
     assert!(graph["hooks"].contains("generated"), "{graph:?}");
+}
+
+#[test]
+fn the_sandbox_module_graph_has_no_cycle() {
+    let graph = module_graph(&sandbox_source_dir());
+    assert_no_cycle(&graph);
+    // The parser sees what it must: the handlers and the modules beside them
+    // share the request and answer helpers and the API's error bodies; the
+    // binary is not a module.
+    for module in ["handlers", "tasks", "waitlists"] {
+        assert!(graph[module].contains("respond"), "{module}: {graph:?}");
+        assert!(graph[module].contains("api_error"), "{module}: {graph:?}");
+    }
+    assert!(graph["auth"].contains("spec_routes"), "{graph:?}");
+    assert!(!graph.contains_key("main"), "{graph:?}");
+}
+
+/// The sandbox's old cycle (handlers merging the tasks' routes, tasks taking
+/// the handlers' helpers), in a crate of its own, fails the check; names the
+/// crate root defines are no module.
+#[test]
+fn a_cycle_between_sandbox_modules_is_found() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = [
+        (
+            "lib.rs",
+            "mod handlers;\nmod tasks;\npub(crate) struct State;\nfn router() {}\n",
+        ),
+        (
+            "handlers.rs",
+            "use crate::State;\npub(crate) fn ok() {}\npub(crate) fn routes() { crate::tasks::routes() }\n",
+        ),
+        (
+            "tasks.rs",
+            "use crate::handlers::{ok, S};\npub(crate) fn routes() { let _: crate::State; }\n",
+        ),
+        ("main.rs", "fn main() { crate::nothing::here() }\n"),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let graph = module_graph(dir.path());
+    assert_eq!(graph.keys().collect::<Vec<_>>(), ["handlers", "tasks"]);
+    let cycle = find_cycle(&graph).expect("a cycle");
+    assert_eq!(cycle, ["handlers", "tasks", "handlers"]);
 }
 
 #[test]

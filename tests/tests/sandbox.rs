@@ -1174,7 +1174,7 @@ async fn waitlist_requests_are_created_read_listed_and_updated() {
     let c = client_for(&sandbox);
     let first = c
         .get_waitlist()
-        .id(accuro_sandbox::FIRST_WAITLIST_REQUEST as i32)
+        .waitlist_id(accuro_sandbox::FIRST_WAITLIST_REQUEST as i32)
         .send()
         .await
         .expect("a seeded request")
@@ -1203,7 +1203,7 @@ async fn waitlist_requests_are_created_read_listed_and_updated() {
         .into_inner();
     let stored = c
         .get_waitlist()
-        .id(id)
+        .waitlist_id(id)
         .send()
         .await
         .expect("get_waitlist")
@@ -1229,7 +1229,7 @@ async fn waitlist_requests_are_created_read_listed_and_updated() {
     assert_eq!(updated.status().as_u16(), 204);
     let after = c
         .get_waitlist()
-        .id(id)
+        .waitlist_id(id)
         .send()
         .await
         .expect("get_waitlist")
@@ -1284,7 +1284,12 @@ async fn waitlist_requests_are_created_read_listed_and_updated() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
 
     // Unknown ids.
-    let err = c.get_waitlist().id(99_999).send().await.expect_err("404");
+    let err = c
+        .get_waitlist()
+        .waitlist_id(99_999)
+        .send()
+        .await
+        .expect_err("404");
     assert_eq!(err.kind(), ErrorKind::NotFound);
     let err = c
         .update_waitlist()

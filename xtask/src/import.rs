@@ -304,18 +304,27 @@ pub fn import(
                 .any(|t| *t == v.tag || areas::area_of(&v.tag).is_some_and(|a| a == t)),
         }
     };
-    if let Selection::Operations(ids) | Selection::Tags(ids) = selection {
-        for id in ids {
-            let known = vendor_ops.iter().zip(&names).any(|(v, (name, _))| {
-                *id == v.vendor_id
-                    || id == name
-                    || *id == v.tag
-                    || areas::area_of(&v.tag).is_some_and(|a| a == id)
-            });
-            if !known {
-                return Err(format!(
-                    "the vendor file has no operation, tag or area `{id}`"
-                ));
+    match selection {
+        Selection::Missing => {}
+        Selection::Operations(ids) => {
+            for id in ids {
+                let known = vendor_ops
+                    .iter()
+                    .zip(&names)
+                    .any(|(v, (name, _))| *id == v.vendor_id || id == name);
+                if !known {
+                    return Err(format!("the vendor file has no operation `{id}`"));
+                }
+            }
+        }
+        Selection::Tags(tags) => {
+            for tag in tags {
+                let known = vendor_ops
+                    .iter()
+                    .any(|v| *tag == v.tag || areas::area_of(&v.tag).is_some_and(|a| a == tag));
+                if !known {
+                    return Err(format!("the vendor file has no tag or area `{tag}`"));
+                }
             }
         }
     }
@@ -357,11 +366,24 @@ pub fn import(
             .unwrap_or(usize::MAX);
         chosen.push((rank, v, name));
     }
-    // By area, then in the vendor's order within an area.
+    // By area, then by path within an area.
     chosen.sort_by(|a, b| (a.0, &a.1.path).cmp(&(b.0, &b.1.path)));
+    // A path the spec (or this import) already has under other parameter
+    // names (`/users/{id}` for `/users/{userId}`) is the same path item:
+    // OpenAPI forbids two. The operation takes the existing names.
+    let mut path_keys: BTreeMap<String, String> = operations_of(ours)
+        .into_iter()
+        .filter_map(|(path, _, _)| {
+            let key = template_key(path.strip_prefix("/rest")?);
+            Some((key, path))
+        })
+        .collect();
     for (_, v, name) in chosen {
         let area = areas::area_of(&v.tag).unwrap_or("practice");
-        let path = format!("/rest{}", v.path);
+        let path = path_keys
+            .entry(template_key(&v.path))
+            .or_insert_with(|| format!("/rest{}", v.path))
+            .clone();
         let converted = cx.operation(v.op, &v.method, &path, name, area);
         imported.push(Imported {
             area: area.to_owned(),
@@ -394,10 +416,13 @@ pub fn import(
             if claimed.contains(&vendor_name) || ours_schemas.contains(&our_name) {
                 continue;
             }
-            if let Some(schema) = cx.schema_component(&vendor_name) {
-                schemas.push((our_name.clone(), vendor_name.clone()));
-                additions.schemas.push((our_name, schema));
-            }
+            let Some(schema) = cx.schema_component(&vendor_name) else {
+                return Err(format!(
+                    "the vendor file refers to the schema `{vendor_name}` and does not define it"
+                ));
+            };
+            schemas.push((our_name.clone(), vendor_name.clone()));
+            additions.schemas.push((our_name, schema));
         }
     }
     additions.schemas.sort_by(|a, b| a.0.cmp(&b.0));
@@ -435,6 +460,25 @@ pub fn import(
     }
 
     let text = insert::insert(spec_text, &additions)?;
+    // What is written must read back, and every reference must resolve.
+    let written: Value = serde_yaml::from_str(&text)
+        .map_err(|e| format!("the import produced YAML that does not read back: {e}"))?;
+    let mut dangling = BTreeSet::new();
+    collect_refs(&written, &mut |name| {
+        let defined = written
+            .get("components")
+            .and_then(|c| c.get("schemas"))
+            .and_then(|s| s.get(name))
+            .is_some();
+        if !defined {
+            dangling.insert(name.to_owned());
+        }
+    });
+    if !dangling.is_empty() {
+        return Err(format!(
+            "the import would leave references to undefined schemas: {dangling:?}"
+        ));
+    }
     Ok(ImportText {
         text,
         outcome: Outcome {

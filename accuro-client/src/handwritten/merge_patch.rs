@@ -15,7 +15,7 @@ use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use reqwest::{Method, Response};
 use serde::Serialize;
 
-use super::send::decode_json;
+use super::send::{decode_json, kind_of};
 use crate::Client;
 use crate::error::Error;
 
@@ -169,15 +169,4 @@ fn merge_patch_body<P: Serialize + ?Sized>(
         return Err(invalid("the patch must be a JSON object".into()));
     }
     Ok(body)
-}
-
-/// A serialisation error's kind, without its text (a `Serialize` impl's own
-/// error can quote a value).
-fn kind_of(e: &serde_json::Error) -> &'static str {
-    match e.classify() {
-        serde_json::error::Category::Data => "a value cannot be written as JSON",
-        serde_json::error::Category::Io
-        | serde_json::error::Category::Syntax
-        | serde_json::error::Category::Eof => "it could not be written",
-    }
 }

@@ -2,7 +2,10 @@
 //! they get the same token, subscription key, `uuid`, 401 replay, retry
 //! decision and error type as every generated method. The spec documents
 //! them and marks each `x-accuro-handwritten: <method>`; the method has that
-//! name, and its errors name it as their operation.
+//! name, and its errors name it as their operation. `upload_referral`, which
+//! the spec has no operation of its own for, sends `upload_document` with
+//! `type=REFERRAL`: its errors name `upload_referral`, and its retries follow
+//! `upload_document`'s route.
 //!
 //! One job per file:
 //!

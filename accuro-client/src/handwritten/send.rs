@@ -1,6 +1,6 @@
 //! The path every handwritten request takes: the same hooks and send loop as
-//! a generated call, and the same [`Error`] for an error answer or an answer
-//! that cannot be decoded.
+//! a generated call, and the same [`Error`] for an error answer, an answer
+//! that cannot be decoded, or a JSON body that cannot be written.
 #![cfg_attr(
     not(all(
         feature = "patients",
@@ -35,11 +35,25 @@ impl Client {
         operation: &'static str,
         request: reqwest::RequestBuilder,
     ) -> Result<Response, Error> {
+        self.send_handwritten_on(operation, operation, request)
+            .await
+    }
+
+    /// [`Client::send_handwritten`] for a method that sends another
+    /// operation of the spec: its errors name `operation` (the method), while
+    /// the send loop decides retries from `route`'s route (the spec's
+    /// operation id).
+    pub(super) async fn send_handwritten_on(
+        &self,
+        operation: &'static str,
+        route: &'static str,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Response, Error> {
         self.before_call(operation).await?;
         let transport = |e| describe_transport(e, operation);
         let mut request = request.build().map_err(transport)?;
         let info = OperationInfo {
-            operation_id: operation,
+            operation_id: route,
         };
         self.pre::<ApiError>(&mut request, &info)
             .await
@@ -77,4 +91,15 @@ pub(super) async fn decode_json<T: DeserializeOwned>(
         operation,
         message: describe_json(&e, &bytes, fields),
     })
+}
+
+/// What kind of error serialising a request body to JSON is, without its
+/// text (a `Serialize` impl's own error can quote a value).
+pub(super) fn kind_of(e: &serde_json::Error) -> &'static str {
+    match e.classify() {
+        serde_json::error::Category::Data => "a value cannot be written as JSON",
+        serde_json::error::Category::Io
+        | serde_json::error::Category::Syntax
+        | serde_json::error::Category::Eof => "it could not be written",
+    }
 }

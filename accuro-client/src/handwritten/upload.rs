@@ -13,7 +13,7 @@
 
 use reqwest::multipart::{Form, Part};
 
-use super::send::decode_json;
+use super::send::{decode_json, kind_of};
 use crate::Client;
 use crate::error::Error;
 use crate::types;
@@ -32,9 +32,12 @@ pub struct Document {
 
 impl std::fmt::Debug for Document {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The content is a patient's document: only its size is shown.
+        // The content is a patient's document: only its size is shown, and
+        // of its media type only the type and subtype (a parameter such as
+        // `name=...` can carry a patient's name).
+        let essence = self.media_type.split(';').next().unwrap_or("").trim();
         f.debug_struct("Document")
-            .field("media_type", &self.media_type)
+            .field("media_type", &essence)
             .field("bytes", &self.bytes.len())
             .finish_non_exhaustive()
     }
@@ -98,9 +101,12 @@ impl Client {
         const OPERATION: &str = "upload_patient_profile_picture";
         let form = Form::new().part("profilePicture", file_part(OPERATION, picture)?);
         let path = format!("/rest/v1/provider-portal/patients/{patient_id}/profile-picture");
-        self.post_form(OPERATION, &path, &[], form).await
+        self.post_form(OPERATION, OPERATION, &path, &[], form).await
     }
 
+    /// Posts a document (a referral: with `type=REFERRAL`). Both are the
+    /// spec's one operation, `upload_document`, whose route the send loop
+    /// goes by (not idempotent); the errors name the method called.
     #[cfg(feature = "documents")]
     async fn upload(
         &self,
@@ -108,34 +114,34 @@ impl Client {
         document: Document,
         referral: bool,
     ) -> Result<Vec<i64>, Error> {
-        const OPERATION: &str = "upload_document";
-        let invalid = |message: String| Error::InvalidRequest {
-            operation: OPERATION,
-            message,
-        };
-        let details =
-            serde_json::to_string(details).map_err(|e| invalid(format!("details: {e}")))?;
+        const ROUTE: &str = "upload_document";
+        let operation = if referral { "upload_referral" } else { ROUTE };
+        let invalid = |message: String| Error::InvalidRequest { operation, message };
+        let details = serde_json::to_string(details)
+            .map_err(|e| invalid(format!("details: {}", kind_of(&e))))?;
         let details = Part::text(details)
             .mime_str("application/json")
             .map_err(|_| invalid("details: media type".into()))?;
         let form = Form::new()
             .part("details", details)
-            .part("document", file_part(OPERATION, document)?);
+            .part("document", file_part(operation, document)?);
         let query: &[(&str, &str)] = if referral {
             &[("type", "REFERRAL")]
         } else {
             &[]
         };
-        self.post_form(OPERATION, "/rest/v1/provider-portal/documents", query, form)
-            .await
+        let path = "/rest/v1/provider-portal/documents";
+        self.post_form(operation, ROUTE, path, query, form).await
     }
 
     /// Posts `form` to `path` (with `query`, before the `uuid` the hooks add)
     /// through the shared path, and decodes the JSON answer (ids, which have
-    /// no key to name).
+    /// no key to name). Errors name `operation`; retries follow the spec's
+    /// route of `route` (an operation id).
     async fn post_form<T: serde::de::DeserializeOwned>(
         &self,
         operation: &'static str,
+        route: &'static str,
         path: &str,
         query: &[(&str, &str)],
         form: Form,
@@ -144,20 +150,20 @@ impl Client {
         if !query.is_empty() {
             request = request.query(query);
         }
-        let response = self.send_handwritten(operation, request).await?;
+        let response = self.send_handwritten_on(operation, route, request).await?;
         decode_json(operation, response, &[]).await
     }
 }
 
 /// `document` as a file part: its bytes, file name and media type. A media
-/// type that does not parse is refused (and named: it is the caller's label,
-/// not the file's content).
+/// type that does not parse is refused without being quoted: its parameters
+/// can carry a name (`image/png; name=...`).
 fn file_part(operation: &'static str, document: Document) -> Result<Part, Error> {
     Part::bytes(document.bytes)
         .file_name(document.file_name)
         .mime_str(&document.media_type)
         .map_err(|_| Error::InvalidRequest {
             operation,
-            message: format!("`{}` is not a media type", document.media_type),
+            message: "the document's media type is not a valid media type".into(),
         })
 }

@@ -147,7 +147,7 @@ impl<'a> Converter<'a> {
             // A Java attachment class (CXF's `Attachment`) stands for a file's bytes.
             return binary();
         }
-        if text("type") == Some("string") {
+        if text("type").is_some_and(|t| t.eq_ignore_ascii_case("string")) {
             match text("format") {
                 Some("date-time") => return reference_to("#/components/schemas/AccuroDateTime"),
                 Some("date") => return reference_to("#/components/schemas/AccuroDate"),
@@ -257,7 +257,8 @@ impl<'a> Converter<'a> {
         let mut parameters = vec![reference_to("#/components/parameters/ClinicUuid")];
         if let Some(Value::Sequence(params)) = op.get("parameters") {
             for param in params {
-                if param.get("name").and_then(Value::as_str) == Some("authorization")
+                let name = param.get("name").and_then(Value::as_str).unwrap_or("");
+                if name.trim().eq_ignore_ascii_case("authorization")
                     && param.get("in").and_then(Value::as_str) == Some("header")
                 {
                     continue;
@@ -466,7 +467,12 @@ fn handwritten_reason(op: &Value) -> Option<String> {
     }
     if let Some(Value::Mapping(responses)) = op.get("responses") {
         for (status, response) in responses {
-            let success = status.as_str().is_some_and(|s| s.starts_with('2'));
+            // A YAML file may write the status as a number (`200:`).
+            let success = match status {
+                Value::String(s) => s.starts_with('2'),
+                Value::Number(n) => n.as_u64().is_some_and(|n| (200..300).contains(&n)),
+                _ => false,
+            };
             if success
                 && media_types(Some(response))
                     .iter()

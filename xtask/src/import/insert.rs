@@ -68,17 +68,18 @@ pub fn insert(spec: &str, additions: &Additions) -> Result<String, String> {
     if !additions.tags.is_empty() {
         let start = find_line(&lines, "tags:")?;
         let end = section_end(&lines, start, 0);
-        let block = additions
+        let tags: Vec<Value> = additions
             .tags
             .iter()
-            .flat_map(|(name, description)| {
-                [
-                    format!("  - name: {name}"),
-                    format!("    description: {description}"),
-                ]
+            .map(|(name, description)| {
+                let mut tag = Mapping::new();
+                tag.insert("name".into(), name.as_str().into());
+                tag.insert("description".into(), description.as_str().into());
+                Value::Mapping(tag)
             })
             .collect();
-        splice(&mut lines, end, block);
+        // Written by serde_yaml, so a description with `: ` is quoted.
+        splice(&mut lines, end, render(&Value::Sequence(tags), 2)?);
     }
 
     let mut out = lines.join("\n");
@@ -184,7 +185,7 @@ components:
                 "B".into(),
                 serde_yaml::from_str("type: string").unwrap_or(Value::Null),
             )],
-            tags: vec![("tasks".into(), "Tasks.".into())],
+            tags: vec![("tasks".into(), "Tasks: what users do.".into())],
         };
         let out = insert(SPEC, &additions).unwrap_or_default();
         let expected = "\
@@ -193,7 +194,7 @@ tags:
   - name: practice
     description: The clinic.
   - name: tasks
-    description: Tasks.
+    description: 'Tasks: what users do.'
 
 paths:
   /rest/v1/a:
