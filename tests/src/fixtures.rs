@@ -292,3 +292,59 @@ pub async fn every_operation(c: &accuro_client::Client, f: &Fixture) -> Result<(
     call!("list_scheduler_sites", c.list_scheduler_sites());
     Ok(())
 }
+
+/// Calls the handwritten operations [`every_operation`] does not (JSON merge
+/// patches, the profile picture upload, and the letters Accuro answers as
+/// multipart), and fails on the first error. With `multipart_answers`
+/// false, the letters are left out: Prism cannot serve a multipart answer.
+pub async fn every_other_handwritten_operation(
+    c: &accuro_client::Client,
+    f: &Fixture,
+    multipart_answers: bool,
+) -> Result<usize, String> {
+    let patient = i32::try_from(f.patient).map_err(|e| format!("patient id: {e}"))?;
+    let task = i32::try_from(f.task).map_err(|e| format!("task id: {e}"))?;
+    let failed = |op: &'static str| move |e: accuro_client::Error| format!("{op}: {e}");
+    c.patch_patient_v1(patient, &serde_json::json!({"fileNumber": "F-1001-C"}))
+        .await
+        .map_err(failed("patch_patient_v1"))?;
+    c.patch_patient_custom_properties(
+        f.patient,
+        &serde_json::json!({"Synthetic property": "synthetic value"}),
+    )
+    .await
+    .map_err(failed("patch_patient_custom_properties"))?;
+    c.patch_task(task, &serde_json::json!({"notes": "Synthetic note"}))
+        .await
+        .map_err(failed("patch_task"))?;
+    let picture = accuro_client::Document {
+        file_name: "photo.png".into(),
+        media_type: "image/png".into(),
+        bytes: b"\x89PNG\r\n\x1a\nsynthetic".to_vec(),
+    };
+    c.upload_patient_profile_picture(patient, picture)
+        .await
+        .map_err(failed("upload_patient_profile_picture"))?;
+    if !multipart_answers {
+        return Ok(4);
+    }
+    let letter = c.get_letter(1).await.map_err(failed("get_letter"))?;
+    let generated = c
+        .get_generated_letter(1)
+        .await
+        .map_err(failed("get_generated_letter"))?;
+    let generated_v2 = c
+        .get_generated_letter_v2(1)
+        .await
+        .map_err(failed("get_generated_letter_v2"))?;
+    for (op, content) in [
+        ("get_letter", &letter.content),
+        ("get_generated_letter", &generated.content),
+        ("get_generated_letter_v2", &generated_v2.content),
+    ] {
+        if content.is_empty() {
+            return Err(format!("{op}: the content part is empty"));
+        }
+    }
+    Ok(7)
+}
