@@ -1007,15 +1007,15 @@ fn task(i: i64, patients: i64) -> UserTask {
         notes: (i % 2 == 0).then(|| "Synthetic task note".to_owned()),
         priority: text(["Normal", "Urgent", "Very_Urgent"][i as usize % 3]),
         completed: Some(completed),
-        completed_date: completed.then(|| format!("2026-11-28T15:{:02}:00.000", i)),
+        completed_date: completed
+            .then(|| format!("2026-11-28T15:{:02}:00.000", i))
+            .and_then(|t| t.parse().ok()),
         completed_by: completed.then(|| FRONT_DESK.to_owned()),
         created_by: text(FRONT_DESK),
         created_by_id: Some(FRONT_DESK_ID),
-        created_on: Some(format!(
-            "2026-11-{:02}T09:{:02}:00.000",
-            5 + i % 24,
-            (i * 7) % 60
-        )),
+        created_on: format!("2026-11-{:02}T09:{:02}:00.000", 5 + i % 24, (i * 7) % 60)
+            .parse()
+            .ok(),
         office_id_assigned_to: office(i),
         office_id_assigned_from: office(i + 1),
         task_due_date: Some(date(&format!("2026-12-{:02}", 1 + i % 28))),
@@ -1027,7 +1027,11 @@ fn task(i: i64, patients: i64) -> UserTask {
 /// part.
 fn waitlist_request(i: i64, patients: i64) -> WaitlistRequest {
     let surgical = i % 3 == 2;
-    let day = |d: i64| format!("2026-10-{:02}T00:00:00.000", 1 + d % 28);
+    let day = |d: i64| -> Option<AccuroDateTime> {
+        format!("2026-10-{:02}T00:00:00.000", 1 + d % 28)
+            .parse()
+            .ok()
+    };
     WaitlistRequest {
         id: i32::try_from(FIRST_WAITLIST_REQUEST + i).ok(),
         waitlist_provider_id: Some(1 + (i % 4) as i32),
@@ -1048,10 +1052,14 @@ fn waitlist_request(i: i64, patients: i64) -> WaitlistRequest {
         specific_provider_requested: Some(i % 3 == 0),
         first_available: Some(i % 3 != 0),
         referred_out: Some(false),
-        referral_date: Some(day(i)),
-        request_date: Some(day(i + 1)),
-        first_contact_date: Some(format!("2026-10-{:02}T13:50:00.000", 2 + i % 27)),
-        tentative_date: (i % 3 == 1).then(|| format!("2026-12-{:02}T14:20:00.000", 1 + i)),
+        referral_date: day(i),
+        request_date: day(i + 1),
+        first_contact_date: format!("2026-10-{:02}T13:50:00.000", 2 + i % 27)
+            .parse()
+            .ok(),
+        tentative_date: (i % 3 == 1)
+            .then(|| format!("2026-12-{:02}T14:20:00.000", 1 + i))
+            .and_then(|t| t.parse().ok()),
         case_state: text("Active"),
         case_number: Some(1 + i as i32),
         follow_up: Some(i % 2 == 1),
@@ -1059,7 +1067,7 @@ fn waitlist_request(i: i64, patients: i64) -> WaitlistRequest {
         surgical_site_id: surgical.then_some(1 + (i % 2) as i32),
         surgical_status: surgical.then(|| "Waiting".to_owned()),
         surgical_type: surgical.then(|| "Day Surgery".to_owned()),
-        target_date: surgical.then(|| day(i + 14)),
+        target_date: surgical.then(|| day(i + 14)).flatten(),
         available_for_cancellation: surgical.then_some(i % 2 == 0),
         ..WaitlistRequest::default()
     }

@@ -59,7 +59,12 @@ fn live(db: &Db, id: &str) -> Result<i64, Response> {
 
 /// The date part of a task's `createdOn` (`2026-11-05T09:00:00.000`).
 fn created_day(task: &UserTask) -> Option<AccuroDate> {
-    task.created_on.as_deref()?.get(..10)?.parse().ok()
+    task.created_on
+        .as_ref()?
+        .to_string()
+        .get(..10)?
+        .parse()
+        .ok()
 }
 
 async fn list_tasks(Extract(state): S, Query(q): Q) -> Response {
@@ -186,7 +191,7 @@ fn settle(db: &mut Db, task: &mut UserTask, before: Option<&UserTask>) {
         }
         (true, _) => {
             task.completed_by = Some(SERVICE_USER.to_owned());
-            task.completed_date = Some(db.local_stamp());
+            task.completed_date = db.local_stamp().parse().ok();
         }
         (false, _) => {
             task.completed_by = None;
@@ -220,7 +225,7 @@ async fn create_task(Extract(state): S, body: Bytes) -> Response {
     task.completed = Some(false);
     task.created_by = Some(SERVICE_USER.to_owned());
     task.created_by_id = Some(SERVICE_USER_ID);
-    task.created_on = Some(db.local_stamp());
+    task.created_on = db.local_stamp().parse().ok();
     settle(&mut db, &mut task, None);
     db.tasks.insert(id.into(), task);
     (StatusCode::CREATED, Json(id)).into_response()

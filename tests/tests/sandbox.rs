@@ -1191,7 +1191,7 @@ async fn waitlist_requests_are_created_read_listed_and_updated() {
         consult_status: Some("Waiting".to_owned()),
         consult_type: Some("New Consult".to_owned()),
         complaint: Some("Synthetic referral reason".to_owned()),
-        referral_date: Some("2026-11-20T00:00:00.000".to_owned()),
+        referral_date: Some("2026-11-20T00:00:00.000".parse().expect("date-time")),
         ..types::WaitlistRequest::default()
     };
     let id = c
