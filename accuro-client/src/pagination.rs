@@ -170,15 +170,36 @@ where
 /// `<op>_pages` and `<op>_items` on [`Client`] for a cursor-paginated
 /// operation whose builder has `page_size` and `starting_id` setters.
 macro_rules! paginated {
-    ($cfg:meta, $op:ident, $builder:ident, $page:ident, $item:ident, $pages:ident, $items:ident) => {
+    (
+        $cfg:meta, $op:ident, $builder:ident, $page:ident, $item:ident,
+        $one_page:ident, $pages:ident, $items:ident $(, #[$pages_doc:meta])*
+    ) => {
         #[cfg($cfg)]
         impl Client {
+            /// One page: the caller's filters, then the page size and cursor.
+            fn $one_page<'a, F>(
+                &'a self,
+                configure: &F,
+                size: i32,
+                cursor: Option<i64>,
+            ) -> impl Future<Output = Result<types::$page, Error>> + use<'a, F>
+            where
+                F: Fn(builder::$builder<'a>) -> builder::$builder<'a>,
+            {
+                let mut request = configure(self.$op()).page_size(size);
+                if let Some(cursor) = cursor {
+                    request = request.starting_id(cursor);
+                }
+                async move { request.send().await.map(|rv| rv.into_inner()) }
+            }
+
             #[doc = concat!(
                 "Every page of [`", stringify!($op), "`](Self::", stringify!($op), "). `configure` sets ",
                 "the filters on the request; the stream sets `pageSize` and `startingId` itself, ",
                 "follows `lastId` to the end signal, caps the page size at 50, goes on over ",
                 "pages that permission filtering emptied, and ends after yielding an error."
             )]
+            $(#[$pages_doc])*
             pub fn $pages<'a, F>(
                 &'a self,
                 page_size: i32,
@@ -187,13 +208,7 @@ macro_rules! paginated {
             where
                 F: Fn(builder::$builder<'a>) -> builder::$builder<'a> + 'a,
             {
-                pages(page_size, move |size, cursor| {
-                    let mut request = configure(self.$op()).page_size(size);
-                    if let Some(cursor) = cursor {
-                        request = request.starting_id(cursor);
-                    }
-                    async move { request.send().await.map(|rv| rv.into_inner()) }
-                })
+                pages(page_size, move |size, cursor| self.$one_page(&configure, size, cursor))
             }
 
             #[doc = concat!(
@@ -208,81 +223,28 @@ macro_rules! paginated {
             where
                 F: Fn(builder::$builder<'a>) -> builder::$builder<'a> + 'a,
             {
-                items(page_size, move |size, cursor| {
-                    let mut request = configure(self.$op()).page_size(size);
-                    if let Some(cursor) = cursor {
-                        request = request.starting_id(cursor);
-                    }
-                    async move { request.send().await.map(|rv| rv.into_inner()) }
-                })
+                items(page_size, move |size, cursor| self.$one_page(&configure, size, cursor))
             }
         }
     };
 }
 
-#[cfg(feature = "patients")]
-impl Client {
-    /// One page of a patient search: the caller's filters, then the page
-    /// size and cursor.
-    fn patient_page<'a, F>(
-        &'a self,
-        configure: &F,
-        size: i32,
-        cursor: Option<i64>,
-    ) -> impl Future<Output = Result<types::PatientPage, Error>> + use<'a, F>
-    where
-        F: Fn(builder::SearchPatients<'a>) -> builder::SearchPatients<'a>,
-    {
-        let mut request = configure(self.search_patients()).page_size(size);
-        if let Some(cursor) = cursor {
-            request = request.starting_id(cursor);
-        }
-        async move { request.send().await.map(|rv| rv.into_inner()) }
-    }
+paginated!(
+    feature = "patients", search_patients, SearchPatients, PatientPage, Patient,
+    search_patients_page, search_patients_pages, search_patients_items,
+    #[doc = ""],
+    #[doc = "```no_run"],
+    #[doc = "use futures_util::TryStreamExt as _;"],
+    #[doc = "# async fn run(client: &accuro_client::Client) -> accuro_client::Result<()> {"],
+    #[doc = "let pages: Vec<_> = client"],
+    #[doc = "    .search_patients_pages(50, |q| q.last_name(\"Sample\"))"],
+    #[doc = "    .try_collect()"],
+    #[doc = "    .await?;"],
+    #[doc = "# Ok(()) }"],
+    #[doc = "```"]
+);
 
-    /// Every page of a patient search. `configure` sets the filters on the
-    /// request; the stream sets `pageSize` and `startingId` itself.
-    ///
-    /// ```no_run
-    /// use futures_util::TryStreamExt as _;
-    /// # async fn run(client: &accuro_client::Client) -> accuro_client::Result<()> {
-    /// let pages: Vec<_> = client
-    ///     .search_patients_pages(50, |q| q.last_name("Sample"))
-    ///     .try_collect()
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn search_patients_pages<'a, F>(
-        &'a self,
-        page_size: i32,
-        configure: F,
-    ) -> impl Stream<Item = Result<types::PatientPage, Error>> + 'a
-    where
-        F: Fn(builder::SearchPatients<'a>) -> builder::SearchPatients<'a> + 'a,
-    {
-        pages(page_size, move |size, cursor| {
-            self.patient_page(&configure, size, cursor)
-        })
-    }
-
-    /// Every patient a search finds, across pages (see
-    /// [`search_patients_pages`](Self::search_patients_pages)).
-    pub fn search_patients_items<'a, F>(
-        &'a self,
-        page_size: i32,
-        configure: F,
-    ) -> impl Stream<Item = Result<types::Patient, Error>> + 'a
-    where
-        F: Fn(builder::SearchPatients<'a>) -> builder::SearchPatients<'a> + 'a,
-    {
-        items(page_size, move |size, cursor| {
-            self.patient_page(&configure, size, cursor)
-        })
-    }
-}
-
-// Every cursor-paginated operation but the patient search (above, with its
-// own examples) gets its page and item streams. Not `list_user_features`:
+// Every other cursor-paginated operation gets its page and item streams. Not `list_user_features`:
 // its page holds a map of office id to features, not a list (one call reads it).
 paginated!(
     feature = "letters",
@@ -290,6 +252,7 @@ paginated!(
     SearchLetters,
     LetterDtoPage,
     LetterDto,
+    search_letters_page,
     search_letters_pages,
     search_letters_items
 );
@@ -299,6 +262,7 @@ paginated!(
     SearchProviders,
     ProviderPage,
     Provider,
+    search_providers_page,
     search_providers_pages,
     search_providers_items
 );
@@ -308,6 +272,7 @@ paginated!(
     SearchPatientMasks,
     MaskPage,
     Mask,
+    search_patient_masks_page,
     search_patient_masks_pages,
     search_patient_masks_items
 );
@@ -317,6 +282,7 @@ paginated!(
     ListAppointmentMaterials,
     AppointmentMaterialsPage,
     AppointmentMaterials,
+    list_appointment_materials_page,
     list_appointment_materials_pages,
     list_appointment_materials_items
 );
@@ -326,6 +292,7 @@ paginated!(
     ListPrescriptions,
     PrescriptionMedicationPage,
     PrescriptionMedication,
+    list_prescriptions_page,
     list_prescriptions_pages,
     list_prescriptions_items
 );
@@ -335,6 +302,7 @@ paginated!(
     ListPatientPrescriptionsV2,
     PrescriptionMedicationPage,
     PrescriptionMedication,
+    list_patient_prescriptions_v2_page,
     list_patient_prescriptions_v2_pages,
     list_patient_prescriptions_v2_items
 );
@@ -344,6 +312,7 @@ paginated!(
     ListReferralOrders,
     ReferralOrderPage,
     ReferralOrder,
+    list_referral_orders_page,
     list_referral_orders_pages,
     list_referral_orders_items
 );
@@ -353,6 +322,7 @@ paginated!(
     ListWaitlists,
     WaitlistRequestPage,
     WaitlistRequest,
+    list_waitlists_page,
     list_waitlists_pages,
     list_waitlists_items
 );
@@ -362,6 +332,7 @@ paginated!(
     ListTasks,
     UserTaskPage,
     UserTask,
+    list_tasks_page,
     list_tasks_pages,
     list_tasks_items
 );
@@ -371,6 +342,7 @@ paginated!(
     SearchUsers,
     AccuroUserPage,
     AccuroUser,
+    search_users_page,
     search_users_pages,
     search_users_items
 );
@@ -380,6 +352,7 @@ paginated!(
     ListUserOffices,
     OfficePage,
     Office,
+    list_user_offices_page,
     list_user_offices_pages,
     list_user_offices_items
 );
@@ -389,6 +362,7 @@ paginated!(
     ListUserTasks,
     UserTaskPage,
     UserTask,
+    list_user_tasks_page,
     list_user_tasks_pages,
     list_user_tasks_items
 );
@@ -398,6 +372,7 @@ paginated!(
     SearchContacts,
     ContactPage,
     Contact,
+    search_contacts_page,
     search_contacts_pages,
     search_contacts_items
 );

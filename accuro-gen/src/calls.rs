@@ -195,7 +195,7 @@ pub fn calls(spec_text: &str, generated_code: &str, spec_name: &str) -> Result<S
         }
 
         /// Decodes `value` into `T`, naming the path where it failed.
-        fn decode_value<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<(), String> {
+        pub fn decode_value<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<(), String> {
             let text = value.to_string();
             let mut de = serde_json::Deserializer::from_str(&text);
             serde_path_to_error::deserialize::<_, T>(&mut de)

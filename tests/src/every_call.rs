@@ -240,7 +240,7 @@ pub fn vendor_schema_decoders() -> Vec<(&'static str, Decoder)> {
     ]
 }
 /// Decodes `value` into `T`, naming the path where it failed.
-fn decode_value<T: serde::de::DeserializeOwned>(
+pub fn decode_value<T: serde::de::DeserializeOwned>(
     value: &serde_json::Value,
 ) -> Result<(), String> {
     let text = value.to_string();

@@ -104,6 +104,18 @@ pub struct Fixture {
     pub task: i64,
 }
 
+/// Ids of the spec's own examples (Prism serves them; so does a stand-in
+/// answering with the spec's examples).
+pub const SPEC_EXAMPLES: Fixture = Fixture {
+    patient: 1001,
+    provider: 7,
+    office: 1,
+    appointment: 5001,
+    lab_test: 501,
+    folder: 11,
+    task: 1,
+};
+
 macro_rules! call {
     ($op:literal, $call:expr) => {
         conforms($op, $call.send().await)?

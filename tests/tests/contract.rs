@@ -45,15 +45,7 @@ macro_rules! call {
 }
 
 /// Ids of Prism's examples.
-const EXAMPLES: Fixture = Fixture {
-    patient: 1001,
-    provider: 7,
-    office: 1,
-    appointment: 5001,
-    lab_test: 501,
-    folder: 11,
-    task: 1,
-};
+const EXAMPLES: Fixture = SPEC_EXAMPLES;
 
 /// Every generated operation (all of QHR's API but the handwritten ones),
 /// called once with the spec's own values: Prism validates each request and

@@ -23,6 +23,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use accuro_client::types;
+use accuro_tests::decode_value as decode;
 use serde_json::{Value, json};
 
 /// QHR schemas whose schema-level example is not an instance of the schema
@@ -41,14 +42,6 @@ const SELF_CONTRADICTING: [(&str, &str); 2] = [
 ];
 
 type Decode = fn(&Value) -> Result<(), String>;
-
-fn decode<T: serde::de::DeserializeOwned>(value: &Value) -> Result<(), String> {
-    let text = value.to_string();
-    let mut de = serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize::<_, T>(&mut de)
-        .map(drop)
-        .map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))
-}
 
 /// Our schemas that name QHR schemas, by name, with their generated type
 /// (the list is generated from the spec with the client: `tests/src/every_call.rs`).

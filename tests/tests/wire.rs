@@ -416,16 +416,7 @@ async fn every_generated_operation_has_its_route_token_key_and_uuid_once() {
         .respond_with(SpecExamples)
         .mount(&server)
         .await;
-    let fixture = Fixture {
-        patient: 1001,
-        provider: 7,
-        office: 1,
-        appointment: 5001,
-        lab_test: 501,
-        folder: 11,
-        task: 1,
-    };
-    let called = every_generated_operation(&client(&server), &fixture)
+    let called = every_generated_operation(&client(&server), &SPEC_EXAMPLES)
         .await
         .unwrap_or_else(|problems| panic!("{problems}"));
 
