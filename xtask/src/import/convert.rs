@@ -238,10 +238,7 @@ impl<'a> Converter<'a> {
             );
         }
         let vendor_id = text("operationId").unwrap_or("");
-        let verb: String = vendor_id
-            .chars()
-            .take_while(|c| c.is_ascii_lowercase())
-            .collect();
+        let verb = super::naming::leading_word(vendor_id);
         let method = method.to_ascii_lowercase();
         if method == "put" && CREATING_VERBS.contains(&verb.as_str()) {
             out.insert("x-accuro-idempotent".into(), false.into());

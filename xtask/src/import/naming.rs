@@ -200,7 +200,7 @@ fn strip_number(id: &str) -> &str {
 }
 
 /// The leading lowercase word of a camelCase id (`applyFlag` → `apply`).
-fn leading_word(id: &str) -> String {
+pub fn leading_word(id: &str) -> String {
     id.chars().take_while(|c| c.is_ascii_lowercase()).collect()
 }
 
