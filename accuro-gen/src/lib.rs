@@ -28,6 +28,7 @@
 //! ```
 
 mod calls;
+mod decoders;
 mod endpoints;
 mod error;
 pub mod example;
@@ -44,6 +45,7 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 use sha2::{Digest, Sha256};
 
 pub use calls::calls;
+pub use decoders::decoders;
 pub use endpoints::{Endpoint, endpoints, markdown_table};
 pub use error::{Error, Violation};
 pub use load::parse_spec;

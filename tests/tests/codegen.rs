@@ -71,6 +71,7 @@ fn regen(copy: &Copy, check: bool) -> Result<Outcome, String> {
         out: copy.out.clone(),
         readme: Some(copy.readme.clone()),
         calls: None,
+        decoders: None,
         root: workspace(),
     })
 }

@@ -47,6 +47,11 @@ impl Paths {
         self.root.join("tests/src/every_call.rs")
     }
 
+    /// The answer type of every generated read, for the probe (`probe/src/decoders.rs`).
+    pub fn probe_decoders(&self) -> PathBuf {
+        self.root.join("probe/src/decoders.rs")
+    }
+
     /// The README, whose endpoint table `regen` keeps current.
     pub fn readme(&self) -> PathBuf {
         self.root.join("README.md")

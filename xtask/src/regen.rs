@@ -24,6 +24,9 @@ pub struct Args {
     /// The tests' call of every operation (`None`: leave it). Written with
     /// the README, in the default mode only.
     pub calls: Option<PathBuf>,
+    /// The probe's answer decoders (`None`: leave them). Written with the
+    /// README, in the default mode only.
+    pub decoders: Option<PathBuf>,
     /// The workspace root: paths are named relative to it in the output.
     pub root: PathBuf,
 }
@@ -152,6 +155,7 @@ impl Args {
             spec: spec.unwrap_or_else(|| paths.spec()),
             out: out.unwrap_or_else(|| paths.generated()),
             calls: (!redirected).then(|| paths.every_call()),
+            decoders: (!redirected).then(|| paths.probe_decoders()),
             readme,
             root: paths.root().to_path_buf(),
         })
@@ -215,6 +219,11 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
         let code = accuro_gen::calls(&spec_text, &generated.code, &options.spec_name)
             .map_err(|e| e.to_string())?;
         targets.push((calls.clone(), code));
+    }
+    if let Some(decoders) = &args.decoders {
+        let code = accuro_gen::decoders(&spec_text, &generated.code, &options.spec_name)
+            .map_err(|e| e.to_string())?;
+        targets.push((decoders.clone(), code));
     }
     if let Some(readme) = &args.readme {
         let current = read(readme, "the README")?;

@@ -1,0 +1,333 @@
+//! Fetching over HTTPS for the project's tools (`cargo xtask vendor-diff`,
+//! `import` and `probe`).
+//!
+//! - TLS is rustls with an explicit *ring* provider built into each client:
+//!   nothing process-wide is installed, so other `reqwest` clients in the same
+//!   process are not affected.
+//! - Roots are Mozilla's (`webpki-roots`), so a machine or container without
+//!   CA files can fetch, plus any extra CA given as PEM (a private QHR
+//!   sandbox, a test server).
+//! - A document fetch is `https` only (redirects included), has connect and
+//!   whole-request timeouts, a size cap checked before and while reading, and
+//!   its media type checked.
+//! - Errors carry the cause chain but never the URL's query (a signed URL's
+//!   token).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject as _;
+
+/// Default cap on a fetched document.
+pub const DEFAULT_MAX_BYTES: u64 = 32 * 1024 * 1024;
+/// Default time allowed to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time allowed for a whole fetch.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Media types an OpenAPI document may be served as (GitHub serves raw files
+/// as `text/plain`).
+pub const OPENAPI_MEDIA_TYPES: &[&str] = &[
+    "application/json",
+    "application/yaml",
+    "application/x-yaml",
+    "application/vnd.oai.openapi",
+    "application/vnd.oai.openapi+json",
+    "text/yaml",
+    "text/x-yaml",
+    "text/plain",
+];
+
+/// Why a fetch failed. Safe to print: no URL query, no body.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FetchError {
+    /// The address is not an `https` URL.
+    #[error("`{0}` is not an https URL: documents are fetched over https only")]
+    NotHttps(String),
+    /// The address does not parse as a URL.
+    #[error("`{0}` is not a URL")]
+    BadUrl(String),
+    /// An extra root CA could not be read.
+    #[error("the extra root CA is not a PEM certificate: {0}")]
+    Roots(String),
+    /// The TLS configuration could not be built.
+    #[error("cannot configure TLS: {0}")]
+    Tls(String),
+    /// The request failed before an answer (connection, TLS, timeout).
+    #[error("fetching {url} failed: {cause}")]
+    Request {
+        /// The URL without its query.
+        url: String,
+        /// The cause chain, without the URL.
+        cause: String,
+    },
+    /// The server answered with a status other than 200.
+    #[error("fetching {url} failed: the server answered {status}")]
+    Status {
+        /// The URL without its query.
+        url: String,
+        /// The status code.
+        status: u16,
+    },
+    /// The answer's media type is not one of those accepted.
+    #[error("{url} is served as `{got}`, not one of: {expected}")]
+    MediaType {
+        /// The URL without its query.
+        url: String,
+        /// The media type served (`none` when absent).
+        got: String,
+        /// The accepted media types.
+        expected: String,
+    },
+    /// The answer is larger than the cap.
+    #[error("{url} is larger than the {limit}-byte cap")]
+    TooLarge {
+        /// The URL without its query.
+        url: String,
+        /// The cap in bytes.
+        limit: u64,
+    },
+    /// The answer is not UTF-8 text.
+    #[error("{url} is not UTF-8 text")]
+    NotText {
+        /// The URL without its query.
+        url: String,
+    },
+}
+
+/// How a document is fetched.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Extra root CAs, PEM (one or more certificates), trusted beside Mozilla's.
+    pub extra_roots_pem: Option<Vec<u8>>,
+    /// The largest document accepted, in bytes.
+    pub max_bytes: u64,
+    /// Time allowed to open a connection.
+    pub connect_timeout: Duration,
+    /// Time allowed for the whole fetch.
+    pub timeout: Duration,
+    /// Media types accepted (compared without parameters, ignoring case).
+    pub accept: &'static [&'static str],
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            extra_roots_pem: None,
+            max_bytes: DEFAULT_MAX_BYTES,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            accept: OPENAPI_MEDIA_TYPES,
+        }
+    }
+}
+
+/// Whether `text` names a URL (`https://` or `http://`) rather than a file.
+pub fn is_url(text: &str) -> bool {
+    let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+/// A rustls client configuration with the *ring* provider, Mozilla's roots
+/// and `extra_roots_pem`; nothing is installed process-wide.
+pub fn tls_config(extra_roots_pem: Option<&[u8]>) -> Result<rustls::ClientConfig, FetchError> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(pem) = extra_roots_pem {
+        let mut added = 0usize;
+        for cert in CertificateDer::pem_slice_iter(pem) {
+            let cert = cert.map_err(|e| FetchError::Roots(e.to_string()))?;
+            roots
+                .add(cert)
+                .map_err(|e| FetchError::Roots(e.to_string()))?;
+            added += 1;
+        }
+        if added == 0 {
+            return Err(FetchError::Roots("no certificate in it".into()));
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| FetchError::Tls(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
+}
+
+/// A `reqwest` client builder using [`tls_config`], with the timeouts of
+/// `options`; the caller sets redirects and the rest.
+pub fn client_builder(options: &Options) -> Result<reqwest::ClientBuilder, FetchError> {
+    let tls = tls_config(options.extra_roots_pem.as_deref())?;
+    Ok(reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .connect_timeout(options.connect_timeout)
+        .timeout(options.timeout))
+}
+
+/// A fetched document.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// The text.
+    pub text: String,
+    /// The media type it was served as, without parameters, lower case.
+    pub media_type: String,
+}
+
+/// Fetches the document at `url` (https only), blocking the thread on a
+/// runtime of its own. For tools without a runtime.
+pub fn fetch_blocking(url: &str, options: &Options) -> Result<Fetched, FetchError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| FetchError::Request {
+            url: shown(url),
+            cause: format!("cannot start a runtime: {e}"),
+        })?;
+    runtime.block_on(fetch(url, options))
+}
+
+/// Fetches the document at `url` (https only, redirects included).
+pub async fn fetch(url: &str, options: &Options) -> Result<Fetched, FetchError> {
+    let parsed = url::Url::parse(url).map_err(|_| FetchError::BadUrl(shown(url)))?;
+    if parsed.scheme() != "https" {
+        return Err(FetchError::NotHttps(shown(url)));
+    }
+    let name = shown(url);
+    let client = client_builder(options)?
+        .https_only(true)
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .build()
+        .map_err(|e| FetchError::Tls(cause_chain(&e)))?;
+    let request_failed = |e: reqwest::Error| FetchError::Request {
+        url: name.clone(),
+        cause: cause_chain(&e),
+    };
+    let mut response = client.get(parsed).send().await.map_err(request_failed)?;
+    let status = response.status().as_u16();
+    if status != 200 {
+        return Err(FetchError::Status { url: name, status });
+    }
+    let media_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(essence)
+        .unwrap_or_default();
+    if !options.accept.contains(&media_type.as_str()) {
+        return Err(FetchError::MediaType {
+            url: name,
+            got: if media_type.is_empty() {
+                "none".into()
+            } else {
+                media_type
+            },
+            expected: options.accept.join(", "),
+        });
+    }
+    let too_large = |url: String| FetchError::TooLarge {
+        url,
+        limit: options.max_bytes,
+    };
+    if response
+        .content_length()
+        .is_some_and(|n| n > options.max_bytes)
+    {
+        return Err(too_large(name));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(request_failed)? {
+        let total = u64::try_from(body.len().saturating_add(chunk.len())).unwrap_or(u64::MAX);
+        if total > options.max_bytes {
+            return Err(too_large(name));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let text = String::from_utf8(body).map_err(|_| FetchError::NotText { url: name })?;
+    Ok(Fetched { text, media_type })
+}
+
+/// A media type without its parameters, lower case (`application/json`).
+pub fn essence(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// A URL as shown in messages: without its query and fragment.
+pub fn shown(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            u.set_query(None);
+            u.set_fragment(None);
+            let _ = u.set_password(None);
+            let _ = u.set_username("");
+            u.to_string()
+        }
+        Err(_) => url
+            .split(['?', '#'])
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
+
+/// An error's message and its causes, joined by `: `; a `reqwest` error
+/// without its URL.
+pub fn cause_chain(error: &reqwest::Error) -> String {
+    let mut text = if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "cannot connect"
+    } else if error.is_redirect() {
+        "too many redirects, or a redirect to http"
+    } else {
+        "request failed"
+    }
+    .to_owned();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let part = cause.to_string();
+        if !part.is_empty() && !text.ends_with(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_shown_without_query_or_credentials() {
+        assert_eq!(
+            shown("https://user:pw@example.invalid/a.json?sig=SECRET#x"),
+            "https://example.invalid/a.json"
+        );
+        assert_eq!(shown("not a url?sig=SECRET"), "not a url");
+    }
+
+    #[test]
+    fn only_https_is_fetched() {
+        let error = fetch_blocking("http://127.0.0.1:9/a.json", &Options::default());
+        assert!(matches!(error, Err(FetchError::NotHttps(_))), "{error:?}");
+        assert!(is_url("HTTPS://x") && is_url("http://x") && !is_url("spec/a.json"));
+    }
+
+    #[test]
+    fn a_bad_extra_root_is_refused() {
+        let error = tls_config(Some(b"not pem")).map(drop);
+        assert!(matches!(error, Err(FetchError::Roots(_))), "{error:?}");
+    }
+
+    #[test]
+    fn media_types_are_compared_without_parameters() {
+        assert_eq!(essence("Application/JSON; charset=utf-8"), "application/json");
+    }
+}

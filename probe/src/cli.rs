@@ -1,0 +1,193 @@
+//! The command line: `accuro-probe [options]` (and `cargo xtask probe`).
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::config::Config;
+use crate::run::{Options, probe};
+use crate::spec::Spec;
+use crate::transport::Limits;
+
+/// Default requests per second.
+pub const DEFAULT_RATE: f64 = 4.0;
+/// Default cap on one answer.
+pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The usage text.
+pub const USAGE: &str = "\
+usage: accuro-probe [options]     (or: cargo xtask probe [options])
+
+Calls every read-only (GET) operation of the spec against the Accuro named by
+the ACCURO_* variables (the same as the client's) and reports every way the
+answers disagree with the spec: schema violations, undocumented fields,
+unlisted status codes and media types, and which of them break the typed
+client's decoding. Only GET is ever sent. No value of any answer is shown:
+findings name the operation, the JSON path, and the expected and actual
+type or shape.
+
+options:
+  --patient-last-name NAME  the last name the patient search is sent with
+                            (patients found give the patient ids)
+  --rate N                  requests per second, at most (default 4)
+  --operation ID            probe only this operation (repeatable)
+  --spec PATH               the spec to check against (default: the one
+                            built in, spec/accuro.yaml)
+  --ca-cert PATH            extra root CA (PEM) for an https base URL
+  --max-answer-bytes N      the largest answer read (default 64 MiB)
+  --timeout SECS            time allowed for each request (default 30)
+  --json                    print the report as JSON
+  --all                     also list operations that agree with the spec
+  --verbose                 print each operation's status on stderr as it goes
+  -h, --help                print this text
+
+exit status: 0 every answer agrees with the spec; 1 some disagree;
+2 the probe could not run (settings, token); 3 nothing disagrees but some
+operation got no answer (connection, timeout, size cap, rate limit).
+";
+
+/// Parsed command line.
+#[derive(Debug, Clone)]
+struct Args {
+    options: Options,
+    spec: Option<PathBuf>,
+    ca_cert: Option<PathBuf>,
+    json: bool,
+    all: bool,
+    verbose: bool,
+}
+
+fn parse(args: &[String]) -> Result<Option<Args>, String> {
+    let mut out = Args {
+        options: Options {
+            patient_last_name: None,
+            only: BTreeSet::new(),
+            limits: Limits {
+                rate: DEFAULT_RATE,
+                max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
+                connect_timeout: Duration::from_secs(10),
+                request_timeout: Duration::from_secs(30),
+            },
+            extra_roots_pem: None,
+        },
+        spec: None,
+        ca_cert: None,
+        json: false,
+        all: false,
+        verbose: false,
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--json" => out.json = true,
+            "--all" => out.all = true,
+            "--verbose" => out.verbose = true,
+            "--patient-last-name" => {
+                out.options.patient_last_name = Some(value(arg)?);
+            }
+            "--operation" => {
+                out.options.only.insert(value(arg)?);
+            }
+            "--spec" => out.spec = Some(value(arg)?.into()),
+            "--ca-cert" => out.ca_cert = Some(value(arg)?.into()),
+            "--rate" => {
+                let rate: f64 = value(arg)?
+                    .parse()
+                    .map_err(|_| "--rate needs a number".to_owned())?;
+                if !(rate.is_finite() && rate > 0.0) {
+                    return Err("--rate must be above 0".into());
+                }
+                out.options.limits.rate = rate;
+            }
+            "--max-answer-bytes" => {
+                out.options.limits.max_answer_bytes = value(arg)?
+                    .parse()
+                    .map_err(|_| "--max-answer-bytes needs a whole number".to_owned())?;
+            }
+            "--timeout" => {
+                let secs: u64 = value(arg)?
+                    .parse()
+                    .map_err(|_| "--timeout needs a whole number of seconds".to_owned())?;
+                out.options.limits.request_timeout = Duration::from_secs(secs.max(1));
+            }
+            other => return Err(format!("unknown option `{other}`")),
+        }
+    }
+    Ok(Some(out))
+}
+
+/// Runs the probe as the command line does, reading the `ACCURO_*`
+/// variables through `lookup` and writing to `stdout` and `stderr`; returns
+/// the exit status.
+pub fn main(
+    args: &[String],
+    lookup: impl Fn(&str) -> Option<String>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> u8 {
+    let fail = |stderr: &mut dyn Write, message: &str| {
+        let _ = writeln!(stderr, "error: {message}");
+        2
+    };
+    let mut args = match parse(args) {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            let _ = stdout.write_all(USAGE.as_bytes());
+            return 0;
+        }
+        Err(message) => return fail(stderr, &format!("{message}\n\n{USAGE}")),
+    };
+    let spec = match &args.spec {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))
+            .and_then(|text| Spec::parse(&text)),
+        None => Spec::embedded(),
+    };
+    let spec = match spec {
+        Ok(spec) => spec,
+        Err(message) => return fail(stderr, &message),
+    };
+    if let Some(path) = &args.ca_cert {
+        match std::fs::read(path) {
+            Ok(pem) => args.options.extra_roots_pem = Some(pem),
+            Err(e) => return fail(stderr, &format!("cannot read {}: {e}", path.display())),
+        }
+    }
+    let config = match Config::from_lookup(lookup) {
+        Ok(config) => config,
+        Err(message) => return fail(stderr, &message),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(stderr, &format!("cannot start a runtime: {e}")),
+    };
+    let verbose = args.verbose;
+    let mut progress = |line: &str| {
+        if verbose {
+            let _ = writeln!(stderr, "{line}");
+        }
+    };
+    let report = runtime.block_on(probe(config, &spec, &args.options, &mut progress));
+    match report {
+        Ok(report) => {
+            let text = if args.json {
+                report.render_json() + "\n"
+            } else {
+                report.render_text(args.all)
+            };
+            let _ = stdout.write_all(text.as_bytes());
+            report.exit_code()
+        }
+        Err(e) => fail(stderr, &e.to_string()),
+    }
+}
