@@ -45,7 +45,8 @@ fn without_path_item(spec: &str, path: &str) -> String {
 
 fn args(spec: PathBuf, vendor: PathBuf, selection: Selection) -> Args {
     Args {
-        vendor,
+        vendor: xtask::source::Source::File(vendor),
+        ca_cert: None,
         spec,
         selection,
         dry_run: false,

@@ -34,6 +34,7 @@ use std::path::PathBuf;
 use serde_yaml::Value;
 
 use crate::paths::{Paths, display_path};
+use crate::source::Source;
 use crate::vendor_diff::doc::template_key;
 use accuro_gen::example;
 use convert::Converter;
@@ -53,8 +54,10 @@ pub enum Selection {
 /// What `import` was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Args {
-    /// The vendor's OpenAPI file (JSON or YAML).
-    pub vendor: PathBuf,
+    /// The vendor's OpenAPI file (JSON or YAML), or its https URL.
+    pub vendor: Source,
+    /// An extra root CA (PEM) for an https URL.
+    pub ca_cert: Option<PathBuf>,
     /// Our spec, read and written.
     pub spec: PathBuf,
     /// Which operations.
@@ -63,7 +66,7 @@ pub struct Args {
     pub dry_run: bool,
 }
 
-const USAGE: &str = "usage: cargo xtask import VENDOR.json (--missing | --operation ID... | --tag TAG...) [--spec PATH] [--dry-run]";
+const USAGE: &str = "usage: cargo xtask import (VENDOR.json | https://…) (--missing | --operation ID... | --tag TAG...) [--spec PATH] [--ca-cert PEM] [--dry-run]";
 
 impl Args {
     /// Parses the arguments after `import`, for this checkout.
@@ -74,6 +77,7 @@ impl Args {
     /// Parses the arguments after `import` for the workspace at `paths`.
     pub fn parse_in(paths: &Paths, args: &[String]) -> Result<Self, String> {
         let (mut vendor, mut spec, mut dry_run) = (None, None, false);
+        let mut ca_cert = None;
         let (mut missing, mut ids, mut tags) = (false, Vec::new(), Vec::new());
         let mut it = args.iter();
         while let Some(arg) = it.next() {
@@ -88,11 +92,12 @@ impl Args {
                 "--operation" => ids.push(value("--operation")?),
                 "--tag" => tags.push(value("--tag")?),
                 "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
+                "--ca-cert" => ca_cert = Some(PathBuf::from(value("--ca-cert")?)),
                 "--dry-run" => dry_run = true,
                 other if other.starts_with('-') || vendor.is_some() => {
                     return Err(format!("unknown argument `{other}` for `import`\n{USAGE}"));
                 }
-                other => vendor = Some(PathBuf::from(other)),
+                other => vendor = Some(Source::parse(other)),
             }
         }
         let selection = match (missing, ids.is_empty(), tags.is_empty()) {
@@ -107,6 +112,7 @@ impl Args {
         };
         Ok(Args {
             vendor: vendor.ok_or(USAGE)?,
+            ca_cert,
             spec: spec.unwrap_or_else(|| paths.spec()),
             selection,
             dry_run,
@@ -207,7 +213,7 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
         std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
     };
     let spec_text = read(&args.spec)?;
-    let vendor_text = read(&args.vendor)?;
+    let vendor_text = args.vendor.read_text(args.ca_cert.as_deref())?;
     let ours: Value = serde_yaml::from_str(&spec_text)
         .map_err(|e| format!("cannot parse {}: {e}", args.spec.display()))?;
     let vendor: Value = serde_yaml::from_str(&vendor_text)

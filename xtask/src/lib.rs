@@ -7,4 +7,5 @@ pub mod import;
 pub mod paths;
 pub mod regen;
 pub mod sandbox;
+pub mod source;
 pub mod vendor_diff;

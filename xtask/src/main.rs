@@ -8,6 +8,7 @@
 //!   quickstart example against it.
 //! - `vendor-diff VENDOR.json`: compare the spec with QHR's OpenAPI file.
 //! - `import VENDOR.json --missing`: bring QHR's operations into the spec.
+//! - `probe`: check a live Accuro (the `ACCURO_*` variables) against the spec.
 //!
 //! Arguments are parsed by hand: two flags and two options do not justify the
 //! build time of a command-line parsing crate.
@@ -37,7 +38,10 @@ tasks:
   quickstart       run the quickstart example against a fresh sandbox
   build-cost       measure the cold build and the rebuild after a spec edit of accuro-client
     --area AREA    of one area only (its cargo feature, default features off)
-  vendor-diff VENDOR.json
+  probe [ARGS]     check the Accuro named by the ACCURO_* variables against the spec:
+                   every read (GET) operation, every disagreement by JSON path, never a
+                   value (runs accuro-probe; --help for its options)
+  vendor-diff (VENDOR.json | https://URL)
                    compare the spec with QHR's OpenAPI file (JSON or YAML); exit 0 when
                    every difference is explained by the allowlist, 1 otherwise, 2 when
                    a file cannot be read
@@ -46,7 +50,9 @@ tasks:
                    spec/vendor-differences.yaml; when absent, nothing is allowlisted)
     --all          also list every explained difference with its reason
     --json         print the report as JSON
-  import VENDOR.json (--missing | --operation ID... | --tag TAG...)
+    --ca-cert PEM  an extra root CA for an https URL (fetched with rustls: https
+                   only, timeouts, a size cap, an OpenAPI media type)
+  import (VENDOR.json | https://URL) (--missing | --operation ID... | --tag TAG...)
                    bring operations from QHR's OpenAPI file into the spec, in this
                    project's conventions (ids, uuid, scopes, shared errors, Accuro's
                    date shapes); never overwrites what the spec has; review the diff
@@ -55,6 +61,7 @@ tasks:
     --tag TAG      a vendor tag or one of our areas
     --spec PATH    spec to write (default: spec/accuro.yaml)
     --dry-run      print the new spec instead of writing it
+    --ca-cert PEM  an extra root CA for an https URL
   help             print this text
 ";
 
@@ -77,6 +84,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }),
         Some("sandbox") => xtask::sandbox::run(&args[1..]),
+        Some("probe") => xtask::sandbox::probe(&args[1..]),
         Some("quickstart") => xtask::sandbox::quickstart(),
         Some("build-cost") => xtask::build_cost::run(&args[1..]),
         Some("vendor-diff") => return vendor_diff(&args[1..]),

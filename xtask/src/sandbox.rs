@@ -1,7 +1,8 @@
-//! `cargo xtask sandbox [args]` and `cargo xtask quickstart`.
+//! `cargo xtask sandbox [args]`, `cargo xtask quickstart` and `cargo xtask
+//! probe [args]`.
 //!
-//! Both run the sandbox's own binary through cargo (so that `cargo xtask
-//! regen` does not have to build a web server).
+//! Each runs its package's own binary through cargo (so that `cargo xtask
+//! regen` builds neither a web server nor the client it generates).
 
 use std::io::{BufRead as _, BufReader};
 use std::process::{Child, Command, ExitCode, Stdio};
@@ -12,15 +13,25 @@ fn cargo() -> Command {
 
 /// Runs the sandbox in the foreground; extra arguments go to it.
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
+    run_package("accuro-sandbox", args)
+}
+
+/// Runs `accuro-probe` (built through cargo, so that `regen` never needs the
+/// client it generates); extra arguments go to it, and its exit status is
+/// passed on.
+pub fn probe(args: &[String]) -> Result<ExitCode, String> {
+    run_package("accuro-probe", args)
+}
+
+fn run_package(package: &str, args: &[String]) -> Result<ExitCode, String> {
     let status = cargo()
-        .args(["run", "--quiet", "-p", "accuro-sandbox", "--"])
+        .args(["run", "--quiet", "-p", package, "--"])
         .args(args)
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
-    Ok(if status.success() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
+    Ok(match status.code().and_then(|c| u8::try_from(c).ok()) {
+        Some(code) => ExitCode::from(code),
+        None => ExitCode::FAILURE,
     })
 }
 

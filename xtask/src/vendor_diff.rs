@@ -40,13 +40,16 @@ pub use model::{Difference, Kind};
 pub use report::{Header, Report};
 
 use crate::paths::Paths;
+use crate::source::Source;
 use crate::paths::display_path;
 
 /// What `vendor-diff` was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Args {
-    /// The vendor's OpenAPI file (JSON or YAML).
-    pub vendor: PathBuf,
+    /// The vendor's OpenAPI file (JSON or YAML), or its https URL.
+    pub vendor: Source,
+    /// An extra root CA (PEM) for an https URL.
+    pub ca_cert: Option<PathBuf>,
     /// Our spec.
     pub spec: PathBuf,
     /// The allowlist.
@@ -70,6 +73,7 @@ impl Args {
         let mut vendor = None;
         let mut spec = None;
         let mut allow = None;
+        let mut ca_cert = None;
         let (mut all, mut json) = (false, false);
         let mut it = args.iter();
         while let Some(arg) = it.next() {
@@ -81,6 +85,7 @@ impl Args {
             match arg.as_str() {
                 "--spec" => spec = Some(value("--spec")?),
                 "--allow" => allow = Some(value("--allow")?),
+                "--ca-cert" => ca_cert = Some(value("--ca-cert")?),
                 "--all" => all = true,
                 "--json" => json = true,
                 other if other.starts_with('-') || vendor.is_some() => {
@@ -88,11 +93,12 @@ impl Args {
                         "unknown argument `{other}` for `vendor-diff` (try `cargo xtask help`)"
                     ));
                 }
-                other => vendor = Some(PathBuf::from(other)),
+                other => vendor = Some(Source::parse(other)),
             }
         }
         Ok(Args {
-            vendor: vendor.ok_or("usage: cargo xtask vendor-diff VENDOR.json [--spec PATH] [--allow PATH] [--all] [--json]")?,
+            vendor: vendor.ok_or("usage: cargo xtask vendor-diff (VENDOR.json | https://…) [--spec PATH] [--allow PATH] [--ca-cert PEM] [--all] [--json]")?,
+            ca_cert,
             spec: spec.unwrap_or_else(|| paths.spec()),
             allow_given: allow.is_some(),
             allow: allow.unwrap_or_else(|| paths.vendor_differences()),
@@ -133,12 +139,13 @@ impl Outcome {
 /// file cannot be read or parsed, or the allowlist is faulty; never prints.
 pub fn run(args: &Args) -> Result<Outcome, String> {
     let ours = load_document(&args.spec)?;
-    let vendor = load_document(&args.vendor)?;
+    let vendor = parse_document(&args.vendor.read_text(args.ca_cert.as_deref())?, args.vendor.is_json())
+        .map_err(|e| format!("cannot parse {}: {e}", args.vendor.display()))?;
     let (allowlist, allow_path) = load_allowlist(&args.allow, args.allow_given)?;
     let header = Header {
         ours_path: display_path(&args.spec),
         ours_title: doc::title(&ours),
-        vendor_path: display_path(&args.vendor),
+        vendor_path: args.vendor.display(),
         vendor_title: doc::title(&vendor),
         allow_path,
         counts: operation_counts(&ours, &vendor),

@@ -859,7 +859,7 @@ fn arguments_default_to_the_workspace_files() {
     assert_eq!(
         parsed.map(|a| (a.vendor, a.spec, a.allow, a.allow_given, a.all, a.json)),
         Ok((
-            "v.json".into(),
+            xtask::source::Source::File("v.json".into()),
             "s.yaml".into(),
             "a.yaml".into(),
             true,
@@ -904,7 +904,8 @@ fn run_reads_the_files_and_sorts_the_differences_out() {
         "differences:\n  - {kind: status-vendor-only, detail: 403, reason: Denials are 401.}\n",
     );
     let args = |allow: &std::path::Path, allow_given: bool| Args {
-        vendor: vendor.clone(),
+        vendor: xtask::source::Source::File(vendor.clone()),
+        ca_cert: None,
         spec: spec.clone(),
         allow: allow.to_path_buf(),
         allow_given,
@@ -938,10 +939,11 @@ fn run_reads_the_files_and_sorts_the_differences_out() {
     assert!(error.contains("differences[0]: `reason`"), "{error}");
 
     let mut missing = args(&allow, true);
-    missing.vendor = dir.path().join("missing.json");
+    missing.vendor = xtask::source::Source::File(dir.path().join("missing.json"));
     assert!(vendor_diff::run(&missing).is_err());
     let mut garbage = args(&allow, true);
-    garbage.vendor = write(dir.path(), "garbage.json", "{not json");
+    garbage.vendor =
+        xtask::source::Source::File(write(dir.path(), "garbage.json", "{not json"));
     assert!(vendor_diff::run(&garbage).is_err());
 }
 
