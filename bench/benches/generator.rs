@@ -164,6 +164,7 @@ fn regen_check() -> bool {
         out: workspace().join("accuro-client/src/generated.rs"),
         readme: Some(workspace().join("README.md")),
         calls: Some(workspace().join("tests/src/every_call.rs")),
+        decoders: Some(workspace().join("probe/src/decoders.rs")),
         root: workspace().to_path_buf(),
     };
     xtask::regen::run(&args)

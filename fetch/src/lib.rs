@@ -267,11 +267,7 @@ pub fn shown(url: &str) -> String {
             let _ = u.set_username("");
             u.to_string()
         }
-        Err(_) => url
-            .split(['?', '#'])
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
+        Err(_) => url.split(['?', '#']).next().unwrap_or_default().to_owned(),
     }
 }
 
@@ -328,6 +324,9 @@ mod tests {
 
     #[test]
     fn media_types_are_compared_without_parameters() {
-        assert_eq!(essence("Application/JSON; charset=utf-8"), "application/json");
+        assert_eq!(
+            essence("Application/JSON; charset=utf-8"),
+            "application/json"
+        );
     }
 }

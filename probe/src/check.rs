@@ -119,7 +119,11 @@ pub fn check(
                         Kind::Body,
                         "(answer)",
                         "a JSON document",
-                        format!("text that is not JSON (line {}, column {})", e.line(), e.column()),
+                        format!(
+                            "text that is not JSON (line {}, column {})",
+                            e.line(),
+                            e.column()
+                        ),
                     )
                     .breaking(typed.is_some()),
                 );
@@ -139,7 +143,7 @@ pub fn check(
             for error in validator.iter_errors(&value) {
                 let steps = steps_of_pointer(error.instance_path().as_str(), &value);
                 let path = label(document, schema, &steps);
-                let (expected, actual) = describe(error.kind(), error.instance());
+                let (expected, actual) = describe(error.kind(), error.instance(), schemas);
                 findings.push(Finding::new(Kind::Schema, path, expected, actual));
             }
         }
@@ -159,9 +163,16 @@ pub fn check(
         };
         let expected = match field.name {
             Some(_) => "no such field (undocumented)".to_owned(),
-            None => "no such field (undocumented; its name is withheld: not an identifier)".to_owned(),
+            None => {
+                "no such field (undocumented; its name is withheld: not an identifier)".to_owned()
+            }
         };
-        findings.push(Finding::new(Kind::Undocumented, path, expected, field.shape));
+        findings.push(Finding::new(
+            Kind::Undocumented,
+            path,
+            expected,
+            field.shape,
+        ));
     }
     if let Some(decode) = typed
         && let Err(failure) = decode(observed.body)
@@ -206,7 +217,7 @@ fn is_json(media: &str) -> bool {
 
 /// The expected and actual sides of a violation, from the schema's keyword
 /// and the value's shape.
-fn describe(kind: &ValidationErrorKind, instance: &Value) -> (String, String) {
+fn describe(kind: &ValidationErrorKind, instance: &Value, schemas: &Schemas) -> (String, String) {
     let actual = shape(instance);
     let expected = match kind {
         ValidationErrorKind::Type { kind } => match kind {
@@ -217,11 +228,17 @@ fn describe(kind: &ValidationErrorKind, instance: &Value) -> (String, String) {
             }
         },
         ValidationErrorKind::Format { format } => format!("a string of format `{format}`"),
-        ValidationErrorKind::Pattern { pattern } => format!("a string matching `{pattern}`"),
+        ValidationErrorKind::Pattern { pattern } => match schemas.pattern_name(pattern) {
+            Some(name) => format!("a string in the form of `{name}`"),
+            None => format!("a string matching `{pattern}`"),
+        },
         ValidationErrorKind::Enum { options } => {
             let mut text = options.to_string();
             if text.len() > 160 {
-                let cut = (0..=157).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+                let cut = (0..=157)
+                    .rev()
+                    .find(|i| text.is_char_boundary(*i))
+                    .unwrap_or(0);
                 text.truncate(cut);
                 text.push('…');
             }

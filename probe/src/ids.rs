@@ -286,10 +286,7 @@ pub fn fill(
                 values.insert(p.name.as_str(), v);
             }
             None => {
-                return Fill::Missing(format!(
-                    "no `{}` was found in earlier answers",
-                    p.name
-                ));
+                return Fill::Missing(format!("no `{}` was found in earlier answers", p.name));
             }
         }
     }
@@ -455,7 +452,10 @@ mod tests {
             &json!({"contents": [{"patientId": 7}, {"patientId": 8}]}),
         );
         pool.harvest("/rest/v1/offices", &json!([{"id": 3, "name": "x"}]));
-        assert_eq!(pool.pick("patientId", "/rest/v1/patients/{patientId}"), Some("7"));
+        assert_eq!(
+            pool.pick("patientId", "/rest/v1/patients/{patientId}"),
+            Some("7")
+        );
         assert_eq!(
             pool.pick("patientId", "/rest/v1/patients/{patientId}/phones"),
             Some("7")

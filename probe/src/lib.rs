@@ -21,6 +21,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod decode;
+#[rustfmt::skip]
 mod decoders;
 pub mod finding;
 pub mod ids;

@@ -27,6 +27,8 @@ use serde_json::{Map, Value, json};
 pub struct Schemas {
     defs: Value,
     compiled: HashMap<String, Arc<jsonschema::Validator>>,
+    /// A component's `pattern` → its name (`AccuroDateTime`), for reports.
+    pattern_names: HashMap<String, String>,
 }
 
 impl std::fmt::Debug for Schemas {
@@ -50,10 +52,26 @@ impl Schemas {
                     .collect::<Map<_, _>>()
             })
             .unwrap_or_default();
+        let pattern_names = document
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(name, schema)| {
+                let pattern = schema.get("pattern")?.as_str()?;
+                Some((pattern.to_owned(), name.clone()))
+            })
+            .collect();
         Self {
             defs: Value::Object(defs),
             compiled: HashMap::new(),
+            pattern_names,
         }
+    }
+
+    /// The name of the component whose `pattern` this is (`AccuroDateTime`).
+    pub fn pattern_name(&self, pattern: &str) -> Option<&str> {
+        self.pattern_names.get(pattern).map(String::as_str)
     }
 
     /// The validator of `schema` (an OpenAPI schema of the spec), compiled
@@ -137,7 +155,10 @@ pub fn convert(schema: &Value) -> Value {
         }
     }
     // OpenAPI 3.0's boolean exclusive bounds.
-    for (flag, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (flag, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         if source.get(flag) == Some(&Value::Bool(true))
             && let Some(limit) = out.remove(bound)
         {
@@ -187,7 +208,10 @@ fn allow_null(schema: &mut Map<String, Value>) {
         _ => {
             // A reference or a composition: either it, or null.
             let inner = std::mem::take(schema);
-            schema.insert("anyOf".into(), json!([Value::Object(inner), {"type": "null"}]));
+            schema.insert(
+                "anyOf".into(),
+                json!([Value::Object(inner), {"type": "null"}]),
+            );
         }
     }
 }
@@ -206,7 +230,10 @@ mod tests {
 
     #[test]
     fn nullable_allows_null_and_only_then() {
-        assert!(validate(json!({"type": "string", "nullable": true}), Value::Null));
+        assert!(validate(
+            json!({"type": "string", "nullable": true}),
+            Value::Null
+        ));
         assert!(!validate(json!({"type": "string"}), Value::Null));
         assert!(validate(
             json!({"type": "string", "enum": ["A"], "nullable": true}),
@@ -220,7 +247,10 @@ mod tests {
 
     #[test]
     fn int32_is_a_range() {
-        assert!(validate(json!({"type": "integer", "format": "int32"}), json!(5)));
+        assert!(validate(
+            json!({"type": "integer", "format": "int32"}),
+            json!(5)
+        ));
         assert!(!validate(
             json!({"type": "integer", "format": "int32"}),
             json!(3_000_000_000u64)
@@ -230,7 +260,13 @@ mod tests {
 
     #[test]
     fn string_formats_are_checked() {
-        assert!(!validate(json!({"type": "string", "format": "date"}), json!("2020-13-45")));
-        assert!(validate(json!({"type": "string", "format": "date"}), json!("2020-02-29")));
+        assert!(!validate(
+            json!({"type": "string", "format": "date"}),
+            json!("2020-13-45")
+        ));
+        assert!(validate(
+            json!({"type": "string", "format": "date"}),
+            json!("2020-02-29")
+        ));
     }
 }

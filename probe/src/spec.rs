@@ -112,7 +112,12 @@ impl Spec {
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten());
+                .chain(
+                    op.get("parameters")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten(),
+                );
             for raw in declared {
                 let p = resolve(&document, raw);
                 let Some(name) = p.get("name").and_then(Value::as_str) else {

@@ -112,7 +112,12 @@ impl Transport {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("accuro-probe/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| format!("cannot build the HTTP client: {}", accuro_fetch::cause_chain(&e)))?;
+            .map_err(|e| {
+                format!(
+                    "cannot build the HTTP client: {}",
+                    accuro_fetch::cause_chain(&e)
+                )
+            })?;
         Ok(Self {
             http,
             config,
@@ -154,7 +159,8 @@ impl Transport {
         let mut authorization = HeaderValue::try_from(format!("Basic {basic}"))
             .map_err(|_| SendError::Token("the client id or secret is not header text".into()))?;
         authorization.set_sensitive(true);
-        let form = accuro_client::token::TokenRequest::client_credentials(self.config.scopes.join(" "));
+        let form =
+            accuro_client::token::TokenRequest::client_credentials(self.config.scopes.join(" "));
         let response = self
             .http
             .post(url)
@@ -210,7 +216,9 @@ impl Transport {
                 .map_err(|_| SendError::Token("the token is not header text".into()))?;
             bearer.set_sensitive(true);
             let mut key = HeaderValue::try_from(self.config.subscription_key.expose_secret())
-                .map_err(|_| SendError::Network("the subscription key is not header text".into()))?;
+                .map_err(|_| {
+                    SendError::Network("the subscription key is not header text".into())
+                })?;
             key.set_sensitive(true);
             let response = self
                 .http

@@ -113,7 +113,12 @@ fn view(document: &Value, schema: &Value, depth: usize) -> View {
         out.items = Some(items.clone());
     }
     for key in ["allOf", "anyOf", "oneOf"] {
-        for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+        for branch in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let inner = view(document, branch, depth + 1);
             out.describes_members |= inner.describes_members;
             for (name, s) in inner.properties {
@@ -269,7 +274,10 @@ mod tests {
         let schema = json!({"$ref": "#/components/schemas/Page"});
         let answer = json!({"contents": [{}, {"demographics": {"birthday": 5}}]});
         let steps = steps_of_pointer("/contents/1/demographics/birthday", &answer);
-        assert_eq!(label(&d, &schema, &steps), "contents[].demographics.birthday");
+        assert_eq!(
+            label(&d, &schema, &steps),
+            "contents[].demographics.birthday"
+        );
         let map = json!({"type": "object", "additionalProperties": {"type": "string"}});
         let steps = steps_of_pointer("/Jane Sample", &json!({"Jane Sample": 1}));
         assert_eq!(label(&d, &map, &steps), "*");
@@ -286,13 +294,23 @@ mod tests {
         ]});
         let found = undocumented(&d, &schema, &answer);
         let text = format!("{found:?}");
-        assert!(!text.contains("Marker") && !text.contains("Not an id"), "{text}");
+        assert!(
+            !text.contains("Marker") && !text.contains("Not an id"),
+            "{text}"
+        );
         assert_eq!(found.len(), 3, "{found:?}");
         assert!(found.iter().any(|u| u.parent == "contents[]"
             && u.name.as_deref() == Some("middleName")
             && u.shape == "string"));
-        assert!(found.iter().any(|u| u.parent == "contents[].demographics"
-            && u.name.as_deref() == Some("extra")));
-        assert!(found.iter().any(|u| u.parent == "contents[]" && u.name.is_none()));
+        assert!(
+            found.iter().any(
+                |u| u.parent == "contents[].demographics" && u.name.as_deref() == Some("extra")
+            )
+        );
+        assert!(
+            found
+                .iter()
+                .any(|u| u.parent == "contents[]" && u.name.is_none())
+        );
     }
 }

@@ -50,7 +50,9 @@ impl Source {
                 .map_err(|e| format!("cannot read {}: {e}", path.display())),
             Self::Url(url) => {
                 let extra_roots_pem = ca_cert
-                    .map(|p| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display())))
+                    .map(|p| {
+                        std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+                    })
                     .transpose()?;
                 let options = accuro_fetch::Options {
                     extra_roots_pem,

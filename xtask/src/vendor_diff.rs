@@ -40,8 +40,8 @@ pub use model::{Difference, Kind};
 pub use report::{Header, Report};
 
 use crate::paths::Paths;
-use crate::source::Source;
 use crate::paths::display_path;
+use crate::source::Source;
 
 /// What `vendor-diff` was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,8 +139,11 @@ impl Outcome {
 /// file cannot be read or parsed, or the allowlist is faulty; never prints.
 pub fn run(args: &Args) -> Result<Outcome, String> {
     let ours = load_document(&args.spec)?;
-    let vendor = parse_document(&args.vendor.read_text(args.ca_cert.as_deref())?, args.vendor.is_json())
-        .map_err(|e| format!("cannot parse {}: {e}", args.vendor.display()))?;
+    let vendor = parse_document(
+        &args.vendor.read_text(args.ca_cert.as_deref())?,
+        args.vendor.is_json(),
+    )
+    .map_err(|e| format!("cannot parse {}: {e}", args.vendor.display()))?;
     let (allowlist, allow_path) = load_allowlist(&args.allow, args.allow_given)?;
     let header = Header {
         ours_path: display_path(&args.spec),

@@ -125,7 +125,10 @@ fn vendor_diff_reads_an_https_url_exactly_like_the_file() {
         content_length: false,
     });
     let (_dir, ca) = ca_file(&server);
-    let url = format!("https://127.0.0.1:{}/files/{name}?sig=SECRET-QUERY", server.port);
+    let url = format!(
+        "https://127.0.0.1:{}/files/{name}?sig=SECRET-QUERY",
+        server.port
+    );
     let args = |vendor: Source| vendor_diff::Args {
         vendor,
         ca_cert: Some(ca.clone()),
@@ -136,7 +139,8 @@ fn vendor_diff_reads_an_https_url_exactly_like_the_file() {
         json: false,
     };
     let fetched = vendor_diff::run(&args(Source::parse(&url))).unwrap_or_else(|e| panic!("{e}"));
-    let local = vendor_diff::run(&args(Source::File(path.clone()))).unwrap_or_else(|e| panic!("{e}"));
+    let local =
+        vendor_diff::run(&args(Source::File(path.clone()))).unwrap_or_else(|e| panic!("{e}"));
     let shown_url = format!("https://127.0.0.1:{}/files/{name}", server.port);
     let text = fetched.render();
     assert!(!text.contains("SECRET-QUERY"), "the query is shown");
@@ -160,7 +164,11 @@ fn import_reads_an_https_url_exactly_like_the_file() {
     let (dir, ca) = ca_file(&server);
     let spec = dir.path().join("accuro.yaml");
     std::fs::copy(workspace().join("spec/accuro.yaml"), &spec).expect("copy the spec");
-    let suffix = if media == "application/json" { "json" } else { "yaml" };
+    let suffix = if media == "application/json" {
+        "json"
+    } else {
+        "yaml"
+    };
     let url = format!("https://127.0.0.1:{}/qhr.{suffix}", server.port);
     let run = |vendor: Source| {
         xtask::import::run(&xtask::import::Args {
@@ -190,7 +198,10 @@ fn a_server_outside_the_trusted_roots_is_refused() {
         content_type: "application/json",
         content_length: true,
     });
-    let url = format!("https://127.0.0.1:{}/qhr.json?sig=SECRET-QUERY", server.port);
+    let url = format!(
+        "https://127.0.0.1:{}/qhr.json?sig=SECRET-QUERY",
+        server.port
+    );
     let error = Source::parse(&url).read_text(None).expect_err("untrusted");
     assert!(error.contains("certificate"), "{error}");
     assert!(!error.contains("SECRET-QUERY"), "{error}");
@@ -205,9 +216,7 @@ fn a_wrong_media_type_is_refused() {
     });
     let (_dir, ca) = ca_file(&server);
     let url = format!("https://127.0.0.1:{}/qhr.json", server.port);
-    let error = Source::parse(&url)
-        .read_text(Some(&ca))
-        .expect_err("html");
+    let error = Source::parse(&url).read_text(Some(&ca)).expect_err("html");
     assert!(error.contains("text/html"), "{error}");
 }
 
@@ -227,7 +236,10 @@ fn an_answer_over_the_cap_is_refused_with_or_without_a_length() {
         let url = format!("https://127.0.0.1:{}/qhr.json", server.port);
         let error = accuro_fetch::fetch_blocking(&url, &options).expect_err("too large");
         assert!(
-            matches!(error, accuro_fetch::FetchError::TooLarge { limit: 1024, .. }),
+            matches!(
+                error,
+                accuro_fetch::FetchError::TooLarge { limit: 1024, .. }
+            ),
             "{error}"
         );
     }

@@ -942,8 +942,7 @@ fn run_reads_the_files_and_sorts_the_differences_out() {
     missing.vendor = xtask::source::Source::File(dir.path().join("missing.json"));
     assert!(vendor_diff::run(&missing).is_err());
     let mut garbage = args(&allow, true);
-    garbage.vendor =
-        xtask::source::Source::File(write(dir.path(), "garbage.json", "{not json"));
+    garbage.vendor = xtask::source::Source::File(write(dir.path(), "garbage.json", "{not json"));
     assert!(vendor_diff::run(&garbage).is_err());
 }
 
