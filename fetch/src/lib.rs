@@ -267,26 +267,36 @@ pub fn shown(url: &str) -> String {
             let _ = u.set_username("");
             u.to_string()
         }
-        Err(_) => url.split(['?', '#']).next().unwrap_or_default().to_owned(),
+        Err(_) => {
+            let cut = url.split(['?', '#']).next().unwrap_or_default();
+            // Credentials before the host (`user:pw@`), if any.
+            match cut.split_once("://") {
+                Some((scheme, rest)) => {
+                    let authority_end = rest.find('/').unwrap_or(rest.len());
+                    let host = match rest[..authority_end].rfind('@') {
+                        Some(at) => &rest[at + 1..],
+                        None => rest,
+                    };
+                    format!("{scheme}://{host}")
+                }
+                None => cut.to_owned(),
+            }
+        }
     }
 }
 
-/// An error's message and its causes, joined by `: `; a `reqwest` error
-/// without its URL.
+/// An error's message and its causes, joined by `: `. A `reqwest` error,
+/// wherever it sits in the chain (a refused redirect nests one), is told by
+/// its kind only: its text names a URL. Any other cause's text is scrubbed of
+/// URLs' queries.
 pub fn cause_chain(error: &reqwest::Error) -> String {
-    let mut text = if error.is_timeout() {
-        "timed out"
-    } else if error.is_connect() {
-        "cannot connect"
-    } else if error.is_redirect() {
-        "too many redirects, or a redirect to http"
-    } else {
-        "request failed"
-    }
-    .to_owned();
+    let mut text = reqwest_kind(error).to_owned();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
-        let part = cause.to_string();
+        let part = match cause.downcast_ref::<reqwest::Error>() {
+            Some(inner) => reqwest_kind(inner).to_owned(),
+            None => scrub_urls(&cause.to_string()),
+        };
         if !part.is_empty() && !text.ends_with(&part) {
             text.push_str(": ");
             text.push_str(&part);
@@ -294,6 +304,41 @@ pub fn cause_chain(error: &reqwest::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+fn reqwest_kind(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "cannot connect"
+    } else if error.is_redirect() {
+        "too many redirects, or a redirect to http"
+    } else if error.is_body() || error.is_decode() {
+        "the answer could not be read"
+    } else {
+        "request failed"
+    }
+}
+
+/// `text` with every `http://` or `https://` URL in it shown by [`shown`].
+fn scrub_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = ["http://", "https://"]
+        .iter()
+        .filter_map(|scheme| rest.to_ascii_lowercase().find(scheme))
+        .min()
+    {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let end = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, ')' | '"' | '\'' | '>' | ','))
+            .unwrap_or(tail.len());
+        out.push_str(&shown(&tail[..end]));
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -307,6 +352,11 @@ mod tests {
             "https://example.invalid/a.json"
         );
         assert_eq!(shown("not a url?sig=SECRET"), "not a url");
+        assert_eq!(shown("https://user:pw@exa mple/a?b"), "https://exa mple/a");
+        assert_eq!(
+            scrub_urls("error for url (http://h/x?sig=SECRET): closed"),
+            "error for url (http://h/x): closed"
+        );
     }
 
     #[test]

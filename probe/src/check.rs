@@ -6,15 +6,22 @@
 //! no value of the answer is ever copied into one, and `jsonschema`'s and
 //! serde's messages, which quote values, are never used.
 
+use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
 use crate::decode::Decoder;
-use crate::finding::{Finding, Kind};
+use crate::finding::{Finding, Findings, Kind};
 use crate::schema::Schemas;
 use crate::shape::shape;
 use crate::spec::Operation;
-use crate::walk::{at, label, steps_of_pointer, undocumented};
+use crate::walk::{Step, at, label, steps_of_pointer, undocumented};
+
+/// Schema violations read from one answer, at most (the rest are counted
+/// in the occurrences of those already seen, or dropped).
+pub const MAX_VIOLATIONS: usize = 10_000;
+/// Times a failed decoding is resumed past the value that stopped it.
+pub const MAX_DECODE_RESUMES: usize = 16;
 
 /// What the server answered.
 #[derive(Clone, Copy)]
@@ -38,6 +45,16 @@ impl std::fmt::Debug for Observed<'_> {
     }
 }
 
+/// What [`check`] found, and the answer as JSON when it was JSON (for the
+/// identifiers of later requests).
+#[derive(Debug)]
+pub struct Checked {
+    /// Every disagreement, merged by path.
+    pub findings: Vec<Finding>,
+    /// The parsed answer.
+    pub value: Option<Value>,
+}
+
 /// Every disagreement between `observed` and `op` in the spec, merged by
 /// path; `decoder` is how the typed client reads a 2xx answer.
 pub fn check(
@@ -46,23 +63,31 @@ pub fn check(
     decoder: Option<Decoder>,
     document: &Value,
     schemas: &mut Schemas,
-) -> Vec<Finding> {
-    let mut findings = Vec::new();
+) -> Checked {
+    let mut findings = Findings::default();
     let success = (200..300).contains(&observed.status);
     let typed = match decoder {
         Some(Decoder::Json(f)) if success => Some(f),
         _ => None,
     };
+    let done = |findings: Findings| Checked {
+        findings: findings.into_vec(),
+        value: None,
+    };
     let Some(answer) = op.answer(observed.status) else {
         let mut listed: Vec<&str> = op.answers.keys().map(String::as_str).collect();
         listed.sort_unstable();
-        findings.push(Finding::new(
-            Kind::Status,
-            "(answer)",
-            format!("a status the spec lists ({})", listed.join(", ")),
-            format!("status {}", observed.status),
-        ));
-        return findings;
+        // The generated client answers an unlisted status with an error.
+        findings.push(
+            Finding::new(
+                Kind::Status,
+                "(answer)",
+                format!("a status the spec lists ({})", listed.join(", ")),
+                format!("status {}", observed.status),
+            )
+            .breaking(success && decoder.is_some()),
+        );
+        return done(findings);
     };
     let media_type = observed
         .content_type
@@ -78,7 +103,7 @@ pub fn check(
                 format!("a body of {} bytes", observed.body.len()),
             ));
         }
-        return findings;
+        return done(findings);
     }
     if blank {
         findings.push(
@@ -90,7 +115,7 @@ pub fn check(
             )
             .breaking(typed.is_some()),
         );
-        return findings;
+        return done(findings);
     }
     let matched = answer.media.iter().find(|(m, _)| *m == media_type);
     if matched.is_none() {
@@ -99,17 +124,10 @@ pub fn check(
             Kind::ContentType,
             "(answer)",
             format!("a media type the spec lists ({})", listed.join(", ")),
-            if media_type.is_empty() {
-                "no Content-Type".to_owned()
-            } else {
-                format!("`{media_type}`")
-            },
+            shown_media_type(observed.content_type, &media_type),
         ));
     }
     let (spec_media, schema) = matched.unwrap_or(&answer.media[0]);
-    let Some(schema) = schema else {
-        return findings;
-    };
     let value = if is_json(spec_media) {
         match serde_json::from_slice::<Value>(observed.body) {
             Ok(v) => v,
@@ -120,31 +138,34 @@ pub fn check(
                         "(answer)",
                         "a JSON document",
                         format!(
-                            "text that is not JSON (line {}, column {})",
+                            "text that is not JSON, or nested too deep (line {}, column {})",
                             e.line(),
                             e.column()
                         ),
                     )
                     .breaking(typed.is_some()),
                 );
-                return findings;
+                return done(findings);
             }
         }
     } else if spec_media.starts_with("text/") {
         Value::String(String::from_utf8_lossy(observed.body).into_owned())
     } else {
         // Multipart and binary answers: the media type is all that is checked.
-        return findings;
+        return done(findings);
+    };
+    let Some(schema) = schema else {
+        return Checked {
+            findings: findings.into_vec(),
+            value: Some(value),
+        };
     };
 
     let key = format!("{} {}", op.id, observed.status);
     match schemas.validator(&key, schema) {
         Ok(validator) => {
-            for error in validator.iter_errors(&value) {
-                let steps = steps_of_pointer(error.instance_path().as_str(), &value);
-                let path = label(document, schema, &steps);
-                let (expected, actual) = describe(error.kind(), error.instance(), schemas);
-                findings.push(Finding::new(Kind::Schema, path, expected, actual));
+            for error in validator.iter_errors(&value).take(MAX_VIOLATIONS) {
+                violations(&error, &value, document, schema, schemas, &mut findings);
             }
         }
         Err(problem) => findings.push(Finding::new(
@@ -162,10 +183,8 @@ pub fn check(
             None => format!("{}.*", field.parent),
         };
         let expected = match field.name {
-            Some(_) => "no such field (undocumented)".to_owned(),
-            None => {
-                "no such field (undocumented; its name is withheld: not an identifier)".to_owned()
-            }
+            Some(_) => "no such field (undocumented)",
+            None => "no such field (undocumented; its name is withheld: it may be a value)",
         };
         findings.push(Finding::new(
             Kind::Undocumented,
@@ -174,29 +193,53 @@ pub fn check(
             field.shape,
         ));
     }
-    if let Some(decode) = typed
-        && let Err(failure) = decode(observed.body)
-    {
-        let path = label(document, schema, &failure.steps);
-        let mut marked = false;
-        for f in findings.iter_mut().filter(|f| f.kind == Kind::Schema) {
-            if f.path == path
-                || f.path.starts_with(&format!("{path}."))
-                || f.path.starts_with(&format!("{path}["))
-                || path.starts_with(&format!("{}.", f.path))
-                || path.starts_with(&format!("{}[", f.path))
-                || f.path == "(answer)"
-            {
-                f.breaks_decoding = true;
-                marked = true;
-            }
+    if let Some(decode) = typed {
+        decoding(
+            decode,
+            observed.body,
+            &value,
+            document,
+            schema,
+            &mut findings,
+        );
+    }
+    Checked {
+        findings: findings.into_vec(),
+        value: Some(value),
+    }
+}
+
+/// Marks the findings at each path where the typed client's decoding stops
+/// as breaking it, or adds a decoding finding where no schema finding is.
+/// Decoding stops at the first value it cannot read; it is resumed past that
+/// value (made `null`) a bounded number of times to find the others.
+fn decoding(
+    decode: fn(&[u8]) -> Result<(), crate::decode::DecodeFailure>,
+    body: &[u8],
+    value: &Value,
+    document: &Value,
+    schema: &Value,
+    findings: &mut Findings,
+) {
+    let mut patched: Option<Value> = None;
+    let mut seen: Vec<Vec<Step>> = Vec::new();
+    for _ in 0..=MAX_DECODE_RESUMES {
+        let result = match &patched {
+            None => decode(body),
+            Some(v) => match serde_json::to_vec(v) {
+                Ok(bytes) => decode(&bytes),
+                Err(_) => return,
+            },
+        };
+        let Err(failure) = result else {
+            return;
+        };
+        if failure.syntax || seen.contains(&failure.steps) {
+            return;
         }
-        if !marked {
-            let actual = if failure.syntax {
-                "text the JSON reader refused".to_owned()
-            } else {
-                at(&value, &failure.steps).map_or_else(|| "absent".to_owned(), shape)
-            };
+        let path = label(document, schema, &failure.steps);
+        if !findings.mark_breaking(Kind::Schema, &path) {
+            let actual = at(value, &failure.steps).map_or_else(|| "absent".to_owned(), shape);
             findings.push(
                 Finding::new(
                     Kind::Decoding,
@@ -207,12 +250,83 @@ pub fn check(
                 .breaking(true),
             );
         }
+        let mut next = patched.take().unwrap_or_else(|| value.clone());
+        match at_mut(&mut next, &failure.steps) {
+            Some(slot) if !slot.is_null() => *slot = Value::Null,
+            // Nothing left to skip past: stop.
+            _ => return,
+        }
+        seen.push(failure.steps);
+        patched = Some(next);
     }
-    crate::finding::merge(findings)
+}
+
+fn at_mut<'a>(value: &'a mut Value, steps: &[Step]) -> Option<&'a mut Value> {
+    steps.iter().try_fold(value, |node, step| match step {
+        Step::Index(i) => node.get_mut(*i),
+        Step::Key(k) => node.get_mut(k.as_str()),
+    })
+}
+
+/// The findings of one `jsonschema` error. An `anyOf`/`oneOf` that no
+/// alternative matches is reported with the errors of its closest
+/// alternative (the one with the fewest), at their own paths.
+fn violations(
+    error: &ValidationError<'_>,
+    value: &Value,
+    document: &Value,
+    schema: &Value,
+    schemas: &Schemas,
+    findings: &mut Findings,
+) {
+    if let ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } =
+        error.kind()
+        && let Some(closest) = context
+            .iter()
+            .filter(|branch| !branch.is_empty())
+            .min_by_key(|branch| branch.len())
+        && closest.len() <= 16
+        // Only when the closest alternative fails inside the value: a value
+        // of none of the alternatives' types is reported as such.
+        && closest.iter().any(|inner| {
+            inner.instance_path().as_str().len() > error.instance_path().as_str().len()
+        })
+    {
+        for inner in closest {
+            violations(inner, value, document, schema, schemas, findings);
+        }
+        return;
+    }
+    let steps = steps_of_pointer(error.instance_path().as_str(), value);
+    let path = label(document, schema, &steps);
+    let (expected, actual) = describe(error.kind(), error.instance(), schemas);
+    findings.push(Finding::new(Kind::Schema, path, expected, actual));
 }
 
 fn is_json(media: &str) -> bool {
     media == "application/json" || media.ends_with("+json") || media == "*/*"
+}
+
+/// The media type found, as shown: only when it reads as one
+/// (`type/subtype`, token characters, at most 100 of them).
+fn shown_media_type(header: Option<&str>, essence: &str) -> String {
+    let token = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+    };
+    match header {
+        None => "no Content-Type".to_owned(),
+        Some(_)
+            if essence.len() <= 100
+                && essence
+                    .split_once('/')
+                    .is_some_and(|(t, s)| token(t) && token(s)) =>
+        {
+            format!("`{essence}`")
+        }
+        Some(_) => "a Content-Type that is not a media type".to_owned(),
+    }
 }
 
 /// The expected and actual sides of a violation, from the schema's keyword
@@ -273,4 +387,22 @@ fn describe(kind: &ValidationErrorKind, instance: &Value, schemas: &Schemas) -> 
         other => format!("what `{}` allows", other.keyword()),
     };
     (expected, actual)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_types_are_shown_only_when_they_read_as_one() {
+        assert_eq!(
+            shown_media_type(Some("text/html; charset=x"), "text/html"),
+            "`text/html`"
+        );
+        assert_eq!(
+            shown_media_type(Some("Jane Sample"), "jane sample"),
+            "a Content-Type that is not a media type"
+        );
+        assert_eq!(shown_media_type(None, ""), "no Content-Type");
+    }
 }

@@ -42,9 +42,11 @@ options:
   --verbose                 print each operation's status on stderr as it goes
   -h, --help                print this text
 
-exit status: 0 every answer agrees with the spec; 1 some disagree;
-2 the probe could not run (settings, token); 3 nothing disagrees but some
-operation got no answer (connection, timeout, size cap, rate limit).
+exit status: 0 every operation answered and agrees with the spec; 1 some
+answer disagrees; 2 the probe could not run (settings, first token);
+3 nothing disagrees but the check is incomplete: an operation got no answer
+(connection, timeout, size cap, rate limit, refused with a fresh token) or
+was skipped, or no operation answered 2xx.
 ";
 
 /// Parsed command line.
@@ -90,7 +92,7 @@ fn parse(args: &[String]) -> Result<Option<Args>, String> {
             "--all" => out.all = true,
             "--verbose" => out.verbose = true,
             "--patient-last-name" => {
-                out.options.patient_last_name = Some(value(arg)?);
+                out.options.patient_last_name = Some(value(arg)?.into());
             }
             "--operation" => {
                 out.options.only.insert(value(arg)?);

@@ -44,23 +44,38 @@ impl Config {
     /// client's: https required except on loopback, each missing variable
     /// named).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        // The client's builder checks every setting. It is given an HTTP
+        // client of the probe's own so that it installs no process-wide TLS
+        // provider; the client it builds is dropped.
+        let http = accuro_fetch::client_builder(&accuro_fetch::Options::default())
+            .and_then(|b| {
+                b.build()
+                    .map_err(|e| accuro_fetch::FetchError::Tls(e.to_string()))
+            })
+            .map_err(|e| e.to_string())?;
         accuro_client::ClientBuilder::from_lookup(&lookup)
+            .http_client(http)
             .build()
             .map_err(|e| e.to_string())?;
-        let get = |name: &str| lookup(name).unwrap_or_default();
+        // The same normalisation as the builder's: trimmed, the uuid hyphenated.
+        let get = |name: &str| lookup(name).unwrap_or_default().trim().to_owned();
         let base_url = Url::parse(get("ACCURO_BASE_URL").trim_end_matches('/'))
             .map_err(|_| "ACCURO_BASE_URL is not a URL".to_owned())?;
+        let uuid = uuid::Uuid::parse_str(&get("ACCURO_UUID"))
+            .map_err(|_| "ACCURO_UUID is not a UUID".to_owned())?
+            .hyphenated()
+            .to_string();
         Ok(Self {
             base_url,
             tenant: get("ACCURO_TENANT"),
             client_id: get("ACCURO_CLIENT_ID"),
-            client_secret: SecretString::from(get("ACCURO_CLIENT_SECRET")),
+            client_secret: SecretString::from(lookup("ACCURO_CLIENT_SECRET").unwrap_or_default()),
             scopes: accuro_client::token::split_scopes(&get("ACCURO_SCOPES"))
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),
             subscription_key: SecretString::from(get("ACCURO_SUBSCRIPTION_KEY")),
-            uuid: SecretString::from(get("ACCURO_UUID")),
+            uuid: SecretString::from(uuid),
         })
     }
 }

@@ -1,10 +1,12 @@
 //! A disagreement between an answer and the spec. Built only from the spec
 //! (what was expected) and from shapes (what was found): never a value.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 /// What kind of disagreement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// A status code the spec does not list for the operation.
@@ -77,23 +79,52 @@ impl Finding {
     }
 }
 
-/// Findings with the same kind, path, expectation and shape merged into one
-/// (counting occurrences), in a stable order.
-pub fn merge(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut merged: Vec<Finding> = Vec::new();
-    for f in findings {
-        match merged.iter_mut().find(|m| {
-            m.kind == f.kind && m.path == f.path && m.expected == f.expected && m.actual == f.actual
-        }) {
+/// Findings being gathered: one with the same kind, path, expectation and
+/// shape as an earlier one is merged into it (counting occurrences), as it
+/// comes, so a large answer costs one entry per distinct finding.
+#[derive(Debug, Default)]
+pub struct Findings {
+    list: Vec<Finding>,
+    index: HashMap<(Kind, String, String, String), usize>,
+}
+
+impl Findings {
+    /// Adds `f`, or merges it into the same finding seen before.
+    pub fn push(&mut self, f: Finding) {
+        let key = (f.kind, f.path.clone(), f.expected.clone(), f.actual.clone());
+        match self.index.get(&key).and_then(|&i| self.list.get_mut(i)) {
             Some(m) => {
                 m.occurrences = m.occurrences.saturating_add(f.occurrences);
                 m.breaks_decoding |= f.breaks_decoding;
             }
-            None => merged.push(f),
+            None => {
+                self.index.insert(key, self.list.len());
+                self.list.push(f);
+            }
         }
     }
-    merged.sort_by(|a, b| (a.kind, &a.path).cmp(&(b.kind, &b.path)));
-    merged
+
+    /// Marks every finding of `kind` at exactly `path` as breaking the typed
+    /// client's decoding; whether there was one.
+    pub fn mark_breaking(&mut self, kind: Kind, path: &str) -> bool {
+        let mut marked = false;
+        for f in self
+            .list
+            .iter_mut()
+            .filter(|f| f.kind == kind && f.path == path)
+        {
+            f.breaks_decoding = true;
+            marked = true;
+        }
+        marked
+    }
+
+    /// The findings, in a stable order.
+    pub fn into_vec(self) -> Vec<Finding> {
+        let mut list = self.list;
+        list.sort_by(|a, b| (a.kind, &a.path).cmp(&(b.kind, &b.path)));
+        list
+    }
 }
 
 impl std::fmt::Display for Finding {

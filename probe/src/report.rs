@@ -111,13 +111,16 @@ impl Summary {
 }
 
 impl Report {
-    /// The exit status: 0 when nothing disagrees and nothing failed; 1 when
-    /// something disagrees; 3 when nothing disagrees but some operation got
-    /// no answer. (2 is for a probe that could not run at all.)
+    /// The exit status: 1 when something disagrees; otherwise 3 when the
+    /// check is incomplete (an operation got no answer or was skipped, or
+    /// none answered 2xx: wrong clinic, missing scopes); 0 when every
+    /// operation answered and agrees. (2 is for a probe that could not run
+    /// at all.)
     pub fn exit_code(&self) -> u8 {
-        if self.summary.disagreeing > 0 {
+        let s = &self.summary;
+        if s.disagreeing > 0 {
             1
-        } else if self.summary.failed > 0 {
+        } else if s.failed > 0 || s.skipped > 0 || s.answering == 0 {
             3
         } else {
             0

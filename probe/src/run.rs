@@ -4,6 +4,8 @@
 use std::collections::BTreeSet;
 use std::time::Instant;
 
+use secrecy::{ExposeSecret, SecretString};
+
 use crate::check::{Observed, check};
 use crate::config::Config;
 use crate::ids::{Fill, Pool, fill};
@@ -19,7 +21,7 @@ pub const ALTERNATIVES: usize = 3;
 #[derive(Clone)]
 pub struct Options {
     /// The last name the patient search is sent with (never shown).
-    pub patient_last_name: Option<String>,
+    pub patient_last_name: Option<SecretString>,
     /// Only these operations (all when empty).
     pub only: BTreeSet<String>,
     /// Pacing and limits.
@@ -81,7 +83,10 @@ pub async fn probe(
         .filter(|op| options.only.is_empty() || options.only.contains(&op.id))
         .collect();
     let mut done: Vec<OperationReport> = Vec::new();
-    let last_name = options.patient_last_name.as_deref();
+    let last_name = options
+        .patient_last_name
+        .as_ref()
+        .map(ExposeSecret::expose_secret);
 
     // Rounds: each sends what the identifiers seen so far allow. When a
     // round sends nothing, the next sends one operation with the spec's
@@ -117,14 +122,15 @@ pub async fn probe(
                 } => {
                     sent_any = true;
                     example_sent |= !from_examples.is_empty();
-                    let mut outcome = transport.get(&segments, &query).await;
+                    let accept = accept_of(op);
+                    let mut outcome = transport.get(&segments, &query, accept).await;
                     // A list refused (400) without a date range: once more with one.
                     if matches!(&outcome, Ok(raw) if raw.status == 400)
                         && let Fill::Ready { query: dated, .. } =
                             fill(op, &pool, last_name, use_examples, true, 0)
                         && dated.len() > query.len()
                     {
-                        outcome = transport.get(&segments, &dated).await;
+                        outcome = transport.get(&segments, &dated, accept).await;
                     }
                     // A record not found: the next identifiers seen, a few times.
                     let mut alternative = 0;
@@ -141,7 +147,7 @@ pub async fn probe(
                         else {
                             break;
                         };
-                        outcome = transport.get(&other, &other_query).await;
+                        outcome = transport.get(&other, &other_query, accept).await;
                     }
                     let report = match outcome {
                         Ok(raw) => {
@@ -156,20 +162,19 @@ pub async fn probe(
                             } else {
                                 crate::decoders::decoder(&op.id)
                             };
-                            let findings =
+                            let checked =
                                 check(op, observed, decoder, &spec.document, &mut schemas);
                             if (200..300).contains(&raw.status)
-                                && let Ok(value) =
-                                    serde_json::from_slice::<serde_json::Value>(&raw.body)
+                                && let Some(value) = &checked.value
                             {
-                                pool.harvest(&op.template, &value);
+                                pool.harvest(&op.template, value);
                             }
                             OperationReport {
                                 operation: op.id.clone(),
                                 path: op.template.clone(),
                                 outcome: Outcome::Answered { status: raw.status },
                                 from_examples,
-                                findings,
+                                findings: checked.findings,
                             }
                         }
                         Err(SendError::Token(why)) => return Err(ProbeError::Token(why)),
@@ -224,4 +229,17 @@ pub async fn probe(
         operations: done,
         summary,
     })
+}
+
+/// The `Accept` header the generated client sends: JSON when the
+/// operation's success answers are JSON, none otherwise (PDFs, images,
+/// multipart letters).
+fn accept_of(op: &Operation) -> Option<&'static str> {
+    let json = op
+        .answers
+        .iter()
+        .filter(|(status, _)| status.starts_with('2'))
+        .flat_map(|(_, answer)| &answer.media)
+        .any(|(media, _)| media == "application/json" || media.ends_with("+json"));
+    json.then_some("application/json")
 }

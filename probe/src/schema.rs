@@ -114,16 +114,22 @@ pub fn convert(schema: &Value) -> Value {
     let Value::Object(source) = schema else {
         return schema.clone();
     };
+    // OpenAPI 3.0 ignores a reference's siblings (JSON Schema would apply
+    // them): only `nullable` is honoured, around the reference.
+    if let Some(target) = source.get("$ref").and_then(Value::as_str) {
+        let target = target
+            .strip_prefix("#/components/schemas/")
+            .map_or_else(|| target.to_owned(), |name| format!("#/$defs/{name}"));
+        let reference = json!({"$ref": target});
+        return if source.get("nullable") == Some(&Value::Bool(true)) {
+            json!({"anyOf": [reference, {"type": "null"}]})
+        } else {
+            reference
+        };
+    }
     let mut out = Map::new();
     for (key, value) in source {
         match key.as_str() {
-            "$ref" => {
-                let target = value.as_str().unwrap_or_default();
-                let target = target
-                    .strip_prefix("#/components/schemas/")
-                    .map_or_else(|| target.to_owned(), |name| format!("#/$defs/{name}"));
-                out.insert(key.clone(), Value::String(target));
-            }
             "properties" | "patternProperties" => {
                 let converted = value
                     .as_object()
@@ -243,6 +249,19 @@ mod tests {
             json!({"allOf": [{"type": "integer"}], "nullable": true}),
             Value::Null
         ));
+    }
+
+    #[test]
+    fn a_references_siblings_are_ignored_but_nullable() {
+        let doc = json!({"components": {"schemas": {"N": {"type": "integer"}}}});
+        let mut schemas = Schemas::new(&doc);
+        let v = schemas
+            .validator(
+                "r",
+                &json!({"$ref": "#/components/schemas/N", "type": "object", "nullable": true}),
+            )
+            .expect("compiles");
+        assert!(v.is_valid(&json!(5)) && v.is_valid(&Value::Null) && !v.is_valid(&json!("x")));
     }
 
     #[test]

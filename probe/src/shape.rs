@@ -45,13 +45,13 @@ fn string_shape(s: &str) -> String {
     "string".into()
 }
 
-/// Whether `name` reads as a field name (letters, digits, `_`; at most 64
-/// characters, not starting with a digit), and so may be shown.
-pub fn is_identifier(name: &str) -> bool {
+/// Whether `name` reads as a field name of Accuro's JSON (Java fields in
+/// lower camel case: a lower-case letter, then letters, digits and `_`; at
+/// most 64 characters), and so may be shown. A capitalised word (a name),
+/// digits (an id), spaces or punctuation are withheld: they may be values.
+pub fn is_field_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && name.len() <= 64
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
@@ -76,8 +76,18 @@ mod tests {
     }
 
     #[test]
-    fn identifiers() {
-        assert!(is_identifier("middleName") && is_identifier("_x1"));
-        assert!(!is_identifier("Jane Sample") && !is_identifier("123") && !is_identifier(""));
+    fn field_names() {
+        assert!(is_field_name("middleName") && is_field_name("x_1"));
+        for withheld in [
+            "Jane Sample",
+            "Smith",
+            "HIVPositive",
+            "123",
+            "",
+            "a-b",
+            "_x",
+        ] {
+            assert!(!is_field_name(withheld), "{withheld}");
+        }
     }
 }

@@ -56,6 +56,16 @@ pub enum SendError {
     /// Still rate-limited after waiting, or asked to wait too long.
     #[error("rate-limited (429) {0}")]
     RateLimited(String),
+    /// A new token could not be obtained after an earlier one worked.
+    #[error("no new token: {0}")]
+    Renewal(String),
+    /// Refused (401) even with a token fetched for this request: the
+    /// subscription key, the clinic's uuid or the token's scopes are not
+    /// accepted.
+    #[error(
+        "refused (401) even with a fresh token: check ACCURO_SUBSCRIPTION_KEY, ACCURO_UUID and ACCURO_SCOPES"
+    )]
+    Refused,
 }
 
 /// Pacing and limits.
@@ -77,6 +87,8 @@ pub struct Transport {
     config: Config,
     limits: Limits,
     token: Option<SecretString>,
+    had_token: bool,
+    fresh_refused: bool,
     next_send: Instant,
     /// Token requests sent.
     pub token_requests: u32,
@@ -123,6 +135,8 @@ impl Transport {
             config,
             limits,
             token: None,
+            had_token: false,
+            fresh_refused: false,
             next_send: Instant::now(),
             token_requests: 0,
             requests: 0,
@@ -145,10 +159,12 @@ impl Transport {
         Ok(url)
     }
 
-    async fn fetch_token(&mut self) -> Result<SecretString, SendError> {
-        self.pace().await;
-        self.token_requests = self.token_requests.saturating_add(1);
-        let mut url = self.url(&["v1".into(), "token".into()])?;
+    /// A new token; a 429 is waited out as for REST calls. The answer is
+    /// read under the same cap.
+    async fn fetch_token(&mut self) -> Result<SecretString, String> {
+        let mut url = self
+            .url(&["v1".into(), "token".into()])
+            .map_err(|e| e.to_string())?;
         url.query_pairs_mut()
             .append_pair("tenant", &self.config.tenant);
         let basic = base64::engine::general_purpose::STANDARD.encode(format!(
@@ -157,39 +173,52 @@ impl Transport {
             self.config.client_secret.expose_secret()
         ));
         let mut authorization = HeaderValue::try_from(format!("Basic {basic}"))
-            .map_err(|_| SendError::Token("the client id or secret is not header text".into()))?;
+            .map_err(|_| "the client id or secret is not header text".to_owned())?;
         authorization.set_sensitive(true);
         let form =
             accuro_client::token::TokenRequest::client_credentials(self.config.scopes.join(" "));
-        let response = self
-            .http
-            .post(url)
-            .header(AUTHORIZATION, authorization)
-            .form(&form)
-            .send()
-            .await
-            .map_err(|e| SendError::Token(accuro_fetch::cause_chain(&e)))?;
-        let status = response.status().as_u16();
-        if status != 200 {
-            return Err(SendError::Token(format!(
-                "the token endpoint answered {status}"
-            )));
+        let mut waits = 0u32;
+        loop {
+            self.pace().await;
+            self.token_requests = self.token_requests.saturating_add(1);
+            let response = self
+                .http
+                .post(url.clone())
+                .header(AUTHORIZATION, authorization.clone())
+                .form(&form)
+                .send()
+                .await
+                .map_err(|e| accuro_fetch::cause_chain(&e))?;
+            let status = response.status().as_u16();
+            if status == 429 {
+                let wait = retry_after(response.headers().get(RETRY_AFTER));
+                if waits >= RATE_LIMIT_RETRIES || wait > MAX_RETRY_WAIT {
+                    return Err("the token endpoint is rate-limiting (429)".into());
+                }
+                waits += 1;
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            if status != 200 {
+                return Err(format!("the token endpoint answered {status}"));
+            }
+            let body = read(response, self.limits.max_answer_bytes)
+                .await
+                .map_err(|e| format!("reading the token endpoint's answer: {e}"))?;
+            let token: accuro_client::token::TokenResponse = serde_json::from_slice(&body.body)
+                .map_err(|_| "the token endpoint's answer does not decode".to_owned())?;
+            return Ok(token.access_token);
         }
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| SendError::Token(accuro_fetch::cause_chain(&e)))?;
-        let token: accuro_client::token::TokenResponse = serde_json::from_slice(&body)
-            .map_err(|_| SendError::Token("the token endpoint's answer does not decode".into()))?;
-        Ok(token.access_token)
     }
 
-    /// `GET`s the REST path `segments` with `query` (the `uuid` added), with
-    /// a fresh token once after a 401 and after each 429's `Retry-After`.
+    /// `GET`s the REST path `segments` with `query` (the `uuid` added) and
+    /// `accept`, with a fresh token once after a 401 (not again once a fresh
+    /// token has been refused) and after each 429's `Retry-After`.
     pub async fn get(
         &mut self,
         segments: &[String],
         query: &[(String, String)],
+        accept: Option<&str>,
     ) -> Result<Raw, SendError> {
         let mut url = self.url(segments)?;
         {
@@ -204,11 +233,15 @@ impl Transport {
         loop {
             let token = match &self.token {
                 Some(t) => t.clone(),
-                None => {
-                    let t = self.fetch_token().await?;
-                    self.token = Some(t.clone());
-                    t
-                }
+                None => match self.fetch_token().await {
+                    Ok(t) => {
+                        self.token = Some(t.clone());
+                        self.had_token = true;
+                        t
+                    }
+                    Err(why) if self.had_token => return Err(SendError::Renewal(why)),
+                    Err(why) => return Err(SendError::Token(why)),
+                },
             };
             self.pace().await;
             self.requests = self.requests.saturating_add(1);
@@ -220,21 +253,29 @@ impl Transport {
                     SendError::Network("the subscription key is not header text".into())
                 })?;
             key.set_sensitive(true);
-            let response = self
+            let mut request = self
                 .http
                 .get(url.clone())
                 .header(AUTHORIZATION, bearer)
-                .header("X-QHR-Subscription-Key", key)
-                .header(reqwest::header::ACCEPT, "application/json")
+                .header("X-QHR-Subscription-Key", key);
+            if let Some(accept) = accept {
+                request = request.header(reqwest::header::ACCEPT, accept);
+            }
+            let response = request
                 .send()
                 .await
                 .map_err(|e| SendError::Network(accuro_fetch::cause_chain(&e)))?;
             let status = response.status().as_u16();
-            if status == 401 && !renewed {
-                renewed = true;
-                self.token = None;
-                continue;
+            if status == 401 {
+                if !renewed && !self.fresh_refused {
+                    renewed = true;
+                    self.token = None;
+                    continue;
+                }
+                self.fresh_refused = true;
+                return Err(SendError::Refused);
             }
+            self.fresh_refused = false;
             if status == 429 {
                 let wait = retry_after(response.headers().get(RETRY_AFTER));
                 if waits >= RATE_LIMIT_RETRIES {

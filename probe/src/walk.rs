@@ -6,11 +6,11 @@
 //! field) as `*`. So no path carries a value of the answer, whatever the
 //! server put in its keys.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 
-use crate::shape::{is_identifier, shape};
+use crate::shape::{is_field_name, shape};
 use crate::spec::resolve;
 
 /// One step into a JSON value.
@@ -60,30 +60,33 @@ pub fn at<'a>(instance: &'a Value, steps: &[Step]) -> Option<&'a Value> {
 }
 
 /// Whether an object's other members are allowed, and as what.
-#[derive(Debug, Clone, Default)]
-enum Others {
+#[derive(Debug, Clone, Copy, Default)]
+enum Others<'a> {
     /// Not said: members beyond `properties` are undocumented.
     #[default]
     Unsaid,
     /// A map: every other member has this schema.
-    Schema(Value),
+    Schema(&'a Value),
     /// Allowed, of any shape (`additionalProperties: true`).
     Any,
 }
 
 /// What a schema says about the members and elements of a value, with
 /// references followed and compositions merged (a field documented in any
-/// branch counts as documented).
+/// branch counts as documented). Borrows the spec: nothing is copied.
 #[derive(Debug, Clone, Default)]
-struct View {
-    properties: BTreeMap<String, Value>,
-    others: Others,
-    items: Option<Value>,
+struct View<'a> {
+    properties: BTreeMap<&'a str, &'a Value>,
+    others: Others<'a>,
+    items: Option<&'a Value>,
     /// Says anything about an object's members at all.
     describes_members: bool,
 }
 
-fn view(document: &Value, schema: &Value, depth: usize) -> View {
+/// Views of the schemas met in one walk, by address.
+type Views<'a> = HashMap<usize, View<'a>>;
+
+fn view<'a>(document: &'a Value, schema: &'a Value, depth: usize) -> View<'a> {
     let mut out = View::default();
     if depth > 32 {
         return out;
@@ -92,9 +95,7 @@ fn view(document: &Value, schema: &Value, depth: usize) -> View {
     if let Some(props) = schema.get("properties").and_then(Value::as_object) {
         out.describes_members = true;
         for (name, s) in props {
-            out.properties
-                .entry(name.clone())
-                .or_insert_with(|| s.clone());
+            out.properties.entry(name.as_str()).or_insert(s);
         }
     }
     match schema.get("additionalProperties") {
@@ -104,14 +105,12 @@ fn view(document: &Value, schema: &Value, depth: usize) -> View {
         }
         Some(Value::Bool(false)) => out.describes_members = true,
         Some(s @ Value::Object(_)) => {
-            out.others = Others::Schema(s.clone());
+            out.others = Others::Schema(s);
             out.describes_members = true;
         }
         _ => {}
     }
-    if let Some(items) = schema.get("items") {
-        out.items = Some(items.clone());
-    }
+    out.items = schema.get("items");
     for key in ["allOf", "anyOf", "oneOf"] {
         for branch in schema
             .get(key)
@@ -135,16 +134,23 @@ fn view(document: &Value, schema: &Value, depth: usize) -> View {
     out
 }
 
+fn cached<'a, 'v>(
+    views: &'v mut Views<'a>,
+    document: &'a Value,
+    schema: &'a Value,
+) -> &'v View<'a> {
+    views
+        .entry(std::ptr::from_ref(schema) as usize)
+        .or_insert_with(|| view(document, schema, 0))
+}
+
 /// The report's path of `steps` in an answer of `schema`:
 /// `contents[].demographics.birthday`; the whole answer is `(answer)`.
 pub fn label(document: &Value, schema: &Value, steps: &[Step]) -> String {
     let mut text = String::new();
-    let mut current = Some(schema.clone());
+    let mut current = Some(schema);
     for step in steps {
-        let v = current
-            .as_ref()
-            .map(|s| view(document, s, 0))
-            .unwrap_or_default();
+        let v = current.map(|s| view(document, s, 0)).unwrap_or_default();
         match step {
             Step::Index(_) => {
                 text.push_str("[]");
@@ -154,9 +160,9 @@ pub fn label(document: &Value, schema: &Value, steps: &[Step]) -> String {
                 if !text.is_empty() {
                     text.push('.');
                 }
-                if let Some(s) = v.properties.get(key) {
+                if let Some(s) = v.properties.get(key.as_str()) {
                     text.push_str(key);
-                    current = Some(s.clone());
+                    current = Some(s);
                 } else {
                     text.push('*');
                     current = match v.others {
@@ -179,40 +185,42 @@ pub fn label(document: &Value, schema: &Value, steps: &[Step]) -> String {
 pub struct Undocumented {
     /// The path of the object holding it.
     pub parent: String,
-    /// Its name, when the name is an identifier (otherwise withheld: it may
-    /// be a value).
+    /// Its name, when it reads as a field name (see
+    /// [`crate::shape::is_field_name`]) in an object that is not all
+    /// undocumented names (a map); otherwise withheld: it may be a value.
     pub name: Option<String>,
     /// Its shape.
     pub shape: String,
 }
 
-/// Every field of `instance` that `schema` does not document, once per path.
+/// Every field of `instance` that `schema` does not document, once per path
+/// (name and shape).
 pub fn undocumented(document: &Value, schema: &Value, instance: &Value) -> Vec<Undocumented> {
-    let mut found = Vec::new();
-    walk(document, schema, instance, "", 0, &mut found);
-    found.sort();
-    found.dedup();
-    found
+    let mut found = BTreeSet::new();
+    let mut views = Views::new();
+    walk(document, schema, instance, "", 0, &mut views, &mut found);
+    found.into_iter().collect()
 }
 
-fn walk(
-    document: &Value,
-    schema: &Value,
+fn walk<'a>(
+    document: &'a Value,
+    schema: &'a Value,
     instance: &Value,
     path: &str,
     depth: usize,
-    found: &mut Vec<Undocumented>,
+    views: &mut Views<'a>,
+    found: &mut BTreeSet<Undocumented>,
 ) {
     if depth > 64 {
         return;
     }
-    let v = view(document, schema, 0);
+    let v = cached(views, document, schema).clone();
     match instance {
         Value::Array(items) => {
-            if let Some(item_schema) = &v.items {
+            if let Some(item_schema) = v.items {
                 let inner = format!("{path}[]");
                 for item in items {
-                    walk(document, item_schema, item, &inner, depth + 1, found);
+                    walk(document, item_schema, item, &inner, depth + 1, views, found);
                 }
             }
         }
@@ -224,23 +232,34 @@ fn walk(
                     format!("{path}.{name}")
                 }
             };
+            let unknown = members
+                .keys()
+                .filter(|k| !v.properties.contains_key(k.as_str()))
+                .count();
+            // Every member undocumented, several of them: a map where the
+            // spec has an object, keyed by values. No name is shown.
+            let map_like = unknown >= 2 && unknown == members.len();
             for (key, value) in members {
-                if let Some(s) = v.properties.get(key) {
-                    walk(document, s, value, &join(key), depth + 1, found);
+                if let Some(s) = v.properties.get(key.as_str()) {
+                    walk(document, s, value, &join(key), depth + 1, views, found);
                     continue;
                 }
-                match &v.others {
-                    Others::Schema(s) => walk(document, s, value, &join("*"), depth + 1, found),
+                match v.others {
+                    Others::Schema(s) => {
+                        walk(document, s, value, &join("*"), depth + 1, views, found);
+                    }
                     Others::Any => {}
-                    Others::Unsaid if v.describes_members => found.push(Undocumented {
-                        parent: if path.is_empty() {
-                            "(answer)".into()
-                        } else {
-                            path.to_owned()
-                        },
-                        name: is_identifier(key).then(|| key.clone()),
-                        shape: shape(value),
-                    }),
+                    Others::Unsaid if v.describes_members => {
+                        found.insert(Undocumented {
+                            parent: if path.is_empty() {
+                                "(answer)".into()
+                            } else {
+                                path.to_owned()
+                            },
+                            name: (!map_like && is_field_name(key)).then(|| key.clone()),
+                            shape: shape(value),
+                        });
+                    }
                     Others::Unsaid => {}
                 }
             }
@@ -290,7 +309,7 @@ mod tests {
         let schema = json!({"$ref": "#/components/schemas/Page"});
         let answer = json!({"contents": [
             {"patientId": 1, "middleName": "Marker", "demographics": {"birthday": "x", "extra": 1}},
-            {"patientId": 2, "middleName": "Other", "Not an id!": true}
+            {"patientId": 2, "middleName": "Other", "Not an id!": true, "Smith": 1}
         ]});
         let found = undocumented(&d, &schema, &answer);
         let text = format!("{found:?}");
@@ -298,7 +317,8 @@ mod tests {
             !text.contains("Marker") && !text.contains("Not an id"),
             "{text}"
         );
-        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(!text.contains("Smith"), "{text}");
+        assert_eq!(found.len(), 4, "{found:?}");
         assert!(found.iter().any(|u| u.parent == "contents[]"
             && u.name.as_deref() == Some("middleName")
             && u.shape == "string"));
@@ -312,5 +332,22 @@ mod tests {
                 .iter()
                 .any(|u| u.parent == "contents[]" && u.name.is_none())
         );
+    }
+}
+
+#[cfg(test)]
+mod map_tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn an_object_of_only_unknown_members_shows_no_name() {
+        let d = json!({});
+        let schema = json!({"type": "object", "properties": {"a": {"type": "string"}}});
+        let found = undocumented(&d, &schema, &json!({"janeSample": 1, "johnSample": 2}));
+        assert!(found.iter().all(|u| u.name.is_none()), "{found:?}");
+        let found = undocumented(&d, &schema, &json!({"a": "x", "middleName": "y"}));
+        assert_eq!(found[0].name.as_deref(), Some("middleName"));
     }
 }

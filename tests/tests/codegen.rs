@@ -456,6 +456,7 @@ fn workspace_copy() -> (tempfile::TempDir, xtask::paths::Paths) {
         (here.generated(), paths.generated()),
         (here.readme(), paths.readme()),
         (here.every_call(), paths.every_call()),
+        (here.probe_decoders(), paths.probe_decoders()),
     ] {
         fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
         fs::copy(from, to).expect("copy");

@@ -22,7 +22,7 @@ const NAME_MARKER: &str = "Qwertzuiop";
 
 fn options(only: &[&str], last_name: Option<&str>) -> Options {
     Options {
-        patient_last_name: last_name.map(str::to_owned),
+        patient_last_name: last_name.map(|n| n.to_owned().into()),
         only: only.iter().map(|s| (*s).to_owned()).collect(),
         limits: Limits {
             rate: 1000.0,
@@ -209,6 +209,7 @@ async fn undocumented_fields_unlisted_statuses_and_wrong_dates_are_each_reported
             continue;
         }
         assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(header_values(&request, "accept"), ["application/json"]);
         assert_eq!(
             header_values(&request, "x-qhr-subscription-key"),
             [SUBSCRIPTION_KEY]
@@ -270,6 +271,51 @@ async fn a_429_is_waited_out_for_its_retry_after() {
     assert_eq!(received_at(&server, "/rest/v1/offices").await.len(), 2);
 }
 
+#[tokio::test]
+async fn a_retry_after_longer_than_the_probe_waits_fails_the_operation_at_once() {
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/rest/v1/offices"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3600"))
+        .mount(&server)
+        .await;
+    let report = probe_with(stand_in_env(&server), &options(&["list_offices"], None)).await;
+    let Outcome::Failed { reason } = &report.operations[0].outcome else {
+        panic!("{:?}", report.operations[0]);
+    };
+    assert!(reason.contains("3600"), "{reason}");
+    assert_eq!(report.exit_code(), 3);
+    assert_eq!(received_at(&server, "/rest/v1/offices").await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_fresh_token_refused_fails_the_operations_and_is_not_renewed_again() {
+    let server = MockServer::start().await;
+    let issuer = TokenIssuer::new(Some(3600));
+    issuer.mount(&server).await;
+    Mock::given(wiremock::matchers::path_regex("^/rest/"))
+        .respond_with(gateway_401())
+        .mount(&server)
+        .await;
+    let report = probe_with(
+        stand_in_env(&server),
+        &options(&["list_offices", "list_genders"], None),
+    )
+    .await;
+    for op in &report.operations {
+        let Outcome::Failed { reason } = &op.outcome else {
+            panic!("{op:?}");
+        };
+        assert!(reason.contains("fresh token"), "{reason}");
+    }
+    // One token, one renewal after the first 401; none after the renewed
+    // token was refused too.
+    assert_eq!(issuer.issued(), 2);
+    assert_eq!(report.summary.answering, 0);
+    assert_eq!(report.exit_code(), 3);
+}
+
 /// Answers every REST request with its operation's example from the spec,
 /// with every string, and every number that is not an id, replaced by a
 /// marker; every object also gets an undocumented field holding a marker
@@ -297,6 +343,8 @@ fn mark(value: &Value, n: &mut usize) -> Value {
             }
             out.insert("nickname".into(), json!(NAME_MARKER));
             out.insert(format!("{NAME_MARKER} {PHN_MARKER}"), json!(PHN_MARKER));
+            // A name-shaped key: capitalised, like a value, so withheld.
+            out.insert(NAME_MARKER.into(), json!(true));
             Value::Object(out)
         }
         other => other.clone(),

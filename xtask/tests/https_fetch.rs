@@ -24,6 +24,8 @@ struct Answer {
     body: Vec<u8>,
     content_type: &'static str,
     content_length: bool,
+    /// Answer `302 Found` to this location instead.
+    redirect: Option<String>,
 }
 
 /// A CA, a certificate for 127.0.0.1 signed by it, and a server using it on
@@ -73,10 +75,14 @@ fn serve(answer: Answer) -> Server {
             if !head.ends_with(b"\r\n\r\n") {
                 continue;
             }
-            let mut response = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nConnection: close\r\n",
+            let mut response = match &answer.redirect {
+                Some(location) => format!("HTTP/1.1 302 Found\r\nLocation: {location}\r\n"),
+                None => "HTTP/1.1 200 OK\r\n".to_owned(),
+            };
+            response.push_str(&format!(
+                "Content-Type: {}\r\nConnection: close\r\n",
                 answer.content_type
-            );
+            ));
             if answer.content_length {
                 response.push_str(&format!("Content-Length: {}\r\n", answer.body.len()));
             }
@@ -123,6 +129,7 @@ fn vendor_diff_reads_an_https_url_exactly_like_the_file() {
         body: std::fs::read(&path).expect("the document"),
         content_type: media,
         content_length: false,
+        redirect: None,
     });
     let (_dir, ca) = ca_file(&server);
     let url = format!(
@@ -160,6 +167,7 @@ fn import_reads_an_https_url_exactly_like_the_file() {
         body: std::fs::read(&path).expect("the document"),
         content_type: media,
         content_length: true,
+        redirect: None,
     });
     let (dir, ca) = ca_file(&server);
     let spec = dir.path().join("accuro.yaml");
@@ -197,6 +205,7 @@ fn a_server_outside_the_trusted_roots_is_refused() {
         body: b"{}".to_vec(),
         content_type: "application/json",
         content_length: true,
+        redirect: None,
     });
     let url = format!(
         "https://127.0.0.1:{}/qhr.json?sig=SECRET-QUERY",
@@ -213,6 +222,7 @@ fn a_wrong_media_type_is_refused() {
         body: b"<html>sign in</html>".to_vec(),
         content_type: "text/html; charset=utf-8",
         content_length: true,
+        redirect: None,
     });
     let (_dir, ca) = ca_file(&server);
     let url = format!("https://127.0.0.1:{}/qhr.json", server.port);
@@ -227,6 +237,7 @@ fn an_answer_over_the_cap_is_refused_with_or_without_a_length() {
             body: vec![b' '; 4096],
             content_type: "application/json",
             content_length,
+            redirect: None,
         });
         let options = accuro_fetch::Options {
             extra_roots_pem: Some(server.ca_pem.clone().into_bytes()),
@@ -243,4 +254,21 @@ fn an_answer_over_the_cap_is_refused_with_or_without_a_length() {
             "{error}"
         );
     }
+}
+
+#[test]
+fn a_redirect_to_http_is_refused_without_showing_its_query() {
+    let server = serve(Answer {
+        body: Vec::new(),
+        content_type: "application/json",
+        content_length: true,
+        redirect: Some("http://127.0.0.1:9/qhr.json?sig=SECRET-QUERY".into()),
+    });
+    let (_dir, ca) = ca_file(&server);
+    let url = format!("https://127.0.0.1:{}/qhr.json", server.port);
+    let error = Source::parse(&url)
+        .read_text(Some(&ca))
+        .expect_err("redirect to http");
+    assert!(error.contains("redirect"), "{error}");
+    assert!(!error.contains("SECRET-QUERY"), "{error}");
 }
