@@ -101,6 +101,16 @@ pub enum Error {
         /// What failed, without the URL.
         message: String,
     },
+    /// The answer was larger than the transport's cap
+    /// ([`TransportBuilder::max_answer_bytes`](crate::TransportBuilder::max_answer_bytes));
+    /// it was not read past the cap.
+    #[error("{operation}: the answer is larger than the {limit}-byte cap")]
+    AnswerTooLarge {
+        /// The operation id.
+        operation: &'static str,
+        /// The cap in bytes.
+        limit: u64,
+    },
     /// A request argument was missing or could not be converted.
     #[error("{operation}: invalid request: {message}")]
     InvalidRequest {
@@ -151,6 +161,8 @@ pub enum ErrorKind {
     UnexpectedResponse,
     /// A request argument was missing or invalid.
     InvalidRequest,
+    /// The answer was larger than the transport's cap.
+    AnswerTooLarge,
 }
 
 fn kind_of_status(status: StatusCode) -> ErrorKind {
@@ -186,6 +198,7 @@ impl Error {
             },
             Error::InvalidResponse { .. } => ErrorKind::UnexpectedResponse,
             Error::InvalidRequest { .. } => ErrorKind::InvalidRequest,
+            Error::AnswerTooLarge { .. } => ErrorKind::AnswerTooLarge,
         }
     }
 
@@ -200,7 +213,8 @@ impl Error {
             | Error::InvalidResponse { operation, .. }
             | Error::Timeout { operation }
             | Error::Transport { operation, .. }
-            | Error::InvalidRequest { operation, .. } => Some(operation),
+            | Error::InvalidRequest { operation, .. }
+            | Error::AnswerTooLarge { operation, .. } => Some(operation),
         }
     }
 
@@ -259,6 +273,9 @@ impl Error {
 
 /// Describes a `reqwest` error of `operation` without its URL.
 pub(crate) fn describe_transport(e: reqwest::Error, operation: &'static str) -> Error {
+    if let Some(limit) = crate::answer_cap::too_large(&e) {
+        return Error::AnswerTooLarge { operation, limit };
+    }
     if e.is_timeout() {
         return Error::Timeout { operation };
     }
@@ -275,7 +292,15 @@ pub(crate) fn transport_message(e: reqwest::Error) -> String {
     let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
         message.push_str(": ");
-        message.push_str(&s.to_string());
+        // A nested `reqwest` error (a refused redirect nests one) prints
+        // its URL: only its kind is told.
+        match s.downcast_ref::<reqwest::Error>() {
+            Some(inner) if inner.is_redirect() => message.push_str("redirect refused"),
+            Some(inner) if inner.is_timeout() => message.push_str("timed out"),
+            Some(inner) if inner.is_connect() => message.push_str("cannot connect"),
+            Some(_) => message.push_str("request failed"),
+            None => message.push_str(&s.to_string()),
+        }
         source = s.source();
     }
     message

@@ -343,8 +343,12 @@ impl ClientHooks<Layer> for Client {
             attempts = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
+        let limit = self.inner().shared.max_answer_bytes;
         if span.is_disabled() {
-            return self.send(request, info).await.map(|(response, _)| response);
+            return self
+                .send(request, info)
+                .await
+                .map(|(response, _)| crate::answer_cap::cap(response, limit));
         }
         let started = std::time::Instant::now();
         let outcome = self.send(request, info).instrument(span.clone()).await;
@@ -358,6 +362,6 @@ impl ClientHooks<Layer> for Client {
                 span.record("status", "transport error");
             }
         }
-        outcome.map(|(response, _)| response)
+        outcome.map(|(response, _)| crate::answer_cap::cap(response, limit))
     }
 }

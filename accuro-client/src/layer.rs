@@ -33,6 +33,8 @@ pub(crate) struct Shared {
     pub(crate) retry: RetryPolicy,
     pub(crate) cache: TokenCache,
     pub(crate) jitter: Jitter,
+    /// The largest answer read, after decoding.
+    pub(crate) max_answer_bytes: u64,
 }
 
 impl Layer {

@@ -42,8 +42,10 @@
 
 #![warn(missing_docs)]
 
+mod answer_cap;
 mod api_error;
 mod call;
+mod clinic;
 mod config;
 mod created;
 mod error;
@@ -54,6 +56,7 @@ pub mod pagination;
 mod retry;
 pub mod shapes;
 pub mod token;
+mod transport;
 
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused)]
@@ -61,9 +64,10 @@ mod generated;
 
 pub use api_error::{ApiError, ConstraintViolation};
 pub(crate) use call::BeforeCall;
+pub use clinic::ClinicConfig;
 pub use config::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REFRESH_MARGIN, DEFAULT_REQUEST_TIMEOUT,
-    DEFAULT_TOKEN_TIMEOUT, ensure_crypto_provider,
+    DEFAULT_TOKEN_TIMEOUT,
 };
 pub use error::{ConfigError, Error, ErrorKind, Result};
 pub use generated::{ByteStream, Client, ResponseValue, builder, types};
@@ -72,6 +76,9 @@ pub use handwritten::Document;
 pub use handwritten::WithContent;
 pub use layer::Layer;
 pub use retry::RetryPolicy;
+pub use transport::{
+    DEFAULT_MAX_ANSWER_BYTES, DEFAULT_MAX_IDLE_PER_HOST, Transport, TransportBuilder,
+};
 
 /// The README's examples, compiled as doc tests.
 #[cfg(doctest)]

@@ -153,12 +153,16 @@ fn main() {
         .build()
         .expect("runtime");
     runtime.block_on(async move {
-        accuro_client::ensure_crypto_provider();
-        let http = reqwest::Client::builder()
+        let http = accuro_fetch::client_builder(&accuro_fetch::Options::default())
+            .expect("TLS")
             .pool_max_idle_per_host(64)
             .build()
             .expect("http");
-        let client = support::client(addr, http.clone());
+        let transport = accuro_client::Transport::builder()
+            .max_idle_connections_per_host(64)
+            .build()
+            .expect("transport");
+        let client = support::client(addr, &transport);
         client.authenticate().await.expect("token");
         let raw = Raw {
             http,

@@ -19,8 +19,10 @@ fn main() {
         .build()
         .expect("runtime");
     let client = runtime.block_on(async {
-        accuro_client::ensure_crypto_provider();
-        let client = support::client(addr, reqwest::Client::new());
+        let transport = accuro_client::Transport::builder()
+            .build()
+            .expect("transport");
+        let client = support::client(addr, &transport);
         client.authenticate().await.expect("first token");
         client
     });

@@ -44,18 +44,10 @@ impl Config {
     /// client's: https required except on loopback, each missing variable
     /// named).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
-        // The client's builder checks every setting. It is given an HTTP
-        // client of the probe's own so that it installs no process-wide TLS
-        // provider; the client it builds is dropped.
-        let http = accuro_fetch::client_builder(&accuro_fetch::Options::default())
-            .and_then(|b| {
-                b.build()
-                    .map_err(|e| accuro_fetch::FetchError::Tls(e.to_string()))
-            })
-            .map_err(|e| e.to_string())?;
-        accuro_client::ClientBuilder::from_lookup(&lookup)
-            .http_client(http)
-            .build()
+        // The client's own check of every setting (its errors name the
+        // variable); no transport is built.
+        accuro_client::ClinicConfig::from_lookup(&lookup)
+            .check_settings()
             .map_err(|e| e.to_string())?;
         // The same normalisation as the builder's: trimmed, the uuid hyphenated.
         let get = |name: &str| lookup(name).unwrap_or_default().trim().to_owned();

@@ -50,17 +50,16 @@ pub fn builder_at(base_url: impl Into<String>) -> ClientBuilder {
 /// loopback I/O jumps the clock to the next pending timer.
 pub fn paused_clock_client(server: &MockServer) -> Client {
     builder(server)
-        .http_client(timerless_http_client())
-        .token_timeout(std::time::Duration::MAX)
+        .without_timers()
         .build()
         .expect("test client")
 }
 
-/// A `reqwest::Client` that arms no timer (see [`paused_clock_client`]).
-pub fn timerless_http_client() -> reqwest::Client {
-    accuro_client::ensure_crypto_provider();
-    reqwest::Client::builder()
-        .pool_idle_timeout(None)
+/// A plain `reqwest::Client` for requests the tests send themselves, with a
+/// TLS configuration of its own (nothing installed process-wide).
+pub fn raw_http_client() -> reqwest::Client {
+    accuro_fetch::client_builder(&accuro_fetch::Options::default())
+        .expect("TLS configuration")
         .build()
         .expect("reqwest client for tests")
 }

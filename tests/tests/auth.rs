@@ -40,8 +40,7 @@ async fn token_is_renewed_in_the_background_shortly_before_expiry() {
     let server = offices_server(&issuer).await;
     // No jitter: renewal is due exactly 60 s (the default margin) before expiry.
     let client = builder(&server)
-        .http_client(timerless_http_client())
-        .token_timeout(Duration::MAX)
+        .without_timers()
         .jitter(|| 0.0)
         .build()
         .expect("client");
@@ -90,8 +89,7 @@ async fn refresh_margin_and_jitter_are_configurable() {
         // margin (60 s) as the jitter says.
         let client = builder(&server)
             .refresh_margin(Duration::from_secs(600))
-            .http_client(timerless_http_client())
-            .token_timeout(Duration::MAX)
+            .without_timers()
             .jitter(move || jitter)
             .build()
             .expect("client");

@@ -252,8 +252,7 @@ async fn a_request_the_spec_forbids_is_caught() {
     // The client's error keeps no headers; the same request sent raw shows
     // that Prism refused it for `pageSize`.
     let url = std::env::var("ACCURO_PRISM_URL").expect("set");
-    accuro_client::ensure_crypto_provider();
-    let raw = reqwest::Client::new()
+    let raw = raw_http_client()
         .get(format!("{url}/rest/v2/provider-portal/patients/search"))
         .query(&[("pageSize", "51"), ("uuid", CLINIC_UUID)])
         .header("authorization", "Bearer synthetic")
@@ -271,7 +270,7 @@ async fn a_request_the_spec_forbids_is_caught() {
     assert!(violations.contains("pagesize"), "{violations}");
 
     // A request without the subscription key is a 401 from Prism.
-    let no_key = reqwest::Client::new()
+    let no_key = raw_http_client()
         .get(format!("{url}/rest/v1/offices"))
         .query(&[("uuid", CLINIC_UUID)])
         .header("authorization", "Bearer synthetic")

@@ -66,8 +66,7 @@ async fn bearers_at(server: &MockServer, at: &str) -> Vec<String> {
 /// A client on the paused clock (no timer of its own) with no jitter.
 fn paused_client_at(base_url: &str) -> Client {
     builder_at(base_url)
-        .http_client(timerless_http_client())
-        .token_timeout(Duration::MAX)
+        .without_timers()
         .jitter(|| 0.0)
         .build()
         .expect("test client")
@@ -652,13 +651,16 @@ async fn silent_listener() -> (String, JoinHandle<()>) {
 }
 
 #[tokio::test(start_paused = true)]
-async fn the_token_request_times_out_even_with_a_users_http_client_without_timeouts() {
+async fn the_token_request_times_out_even_on_a_transport_without_timeouts() {
     let (uri, task) = silent_listener().await;
     for (set, expected) in [
         (Some(Duration::from_secs(5)), Duration::from_secs(5)),
         (None, DEFAULT_TOKEN_TIMEOUT),
     ] {
-        let mut builder = builder_at(&uri).http_client(timerless_http_client());
+        // No timer but the token's: as a transport without timeouts.
+        let mut builder = builder_at(&uri)
+            .without_timers()
+            .token_timeout(DEFAULT_TOKEN_TIMEOUT);
         if let Some(timeout) = set {
             builder = builder.token_timeout(timeout);
         }

@@ -304,8 +304,7 @@ async fn a_post_answered_503_is_sent_once_and_a_429_is_retried() {
 async fn retries_can_be_turned_off() {
     let server = server_answering_then_ok(ResponseTemplate::new(503), 1).await;
     let client = builder(&server)
-        .http_client(timerless_http_client())
-        .token_timeout(std::time::Duration::MAX)
+        .without_timers()
         .retry_policy(RetryPolicy::none())
         .build()
         .expect("client");

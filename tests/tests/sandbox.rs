@@ -504,8 +504,7 @@ async fn expired_tokens_and_rotating_refresh_tokens() {
     };
     let sandbox = start(config).await;
     let c = builder_for(&sandbox)
-        .http_client(accuro_tests::timerless_http_client())
-        .token_timeout(std::time::Duration::MAX)
+        .without_timers()
         .build()
         .expect("client");
     for _ in 0..3 {
@@ -528,8 +527,7 @@ async fn expired_tokens_and_rotating_refresh_tokens() {
 async fn fault_knobs_latency_429_bursts_and_errors() {
     let sandbox = start(Config::default()).await;
     let c = builder_for(&sandbox)
-        .http_client(accuro_tests::timerless_http_client())
-        .token_timeout(std::time::Duration::MAX)
+        .without_timers()
         .build()
         .expect("client");
     c.list_offices().send().await.expect("warm");
@@ -737,10 +735,9 @@ async fn uploads_letters_labs_and_chart_lists() {
 
 /// A token of the sandbox's client, for `scope` (every scope it has: `None`).
 async fn raw_token(sandbox: &Sandbox, scope: Option<&str>) -> String {
-    accuro_client::ensure_crypto_provider();
     let mut form = vec![("grant_type", "client_credentials")];
     form.extend(scope.map(|s| ("scope", s)));
-    let body: Value = reqwest::Client::new()
+    let body: Value = accuro_tests::raw_http_client()
         .post(format!("{}/v1/token", sandbox.base_url()))
         .query(&[("tenant", accuro_sandbox::TENANT)])
         .basic_auth(
@@ -783,7 +780,7 @@ impl<'a> Raw<'a> {
 
     /// Its status, `Content-Type` and body.
     async fn send(self, sandbox: &Sandbox) -> (u16, String, Vec<u8>) {
-        let mut request = reqwest::Client::new()
+        let mut request = accuro_tests::raw_http_client()
             .request(self.method, format!("{}{}", sandbox.base_url(), self.path))
             .query(&self.query);
         if let Some(token) = self.token {

@@ -47,8 +47,7 @@ fn urls() -> Option<(String, String)> {
 }
 
 async fn set_faults(direct: &str, faults: serde_json::Value) {
-    accuro_client::ensure_crypto_provider();
-    let status = reqwest::Client::new()
+    let status = accuro_tests::raw_http_client()
         .put(format!("{direct}/__sandbox/faults"))
         .json(&faults)
         .send()
@@ -186,7 +185,7 @@ async fn every_generated_operation_goes_through_the_sandbox() {
 /// without the client: Prism's full answer body.
 async fn raw_offices_through(direct: &str, proxy: &str) -> String {
     use accuro_sandbox::{CLIENT_ID, CLIENT_SECRET, CLINIC_UUID, SUBSCRIPTION_KEY, TENANT};
-    let http = reqwest::Client::new();
+    let http = accuro_tests::raw_http_client();
     let token: serde_json::Value = http
         .post(format!("{direct}/v1/token"))
         .query(&[("tenant", TENANT)])

@@ -97,8 +97,8 @@ pub fn start() -> SocketAddr {
     rx.recv().expect("server address")
 }
 
-/// A client of the benchmark server, sharing `http` (and its connection pool).
-pub fn client(addr: SocketAddr, http: reqwest::Client) -> accuro_client::Client {
+/// A client of the benchmark server over `transport` (and its connection pool).
+pub fn client(addr: SocketAddr, transport: &accuro_client::Transport) -> accuro_client::Client {
     accuro_client::Client::builder()
         .base_url(format!("http://{addr}"))
         .tenant("benchclinic")
@@ -107,7 +107,7 @@ pub fn client(addr: SocketAddr, http: reqwest::Client) -> accuro_client::Client 
         .scopes(["PATIENT_DEMOGRAPHICS_READ"])
         .subscription_key("bench-subscription-key")
         .clinic_uuid("0f0e0d0c-0b0a-4909-8807-060504030201")
-        .http_client(http)
+        .transport(transport.clone())
         .build()
         .expect("bench client")
 }

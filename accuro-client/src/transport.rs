@@ -1,0 +1,404 @@
+//! The transport clients share: one connection pool, one TLS configuration,
+//! the timeouts, the retry policy, the user agent and the answer cap, built
+//! once. A [`Client`] for each clinic is then built from it cheaply with
+//! [`Transport::clinic`]: its own credentials, `uuid` and token cache over
+//! the shared pool.
+//!
+//! ```no_run
+//! use accuro_client::{ClinicConfig, Transport};
+//!
+//! # fn run() -> Result<(), accuro_client::ConfigError> {
+//! let transport = Transport::builder().build()?;
+//! let clinic = transport.clinic(
+//!     ClinicConfig::new()
+//!         .base_url("https://accuro.example.invalid")
+//!         .tenant("exampleclinic")
+//!         .client_id("example-client-id")
+//!         .client_secret("example-client-secret")
+//!         .scopes(["PATIENT_DEMOGRAPHICS_READ"])
+//!         .subscription_key("example-subscription-key")
+//!         .clinic_uuid("00000000-0000-4000-8000-000000000000"),
+//! )?;
+//! # let _ = clinic;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # TLS
+//!
+//! Each transport builds its own rustls configuration with the *ring*
+//! provider: nothing is installed process-wide, so an application's own
+//! `reqwest` clients and crypto provider are left alone, whichever is built
+//! first. Roots are the platform's store plus Mozilla's (`webpki-roots`), so
+//! a container without CA files still works; extra roots, a client identity
+//! and a proxy are builder settings. Redirects are never followed, whatever
+//! else is set: a followed redirect would carry the subscription key, and the
+//! URL's query (the clinic's `uuid`, a searched PHN or name), to wherever it
+//! points.
+//!
+//! # Answers
+//!
+//! gzip and brotli are negotiated (`Accept-Encoding`) and decoded. An answer
+//! larger than [`DEFAULT_MAX_ANSWER_BYTES`] (after decoding) is refused with
+//! [`Error::AnswerTooLarge`](crate::Error::AnswerTooLarge) without being
+//! read past the cap.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls::pki_types::pem::PemObject as _;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+use crate::Client;
+use crate::clinic::ClinicConfig;
+use crate::error::ConfigError;
+use crate::layer::{Jitter, Layer, Shared};
+use crate::retry::RetryPolicy;
+use crate::token::TokenCache;
+
+/// Default time allowed to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time allowed for a whole request, answer included.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default margin before expiry at which a cached token is renewed.
+pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+/// Default time allowed for a token request.
+pub const DEFAULT_TOKEN_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default cap on one answer, after decoding: 64 MiB.
+pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
+/// Default cap on idle connections kept per host.
+pub const DEFAULT_MAX_IDLE_PER_HOST: usize = 32;
+
+/// A shared HTTP transport; see the [module docs](self). Cheap to clone
+/// (shared). `Debug` shows no secret.
+#[derive(Clone)]
+pub struct Transport {
+    pub(crate) shared: Arc<TransportShared>,
+}
+
+pub(crate) struct TransportShared {
+    pub(crate) http: reqwest::Client,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) refresh_margin: Duration,
+    pub(crate) token_timeout: Duration,
+    pub(crate) jitter: Jitter,
+    pub(crate) max_answer_bytes: u64,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = &self.shared;
+        f.debug_struct("Transport")
+            .field("retry", &s.retry)
+            .field("refresh_margin", &s.refresh_margin)
+            .field("token_timeout", &s.token_timeout)
+            .field("max_answer_bytes", &s.max_answer_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Transport {
+    /// A builder; see [`TransportBuilder`].
+    pub fn builder() -> TransportBuilder {
+        TransportBuilder::default()
+    }
+
+    /// A client for one clinic over this transport: its own credentials,
+    /// `uuid` and token cache, the shared pool and policies. Checks every
+    /// setting of `clinic`; costs no connection and no token.
+    pub fn clinic(&self, clinic: ClinicConfig) -> Result<Client, ConfigError> {
+        let checked = clinic.check()?;
+        let s = &self.shared;
+        let layer = Layer::new(Shared {
+            tenant: checked.tenant,
+            client_id: checked.client_id,
+            basic: checked.basic,
+            scope: checked.scope,
+            subscription_key: checked.subscription_key,
+            uuid: checked.uuid,
+            refresh_margin: s.refresh_margin,
+            retry: s.retry.clone(),
+            cache: TokenCache::new(s.token_timeout),
+            jitter: Arc::clone(&s.jitter),
+            max_answer_bytes: s.max_answer_bytes,
+        });
+        Ok(Client::new_with_client(
+            checked.base_url.as_str().trim_end_matches('/'),
+            s.http.clone(),
+            layer,
+        ))
+    }
+}
+
+/// Builds a [`Transport`].
+#[derive(Clone)]
+pub struct TransportBuilder {
+    connect_timeout: Option<Duration>,
+    request_timeout: Option<Duration>,
+    pool_idle_timeout: Option<Duration>,
+    max_idle_per_host: usize,
+    retry: RetryPolicy,
+    refresh_margin: Duration,
+    token_timeout: Duration,
+    jitter: Jitter,
+    platform_roots: bool,
+    mozilla_roots: bool,
+    extra_roots: Vec<Vec<u8>>,
+    identity: Option<(Vec<u8>, Vec<u8>)>,
+    proxy: Option<reqwest::Proxy>,
+    max_answer_bytes: u64,
+}
+
+impl Default for TransportBuilder {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+            request_timeout: Some(DEFAULT_REQUEST_TIMEOUT),
+            pool_idle_timeout: Some(Duration::from_secs(90)),
+            max_idle_per_host: DEFAULT_MAX_IDLE_PER_HOST,
+            retry: RetryPolicy::default(),
+            refresh_margin: DEFAULT_REFRESH_MARGIN,
+            token_timeout: DEFAULT_TOKEN_TIMEOUT,
+            jitter: Arc::new(fastrand::f64),
+            platform_roots: true,
+            mozilla_roots: true,
+            extra_roots: Vec::new(),
+            identity: None,
+            proxy: None,
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
+        }
+    }
+}
+
+impl fmt::Debug for TransportBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportBuilder")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("pool_idle_timeout", &self.pool_idle_timeout)
+            .field("max_idle_per_host", &self.max_idle_per_host)
+            .field("retry", &self.retry)
+            .field("refresh_margin", &self.refresh_margin)
+            .field("token_timeout", &self.token_timeout)
+            .field("platform_roots", &self.platform_roots)
+            .field("mozilla_roots", &self.mozilla_roots)
+            .field("extra_roots", &self.extra_roots.len())
+            .field("identity", &self.identity.as_ref().map(|_| "[redacted]"))
+            .field("proxy", &self.proxy.as_ref().map(|_| "[set]"))
+            .field("max_answer_bytes", &self.max_answer_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TransportBuilder {
+    /// Time allowed to open a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed for a whole request, answer included (default 30 s).
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = Some(timeout);
+        self
+    }
+
+    /// Arms no timer of the transport's own: no connect or request timeout,
+    /// no idle-connection timer, and no token timeout. For tests on a paused
+    /// tokio clock, which jumps to the next pending timer while a loopback
+    /// server answers; never for production.
+    pub fn without_timers(mut self) -> Self {
+        self.connect_timeout = None;
+        self.request_timeout = None;
+        self.pool_idle_timeout = None;
+        self.token_timeout = Duration::MAX;
+        self
+    }
+
+    /// Idle connections kept open per host (default 32). Calls beyond it
+    /// open connections that are closed once idle.
+    pub fn max_idle_connections_per_host(mut self, max: usize) -> Self {
+        self.max_idle_per_host = max;
+        self
+    }
+
+    /// How long before expiry a cached token is renewed (default 60 s; at
+    /// most half of a token's lifetime is used).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = margin;
+        self
+    }
+
+    /// How transient failures are retried (default: [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Time allowed for a token request (default 30 s). `Duration::MAX`
+    /// arms no timer.
+    pub fn token_timeout(mut self, timeout: Duration) -> Self {
+        self.token_timeout = timeout;
+        self
+    }
+
+    /// The source of jitter, a fraction in `0.0..=1.0` (default: random).
+    pub fn jitter(mut self, jitter: impl Fn() -> f64 + Send + Sync + 'static) -> Self {
+        self.jitter = Arc::new(jitter);
+        self
+    }
+
+    /// Whether the platform's root store is trusted (default yes). Mozilla's
+    /// roots and the extra roots are trusted either way.
+    pub fn platform_roots(mut self, trusted: bool) -> Self {
+        self.platform_roots = trusted;
+        self
+    }
+
+    /// Whether Mozilla's roots (`webpki-roots`) are trusted (default yes).
+    /// Turn them off to trust only the platform's store and the extra roots.
+    pub fn mozilla_roots(mut self, trusted: bool) -> Self {
+        self.mozilla_roots = trusted;
+        self
+    }
+
+    /// Also trusts these root CAs (PEM, one or more certificates): a
+    /// private QHR environment, a corporate proxy's CA.
+    pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.extra_roots.push(pem.into());
+        self
+    }
+
+    /// Presents this client identity (certificate chain and private key,
+    /// PEM) when the server asks for one (mutual TLS).
+    pub fn identity_pem(
+        mut self,
+        certificate_chain: impl Into<Vec<u8>>,
+        private_key: impl Into<Vec<u8>>,
+    ) -> Self {
+        self.identity = Some((certificate_chain.into(), private_key.into()));
+        self
+    }
+
+    /// Sends every request through this proxy. Redirects stay off and the
+    /// TLS settings apply to the connections through it.
+    pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
+        self.proxy = Some(proxy);
+        self
+    }
+
+    /// The largest answer read, after decoding (default 64 MiB); a larger
+    /// one fails its call with [`Error::AnswerTooLarge`](crate::Error::AnswerTooLarge).
+    pub fn max_answer_bytes(mut self, max: u64) -> Self {
+        self.max_answer_bytes = max;
+        self
+    }
+
+    /// Builds the transport: its TLS configuration and connection pool.
+    pub fn build(self) -> Result<Transport, ConfigError> {
+        let tls = self.tls()?;
+        let mut http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("accuro-client/", env!("CARGO_PKG_VERSION")))
+            .pool_max_idle_per_host(self.max_idle_per_host)
+            .pool_idle_timeout(self.pool_idle_timeout);
+        if let Some(t) = self.connect_timeout {
+            http = http.connect_timeout(t);
+        }
+        if let Some(t) = self.request_timeout {
+            http = http.timeout(t);
+        }
+        if let Some(proxy) = self.proxy {
+            http = http.proxy(proxy);
+        }
+        let http = http
+            .build()
+            .map_err(|e| ConfigError::Http(crate::error::transport_message(e)))?;
+        Ok(Transport {
+            shared: Arc::new(TransportShared {
+                http,
+                retry: self.retry,
+                refresh_margin: self.refresh_margin,
+                token_timeout: self.token_timeout,
+                jitter: self.jitter,
+                max_answer_bytes: self.max_answer_bytes,
+            }),
+        })
+    }
+
+    /// The rustls configuration: the *ring* provider, the roots, the
+    /// identity, ALPN for the HTTP versions built in.
+    fn tls(&self) -> Result<rustls::ClientConfig, ConfigError> {
+        let invalid = |name: &'static str, reason: String| ConfigError::Invalid { name, reason };
+        let mut roots = rustls::RootCertStore::empty();
+        if self.platform_roots {
+            // A missing or unreadable store is not an error: Mozilla's roots
+            // and the extra ones still serve.
+            for cert in rustls_native_certs::load_native_certs().certs {
+                let _ = roots.add(cert);
+            }
+        }
+        if self.mozilla_roots {
+            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        }
+        for pem in &self.extra_roots {
+            let mut added = 0usize;
+            for cert in CertificateDer::pem_slice_iter(pem) {
+                let cert = cert.map_err(|e| invalid("add_root_certificates_pem", e.to_string()))?;
+                roots
+                    .add(cert)
+                    .map_err(|e| invalid("add_root_certificates_pem", e.to_string()))?;
+                added += 1;
+            }
+            if added == 0 {
+                return Err(invalid(
+                    "add_root_certificates_pem",
+                    "holds no PEM certificate".into(),
+                ));
+            }
+        }
+        if roots.is_empty() {
+            return Err(invalid(
+                "roots",
+                "no root certificate is trusted: the platform has none, and Mozilla's are off"
+                    .into(),
+            ));
+        }
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let builder = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| ConfigError::Http(format!("TLS: {e}")))?
+            .with_root_certificates(roots);
+        let mut config = match &self.identity {
+            None => builder.with_no_client_auth(),
+            Some((chain_pem, key_pem)) => {
+                let chain = CertificateDer::pem_slice_iter(chain_pem)
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| invalid("identity_pem", format!("certificate chain: {e}")))?;
+                if chain.is_empty() {
+                    return Err(invalid("identity_pem", "holds no certificate".into()));
+                }
+                // The key's parse error is not shown: it could quote key material.
+                let key = PrivateKeyDer::from_pem_slice(key_pem)
+                    .map_err(|_| invalid("identity_pem", "the private key is not PEM".into()))?;
+                builder
+                    .with_client_auth_cert(chain, key)
+                    .map_err(|e| invalid("identity_pem", e.to_string()))?
+            }
+        };
+        config.alpn_protocols = alpn();
+        Ok(config)
+    }
+}
+
+#[cfg(feature = "http2")]
+fn alpn() -> Vec<Vec<u8>> {
+    vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+}
+
+#[cfg(not(feature = "http2"))]
+fn alpn() -> Vec<Vec<u8>> {
+    vec![b"http/1.1".to_vec()]
+}
