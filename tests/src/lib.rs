@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests, one job per module: synthetic
 //! credentials and clients ([`clients`]), TRACE capture ([`capture`]), the wiremock Accuro stand-in
 //! ([`mocks`]), a connection-cutting server ([`cutting`]), Prism's verdict
-//! ([`prism`]), and synthetic records with every operation called once
+//! ([`prism`]), a loopback HTTPS server ([`tls`]), and synthetic records with every operation called once
 //! ([`fixtures`]), and every generated operation called once from the spec
 //! ([`every_call`], written by `cargo xtask regen`). Everything is re-exported here (`use accuro_tests::*`).
 //!
@@ -15,6 +15,7 @@ pub mod every_call;
 pub mod fixtures;
 pub mod mocks;
 pub mod prism;
+pub mod tls;
 
 pub use capture::*;
 pub use clients::*;
@@ -23,3 +24,4 @@ pub use every_call::*;
 pub use fixtures::*;
 pub use mocks::*;
 pub use prism::*;
+pub use tls::*;
