@@ -169,6 +169,7 @@ impl ClientBuilder {
         self
     }
 
+    #[doc(hidden)]
     /// Arms no timer of the client's own (see
     /// [`TransportBuilder::without_timers`]): for tests on a paused tokio
     /// clock only.
@@ -197,6 +198,9 @@ impl ClientBuilder {
 
     /// Checks every setting and builds the client.
     pub fn build(self) -> Result<Client, ConfigError> {
+        // The clinic's settings first: a missing variable is named before
+        // any transport is built.
+        self.clinic.check_settings()?;
         let transport = match self.shared {
             Some(t) => t,
             None => self.transport.build()?,

@@ -14,6 +14,7 @@
 //!   can be replayed. Answers that carry a new id are normalised
 //!   ([`normalise_created`]).
 
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
@@ -31,6 +32,12 @@ use crate::generated::operation_route;
 use crate::layer::Layer;
 use crate::retry::{Attempt, Decision, attempt_of_error, retry_after};
 use crate::token::{Fetch, Token, TokenError, TokenRequest};
+
+/// A place among the transport's requests in flight, held by an answer.
+#[derive(Clone)]
+struct InFlight(
+    #[allow(dead_code, reason = "held for its drop")] Arc<tokio::sync::OwnedSemaphorePermit>,
+);
 
 /// The operation id of the token endpoint in the spec.
 pub(crate) const TOKEN_OPERATION: &str = "request_token";
@@ -161,7 +168,16 @@ impl Client {
                 .then(|| request.headers().get(AUTHORIZATION).cloned())
                 .flatten();
             let sent = tracing::enabled!(tracing::Level::DEBUG).then(std::time::Instant::now);
-            let outcome = self.client().execute(request).await;
+            // The transport's bound on requests in flight: the permit lives
+            // in the answer until its body is read or dropped.
+            let permit = match &shared.in_flight {
+                Some(limit) => Arc::clone(limit).acquire_owned().await.ok().map(Arc::new),
+                None => None,
+            };
+            let mut outcome = self.client().execute(request).await;
+            if let (Some(permit), Ok(response)) = (permit, &mut outcome) {
+                response.extensions_mut().insert(InFlight(permit));
+            }
             let latency_ms = sent.map(|t| millis(t.elapsed()));
             let attempt = match &outcome {
                 Ok(response) => {
@@ -200,6 +216,11 @@ impl Client {
                 }
                 if may_replay {
                     may_replay = false;
+                    // The refused answer gives its place up before a new
+                    // token is fetched (which may need one).
+                    if let Ok(response) = &mut outcome {
+                        response.extensions_mut().remove::<InFlight>();
+                    }
                     // Boxed: rare, and it keeps every call's future small.
                     if let Some(next) = spare
                         && let Some(next) =

@@ -35,6 +35,8 @@ pub(crate) struct Shared {
     pub(crate) jitter: Jitter,
     /// The largest answer read, after decoding.
     pub(crate) max_answer_bytes: u64,
+    /// The transport's bound on requests in flight (shared by its clinics).
+    pub(crate) in_flight: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 impl Layer {

@@ -39,9 +39,26 @@
 //! # Answers
 //!
 //! gzip and brotli are negotiated (`Accept-Encoding`) and decoded. An answer
-//! larger than [`DEFAULT_MAX_ANSWER_BYTES`] (after decoding) is refused with
+//! larger than the cap ([`TransportBuilder::max_answer_bytes`], default
+//! [`DEFAULT_MAX_ANSWER_BYTES`], after decoding) is refused with
 //! [`Error::AnswerTooLarge`](crate::Error::AnswerTooLarge) without being
-//! read past the cap.
+//! read past the cap. Downloads (documents, pictures) are capped too: raise
+//! the cap for larger files; a download stream that passes it ends with an
+//! error.
+//!
+//! # Connections
+//!
+//! Idle connections are kept per host ([`TransportBuilder::max_idle_connections_per_host`]).
+//! [`TransportBuilder::max_requests_in_flight`] bounds the requests the
+//! transport has in flight at once, over all its clinics (and so the
+//! connections it opens to a host); further calls wait their turn. Without
+//! it, each concurrent call may open a connection.
+//!
+//! # Proxies
+//!
+//! No proxy is used unless [`TransportBuilder::proxy`] sets one: the
+//! `HTTP_PROXY`/`HTTPS_PROXY` environment variables are not read, so no
+//! variable can route credentials elsewhere.
 
 use std::fmt;
 use std::sync::Arc;
@@ -84,6 +101,7 @@ pub(crate) struct TransportShared {
     pub(crate) token_timeout: Duration,
     pub(crate) jitter: Jitter,
     pub(crate) max_answer_bytes: u64,
+    pub(crate) in_flight: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 impl fmt::Debug for Transport {
@@ -122,6 +140,7 @@ impl Transport {
             cache: TokenCache::new(s.token_timeout),
             jitter: Arc::clone(&s.jitter),
             max_answer_bytes: s.max_answer_bytes,
+            in_flight: s.in_flight.clone(),
         });
         Ok(Client::new_with_client(
             checked.base_url.as_str().trim_end_matches('/'),
@@ -143,11 +162,12 @@ pub struct TransportBuilder {
     token_timeout: Duration,
     jitter: Jitter,
     platform_roots: bool,
-    mozilla_roots: bool,
+    mozilla_roots: Option<bool>,
     extra_roots: Vec<Vec<u8>>,
     identity: Option<(Vec<u8>, Vec<u8>)>,
     proxy: Option<reqwest::Proxy>,
     max_answer_bytes: u64,
+    max_in_flight: Option<usize>,
 }
 
 impl Default for TransportBuilder {
@@ -162,11 +182,12 @@ impl Default for TransportBuilder {
             token_timeout: DEFAULT_TOKEN_TIMEOUT,
             jitter: Arc::new(fastrand::f64),
             platform_roots: true,
-            mozilla_roots: true,
+            mozilla_roots: None,
             extra_roots: Vec::new(),
             identity: None,
             proxy: None,
             max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
+            max_in_flight: None,
         }
     }
 }
@@ -187,6 +208,7 @@ impl fmt::Debug for TransportBuilder {
             .field("identity", &self.identity.as_ref().map(|_| "[redacted]"))
             .field("proxy", &self.proxy.as_ref().map(|_| "[set]"))
             .field("max_answer_bytes", &self.max_answer_bytes)
+            .field("max_in_flight", &self.max_in_flight)
             .finish_non_exhaustive()
     }
 }
@@ -205,9 +227,11 @@ impl TransportBuilder {
     }
 
     /// Arms no timer of the transport's own: no connect or request timeout,
-    /// no idle-connection timer, and no token timeout. For tests on a paused
-    /// tokio clock, which jumps to the next pending timer while a loopback
-    /// server answers; never for production.
+    /// no idle-connection timer, and no token timeout (a `token_timeout`
+    /// set before is dropped; set one after to keep it). For tests on a
+    /// paused tokio clock, which jumps to the next pending timer while a
+    /// loopback server answers; never for production.
+    #[doc(hidden)]
     pub fn without_timers(mut self) -> Self {
         self.connect_timeout = None;
         self.request_timeout = None;
@@ -249,17 +273,27 @@ impl TransportBuilder {
         self
     }
 
-    /// Whether the platform's root store is trusted (default yes). Mozilla's
-    /// roots and the extra roots are trusted either way.
+    /// Whether the platform's root store is trusted (default yes). The extra
+    /// roots are trusted either way.
     pub fn platform_roots(mut self, trusted: bool) -> Self {
         self.platform_roots = trusted;
         self
     }
 
-    /// Whether Mozilla's roots (`webpki-roots`) are trusted (default yes).
-    /// Turn them off to trust only the platform's store and the extra roots.
+    /// Whether Mozilla's roots (`webpki-roots`, built in) are trusted.
+    /// By default they are the fallback: trusted only when the platform's
+    /// store is off or empty (a container without CA files). `true` trusts
+    /// them beside the platform's; `false` never.
     pub fn mozilla_roots(mut self, trusted: bool) -> Self {
-        self.mozilla_roots = trusted;
+        self.mozilla_roots = Some(trusted);
+        self
+    }
+
+    /// Bounds the requests this transport has in flight at once, over all
+    /// its clinics (token requests included): further calls wait their turn.
+    /// This bounds the connections it opens to a host. Unbounded by default.
+    pub fn max_requests_in_flight(mut self, max: usize) -> Self {
+        self.max_in_flight = Some(max.max(1));
         self
     }
 
@@ -281,8 +315,10 @@ impl TransportBuilder {
         self
     }
 
-    /// Sends every request through this proxy. Redirects stay off and the
-    /// TLS settings apply to the connections through it.
+    /// Uses this proxy, for the requests it matches (`reqwest::Proxy::all`
+    /// for every one). Without it, no proxy is used: the `HTTP_PROXY` and
+    /// `HTTPS_PROXY` variables are not read. Redirects stay off and the TLS
+    /// settings apply to the connections through it.
     pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
         self.proxy = Some(proxy);
         self
@@ -310,9 +346,10 @@ impl TransportBuilder {
         if let Some(t) = self.request_timeout {
             http = http.timeout(t);
         }
-        if let Some(proxy) = self.proxy {
-            http = http.proxy(proxy);
-        }
+        http = match self.proxy {
+            Some(proxy) => http.proxy(proxy),
+            None => http.no_proxy(),
+        };
         let http = http
             .build()
             .map_err(|e| ConfigError::Http(crate::error::transport_message(e)))?;
@@ -324,6 +361,9 @@ impl TransportBuilder {
                 token_timeout: self.token_timeout,
                 jitter: self.jitter,
                 max_answer_bytes: self.max_answer_bytes,
+                in_flight: self
+                    .max_in_flight
+                    .map(|n| Arc::new(tokio::sync::Semaphore::new(n))),
             }),
         })
     }
@@ -335,12 +375,19 @@ impl TransportBuilder {
         let mut roots = rustls::RootCertStore::empty();
         if self.platform_roots {
             // A missing or unreadable store is not an error: Mozilla's roots
-            // and the extra ones still serve.
-            for cert in rustls_native_certs::load_native_certs().certs {
+            // are the fallback, and the extra ones still serve.
+            let loaded = rustls_native_certs::load_native_certs();
+            if !loaded.errors.is_empty() {
+                tracing::debug!(
+                    errors = loaded.errors.len(),
+                    "some of the platform's root certificates could not be read"
+                );
+            }
+            for cert in loaded.certs {
                 let _ = roots.add(cert);
             }
         }
-        if self.mozilla_roots {
+        if self.mozilla_roots.unwrap_or(roots.is_empty()) {
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
         }
         for pem in &self.extra_roots {

@@ -50,7 +50,7 @@ struct Inner {
     flight: Mutex<Option<(u64, Flight)>>,
     generations: std::sync::atomic::AtomicU64,
     backoff: Mutex<Backoff>,
-    /// Longest a token request may take, whatever `reqwest::Client` is used.
+    /// Longest a token request may take, whatever the transport's timeouts.
     fetch_timeout: Duration,
 }
 
