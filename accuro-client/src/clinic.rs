@@ -93,7 +93,7 @@ impl fmt::Debug for ClinicConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let redacted = |set: bool| if set { "[redacted]" } else { "[not set]" };
         f.debug_struct("ClinicConfig")
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(shown_url))
             .field("tenant", &self.tenant)
             .field("client_id", &self.client_id)
             .field("client_secret", &redacted(self.client_secret.is_some()))
@@ -104,6 +104,21 @@ impl fmt::Debug for ClinicConfig {
             )
             .field("clinic_uuid", &redacted(self.uuid.is_some()))
             .finish()
+    }
+}
+
+/// A base URL as `Debug` shows it: without credentials, query or fragment
+/// (a mistaken `https://user:pw@host/?uuid=…` must not reach a log).
+fn shown_url(raw: &str) -> String {
+    match Url::parse(raw.trim()) {
+        Ok(mut url) => {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.set_query(None);
+            url.set_fragment(None);
+            url.to_string()
+        }
+        Err(_) => "[not a URL]".to_owned(),
     }
 }
 

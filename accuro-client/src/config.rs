@@ -37,6 +37,8 @@ pub use crate::transport::{
 pub struct ClientBuilder {
     clinic: ClinicConfig,
     transport: TransportBuilder,
+    /// A transport setting was changed (an error with a shared transport).
+    transport_changed: bool,
     shared: Option<Transport>,
 }
 
@@ -123,12 +125,14 @@ impl ClientBuilder {
     /// Time allowed to open a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.transport = self.transport.connect_timeout(timeout);
+        self.transport_changed = true;
         self
     }
 
     /// Time allowed for a whole request, answer included (default 30 s).
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.transport = self.transport.request_timeout(timeout);
+        self.transport_changed = true;
         self
     }
 
@@ -136,6 +140,7 @@ impl ClientBuilder {
     /// half of a token's lifetime is used).
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
         self.transport = self.transport.refresh_margin(margin);
+        self.transport_changed = true;
         self
     }
 
@@ -143,6 +148,7 @@ impl ClientBuilder {
     /// [`RetryPolicy::none`] turns retries off).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.transport = self.transport.retry_policy(policy);
+        self.transport_changed = true;
         self
     }
 
@@ -152,6 +158,7 @@ impl ClientBuilder {
     /// tests on a paused tokio clock, which would jump to it).
     pub fn token_timeout(mut self, timeout: Duration) -> Self {
         self.transport = self.transport.token_timeout(timeout);
+        self.transport_changed = true;
         self
     }
 
@@ -166,6 +173,7 @@ impl ClientBuilder {
     /// ```
     pub fn jitter(mut self, jitter: impl Fn() -> f64 + Send + Sync + 'static) -> Self {
         self.transport = self.transport.jitter(jitter);
+        self.transport_changed = true;
         self
     }
 
@@ -175,6 +183,7 @@ impl ClientBuilder {
     /// clock only.
     pub fn without_timers(mut self) -> Self {
         self.transport = self.transport.without_timers();
+        self.transport_changed = true;
         self
     }
 
@@ -185,12 +194,15 @@ impl ClientBuilder {
         f: impl FnOnce(TransportBuilder) -> TransportBuilder,
     ) -> Self {
         self.transport = f(self.transport);
+        self.transport_changed = true;
         self
     }
 
     /// Builds the client over this shared transport (its pool, TLS,
-    /// timeouts and policies) instead of one of its own; the transport
-    /// settings of this builder are then not used.
+    /// timeouts and policies) instead of one of its own. Setting a
+    /// transport setting on this builder as well (a timeout, the retry
+    /// policy, the jitter...) is refused by [`build`](Self::build): the
+    /// shared transport's apply.
     pub fn transport(mut self, transport: Transport) -> Self {
         self.shared = Some(transport);
         self
@@ -202,6 +214,12 @@ impl ClientBuilder {
         // any transport is built.
         self.clinic.check_settings()?;
         let transport = match self.shared {
+            Some(_) if self.transport_changed => {
+                return Err(ConfigError::Invalid {
+                    name: "transport",
+                    reason: "is shared: its own timeouts, retry policy and TLS settings apply; set them on its TransportBuilder".into(),
+                });
+            }
             Some(t) => t,
             None => self.transport.build()?,
         };

@@ -317,6 +317,9 @@ fn token_error(e: Error) -> TokenError {
         Error::InvalidResponse { message, .. } => TokenError::InvalidResponse(message),
         Error::Token { source, .. } => source,
         Error::InvalidRequest { message, .. } => TokenError::InvalidRequest(message),
+        Error::AnswerTooLarge { limit, .. } => {
+            TokenError::InvalidResponse(format!("the answer is larger than the {limit}-byte cap"))
+        }
         other => TokenError::InvalidRequest(other.to_string()),
     }
 }

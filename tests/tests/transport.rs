@@ -289,3 +289,33 @@ fn transport_settings_that_cannot_work_are_refused() {
         "{error:?}"
     );
 }
+
+#[test]
+fn a_shared_transport_refuses_transport_settings_on_the_builder() {
+    let transport = Transport::builder().build().expect("transport");
+    let error = builder_at("https://accuro.example.invalid")
+        .transport(transport.clone())
+        .retry_policy(accuro_client::RetryPolicy::none())
+        .build()
+        .expect_err("a retry policy beside a shared transport");
+    assert!(
+        error.to_string().starts_with("transport is invalid"),
+        "{error}"
+    );
+    builder_at("https://accuro.example.invalid")
+        .transport(transport)
+        .build()
+        .expect("a client on the shared transport");
+}
+
+#[test]
+fn debug_of_a_clinic_shows_no_credentials_or_query_of_its_url() {
+    let config = ClinicConfig::new()
+        .base_url("https://user:SECRETPW@accuro.example.invalid/?uuid=MARKERUUID");
+    let text = format!("{config:?}");
+    assert!(
+        !text.contains("SECRETPW") && !text.contains("MARKERUUID"),
+        "{text}"
+    );
+    assert!(text.contains("accuro.example.invalid"), "{text}");
+}
