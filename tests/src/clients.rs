@@ -33,6 +33,18 @@ pub fn builder(server: &MockServer) -> ClientBuilder {
     builder_at(server.uri())
 }
 
+/// The test credentials as one clinic's settings, pointed at `base_url`.
+pub fn clinic_config(base_url: &str) -> accuro_client::ClinicConfig {
+    accuro_client::ClinicConfig::new()
+        .base_url(base_url)
+        .tenant(TENANT)
+        .client_id(CLIENT_ID)
+        .client_secret(CLIENT_SECRET)
+        .scopes(SCOPES)
+        .subscription_key(SUBSCRIPTION_KEY)
+        .clinic_uuid(CLINIC_UUID)
+}
+
 /// A builder with the test credentials, pointed at `base_url`.
 pub fn builder_at(base_url: impl Into<String>) -> ClientBuilder {
     Client::builder()

@@ -22,6 +22,22 @@ impl TlsServer {
     /// Starts a server answering each request (method, path with query)
     /// with `answer`.
     pub fn start(answer: impl Fn(&str, &str) -> Answer + Send + 'static) -> Self {
+        Self::start_with(answer, None).0
+    }
+
+    /// A server like [`TlsServer::accuro`] that demands a client certificate
+    /// signed by its CA (mutual TLS), with such a client identity
+    /// (certificate chain and private key, PEM).
+    pub fn accuro_mutual() -> (Self, String, String) {
+        let (server, identity) = Self::start_with(accuro_answer, Some(()));
+        let (chain, key) = identity.unwrap_or_default();
+        (server, chain, key)
+    }
+
+    fn start_with(
+        answer: impl Fn(&str, &str) -> Answer + Send + 'static,
+        mutual: Option<()>,
+    ) -> (Self, Option<(String, String)>) {
         let ca_key = rcgen::KeyPair::generate().expect("CA key");
         let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("CA params");
         ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
@@ -35,10 +51,33 @@ impl TlsServer {
             .signed_by(&leaf_key, &ca)
             .expect("leaf");
         let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let config = rustls::ServerConfig::builder_with_provider(provider)
+        let builder = rustls::ServerConfig::builder_with_provider(Arc::clone(&provider))
             .with_safe_default_protocol_versions()
-            .expect("versions")
-            .with_no_client_auth()
+            .expect("versions");
+        let mut identity = None;
+        let builder = match mutual {
+            None => builder.with_no_client_auth(),
+            Some(()) => {
+                let client_key = rcgen::KeyPair::generate().expect("client key");
+                let client = rcgen::CertificateParams::new(vec!["synthetic-client".to_owned()])
+                    .expect("client params")
+                    .signed_by(&client_key, &ca)
+                    .expect("client certificate");
+                identity = Some((client.pem(), client_key.serialize_pem()));
+                let mut roots = rustls::RootCertStore::empty();
+                roots
+                    .add(CertificateDer::from(ca.der().to_vec()))
+                    .expect("CA root");
+                let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                    Arc::new(roots),
+                    provider,
+                )
+                .build()
+                .expect("client verifier");
+                builder.with_client_cert_verifier(verifier)
+            }
+        };
+        let config = builder
             .with_single_cert(
                 vec![CertificateDer::from(leaf.der().to_vec())],
                 PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
@@ -89,30 +128,35 @@ impl TlsServer {
                 let _ = tls.flush();
             }
         });
-        Self {
-            base_url: format!("https://127.0.0.1:{port}"),
-            ca_pem: ca.pem(),
-        }
+        (
+            Self {
+                base_url: format!("https://127.0.0.1:{port}"),
+                ca_pem: ca.pem(),
+            },
+            identity,
+        )
     }
 
     /// A server answering the token endpoint with a token and every other
     /// request with one synthetic office.
     pub fn accuro() -> Self {
-        Self::start(|method, path| {
-            if method == "POST" && path.starts_with("/v1/token") {
-                (
-                    200,
-                    "application/json",
-                    br#"{"access_token":"tls-token","token_type":"Bearer","expires_in":3600}"#
-                        .to_vec(),
-                )
-            } else {
-                (
-                    200,
-                    "application/json",
-                    br#"[{"officeId":1,"name":"Synthetic office"}]"#.to_vec(),
-                )
-            }
-        })
+        Self::start(accuro_answer)
+    }
+}
+
+/// The token endpoint's token, or one synthetic office.
+fn accuro_answer(method: &str, path: &str) -> Answer {
+    if method == "POST" && path.starts_with("/v1/token") {
+        (
+            200,
+            "application/json",
+            br#"{"access_token":"tls-token","token_type":"Bearer","expires_in":3600}"#.to_vec(),
+        )
+    } else {
+        (
+            200,
+            "application/json",
+            br#"[{"officeId":1,"name":"Synthetic office"}]"#.to_vec(),
+        )
     }
 }

@@ -13,16 +13,7 @@ async fn ours_first_installs_nothing_and_an_application_client_after_works() {
         .add_root_certificates_pem(server.ca_pem.clone())
         .build()
         .expect("our transport")
-        .clinic(
-            accuro_client::ClinicConfig::new()
-                .base_url(&server.base_url)
-                .tenant(TENANT)
-                .client_id(CLIENT_ID)
-                .client_secret(CLIENT_SECRET)
-                .scopes(SCOPES)
-                .subscription_key(SUBSCRIPTION_KEY)
-                .clinic_uuid(CLINIC_UUID),
-        )
+        .clinic(clinic_config(&server.base_url))
         .expect("our client");
     ours.list_offices().send().await.expect("our call");
     assert!(

@@ -21,16 +21,7 @@ async fn an_applications_own_client_built_first_keeps_working_beside_ours() {
         .add_root_certificates_pem(server.ca_pem.clone())
         .build()
         .expect("our transport")
-        .clinic(
-            accuro_client::ClinicConfig::new()
-                .base_url(&server.base_url)
-                .tenant(TENANT)
-                .client_id(CLIENT_ID)
-                .client_secret(CLIENT_SECRET)
-                .scopes(SCOPES)
-                .subscription_key(SUBSCRIPTION_KEY)
-                .clinic_uuid(CLINIC_UUID),
-        )
+        .clinic(clinic_config(&server.base_url))
         .expect("our client");
 
     let status = app

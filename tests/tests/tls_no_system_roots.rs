@@ -3,7 +3,7 @@
 //! server whose root CA was added through the builder. (Its own process:
 //! the environment is changed.)
 
-use accuro_client::{ClinicConfig, Transport};
+use accuro_client::Transport;
 use accuro_tests::*;
 
 #[test]
@@ -34,16 +34,7 @@ fn a_run_without_ca_files_calls_an_https_server_whose_root_was_added() {
             .add_root_certificates_pem(server.ca_pem.clone())
             .build()
             .expect("transport")
-            .clinic(
-                ClinicConfig::new()
-                    .base_url(&server.base_url)
-                    .tenant(TENANT)
-                    .client_id(CLIENT_ID)
-                    .client_secret(CLIENT_SECRET)
-                    .scopes(SCOPES)
-                    .subscription_key(SUBSCRIPTION_KEY)
-                    .clinic_uuid(CLINIC_UUID),
-            )
+            .clinic(clinic_config(&server.base_url))
             .expect("client");
         let offices = client
             .list_offices()

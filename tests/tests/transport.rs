@@ -319,3 +319,34 @@ fn debug_of_a_clinic_shows_no_credentials_or_query_of_its_url() {
     );
     assert!(text.contains("accuro.example.invalid"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_identity_is_presented_when_the_server_demands_one() {
+    let (server, chain, key) = TlsServer::accuro_mutual();
+    let config = || clinic(&server.base_url, 9);
+    let with_identity = Transport::builder()
+        .add_root_certificates_pem(server.ca_pem.clone())
+        .identity_pem(chain, key)
+        .build()
+        .expect("transport");
+    let offices = with_identity
+        .clinic(config())
+        .expect("clinic")
+        .list_offices()
+        .send()
+        .await
+        .expect("offices with mutual TLS")
+        .into_inner();
+    assert_eq!(offices.len(), 1);
+    let without = Transport::builder()
+        .add_root_certificates_pem(server.ca_pem.clone())
+        .build()
+        .expect("transport");
+    without
+        .clinic(config())
+        .expect("clinic")
+        .list_offices()
+        .send()
+        .await
+        .expect_err("the server demands a certificate");
+}
