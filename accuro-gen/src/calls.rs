@@ -16,6 +16,7 @@ use quote::{ToTokens, format_ident, quote};
 use serde_yaml::{Mapping, Value};
 
 use crate::Error;
+use crate::builders::{builder_module, builder_names, impl_fns};
 use crate::rules::{HANDWRITTEN, UUID_PARAM};
 
 /// Path parameters that name a fixture's record, by the parameter's name.
@@ -259,54 +260,18 @@ fn type_names(file: &syn::File) -> std::collections::BTreeSet<String> {
 
 /// Operation id → setter name → the Rust type its `V: TryInto<T>` bound names.
 fn setters(file: &syn::File) -> BTreeMap<String, BTreeMap<String, TokenStream>> {
-    let mut builder_of: BTreeMap<String, String> = BTreeMap::new();
     let mut by_builder: BTreeMap<String, BTreeMap<String, TokenStream>> = BTreeMap::new();
-    let mut visit = |items: &[syn::Item], in_builder: bool| {
-        for item in items {
-            let syn::Item::Impl(block) = item else {
-                continue;
-            };
-            let syn::Type::Path(self_ty) = &*block.self_ty else {
-                continue;
-            };
-            let Some(self_name) = self_ty.path.segments.last().map(|s| s.ident.to_string()) else {
-                continue;
-            };
-            for member in &block.items {
-                let syn::ImplItem::Fn(f) = member else {
-                    continue;
-                };
-                let name = f.sig.ident.to_string();
-                if !in_builder && self_name == "Client" {
-                    if let syn::ReturnType::Type(_, ty) = &f.sig.output
-                        && let syn::Type::Path(p) = &**ty
-                        && p.path
-                            .segments
-                            .first()
-                            .is_some_and(|s| s.ident == "builder")
-                        && let Some(last) = p.path.segments.last()
-                    {
-                        builder_of.insert(name, last.ident.to_string());
-                    }
-                } else if in_builder && let Some(ty) = try_into_target(&f.sig) {
-                    by_builder
-                        .entry(self_name.clone())
-                        .or_default()
-                        .insert(name, ty);
-                }
+    for (self_name, fns) in impl_fns(builder_module(file)) {
+        for f in fns {
+            if let Some(ty) = try_into_target(&f.sig) {
+                by_builder
+                    .entry(self_name.clone())
+                    .or_default()
+                    .insert(f.sig.ident.to_string(), ty);
             }
         }
-    };
-    visit(&file.items, false);
-    for item in &file.items {
-        if let syn::Item::Mod(m) = item
-            && m.ident == "builder"
-            && let Some((_, items)) = &m.content
-        {
-            visit(items, true);
-        }
     }
-    builder_of
+    builder_names(file)
         .into_iter()
         .map(|(op, builder)| (op, by_builder.remove(&builder).unwrap_or_default()))
         .collect()

@@ -13,6 +13,7 @@ use quote::{ToTokens, quote};
 use serde_yaml::Value;
 
 use crate::Error;
+use crate::builders::{builder_module, builder_names, impl_fns};
 use crate::rules::HANDWRITTEN;
 
 /// The Rust source of the probe's `decoders.rs`, from the spec text and the
@@ -79,64 +80,14 @@ pub fn decoders(spec_text: &str, generated_code: &str, spec_name: &str) -> Resul
 /// Operation id → the `T` of its builder's `send()` answer, with paths made
 /// absolute for a crate outside `accuro-client`.
 fn answer_types(file: &syn::File) -> BTreeMap<String, TokenStream> {
-    let mut builder_of: BTreeMap<String, String> = BTreeMap::new();
-    let mut answer_of: BTreeMap<String, TokenStream> = BTreeMap::new();
-    let impls = |items: &[syn::Item]| -> Vec<(String, Vec<syn::ImplItemFn>)> {
-        items
-            .iter()
-            .filter_map(|item| match item {
-                syn::Item::Impl(block) => Some(block),
-                _ => None,
-            })
-            .filter_map(|block| {
-                let syn::Type::Path(self_ty) = &*block.self_ty else {
-                    return None;
-                };
-                let name = self_ty.path.segments.last()?.ident.to_string();
-                let fns = block
-                    .items
-                    .iter()
-                    .filter_map(|m| match m {
-                        syn::ImplItem::Fn(f) => Some(f.clone()),
-                        _ => None,
-                    })
-                    .collect();
-                Some((name, fns))
-            })
-            .collect()
-    };
-    for (self_name, fns) in impls(&file.items) {
-        if self_name != "Client" {
-            continue;
-        }
-        for f in fns {
-            if let syn::ReturnType::Type(_, ty) = &f.sig.output
-                && let syn::Type::Path(p) = &**ty
-                && p.path
-                    .segments
-                    .first()
-                    .is_some_and(|s| s.ident == "builder")
-                && let Some(last) = p.path.segments.last()
-            {
-                builder_of.insert(f.sig.ident.to_string(), last.ident.to_string());
-            }
-        }
-    }
-    for item in &file.items {
-        if let syn::Item::Mod(m) = item
-            && m.ident == "builder"
-            && let Some((_, items)) = &m.content
-        {
-            for (self_name, fns) in impls(items) {
-                if let Some(send) = fns.iter().find(|f| f.sig.ident == "send")
-                    && let Some(ty) = answer_of_send(&send.sig)
-                {
-                    answer_of.insert(self_name, ty);
-                }
-            }
-        }
-    }
-    builder_of
+    let answer_of: BTreeMap<String, TokenStream> = impl_fns(builder_module(file))
+        .into_iter()
+        .filter_map(|(self_name, fns)| {
+            let send = fns.iter().find(|f| f.sig.ident == "send")?;
+            Some((self_name, answer_of_send(&send.sig)?))
+        })
+        .collect();
+    builder_names(file)
         .into_iter()
         .filter_map(|(op, builder)| Some((op, answer_of.get(&builder)?.clone())))
         .collect()

@@ -27,6 +27,7 @@
 //! assert!(out.operations.iter().any(|op| op == "list_offices"));
 //! ```
 
+mod builders;
 mod calls;
 mod decoders;
 mod endpoints;
