@@ -72,6 +72,7 @@ fn regen(copy: &Copy, check: bool) -> Result<Outcome, String> {
         readme: Some(copy.readme.clone()),
         calls: None,
         decoders: None,
+        companions: None,
         root: workspace(),
     })
 }

@@ -52,6 +52,16 @@ impl Paths {
         self.root.join("probe/src/decoders.rs")
     }
 
+    /// The typed httpmock helpers, `accuro-mock/src/generated.rs`.
+    pub fn mock(&self) -> PathBuf {
+        self.root.join("accuro-mock/src/generated.rs")
+    }
+
+    /// The CLI's commands, `accuro-cli/src/generated.rs`.
+    pub fn cli(&self) -> PathBuf {
+        self.root.join("accuro-cli/src/generated.rs")
+    }
+
     /// The README, whose endpoint table `regen` keeps current.
     pub fn readme(&self) -> PathBuf {
         self.root.join("README.md")

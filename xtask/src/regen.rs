@@ -27,6 +27,9 @@ pub struct Args {
     /// The probe's answer decoders (`None`: leave them). Written with the
     /// README, in the default mode only.
     pub decoders: Option<PathBuf>,
+    /// The mock crate's typed helpers and the CLI's commands (`None`: leave
+    /// them). Written with the README, in the default mode only.
+    pub companions: Option<(PathBuf, PathBuf)>,
     /// The workspace root: paths are named relative to it in the output.
     pub root: PathBuf,
 }
@@ -156,6 +159,7 @@ impl Args {
             out: out.unwrap_or_else(|| paths.generated()),
             calls: (!redirected).then(|| paths.every_call()),
             decoders: (!redirected).then(|| paths.probe_decoders()),
+            companions: (!redirected).then(|| (paths.mock(), paths.cli())),
             readme,
             root: paths.root().to_path_buf(),
         })
@@ -224,6 +228,12 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
         let code = accuro_gen::decoders(&spec_text, &generated.code, &options.spec_name)
             .map_err(|e| e.to_string())?;
         targets.push((decoders.clone(), code));
+    }
+    if let Some((mock, cli)) = &args.companions {
+        let code = accuro_gen::generate_mock(&spec_text, &options).map_err(|e| e.to_string())?;
+        targets.push((mock.clone(), code));
+        let code = accuro_gen::generate_cli(&spec_text, &options).map_err(|e| e.to_string())?;
+        targets.push((cli.clone(), code));
     }
     if let Some(readme) = &args.readme {
         let current = read(readme, "the README")?;

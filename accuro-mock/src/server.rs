@@ -1,0 +1,382 @@
+//! [`MockAccuro`]: an `httpmock` server with Accuro's token endpoint and
+//! gateway in front of the operations a test mocks.
+
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use accuro_client::{Client, ClientBuilder, ClinicConfig, ConfigError};
+use base64::Engine as _;
+use httpmock::{HttpMockRequest, Mock, MockServer};
+
+use crate::gateway::{Gateway, Refusal, RestRequest};
+use crate::generated::ROUTES;
+use crate::token::{TokenDesk, TokenRefusal};
+
+/// The synthetic settings a [`MockAccuro`] starts with (public by design:
+/// they are not secrets).
+pub mod defaults {
+    /// The tenant (ACRON).
+    pub const TENANT: &str = "mockclinic";
+    /// The client id.
+    pub const CLIENT_ID: &str = "mock-client-id";
+    /// The client secret.
+    pub const CLIENT_SECRET: &str = "mock-client-secret";
+    /// The subscription key.
+    pub const SUBSCRIPTION_KEY: &str = "mock-subscription-key";
+    /// The clinic's uuid.
+    pub const CLINIC_UUID: &str = "00000000-0000-4000-8000-00000000a11c";
+    /// The tokens' lifetime, in seconds.
+    pub const TOKEN_LIFETIME_SECS: u64 = 3600;
+}
+
+/// A mock of one clinic's Accuro, for testing code that uses
+/// [`accuro_client`].
+///
+/// It serves the token endpoint (`POST /v1/token?tenant=…`, Basic
+/// credentials, client-credentials grant) and checks every `/rest/` request
+/// the way Accuro's gateway does, before any mock of yours answers it:
+///
+/// | the request lacks | the answer |
+/// | --- | --- |
+/// | a bearer token this mock issued (or it was [expired](Self::expire_tokens)) | 401 `{"code":"401","message":"Unauthorized"}` |
+/// | the subscription key | 401 `{"code":"401","message":"Access denied due to missing or invalid subscription key."}` |
+/// | the `uuid` query parameter | 400 `{"error":"Required Parameter Missing."}` |
+/// | this clinic's `uuid` | 400 `{"error":"The provided uuid does not match one associated with your ACRON."}` |
+/// | one of the operation's scopes on the token | 401 `{"error":"Access is denied"}` |
+///
+/// A request that passes is answered by the mocks you add with
+/// [`MockServerExt`](crate::MockServerExt) on [`server()`](Self::server)
+/// (typed, one method per operation), or answered 404 when none matches.
+///
+/// See the [crate documentation](crate) for an example.
+pub struct MockAccuro {
+    server: MockServer,
+    settings: Settings,
+    shared: Arc<Mutex<Shared>>,
+    /// The mock that answers good token requests now.
+    token_mock: Mutex<usize>,
+    /// The mocks that refuse token requests.
+    refusal_mocks: Vec<usize>,
+    /// Token requests answered by token mocks since removed.
+    retired_token_requests: AtomicUsize,
+}
+
+#[derive(Clone)]
+struct Settings {
+    tenant: String,
+    client_id: String,
+    client_secret: String,
+    subscription_key: String,
+    clinic_uuid: String,
+    scopes: Vec<String>,
+    token_lifetime: u64,
+}
+
+/// What the request matchers read: the gateway and the token desk.
+struct Shared {
+    gateway: Gateway,
+    desk: TokenDesk,
+    /// The token generation whose mock answers token requests.
+    generation: u64,
+}
+
+fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
+    shared.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Settings for a [`MockAccuro`] other than the [`defaults`].
+#[derive(Clone)]
+pub struct MockAccuroBuilder {
+    settings: Settings,
+}
+
+impl fmt::Debug for MockAccuroBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockAccuroBuilder")
+            .field("tenant", &self.settings.tenant)
+            .field("scopes", &self.settings.scopes)
+            .field("token_lifetime", &self.settings.token_lifetime)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockAccuroBuilder {
+    /// The tenant (ACRON) the token endpoint expects.
+    pub fn tenant(mut self, tenant: impl Into<String>) -> Self {
+        self.settings.tenant = tenant.into();
+        self
+    }
+
+    /// The client id and secret the token endpoint expects.
+    pub fn credentials(mut self, client_id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.settings.client_id = client_id.into();
+        self.settings.client_secret = secret.into();
+        self
+    }
+
+    /// The subscription key every REST call must carry.
+    pub fn subscription_key(mut self, key: impl Into<String>) -> Self {
+        self.settings.subscription_key = key.into();
+        self
+    }
+
+    /// The clinic's uuid every REST call must carry.
+    pub fn clinic_uuid(mut self, uuid: impl Into<String>) -> Self {
+        self.settings.clinic_uuid = uuid.into();
+        self
+    }
+
+    /// The scopes the clinic granted (by default every scope of the spec).
+    /// Tokens carry them all; asking for another is refused (400
+    /// `invalid_scope`), and an operation none of them grants is refused
+    /// with 401 `Access is denied`.
+    pub fn scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.settings.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The `expires_in` of the tokens (whole seconds; by default an hour).
+    /// The mock itself never expires a token by time: call
+    /// [`MockAccuro::expire_tokens`].
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.settings.token_lifetime = lifetime.as_secs();
+        self
+    }
+
+    /// Starts the mock server.
+    pub async fn start(self) -> MockAccuro {
+        MockAccuro::start_with(self.settings, MockServer::start_async().await)
+    }
+}
+
+impl fmt::Debug for MockAccuro {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockAccuro")
+            .field("base_url", &self.server.base_url())
+            .field("tenant", &self.settings.tenant)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockAccuro {
+    /// Starts a mock with the [`defaults`].
+    pub async fn start() -> MockAccuro {
+        MockAccuro::builder().start().await
+    }
+
+    /// Settings other than the [`defaults`].
+    pub fn builder() -> MockAccuroBuilder {
+        let mut scopes: Vec<String> = ROUTES
+            .iter()
+            .flat_map(|r| r.scopes)
+            .map(|s| (*s).to_owned())
+            .collect();
+        scopes.sort();
+        scopes.dedup();
+        MockAccuroBuilder {
+            settings: Settings {
+                tenant: defaults::TENANT.into(),
+                client_id: defaults::CLIENT_ID.into(),
+                client_secret: defaults::CLIENT_SECRET.into(),
+                subscription_key: defaults::SUBSCRIPTION_KEY.into(),
+                clinic_uuid: defaults::CLINIC_UUID.into(),
+                scopes,
+                token_lifetime: defaults::TOKEN_LIFETIME_SECS,
+            },
+        }
+    }
+
+    fn start_with(settings: Settings, server: MockServer) -> MockAccuro {
+        let credentials = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            settings.client_id, settings.client_secret
+        ));
+        let shared = Arc::new(Mutex::new(Shared {
+            gateway: Gateway {
+                subscription_key: settings.subscription_key.clone(),
+                clinic_uuid: settings.clinic_uuid.clone(),
+                tokens: Default::default(),
+            },
+            desk: TokenDesk {
+                tenant: settings.tenant.clone(),
+                basic: format!("Basic {credentials}"),
+                granted: settings.scopes.clone(),
+            },
+            generation: 0,
+        }));
+
+        // The gateway's refusals come first: httpmock answers with the
+        // first mock that matches, so no mock of the test's can answer a
+        // request the gateway refuses.
+        for refusal in Refusal::ALL {
+            let shared = Arc::clone(&shared);
+            server.mock(|when, then| {
+                when.path_prefix("/rest/").is_true(move |req| {
+                    let (path, query) = split_uri(req.uri_str());
+                    let request = RestRequest {
+                        method: req.method_str(),
+                        path,
+                        headers: req.headers_vec(),
+                        query: &query,
+                    };
+                    lock(&shared).gateway.refusal(&request) == Some(refusal)
+                });
+                then.status(refusal.status())
+                    .header("content-type", "application/json")
+                    .json_body(refusal.body());
+            });
+        }
+        let refusal_mocks = TokenRefusal::ALL
+            .iter()
+            .map(|&refusal| {
+                let shared = Arc::clone(&shared);
+                server
+                    .mock(|when, then| {
+                        when.method(httpmock::Method::POST)
+                            .path("/v1/token")
+                            .is_true(move |req| token_refusal(&lock(&shared).desk, req) == Some(refusal));
+                        then.status(refusal.status())
+                            .header("content-type", "application/json")
+                            .json_body(refusal.body());
+                    })
+                    .id
+            })
+            .collect();
+        let mock = MockAccuro {
+            token_mock: Mutex::new(0),
+            refusal_mocks,
+            retired_token_requests: AtomicUsize::new(0),
+            server,
+            settings,
+            shared,
+        };
+        let first = mock.issue_generation();
+        *mock.token_mock.lock().unwrap_or_else(PoisonError::into_inner) = first;
+        mock
+    }
+
+    /// Makes the next generation of token live and its mock the one that
+    /// answers; returns that mock's id.
+    fn issue_generation(&self) -> usize {
+        let mut shared = lock(&self.shared);
+        shared.generation = shared.generation.saturating_add(1);
+        let generation = shared.generation;
+        let token = format!("mock-access-token-{generation}");
+        shared
+            .gateway
+            .tokens
+            .insert(token.clone(), self.settings.scopes.clone());
+        let answer = shared.desk.answer(&token, self.settings.token_lifetime);
+        drop(shared);
+        let matcher_shared = Arc::clone(&self.shared);
+        self.server
+            .mock(|when, then| {
+                when.method(httpmock::Method::POST)
+                    .path("/v1/token")
+                    .is_true(move |req| {
+                        let shared = lock(&matcher_shared);
+                        shared.generation == generation && token_refusal(&shared.desk, req).is_none()
+                    });
+                then.status(200)
+                    .header("content-type", "application/json")
+                    .json_body(answer);
+            })
+            .id
+    }
+
+    /// The `httpmock` server, to add mocks to (see
+    /// [`MockServerExt`](crate::MockServerExt)) and to inspect.
+    pub fn server(&self) -> &MockServer {
+        &self.server
+    }
+
+    /// The base URL (`http://127.0.0.1:<port>`).
+    pub fn base_url(&self) -> String {
+        self.server.base_url()
+    }
+
+    /// The clinic settings that reach this mock, with its credentials,
+    /// scopes, subscription key and uuid: for a client of your own making
+    /// (a shared [`Transport`](accuro_client::Transport), say).
+    pub fn clinic_config(&self) -> ClinicConfig {
+        let s = &self.settings;
+        ClinicConfig::new()
+            .base_url(self.server.base_url())
+            .tenant(&s.tenant)
+            .client_id(&s.client_id)
+            .client_secret(&s.client_secret)
+            .scopes(s.scopes.iter().cloned())
+            .subscription_key(&s.subscription_key)
+            .clinic_uuid(&s.clinic_uuid)
+    }
+
+    /// A client builder set up for this mock, to change transport settings
+    /// before building.
+    pub fn client_builder(&self) -> ClientBuilder {
+        let s = &self.settings;
+        Client::builder()
+            .base_url(self.server.base_url())
+            .tenant(&s.tenant)
+            .client_id(&s.client_id)
+            .client_secret(&s.client_secret)
+            .scopes(s.scopes.iter().cloned())
+            .subscription_key(&s.subscription_key)
+            .clinic_uuid(&s.clinic_uuid)
+    }
+
+    /// A client configured for this mock.
+    ///
+    /// Fails only if the settings given to the [builder](Self::builder)
+    /// are not ones a client accepts (a clinic uuid that is not a UUID, say).
+    pub fn client(&self) -> Result<Client, ConfigError> {
+        self.client_builder().build()
+    }
+
+    /// How many requests reached the token endpoint, refused ones included.
+    pub fn token_requests(&self) -> usize {
+        let current = *self.token_mock.lock().unwrap_or_else(PoisonError::into_inner);
+        let live: usize = std::iter::once(current)
+            .chain(self.refusal_mocks.iter().copied())
+            .map(|id| Mock::new(id, &self.server).calls())
+            .sum();
+        live.saturating_add(self.retired_token_requests.load(Ordering::SeqCst))
+    }
+
+    /// Expires every token issued so far: a call carrying one is answered
+    /// 401, as Accuro answers an expired token, and the token endpoint
+    /// hands out a new one from now on.
+    pub fn expire_tokens(&self) {
+        let mut current = self.token_mock.lock().unwrap_or_else(PoisonError::into_inner);
+        lock(&self.shared).gateway.tokens.clear();
+        let next = self.issue_generation();
+        let mut old = Mock::new(*current, &self.server);
+        self.retired_token_requests
+            .fetch_add(old.calls(), Ordering::SeqCst);
+        old.delete();
+        *current = next;
+    }
+}
+
+/// The refusal a token request gets from `desk`, if any.
+fn token_refusal(desk: &TokenDesk, req: &HttpMockRequest) -> Option<TokenRefusal> {
+    let (_, query) = split_uri(req.uri_str());
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(&req.body_bytes())
+        .into_owned()
+        .collect();
+    desk.refusal(&query, req.headers_vec(), &form)
+}
+
+/// A request target's path and decoded query.
+fn split_uri(uri: &str) -> (&str, Vec<(String, String)>) {
+    let (path, query) = uri.split_once('?').unwrap_or((uri, ""));
+    let query = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    (path, query)
+}
