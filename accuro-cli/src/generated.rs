@@ -861,6 +861,14 @@ impl<T: CliConfig> Cli<T> {
                     .required(false),
             )
             .arg(
+                ::clap::Arg::new("deceased-date")
+                    .long("deceased-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("employer-contact-id")
                     .long("employer-contact-id")
                     .value_parser(::clap::value_parser!(i64))
@@ -894,6 +902,14 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("file-number")
                     .long("file-number")
                     .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("gestation-age")
+                    .long("gestation-age")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDate),
+                    )
                     .required(false),
             )
             .arg(
@@ -954,6 +970,14 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("pharmacy-contact-id")
                     .long("pharmacy-contact-id")
                     .value_parser(::clap::value_parser!(i64))
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("referred-date")
+                    .long("referred-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDate),
+                    )
                     .required(false),
             )
             .arg(
@@ -1006,6 +1030,14 @@ impl<T: CliConfig> Cli<T> {
                     .required(false),
             )
             .arg(
+                ::clap::Arg::new("deceased-date")
+                    .long("deceased-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("employer-contact-id")
                     .long("employer-contact-id")
                     .value_parser(::clap::value_parser!(i64))
@@ -1039,6 +1071,14 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("file-number")
                     .long("file-number")
                     .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("gestation-age")
+                    .long("gestation-age")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDate),
+                    )
                     .required(false),
             )
             .arg(
@@ -1100,6 +1140,14 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("pharmacy-contact-id")
                     .long("pharmacy-contact-id")
                     .value_parser(::clap::value_parser!(i64))
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("referred-date")
+                    .long("referred-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDate),
+                    )
                     .required(false),
             )
             .arg(
@@ -1600,10 +1648,24 @@ impl<T: CliConfig> Cli<T> {
                     .required(false),
             )
             .arg(
+                ::clap::Arg::new("date")
+                    .long("date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDate),
+                    )
+                    .required_unless_present("json-body"),
+            )
+            .arg(
                 ::clap::Arg::new("deleted")
                     .long("deleted")
                     .value_parser(::clap::value_parser!(bool))
                     .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("end-time")
+                    .long("end-time")
+                    .value_parser(::clap::value_parser!(accuro_client::shapes::HhmmTime))
+                    .required_unless_present("json-body"),
             )
             .arg(
                 ::clap::Arg::new("mask-id")
@@ -1642,6 +1704,12 @@ impl<T: CliConfig> Cli<T> {
                     .required(false),
             )
             .arg(
+                ::clap::Arg::new("start-time")
+                    .long("start-time")
+                    .value_parser(::clap::value_parser!(accuro_client::shapes::HhmmTime))
+                    .required_unless_present("json-body"),
+            )
+            .arg(
                 ::clap::Arg::new("sub-column")
                     .long("sub-column")
                     .value_parser(::clap::value_parser!(i32))
@@ -1651,7 +1719,7 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("json-body")
                     .long("json-body")
                     .value_name("JSON-FILE")
-                    .required(true)
+                    .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
                     .help("Path to a file that contains the full json body."),
             )
@@ -1707,10 +1775,24 @@ impl<T: CliConfig> Cli<T> {
                     .required(false),
             )
             .arg(
+                ::clap::Arg::new("date")
+                    .long("date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDate),
+                    )
+                    .required_unless_present("json-body"),
+            )
+            .arg(
                 ::clap::Arg::new("deleted")
                     .long("deleted")
                     .value_parser(::clap::value_parser!(bool))
                     .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("end-time")
+                    .long("end-time")
+                    .value_parser(::clap::value_parser!(accuro_client::shapes::HhmmTime))
+                    .required_unless_present("json-body"),
             )
             .arg(
                 ::clap::Arg::new("mask-id")
@@ -1749,6 +1831,12 @@ impl<T: CliConfig> Cli<T> {
                     .required(false),
             )
             .arg(
+                ::clap::Arg::new("start-time")
+                    .long("start-time")
+                    .value_parser(::clap::value_parser!(accuro_client::shapes::HhmmTime))
+                    .required_unless_present("json-body"),
+            )
+            .arg(
                 ::clap::Arg::new("sub-column")
                     .long("sub-column")
                     .value_parser(::clap::value_parser!(i32))
@@ -1758,7 +1846,7 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("json-body")
                     .long("json-body")
                     .value_name("JSON-FILE")
-                    .required(true)
+                    .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
                     .help("Path to a file that contains the full json body."),
             )
@@ -1829,10 +1917,24 @@ impl<T: CliConfig> Cli<T> {
                     .required(false),
             )
             .arg(
+                ::clap::Arg::new("date")
+                    .long("date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDate),
+                    )
+                    .required_unless_present("json-body"),
+            )
+            .arg(
                 ::clap::Arg::new("deleted")
                     .long("deleted")
                     .value_parser(::clap::value_parser!(bool))
                     .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("end-time")
+                    .long("end-time")
+                    .value_parser(::clap::value_parser!(accuro_client::shapes::HhmmTime))
+                    .required_unless_present("json-body"),
             )
             .arg(
                 ::clap::Arg::new("mask-id")
@@ -1871,6 +1973,12 @@ impl<T: CliConfig> Cli<T> {
                     .required(false),
             )
             .arg(
+                ::clap::Arg::new("start-time")
+                    .long("start-time")
+                    .value_parser(::clap::value_parser!(accuro_client::shapes::HhmmTime))
+                    .required_unless_present("json-body"),
+            )
+            .arg(
                 ::clap::Arg::new("sub-column")
                     .long("sub-column")
                     .value_parser(::clap::value_parser!(i32))
@@ -1880,7 +1988,7 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("json-body")
                     .long("json-body")
                     .value_name("JSON-FILE")
-                    .required(true)
+                    .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
                     .help("Path to a file that contains the full json body."),
             )
@@ -2361,6 +2469,14 @@ impl<T: CliConfig> Cli<T> {
                     .help("Indication if the patient is deceased"),
             )
             .arg(
+                ::clap::Arg::new("deceased-date")
+                    .long("deceased-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("employer-contact-id")
                     .long("employer-contact-id")
                     .value_parser(::clap::value_parser!(i32))
@@ -2400,6 +2516,14 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
                     .help(" The patients file number"),
+            )
+            .arg(
+                ::clap::Arg::new("gestation-age")
+                    .long("gestation-age")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("has-archived-records")
@@ -2470,6 +2594,14 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(i32))
                     .required(false)
                     .help("The pharmacy contact id"),
+            )
+            .arg(
+                ::clap::Arg::new("referred-date")
+                    .long("referred-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("referring-provider-id")
@@ -2555,6 +2687,14 @@ impl<T: CliConfig> Cli<T> {
                     .help("Indication if the patient is deceased"),
             )
             .arg(
+                ::clap::Arg::new("deceased-date")
+                    .long("deceased-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("employer-contact-id")
                     .long("employer-contact-id")
                     .value_parser(::clap::value_parser!(i32))
@@ -2594,6 +2734,14 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
                     .help(" The patients file number"),
+            )
+            .arg(
+                ::clap::Arg::new("gestation-age")
+                    .long("gestation-age")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("has-archived-records")
@@ -2664,6 +2812,14 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(i32))
                     .required(false)
                     .help("The pharmacy contact id"),
+            )
+            .arg(
+                ::clap::Arg::new("referred-date")
+                    .long("referred-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("referring-provider-id")
@@ -3160,6 +3316,14 @@ impl<T: CliConfig> Cli<T> {
                     .required(false),
             )
             .arg(
+                ::clap::Arg::new("last-modified")
+                    .long("last-modified")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("mask-id")
                     .long("mask-id")
                     .value_parser(::clap::value_parser!(i64))
@@ -3169,6 +3333,14 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("masked")
                     .long("masked")
                     .value_parser(::clap::value_parser!(bool))
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("masked-date")
+                    .long("masked-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
                     .required(false),
             )
             .arg(
@@ -3231,6 +3403,14 @@ impl<T: CliConfig> Cli<T> {
                     .required(false),
             )
             .arg(
+                ::clap::Arg::new("last-modified")
+                    .long("last-modified")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("mask-id")
                     .long("mask-id")
                     .value_parser(::clap::value_parser!(i32))
@@ -3241,6 +3421,14 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("masked")
                     .long("masked")
                     .value_parser(::clap::value_parser!(bool))
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("masked-date")
+                    .long("masked-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
                     .required(false),
             )
             .arg(
@@ -3340,6 +3528,14 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .arg(
+                ::clap::Arg::new("until-date")
+                    .long("until-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("user-id")
                     .long("user-id")
                     .value_parser(::clap::value_parser!(i64))
@@ -3428,6 +3624,14 @@ impl<T: CliConfig> Cli<T> {
                     .help(
                         "The role's id (the server really names this field `Role id`).",
                     ),
+            )
+            .arg(
+                ::clap::Arg::new("until-date")
+                    .long("until-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("user-id")
@@ -3526,6 +3730,14 @@ impl<T: CliConfig> Cli<T> {
                     .help("For example `(250) 555-0100` or `2505550100`."),
             )
             .arg(
+                ::clap::Arg::new("order")
+                    .long("order")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::LenientInt),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("patient-id")
                     .long("patient-id")
                     .value_parser(::clap::value_parser!(i32))
@@ -3588,6 +3800,14 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
                     .help("For example `(250) 555-0100` or `2505550100`."),
+            )
+            .arg(
+                ::clap::Arg::new("order")
+                    .long("order")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::LenientInt),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("patient-id")
@@ -3803,6 +4023,14 @@ impl<T: CliConfig> Cli<T> {
     pub fn cli_update_patient_user_flags_v2() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
+                ::clap::Arg::new("last-updated")
+                    .long("last-updated")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("message")
                     .long("message")
                     .value_parser(::clap::value_parser!(::std::string::String))
@@ -3835,6 +4063,14 @@ impl<T: CliConfig> Cli<T> {
     }
     pub fn cli_create_patient_user_flag() -> ::clap::Command {
         ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("last-updated")
+                    .long("last-updated")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
             .arg(
                 ::clap::Arg::new("message")
                     .long("message")
@@ -4128,6 +4364,14 @@ impl<T: CliConfig> Cli<T> {
     pub fn cli_create_schedule_lock() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
+                ::clap::Arg::new("date")
+                    .long("date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroPartialDate),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("end-time")
                     .long("end-time")
                     .value_parser(::clap::value_parser!(i32))
@@ -4214,6 +4458,14 @@ impl<T: CliConfig> Cli<T> {
     pub fn cli_update_provider_calendar_notes() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
+                ::clap::Arg::new("date")
+                    .long("date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroPartialDate),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("note")
                     .long("note")
                     .value_parser(::clap::value_parser!(::std::string::String))
@@ -4248,6 +4500,14 @@ impl<T: CliConfig> Cli<T> {
     }
     pub fn cli_create_provider_calendar_note() -> ::clap::Command {
         ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("date")
+                    .long("date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroPartialDate),
+                    )
+                    .required(false),
+            )
             .arg(
                 ::clap::Arg::new("note")
                     .long("note")
@@ -4362,13 +4622,15 @@ impl<T: CliConfig> Cli<T> {
             .arg(
                 ::clap::Arg::new("provider-id")
                     .long("provider-id")
-                    .value_parser(::clap::value_parser!(::std::vec::Vec < i32 >))
+                    .value_parser(::clap::value_parser!(i32))
+                    .action(::clap::ArgAction::Append)
                     .required(false),
             )
             .arg(
                 ::clap::Arg::new("user-id")
                     .long("user-id")
-                    .value_parser(::clap::value_parser!(::std::vec::Vec < i32 >))
+                    .value_parser(::clap::value_parser!(i32))
+                    .action(::clap::ArgAction::Append)
                     .required(false),
             )
             .about(
@@ -4578,7 +4840,8 @@ impl<T: CliConfig> Cli<T> {
             .arg(
                 ::clap::Arg::new("office-id")
                     .long("office-id")
-                    .value_parser(::clap::value_parser!(::std::vec::Vec < i32 >))
+                    .value_parser(::clap::value_parser!(i32))
+                    .action(::clap::ArgAction::Append)
                     .required(false)
                     .help(
                         "Multiple office ids can be provided, i.e. in a request url, officeId=1280&officeId=3996. \n\n If this parameter is provided, all appointments will be filtered by the offices they are a part of.",
@@ -4909,6 +5172,14 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .arg(
+                ::clap::Arg::new("collection-date")
+                    .long("collection-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("external-note")
                     .long("external-note")
                     .value_parser(::clap::value_parser!(::std::string::String))
@@ -4928,6 +5199,14 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
                     .help("The internal note used for display purposes in Accuro"),
+            )
+            .arg(
+                ::clap::Arg::new("observation-date")
+                    .long("observation-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("ordering-provider-id")
@@ -4963,6 +5242,22 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(i32))
                     .required(false)
                     .help("Id of the lab test this observation group is associated with"),
+            )
+            .arg(
+                ::clap::Arg::new("transaction-date")
+                    .long("transaction-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("version-date")
+                    .long("version-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("json-body")
@@ -5037,6 +5332,14 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .arg(
+                ::clap::Arg::new("collection-date")
+                    .long("collection-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("external-note")
                     .long("external-note")
                     .value_parser(::clap::value_parser!(::std::string::String))
@@ -5056,6 +5359,14 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
                     .help("The internal note used for display purposes in Accuro"),
+            )
+            .arg(
+                ::clap::Arg::new("observation-date")
+                    .long("observation-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("ordering-provider-id")
@@ -5091,6 +5402,22 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(i32))
                     .required(false)
                     .help("Id of the lab test this observation group is associated with"),
+            )
+            .arg(
+                ::clap::Arg::new("transaction-date")
+                    .long("transaction-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("version-date")
+                    .long("version-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("json-body")
@@ -5161,6 +5488,14 @@ impl<T: CliConfig> Cli<T> {
                     .help(
                         "The lab observation label.\n\nTypically the same as the name of the result the observation is associated with.",
                     ),
+            )
+            .arg(
+                ::clap::Arg::new("observation-date")
+                    .long("observation-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("observation-flag")
@@ -5289,6 +5624,14 @@ impl<T: CliConfig> Cli<T> {
                     .help(
                         "The lab observation label.\n\nTypically the same as the name of the result the observation is associated with.",
                     ),
+            )
+            .arg(
+                ::clap::Arg::new("observation-date")
+                    .long("observation-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("observation-flag")
@@ -6115,6 +6458,22 @@ impl<T: CliConfig> Cli<T> {
                     .help("The comments of the status"),
             )
             .arg(
+                ::clap::Arg::new("effective-date")
+                    .long("effective-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("end-date")
+                    .long("end-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("order-status")
                     .long("order-status")
                     .value_parser(::clap::value_parser!(::std::string::String))
@@ -6628,6 +6987,14 @@ impl<T: CliConfig> Cli<T> {
     pub fn cli_create_referral_order() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
+                ::clap::Arg::new("appointment-date-time")
+                    .long("appointment-date-time")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroPartialDate),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("appointment-id")
                     .long("appointment-id")
                     .value_parser(::clap::value_parser!(i32))
@@ -6644,6 +7011,14 @@ impl<T: CliConfig> Cli<T> {
                     .help(
                         "The appointment time of format: HH:mm. Provide only when appointmentDateTime is provided. Default value or for invalidvalue passed, it would be set set to: 00:00. If appointmentDateTime is not provided, this value would be set to null by the system.  ",
                     ),
+            )
+            .arg(
+                ::clap::Arg::new("booked-date")
+                    .long("booked-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("cc-recipients")
@@ -6689,6 +7064,14 @@ impl<T: CliConfig> Cli<T> {
                     .help(
                         "The contact type. Field is updatable but it would be overridden by generate letters if faxLogId is provided. Valid value allowed so far: PHYSICIAN or CONTACT.",
                     ),
+            )
+            .arg(
+                ::clap::Arg::new("date")
+                    .long("date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("description")
@@ -6734,6 +7117,14 @@ impl<T: CliConfig> Cli<T> {
                     .help("Referral Order id"),
             )
             .arg(
+                ::clap::Arg::new("last-modified")
+                    .long("last-modified")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("location")
                     .long("location")
                     .value_parser(::clap::value_parser!(::std::string::String))
@@ -6798,6 +7189,14 @@ impl<T: CliConfig> Cli<T> {
                     .help("Reconciled"),
             )
             .arg(
+                ::clap::Arg::new("repliform-last-modified")
+                    .long("repliform-last-modified")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("specific")
                     .long("specific")
                     .value_parser(::clap::value_parser!(::std::string::String))
@@ -6838,6 +7237,14 @@ impl<T: CliConfig> Cli<T> {
     pub fn cli_update_referral_order() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
+                ::clap::Arg::new("appointment-date-time")
+                    .long("appointment-date-time")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroPartialDate),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("appointment-id")
                     .long("appointment-id")
                     .value_parser(::clap::value_parser!(i32))
@@ -6854,6 +7261,14 @@ impl<T: CliConfig> Cli<T> {
                     .help(
                         "The appointment time of format: HH:mm. Provide only when appointmentDateTime is provided. Default value or for invalidvalue passed, it would be set set to: 00:00. If appointmentDateTime is not provided, this value would be set to null by the system.  ",
                     ),
+            )
+            .arg(
+                ::clap::Arg::new("booked-date")
+                    .long("booked-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("cc-recipients")
@@ -6901,6 +7316,14 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .arg(
+                ::clap::Arg::new("date")
+                    .long("date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("description")
                     .long("description")
                     .value_parser(::clap::value_parser!(::std::string::String))
@@ -6941,6 +7364,14 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i32))
                     .required(true),
+            )
+            .arg(
+                ::clap::Arg::new("last-modified")
+                    .long("last-modified")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("location")
@@ -7005,6 +7436,14 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(bool))
                     .required(false)
                     .help("Reconciled"),
+            )
+            .arg(
+                ::clap::Arg::new("repliform-last-modified")
+                    .long("repliform-last-modified")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("specific")
@@ -7379,6 +7818,22 @@ impl<T: CliConfig> Cli<T> {
                     .help("Available for cancellation. Cannot be updated through API"),
             )
             .arg(
+                ::clap::Arg::new("booked-date")
+                    .long("booked-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("case-close-date")
+                    .long("case-close-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("case-number")
                     .long("case-number")
                     .value_parser(::clap::value_parser!(i32))
@@ -7428,6 +7883,14 @@ impl<T: CliConfig> Cli<T> {
                     .help("Waitlist consult type"),
             )
             .arg(
+                ::clap::Arg::new("decision-date")
+                    .long("decision-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("expedited")
                     .long("expedited")
                     .value_parser(::clap::value_parser!(bool))
@@ -7440,6 +7903,22 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(bool))
                     .required(false)
                     .help("Book as first available"),
+            )
+            .arg(
+                ::clap::Arg::new("first-consult-date")
+                    .long("first-consult-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("first-contact-date")
+                    .long("first-contact-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("follow-up")
@@ -7463,6 +7942,22 @@ impl<T: CliConfig> Cli<T> {
                     .help("Any notes for the waitlist request."),
             )
             .arg(
+                ::clap::Arg::new("patient-available-for-consult")
+                    .long("patient-available-for-consult")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("patient-available-for-surgery")
+                    .long("patient-available-for-surgery")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("patient-id")
                     .long("patient-id")
                     .value_parser(::clap::value_parser!(i32))
@@ -7475,6 +7970,14 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(i32))
                     .required(false)
                     .help("Provider type id"),
+            )
+            .arg(
+                ::clap::Arg::new("referral-date")
+                    .long("referral-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("referral-triaged")
@@ -7493,6 +7996,14 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("referring-provider-id")
                     .long("referring-provider-id")
                     .value_parser(::clap::value_parser!(i32))
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("request-date")
+                    .long("request-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
                     .required(false),
             )
             .arg(
@@ -7540,6 +8051,30 @@ impl<T: CliConfig> Cli<T> {
                     .help(
                         "Surgical Type. Default value blank. Refer to this endpoints for valid values: GET /v1/provider-portal/selection-lists/waitlist-surgical-types.  Cannot be updated through API",
                     ),
+            )
+            .arg(
+                ::clap::Arg::new("target-date")
+                    .long("target-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("tentative-date")
+                    .long("tentative-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("urgent-date")
+                    .long("urgent-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("waitlist-provider-id")
@@ -7622,6 +8157,22 @@ impl<T: CliConfig> Cli<T> {
                     .help("Available for cancellation. Cannot be updated through API"),
             )
             .arg(
+                ::clap::Arg::new("booked-date")
+                    .long("booked-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("case-close-date")
+                    .long("case-close-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("case-number")
                     .long("case-number")
                     .value_parser(::clap::value_parser!(i32))
@@ -7671,6 +8222,14 @@ impl<T: CliConfig> Cli<T> {
                     .help("Waitlist consult type"),
             )
             .arg(
+                ::clap::Arg::new("decision-date")
+                    .long("decision-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("expedited")
                     .long("expedited")
                     .value_parser(::clap::value_parser!(bool))
@@ -7683,6 +8242,22 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(bool))
                     .required(false)
                     .help("Book as first available"),
+            )
+            .arg(
+                ::clap::Arg::new("first-consult-date")
+                    .long("first-consult-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("first-contact-date")
+                    .long("first-contact-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("follow-up")
@@ -7706,6 +8281,22 @@ impl<T: CliConfig> Cli<T> {
                     .help("Any notes for the waitlist request."),
             )
             .arg(
+                ::clap::Arg::new("patient-available-for-consult")
+                    .long("patient-available-for-consult")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("patient-available-for-surgery")
+                    .long("patient-available-for-surgery")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("patient-id")
                     .long("patient-id")
                     .value_parser(::clap::value_parser!(i32))
@@ -7718,6 +8309,14 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(i32))
                     .required(false)
                     .help("Provider type id"),
+            )
+            .arg(
+                ::clap::Arg::new("referral-date")
+                    .long("referral-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("referral-triaged")
@@ -7736,6 +8335,14 @@ impl<T: CliConfig> Cli<T> {
                 ::clap::Arg::new("referring-provider-id")
                     .long("referring-provider-id")
                     .value_parser(::clap::value_parser!(i32))
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("request-date")
+                    .long("request-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
                     .required(false),
             )
             .arg(
@@ -7783,6 +8390,30 @@ impl<T: CliConfig> Cli<T> {
                     .help(
                         "Surgical Type. Default value blank. Refer to this endpoints for valid values: GET /v1/provider-portal/selection-lists/waitlist-surgical-types.  Cannot be updated through API",
                     ),
+            )
+            .arg(
+                ::clap::Arg::new("target-date")
+                    .long("target-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("tentative-date")
+                    .long("tentative-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
+                ::clap::Arg::new("urgent-date")
+                    .long("urgent-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("waitlist-id")
@@ -7926,6 +8557,14 @@ impl<T: CliConfig> Cli<T> {
                     .help("Task completed by username"),
             )
             .arg(
+                ::clap::Arg::new("completed-date")
+                    .long("completed-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("created-by")
                     .long("created-by")
                     .value_parser(::clap::value_parser!(::std::string::String))
@@ -7938,6 +8577,14 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(i32))
                     .required(false)
                     .help("Task created by identity"),
+            )
+            .arg(
+                ::clap::Arg::new("created-on")
+                    .long("created-on")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("deleted")
@@ -7994,6 +8641,14 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
                     .help("The task reason"),
+            )
+            .arg(
+                ::clap::Arg::new("task-due-date")
+                    .long("task-due-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDate),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("json-body")
@@ -8049,6 +8704,14 @@ impl<T: CliConfig> Cli<T> {
                     .help("Task completed by username"),
             )
             .arg(
+                ::clap::Arg::new("completed-date")
+                    .long("completed-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("created-by")
                     .long("created-by")
                     .value_parser(::clap::value_parser!(::std::string::String))
@@ -8061,6 +8724,14 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(i32))
                     .required(false)
                     .help("Task created by identity"),
+            )
+            .arg(
+                ::clap::Arg::new("created-on")
+                    .long("created-on")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("deleted")
@@ -8117,6 +8788,14 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
                     .help("The task reason"),
+            )
+            .arg(
+                ::clap::Arg::new("task-due-date")
+                    .long("task-due-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDate),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("task-id")
@@ -8403,6 +9082,14 @@ impl<T: CliConfig> Cli<T> {
                     .help("The last name of the user."),
             )
             .arg(
+                ::clap::Arg::new("locked-date")
+                    .long("locked-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("note")
                     .long("note")
                     .value_parser(::clap::value_parser!(::std::string::String))
@@ -8560,6 +9247,14 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
                     .help("The last name of the user."),
+            )
+            .arg(
+                ::clap::Arg::new("locked-date")
+                    .long("locked-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("note")
@@ -8934,11 +9629,27 @@ impl<T: CliConfig> Cli<T> {
                     .required(true),
             )
             .arg(
+                ::clap::Arg::new("created-date")
+                    .long("created-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
+            )
+            .arg(
                 ::clap::Arg::new("external-system-identifier")
                     .long("external-system-identifier")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
                     .help("System identifier of the external system"),
+            )
+            .arg(
+                ::clap::Arg::new("last-updated-date")
+                    .long("last-updated-date")
+                    .value_parser(
+                        ::clap::value_parser!(accuro_client::shapes::AccuroDateTime),
+                    )
+                    .required(false),
             )
             .arg(
                 ::clap::Arg::new("value")
@@ -10177,6 +10888,14 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i64>("starting-id") {
             request = request.starting_id(value.clone());
         }
+        if let Some((size, cursor)) = self.config.page_request() {
+            if let Some(size) = size {
+                request = request.page_size(size);
+            }
+            if let Some(cursor) = cursor {
+                request = request.starting_id(cursor);
+            }
+        }
         self.config.execute_search_patients(matches, &mut request)?;
         let result = request.send().await;
         match result {
@@ -10197,6 +10916,11 @@ impl<T: CliConfig> Cli<T> {
         let mut request = self.client.create_patient();
         if let Some(value) = matches.get_one::<bool>("deceased") {
             request = request.body_map(|body| { body.deceased(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("deceased-date")
+        {
+            request = request.body_map(|body| { body.deceased_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i64>("employer-contact-id") {
             request = request
@@ -10228,6 +10952,11 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("file-number") {
             request = request.body_map(|body| { body.file_number(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDate>("gestation-age")
+        {
+            request = request.body_map(|body| { body.gestation_age(value.clone()) });
         }
         if let Some(value) = matches.get_one::<bool>("has-archived-records") {
             request = request
@@ -10263,6 +10992,11 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i64>("pharmacy-contact-id") {
             request = request
                 .body_map(|body| { body.pharmacy_contact_id(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDate>("referred-date")
+        {
+            request = request.body_map(|body| { body.referred_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i64>("referring-provider-id") {
             request = request
@@ -10326,6 +11060,11 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<bool>("deceased") {
             request = request.body_map(|body| { body.deceased(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("deceased-date")
+        {
+            request = request.body_map(|body| { body.deceased_date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<i64>("employer-contact-id") {
             request = request
                 .body_map(|body| { body.employer_contact_id(value.clone()) });
@@ -10356,6 +11095,11 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("file-number") {
             request = request.body_map(|body| { body.file_number(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDate>("gestation-age")
+        {
+            request = request.body_map(|body| { body.gestation_age(value.clone()) });
         }
         if let Some(value) = matches.get_one::<bool>("has-archived-records") {
             request = request
@@ -10391,6 +11135,11 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i64>("pharmacy-contact-id") {
             request = request
                 .body_map(|body| { body.pharmacy_contact_id(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDate>("referred-date")
+        {
+            request = request.body_map(|body| { body.referred_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i64>("referring-provider-id") {
             request = request
@@ -10579,6 +11328,14 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<i64>("starting-id") {
             request = request.starting_id(value.clone());
+        }
+        if let Some((size, cursor)) = self.config.page_request() {
+            if let Some(size) = size {
+                request = request.page_size(size);
+            }
+            if let Some(cursor) = cursor {
+                request = request.starting_id(cursor);
+            }
         }
         self.config.execute_search_letters(matches, &mut request)?;
         let result = request.send().await;
@@ -10907,8 +11664,17 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<bool>("cancelled") {
             request = request.body_map(|body| { body.cancelled(value.clone()) });
         }
+        if let Some(value) = matches.get_one::<accuro_client::shapes::AccuroDate>("date")
+        {
+            request = request.body_map(|body| { body.date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<bool>("deleted") {
             request = request.body_map(|body| { body.deleted(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::HhmmTime>("end-time")
+        {
+            request = request.body_map(|body| { body.end_time(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i64>("mask-id") {
             request = request.body_map(|body| { body.mask_id(value.clone()) });
@@ -10927,6 +11693,11 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<i64>("site-id") {
             request = request.body_map(|body| { body.site_id(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::HhmmTime>("start-time")
+        {
+            request = request.body_map(|body| { body.start_time(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i32>("sub-column") {
             request = request.body_map(|body| { body.sub_column(value.clone()) });
@@ -10995,8 +11766,17 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<bool>("cancelled") {
             request = request.body_map(|body| { body.cancelled(value.clone()) });
         }
+        if let Some(value) = matches.get_one::<accuro_client::shapes::AccuroDate>("date")
+        {
+            request = request.body_map(|body| { body.date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<bool>("deleted") {
             request = request.body_map(|body| { body.deleted(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::HhmmTime>("end-time")
+        {
+            request = request.body_map(|body| { body.end_time(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i64>("mask-id") {
             request = request.body_map(|body| { body.mask_id(value.clone()) });
@@ -11015,6 +11795,11 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<i64>("site-id") {
             request = request.body_map(|body| { body.site_id(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::HhmmTime>("start-time")
+        {
+            request = request.body_map(|body| { body.start_time(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i32>("sub-column") {
             request = request.body_map(|body| { body.sub_column(value.clone()) });
@@ -11091,8 +11876,17 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<bool>("cancelled") {
             request = request.body_map(|body| { body.cancelled(value.clone()) });
         }
+        if let Some(value) = matches.get_one::<accuro_client::shapes::AccuroDate>("date")
+        {
+            request = request.body_map(|body| { body.date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<bool>("deleted") {
             request = request.body_map(|body| { body.deleted(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::HhmmTime>("end-time")
+        {
+            request = request.body_map(|body| { body.end_time(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i64>("mask-id") {
             request = request.body_map(|body| { body.mask_id(value.clone()) });
@@ -11111,6 +11905,11 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<i64>("site-id") {
             request = request.body_map(|body| { body.site_id(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::HhmmTime>("start-time")
+        {
+            request = request.body_map(|body| { body.start_time(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i32>("sub-column") {
             request = request.body_map(|body| { body.sub_column(value.clone()) });
@@ -11750,6 +12549,14 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i64>("starting-id") {
             request = request.starting_id(value.clone());
         }
+        if let Some((size, cursor)) = self.config.page_request() {
+            if let Some(size) = size {
+                request = request.page_size(size);
+            }
+            if let Some(cursor) = cursor {
+                request = request.starting_id(cursor);
+            }
+        }
         self.config.execute_search_providers(matches, &mut request)?;
         let result = request.send().await;
         match result {
@@ -11998,6 +12805,11 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<bool>("deceased") {
             request = request.body_map(|body| { body.deceased(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("deceased-date")
+        {
+            request = request.body_map(|body| { body.deceased_date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<i32>("employer-contact-id") {
             request = request
                 .body_map(|body| { body.employer_contact_id(value.clone()) });
@@ -12028,6 +12840,11 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("file-number") {
             request = request.body_map(|body| { body.file_number(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("gestation-age")
+        {
+            request = request.body_map(|body| { body.gestation_age(value.clone()) });
         }
         if let Some(value) = matches.get_one::<bool>("has-archived-records") {
             request = request
@@ -12063,6 +12880,11 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i32>("pharmacy-contact-id") {
             request = request
                 .body_map(|body| { body.pharmacy_contact_id(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("referred-date")
+        {
+            request = request.body_map(|body| { body.referred_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i32>("referring-provider-id") {
             request = request
@@ -12186,6 +13008,11 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<bool>("deceased") {
             request = request.body_map(|body| { body.deceased(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("deceased-date")
+        {
+            request = request.body_map(|body| { body.deceased_date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<i32>("employer-contact-id") {
             request = request
                 .body_map(|body| { body.employer_contact_id(value.clone()) });
@@ -12216,6 +13043,11 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("file-number") {
             request = request.body_map(|body| { body.file_number(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("gestation-age")
+        {
+            request = request.body_map(|body| { body.gestation_age(value.clone()) });
         }
         if let Some(value) = matches.get_one::<bool>("has-archived-records") {
             request = request
@@ -12251,6 +13083,11 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i32>("pharmacy-contact-id") {
             request = request
                 .body_map(|body| { body.pharmacy_contact_id(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("referred-date")
+        {
+            request = request.body_map(|body| { body.referred_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i32>("referring-provider-id") {
             request = request
@@ -12779,6 +13616,14 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i32>("user-id") {
             request = request.user_id(value.clone());
         }
+        if let Some((size, cursor)) = self.config.page_request() {
+            if let Some(size) = size {
+                request = request.page_size(size);
+            }
+            if let Some(cursor) = cursor {
+                request = request.starting_id(cursor);
+            }
+        }
         self.config.execute_search_patient_masks(matches, &mut request)?;
         let result = request.send().await;
         match result {
@@ -12800,11 +13645,21 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("field-name") {
             request = request.body_map(|body| { body.field_name(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("last-modified")
+        {
+            request = request.body_map(|body| { body.last_modified(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<i64>("mask-id") {
             request = request.body_map(|body| { body.mask_id(value.clone()) });
         }
         if let Some(value) = matches.get_one::<bool>("masked") {
             request = request.body_map(|body| { body.masked(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("masked-date")
+        {
+            request = request.body_map(|body| { body.masked_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("notes") {
             request = request.body_map(|body| { body.notes(value.clone()) });
@@ -12867,11 +13722,21 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("field-name") {
             request = request.body_map(|body| { body.field_name(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("last-modified")
+        {
+            request = request.body_map(|body| { body.last_modified(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<i32>("mask-id") {
             request = request.mask_id(value.clone());
         }
         if let Some(value) = matches.get_one::<bool>("masked") {
             request = request.body_map(|body| { body.masked(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("masked-date")
+        {
+            request = request.body_map(|body| { body.masked_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("notes") {
             request = request.body_map(|body| { body.notes(value.clone()) });
@@ -12949,6 +13814,11 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i64>("role-id") {
             request = request.body_map(|body| { body.role_id(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("until-date")
+        {
+            request = request.body_map(|body| { body.until_date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<i64>("user-id") {
             request = request.body_map(|body| { body.user_id(value.clone()) });
         }
@@ -13021,6 +13891,11 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<i64>("role-id") {
             request = request.body_map(|body| { body.role_id(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("until-date")
+        {
+            request = request.body_map(|body| { body.until_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i64>("user-id") {
             request = request.body_map(|body| { body.user_id(value.clone()) });
@@ -13116,6 +13991,11 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("number") {
             request = request.body_map(|body| { body.number(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::LenientInt>("order")
+        {
+            request = request.body_map(|body| { body.order(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<i32>("patient-id") {
             request = request.patient_id(value.clone());
         }
@@ -13164,6 +14044,11 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("number") {
             request = request.body_map(|body| { body.number(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::LenientInt>("order")
+        {
+            request = request.body_map(|body| { body.order(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i32>("patient-id") {
             request = request.patient_id(value.clone());
@@ -13469,6 +14354,11 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_patient_user_flags_v2();
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("last-updated")
+        {
+            request = request.body_map(|body| { body.last_updated(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("message") {
             request = request.body_map(|body| { body.message(value.clone()) });
         }
@@ -13503,6 +14393,11 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_patient_user_flag();
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("last-updated")
+        {
+            request = request.body_map(|body| { body.last_updated(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("message") {
             request = request.body_map(|body| { body.message(value.clone()) });
         }
@@ -13884,6 +14779,11 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_schedule_lock();
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroPartialDate>("date")
+        {
+            request = request.body_map(|body| { body.date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<i32>("end-time") {
             request = request.body_map(|body| { body.end_time(value.clone()) });
         }
@@ -13976,6 +14876,11 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_provider_calendar_notes();
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroPartialDate>("date")
+        {
+            request = request.body_map(|body| { body.date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("note") {
             request = request.body_map(|body| { body.note(value.clone()) });
         }
@@ -14012,6 +14917,11 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_provider_calendar_note();
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroPartialDate>("date")
+        {
+            request = request.body_map(|body| { body.date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("note") {
             request = request.body_map(|body| { body.note(value.clone()) });
         }
@@ -14133,10 +15043,16 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.list_scheduler_time_intervals();
-        if let Some(value) = matches.get_one::<::std::vec::Vec<i32>>("provider-id") {
+        if let Some(value) = matches
+            .get_many::<i32>("provider-id")
+            .map(|values| values.cloned().collect::<::std::vec::Vec<i32>>())
+        {
             request = request.provider_id(value.clone());
         }
-        if let Some(value) = matches.get_one::<::std::vec::Vec<i32>>("user-id") {
+        if let Some(value) = matches
+            .get_many::<i32>("user-id")
+            .map(|values| values.cloned().collect::<::std::vec::Vec<i32>>())
+        {
             request = request.user_id(value.clone());
         }
         self.config.execute_list_scheduler_time_intervals(matches, &mut request)?;
@@ -14405,7 +15321,10 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<bool>("include-null-office") {
             request = request.include_null_office(value.clone());
         }
-        if let Some(value) = matches.get_one::<::std::vec::Vec<i32>>("office-id") {
+        if let Some(value) = matches
+            .get_many::<i32>("office-id")
+            .map(|values| values.cloned().collect::<::std::vec::Vec<i32>>())
+        {
             request = request.office_id(value.clone());
         }
         if let Some(value) = matches.get_one::<i64>("page-size") {
@@ -14419,6 +15338,14 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<i64>("starting-id") {
             request = request.starting_id(value.clone());
+        }
+        if let Some((size, cursor)) = self.config.page_request() {
+            if let Some(size) = size {
+                request = request.page_size(size);
+            }
+            if let Some(cursor) = cursor {
+                request = request.starting_id(cursor);
+            }
         }
         self.config.execute_list_appointment_materials(matches, &mut request)?;
         let result = request.send().await;
@@ -14804,6 +15731,11 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i32>("base-group-id") {
             request = request.body_map(|body| { body.base_group_id(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("collection-date")
+        {
+            request = request.body_map(|body| { body.collection_date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("external-note") {
             request = request.body_map(|body| { body.external_note(value.clone()) });
         }
@@ -14812,6 +15744,11 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("internal-note") {
             request = request.body_map(|body| { body.internal_note(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("observation-date")
+        {
+            request = request.body_map(|body| { body.observation_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i32>("ordering-provider-id") {
             request = request
@@ -14829,6 +15766,16 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<i32>("test-id") {
             request = request.body_map(|body| { body.test_id(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("transaction-date")
+        {
+            request = request.body_map(|body| { body.transaction_date(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("version-date")
+        {
+            request = request.body_map(|body| { body.version_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = std::fs::read_to_string(value)
@@ -14909,6 +15856,11 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i32>("base-group-id") {
             request = request.body_map(|body| { body.base_group_id(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("collection-date")
+        {
+            request = request.body_map(|body| { body.collection_date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("external-note") {
             request = request.body_map(|body| { body.external_note(value.clone()) });
         }
@@ -14917,6 +15869,11 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("internal-note") {
             request = request.body_map(|body| { body.internal_note(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("observation-date")
+        {
+            request = request.body_map(|body| { body.observation_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i32>("ordering-provider-id") {
             request = request
@@ -14934,6 +15891,16 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<i32>("test-id") {
             request = request.body_map(|body| { body.test_id(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("transaction-date")
+        {
+            request = request.body_map(|body| { body.transaction_date(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("version-date")
+        {
+            request = request.body_map(|body| { body.version_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = std::fs::read_to_string(value)
@@ -15013,6 +15980,11 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("label") {
             request = request.body_map(|body| { body.label(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("observation-date")
+        {
+            request = request.body_map(|body| { body.observation_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("observation-flag")
         {
@@ -15107,6 +16079,11 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("label") {
             request = request.body_map(|body| { body.label(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("observation-date")
+        {
+            request = request.body_map(|body| { body.observation_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("observation-flag")
         {
@@ -16063,6 +17040,16 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("comments") {
             request = request.body_map(|body| { body.comments(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("effective-date")
+        {
+            request = request.body_map(|body| { body.effective_date(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("end-date")
+        {
+            request = request.body_map(|body| { body.end_date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("order-status") {
             request = request.body_map(|body| { body.order_status(value.clone()) });
         }
@@ -16228,6 +17215,14 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i64>("starting-id") {
             request = request.starting_id(value.clone());
         }
+        if let Some((size, cursor)) = self.config.page_request() {
+            if let Some(size) = size {
+                request = request.page_size(size);
+            }
+            if let Some(cursor) = cursor {
+                request = request.starting_id(cursor);
+            }
+        }
         self.config.execute_list_prescriptions(matches, &mut request)?;
         let result = request.send().await;
         match result {
@@ -16301,6 +17296,14 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<i64>("starting-id") {
             request = request.starting_id(value.clone());
+        }
+        if let Some((size, cursor)) = self.config.page_request() {
+            if let Some(size) = size {
+                request = request.page_size(size);
+            }
+            if let Some(cursor) = cursor {
+                request = request.starting_id(cursor);
+            }
         }
         self.config.execute_list_patient_prescriptions_v2(matches, &mut request)?;
         let result = request.send().await;
@@ -16651,6 +17654,14 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i64>("starting-id") {
             request = request.starting_id(value.clone());
         }
+        if let Some((size, cursor)) = self.config.page_request() {
+            if let Some(size) = size {
+                request = request.page_size(size);
+            }
+            if let Some(cursor) = cursor {
+                request = request.starting_id(cursor);
+            }
+        }
         self.config.execute_list_referral_orders(matches, &mut request)?;
         let result = request.send().await;
         match result {
@@ -16669,12 +17680,23 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_referral_order();
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroPartialDate>("appointment-date-time")
+        {
+            request = request
+                .body_map(|body| { body.appointment_date_time(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<i32>("appointment-id") {
             request = request.body_map(|body| { body.appointment_id(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("appointment-time")
         {
             request = request.body_map(|body| { body.appointment_time(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("booked-date")
+        {
+            request = request.body_map(|body| { body.booked_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("cc-recipients") {
             request = request.body_map(|body| { body.cc_recipients(value.clone()) });
@@ -16691,6 +17713,11 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("contact-type") {
             request = request.body_map(|body| { body.contact_type(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("date")
+        {
+            request = request.body_map(|body| { body.date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("description") {
             request = request.body_map(|body| { body.description(value.clone()) });
         }
@@ -16706,6 +17733,11 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<i32>("id") {
             request = request.body_map(|body| { body.id(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("last-modified")
+        {
+            request = request.body_map(|body| { body.last_modified(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("location") {
             request = request.body_map(|body| { body.location(value.clone()) });
@@ -16732,6 +17764,12 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<bool>("reconciled") {
             request = request.body_map(|body| { body.reconciled(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("repliform-last-modified")
+        {
+            request = request
+                .body_map(|body| { body.repliform_last_modified(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("specific") {
             request = request.body_map(|body| { body.specific(value.clone()) });
@@ -16785,12 +17823,23 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_referral_order();
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroPartialDate>("appointment-date-time")
+        {
+            request = request
+                .body_map(|body| { body.appointment_date_time(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<i32>("appointment-id") {
             request = request.body_map(|body| { body.appointment_id(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("appointment-time")
         {
             request = request.body_map(|body| { body.appointment_time(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("booked-date")
+        {
+            request = request.body_map(|body| { body.booked_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("cc-recipients") {
             request = request.body_map(|body| { body.cc_recipients(value.clone()) });
@@ -16807,6 +17856,11 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("contact-type") {
             request = request.body_map(|body| { body.contact_type(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("date")
+        {
+            request = request.body_map(|body| { body.date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("description") {
             request = request.body_map(|body| { body.description(value.clone()) });
         }
@@ -16822,6 +17876,11 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<i32>("id") {
             request = request.id(value.clone());
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("last-modified")
+        {
+            request = request.body_map(|body| { body.last_modified(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("location") {
             request = request.body_map(|body| { body.location(value.clone()) });
@@ -16848,6 +17907,12 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<bool>("reconciled") {
             request = request.body_map(|body| { body.reconciled(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("repliform-last-modified")
+        {
+            request = request
+                .body_map(|body| { body.repliform_last_modified(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("specific") {
             request = request.body_map(|body| { body.specific(value.clone()) });
@@ -17366,6 +18431,14 @@ impl<T: CliConfig> Cli<T> {
         {
             request = request.waitlist_provider_id(value.clone());
         }
+        if let Some((size, cursor)) = self.config.page_request() {
+            if let Some(size) = size {
+                request = request.page_size(size);
+            }
+            if let Some(cursor) = cursor {
+                request = request.starting_id(cursor);
+            }
+        }
         self.config.execute_list_waitlists(matches, &mut request)?;
         let result = request.send().await;
         match result {
@@ -17392,6 +18465,16 @@ impl<T: CliConfig> Cli<T> {
             request = request
                 .body_map(|body| { body.available_for_cancellation(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("booked-date")
+        {
+            request = request.body_map(|body| { body.booked_date(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("case-close-date")
+        {
+            request = request.body_map(|body| { body.case_close_date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<i32>("case-number") {
             request = request.body_map(|body| { body.case_number(value.clone()) });
         }
@@ -17417,11 +18500,28 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("consult-type") {
             request = request.body_map(|body| { body.consult_type(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("decision-date")
+        {
+            request = request.body_map(|body| { body.decision_date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<bool>("expedited") {
             request = request.body_map(|body| { body.expedited(value.clone()) });
         }
         if let Some(value) = matches.get_one::<bool>("first-available") {
             request = request.body_map(|body| { body.first_available(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("first-consult-date")
+        {
+            request = request
+                .body_map(|body| { body.first_consult_date(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("first-contact-date")
+        {
+            request = request
+                .body_map(|body| { body.first_contact_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<bool>("follow-up") {
             request = request.body_map(|body| { body.follow_up(value.clone()) });
@@ -17432,11 +18532,32 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("notes") {
             request = request.body_map(|body| { body.notes(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<
+                accuro_client::shapes::AccuroDateTime,
+            >("patient-available-for-consult")
+        {
+            request = request
+                .body_map(|body| { body.patient_available_for_consult(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<
+                accuro_client::shapes::AccuroDateTime,
+            >("patient-available-for-surgery")
+        {
+            request = request
+                .body_map(|body| { body.patient_available_for_surgery(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<i32>("patient-id") {
             request = request.body_map(|body| { body.patient_id(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i32>("provider-type-id") {
             request = request.body_map(|body| { body.provider_type_id(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("referral-date")
+        {
+            request = request.body_map(|body| { body.referral_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<bool>("referral-triaged") {
             request = request.body_map(|body| { body.referral_triaged(value.clone()) });
@@ -17447,6 +18568,11 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i32>("referring-provider-id") {
             request = request
                 .body_map(|body| { body.referring_provider_id(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("request-date")
+        {
+            request = request.body_map(|body| { body.request_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<bool>("specific-provider-requested") {
             request = request
@@ -17472,6 +18598,21 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("surgical-type") {
             request = request.body_map(|body| { body.surgical_type(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("target-date")
+        {
+            request = request.body_map(|body| { body.target_date(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("tentative-date")
+        {
+            request = request.body_map(|body| { body.tentative_date(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("urgent-date")
+        {
+            request = request.body_map(|body| { body.urgent_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i32>("waitlist-provider-id") {
             request = request
@@ -17583,6 +18724,16 @@ impl<T: CliConfig> Cli<T> {
             request = request
                 .body_map(|body| { body.available_for_cancellation(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("booked-date")
+        {
+            request = request.body_map(|body| { body.booked_date(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("case-close-date")
+        {
+            request = request.body_map(|body| { body.case_close_date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<i32>("case-number") {
             request = request.body_map(|body| { body.case_number(value.clone()) });
         }
@@ -17608,11 +18759,28 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("consult-type") {
             request = request.body_map(|body| { body.consult_type(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("decision-date")
+        {
+            request = request.body_map(|body| { body.decision_date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<bool>("expedited") {
             request = request.body_map(|body| { body.expedited(value.clone()) });
         }
         if let Some(value) = matches.get_one::<bool>("first-available") {
             request = request.body_map(|body| { body.first_available(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("first-consult-date")
+        {
+            request = request
+                .body_map(|body| { body.first_consult_date(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("first-contact-date")
+        {
+            request = request
+                .body_map(|body| { body.first_contact_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<bool>("follow-up") {
             request = request.body_map(|body| { body.follow_up(value.clone()) });
@@ -17623,11 +18791,32 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("notes") {
             request = request.body_map(|body| { body.notes(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<
+                accuro_client::shapes::AccuroDateTime,
+            >("patient-available-for-consult")
+        {
+            request = request
+                .body_map(|body| { body.patient_available_for_consult(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<
+                accuro_client::shapes::AccuroDateTime,
+            >("patient-available-for-surgery")
+        {
+            request = request
+                .body_map(|body| { body.patient_available_for_surgery(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<i32>("patient-id") {
             request = request.body_map(|body| { body.patient_id(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i32>("provider-type-id") {
             request = request.body_map(|body| { body.provider_type_id(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("referral-date")
+        {
+            request = request.body_map(|body| { body.referral_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<bool>("referral-triaged") {
             request = request.body_map(|body| { body.referral_triaged(value.clone()) });
@@ -17638,6 +18827,11 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i32>("referring-provider-id") {
             request = request
                 .body_map(|body| { body.referring_provider_id(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("request-date")
+        {
+            request = request.body_map(|body| { body.request_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<bool>("specific-provider-requested") {
             request = request
@@ -17663,6 +18857,21 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("surgical-type") {
             request = request.body_map(|body| { body.surgical_type(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("target-date")
+        {
+            request = request.body_map(|body| { body.target_date(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("tentative-date")
+        {
+            request = request.body_map(|body| { body.tentative_date(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("urgent-date")
+        {
+            request = request.body_map(|body| { body.urgent_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i64>("waitlist-id") {
             request = request.waitlist_id(value.clone());
@@ -17753,6 +18962,14 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("task-due-date") {
             request = request.task_due_date(value.clone());
         }
+        if let Some((size, cursor)) = self.config.page_request() {
+            if let Some(size) = size {
+                request = request.page_size(size);
+            }
+            if let Some(cursor) = cursor {
+                request = request.starting_id(cursor);
+            }
+        }
         self.config.execute_list_tasks(matches, &mut request)?;
         let result = request.send().await;
         match result {
@@ -17777,11 +18994,21 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("completed-by") {
             request = request.body_map(|body| { body.completed_by(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("completed-date")
+        {
+            request = request.body_map(|body| { body.completed_date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("created-by") {
             request = request.body_map(|body| { body.created_by(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i32>("created-by-id") {
             request = request.body_map(|body| { body.created_by_id(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("created-on")
+        {
+            request = request.body_map(|body| { body.created_on(value.clone()) });
         }
         if let Some(value) = matches.get_one::<bool>("deleted") {
             request = request.body_map(|body| { body.deleted(value.clone()) });
@@ -17808,6 +19035,11 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("reason") {
             request = request.body_map(|body| { body.reason(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDate>("task-due-date")
+        {
+            request = request.body_map(|body| { body.task_due_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = std::fs::read_to_string(value)
@@ -17882,11 +19114,21 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("completed-by") {
             request = request.body_map(|body| { body.completed_by(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("completed-date")
+        {
+            request = request.body_map(|body| { body.completed_date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("created-by") {
             request = request.body_map(|body| { body.created_by(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i32>("created-by-id") {
             request = request.body_map(|body| { body.created_by_id(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("created-on")
+        {
+            request = request.body_map(|body| { body.created_on(value.clone()) });
         }
         if let Some(value) = matches.get_one::<bool>("deleted") {
             request = request.body_map(|body| { body.deleted(value.clone()) });
@@ -17913,6 +19155,11 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("reason") {
             request = request.body_map(|body| { body.reason(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDate>("task-due-date")
+        {
+            request = request.body_map(|body| { body.task_due_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<i32>("task-id") {
             request = request.task_id(value.clone());
@@ -18140,6 +19387,14 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i64>("user-id") {
             request = request.user_id(value.clone());
         }
+        if let Some((size, cursor)) = self.config.page_request() {
+            if let Some(size) = size {
+                request = request.page_size(size);
+            }
+            if let Some(cursor) = cursor {
+                request = request.starting_id(cursor);
+            }
+        }
         self.config.execute_list_user_features(matches, &mut request)?;
         let result = request.send().await;
         match result {
@@ -18193,6 +19448,14 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("user-name") {
             request = request.user_name(value.clone());
         }
+        if let Some((size, cursor)) = self.config.page_request() {
+            if let Some(size) = size {
+                request = request.page_size(size);
+            }
+            if let Some(cursor) = cursor {
+                request = request.starting_id(cursor);
+            }
+        }
         self.config.execute_search_users(matches, &mut request)?;
         let result = request.send().await;
         match result {
@@ -18228,6 +19491,11 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("last-name") {
             request = request.body_map(|body| { body.last_name(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("locked-date")
+        {
+            request = request.body_map(|body| { body.locked_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("note") {
             request = request.body_map(|body| { body.note(value.clone()) });
@@ -18356,6 +19624,11 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("last-name") {
             request = request.body_map(|body| { body.last_name(value.clone()) });
         }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("locked-date")
+        {
+            request = request.body_map(|body| { body.locked_date(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("note") {
             request = request.body_map(|body| { body.note(value.clone()) });
         }
@@ -18409,6 +19682,14 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i64>("user-id") {
             request = request.user_id(value.clone());
         }
+        if let Some((size, cursor)) = self.config.page_request() {
+            if let Some(size) = size {
+                request = request.page_size(size);
+            }
+            if let Some(cursor) = cursor {
+                request = request.starting_id(cursor);
+            }
+        }
         self.config.execute_list_user_offices(matches, &mut request)?;
         let result = request.send().await;
         match result {
@@ -18450,6 +19731,14 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<i64>("user-id") {
             request = request.user_id(value.clone());
+        }
+        if let Some((size, cursor)) = self.config.page_request() {
+            if let Some(size) = size {
+                request = request.page_size(size);
+            }
+            if let Some(cursor) = cursor {
+                request = request.starting_id(cursor);
+            }
         }
         self.config.execute_list_user_tasks(matches, &mut request)?;
         let result = request.send().await;
@@ -18589,6 +19878,14 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i64>("starting-id") {
             request = request.starting_id(value.clone());
         }
+        if let Some((size, cursor)) = self.config.page_request() {
+            if let Some(size) = size {
+                request = request.page_size(size);
+            }
+            if let Some(cursor) = cursor {
+                request = request.starting_id(cursor);
+            }
+        }
         self.config.execute_search_contacts(matches, &mut request)?;
         let result = request.send().await;
         match result {
@@ -18654,10 +19951,20 @@ impl<T: CliConfig> Cli<T> {
             request = request.contact_id(value.clone());
         }
         if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("created-date")
+        {
+            request = request.body_map(|body| { body.created_date(value.clone()) });
+        }
+        if let Some(value) = matches
             .get_one::<::std::string::String>("external-system-identifier")
         {
             request = request
                 .body_map(|body| { body.external_system_identifier(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<accuro_client::shapes::AccuroDateTime>("last-updated-date")
+        {
+            request = request.body_map(|body| { body.last_updated_date(value.clone()) });
         }
         if let Some(value) = matches.get_one::<::std::string::String>("value") {
             request = request.body_map(|body| { body.value(value.clone()) });
@@ -20887,6 +22194,11 @@ pub trait CliConfig {
     ) -> anyhow::Result<()> {
         Ok(())
     }
+    /// For a cursor-paginated operation: the page size and the cursor
+    /// (`startingId`) to send instead of the arguments', if any.
+    fn page_request(&self) -> Option<(Option<i32>, Option<i64>)> {
+        None
+    }
     /// An answer that is a byte stream (a document, a picture).
     fn success_stream(
         &self,
@@ -22517,3 +23829,40 @@ impl CliCommand {
         )
     }
 }
+/// The areas (the spec's tags that have commands), in the spec's
+/// order, with their descriptions.
+pub const AREAS: &[(&str, &str)] = &[
+    ("practice", "The clinic's offices, settings, lookups and enumerations."),
+    ("providers", "Providers, their offices, specialties, identifiers and lab ids."),
+    (
+        "patients",
+        "Patient demographics (v1 and v2), flags, masks, aliases, phones and emails. Scopes PATIENT_DEMOGRAPHICS_READ / PATIENT_DEMOGRAPHICS_WRITE.",
+    ),
+    (
+        "scheduling",
+        "Appointments, their lookups, locks, rooms, availabilities and the wait room. Scopes SCHEDULING_READ / SCHEDULING_WRITE.",
+    ),
+    (
+        "labs",
+        "Lab tests and results, lab groups and observations. Scopes LABS_READ / LABS_WRITE.",
+    ),
+    (
+        "emr",
+        "Allergies, immunizations, diagnoses, histories, prescriptions and vaccines. Scopes EMR_MEDS_READ / EMR_MEDS_WRITE.",
+    ),
+    (
+        "documents",
+        "Document folders, documents and uploads. Scopes DOCUMENTS_READ / DOCUMENTS_WRITE.",
+    ),
+    (
+        "letters",
+        "Letters, generated letters and referral orders. Scopes CLINICAL_NOTES_READ / CLINICAL_NOTES_WRITE, LETTER_READ / LETTER_WRITE.",
+    ),
+    (
+        "waitlist",
+        "Waitlist requests and their lookups. Scopes WAITLIST_READ / WAITLIST_WRITE.",
+    ),
+    ("tasks", "User tasks, their attachments and reasons."),
+    ("users", "Accuro users, roles, feature access and who the caller is."),
+    ("contacts", "External contacts and their identifiers."),
+];

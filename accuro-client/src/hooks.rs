@@ -31,7 +31,7 @@ use crate::error::Error;
 use crate::generated::operation_route;
 use crate::layer::Layer;
 use crate::retry::{Attempt, Decision, attempt_of_error, retry_after};
-use crate::token::{Fetch, Token, TokenError, TokenRequest};
+use crate::token::{Fetch, Token, TokenError, TokenInfo, TokenRequest};
 
 /// A place among the transport's requests in flight, held by an answer.
 #[derive(Clone)]
@@ -89,6 +89,30 @@ impl Client {
             .map_err(|source| Error::Token {
                 operation: TOKEN_OPERATION,
                 source,
+            })
+    }
+
+    /// What the clinic's access token allows and how long it lives: the
+    /// scopes granted, the time left, the time to its renewal. Fetches a
+    /// token first when none is fresh (as [`authenticate`](Self::authenticate)
+    /// does). The token itself is never handed out.
+    ///
+    /// ```no_run
+    /// # async fn run() -> accuro_client::Result<()> {
+    /// let client = accuro_client::Client::from_env()?;
+    /// let info = client.token_info().await?;
+    /// println!("scopes {:?}, valid for {:?}", info.scopes, info.expires_in);
+    /// # Ok(()) }
+    /// ```
+    pub async fn token_info(&self) -> Result<TokenInfo, Error> {
+        self.authenticate().await?;
+        self.inner()
+            .shared
+            .cache
+            .info()
+            .ok_or(Error::Token {
+                operation: TOKEN_OPERATION,
+                source: TokenError::InvalidResponse("no token after a successful renewal".into()),
             })
     }
 

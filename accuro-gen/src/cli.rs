@@ -15,8 +15,14 @@
 //!   goes to a new `CliConfig::success_stream`;
 //! - an enum argument is parsed with `try_map`, not `map` + `unwrap`;
 //! - the `--json-body-template` argument, which nothing reads, is dropped;
+//! - a list argument (`Vec<T>`, which clap cannot parse from one value) is
+//!   given once per item (`--provider-id 1 --provider-id 2`) and read with
+//!   `get_many`;
 //! - `CliCommand` gains `area()`, `name()` and `paginated()`, which the
-//!   shell uses to group the subcommands and walk pages.
+//!   shell uses to group the subcommands and walk pages;
+//! - a cursor-paginated operation's `execute_<op>` asks
+//!   `CliConfig::page_request()` for the page size and cursor to send (the
+//!   shell's `--all-pages` walk).
 //!
 //! Whatever the pass expects and does not find fails generation, and so does
 //! any `unwrap`, `expect`, `panic!`, `todo!` or `unreachable!` left over.
@@ -40,7 +46,6 @@ pub fn generate_cli(spec_text: &str, options: &Options) -> Result<String, Error>
     prepared.spec.paths.paths.shift_remove(TOKEN_PATH);
     let tokens = run_progenitor(&options, |g| g.cli(&prepared.spec, "accuro_client"))?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| failed(e.to_string()))?;
-    reshape(&mut file)?;
 
     let commands: BTreeMap<String, Command> = prepared
         .endpoints
@@ -56,10 +61,27 @@ pub fn generate_cli(spec_text: &str, options: &Options) -> Result<String, Error>
             )
         })
         .collect();
+    let paged: Vec<String> = commands
+        .iter()
+        .filter(|(_, c)| c.paginated)
+        .map(|(id, _)| format!("execute_{id}"))
+        .collect();
+    reshape(&mut file, &paged)?;
     file.items.push(
         syn::parse2(command_facts(&file, &commands)?)
             .map_err(|e| failed(format!("the CliCommand facts: {e}")))?,
     );
+    let areas = prepared.spec.tags.iter().filter(|t| {
+        commands.values().any(|c| c.area == t.name)
+    }).map(|t| {
+        let (name, about) = (&t.name, t.description.clone().unwrap_or_default());
+        quote!((#name, #about))
+    });
+    file.items.push(syn::parse_quote! {
+        /// The areas (the spec's tags that have commands), in the spec's
+        /// order, with their descriptions.
+        pub const AREAS: &[(&str, &str)] = &[#(#areas),*];
+    });
     forbid_panics(&file)?;
     let (header, _) = header(spec_text, &options);
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
@@ -106,15 +128,33 @@ fn paginated(spec: &openapiv3::OpenAPI, path: &str, method: &str) -> bool {
     names.contains(&"startingId") && names.contains(&"pageSize")
 }
 
-fn reshape(file: &mut syn::File) -> Result<(), Error> {
+fn reshape(file: &mut syn::File, paged: &[String]) -> Result<(), Error> {
     let mut found_trait = false;
+    let mut walked = 0;
     for item in &mut file.items {
-        if let Item::Trait(t) = item
-            && t.ident == "CliConfig"
-        {
-            found_trait = true;
-            reshape_trait(t)?;
+        match item {
+            Item::Trait(t) if t.ident == "CliConfig" => {
+                found_trait = true;
+                reshape_trait(t)?;
+            }
+            Item::Impl(imp) if imp.trait_.is_none() => {
+                for member in &mut imp.items {
+                    if let syn::ImplItem::Fn(f) = member
+                        && paged.iter().any(|p| f.sig.ident == p)
+                    {
+                        add_page_request(f)?;
+                        walked += 1;
+                    }
+                }
+            }
+            _ => {}
         }
+    }
+    if walked != paged.len() {
+        return Err(failed(format!(
+            "{walked} of the {} paginated operations' execute functions found",
+            paged.len()
+        )));
     }
     if !found_trait {
         return Err(failed("no `trait CliConfig`"));
@@ -124,9 +164,40 @@ fn reshape(file: &mut syn::File) -> Result<(), Error> {
     if pass.streams == 0 && pass.todo_left {
         return Err(failed("a `todo!()` that is not a byte stream's answer"));
     }
+    if pass.lists % 2 != 0 {
+        return Err(failed(format!(
+            "{} list arguments rewritten: parsers and readers do not pair up",
+            pass.lists
+        )));
+    }
     if pass.templates_dropped == 0 {
         return Err(failed("no `--json-body-template` argument to drop"));
     }
+    Ok(())
+}
+
+/// Before the `CliConfig` hook of a paginated operation's `execute_<op>`:
+/// the page size and cursor the shell asks for.
+fn add_page_request(f: &mut syn::ImplItemFn) -> Result<(), Error> {
+    let at = f
+        .block
+        .stmts
+        .iter()
+        .position(|s| s.to_token_stream().to_string().starts_with("self . config . execute_"))
+        .ok_or_else(|| failed(format!("`{}` calls no CliConfig hook", f.sig.ident)))?;
+    f.block.stmts.insert(
+        at,
+        syn::parse_quote! {
+            if let Some((size, cursor)) = self.config.page_request() {
+                if let Some(size) = size {
+                    request = request.page_size(size);
+                }
+                if let Some(cursor) = cursor {
+                    request = request.starting_id(cursor);
+                }
+            }
+        },
+    );
     Ok(())
 }
 
@@ -163,6 +234,13 @@ fn reshape_trait(t: &mut syn::ItemTrait) -> Result<(), Error> {
         )));
     }
     t.items.push(syn::parse_quote! {
+        /// For a cursor-paginated operation: the page size and the cursor
+        /// (`startingId`) to send instead of the arguments', if any.
+        fn page_request(&self) -> Option<(Option<i32>, Option<i64>)> {
+            None
+        }
+    });
+    t.items.push(syn::parse_quote! {
         /// An answer that is a byte stream (a document, a picture).
         fn success_stream(
             &self,
@@ -172,8 +250,25 @@ fn reshape_trait(t: &mut syn::ItemTrait) -> Result<(), Error> {
     Ok(())
 }
 
+/// `T` of `Vec<T>` (any path ending in `Vec`).
+fn vec_item(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Vec" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
+            syn::GenericArgument::Type(t) => Some(t.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 #[derive(Default)]
 struct Pass {
+    lists: usize,
     streams: usize,
     todo_left: bool,
     templates_dropped: usize,
@@ -217,6 +312,38 @@ impl VisitMut for Pass {
             *expr = receiver;
             self.templates_dropped += 1;
             self.visit_expr_mut(expr);
+            return;
+        }
+        // `.value_parser(value_parser!(Vec<T>))` → `.value_parser(value_parser!(T)).action(Append)`.
+        if let Expr::MethodCall(call) = expr
+            && call.method == "value_parser"
+            && let Some(Expr::Macro(m)) = call.args.first()
+            && let Ok(ty) = m.mac.parse_body::<syn::Type>()
+            && let Some(item) = vec_item(&ty)
+        {
+            let receiver = &call.receiver;
+            *expr = syn::parse_quote! {
+                #receiver
+                    .value_parser(::clap::value_parser!(#item))
+                    .action(::clap::ArgAction::Append)
+            };
+            self.lists += 1;
+            return;
+        }
+        // `matches.get_one::<Vec<T>>(N)` → `matches.get_many::<T>(N).map(collect)`.
+        if let Expr::MethodCall(call) = expr
+            && call.method == "get_one"
+            && let Some(turbofish) = &call.turbofish
+            && let Some(syn::GenericArgument::Type(ty)) = turbofish.args.first()
+            && let Some(item) = vec_item(ty)
+        {
+            let (receiver, args) = (&call.receiver, &call.args);
+            *expr = syn::parse_quote! {
+                #receiver
+                    .get_many::<#item>(#args)
+                    .map(|values| values.cloned().collect::<::std::vec::Vec<#item>>())
+            };
+            self.lists += 1;
             return;
         }
         // `T::try_from(s).unwrap()` → `T::try_from(s)`.

@@ -280,7 +280,22 @@ fn settings(options: &Options) -> Result<GenerationSettings, Error> {
         .with_hooks(HooksMode::Expected);
     for (schema, rust_path) in &options.replacements {
         path("replacement", rust_path)?;
-        settings.with_replacement(schema, rust_path, std::iter::empty());
+        // Accuro's shapes parse from and print as text: the CLI takes them
+        // as arguments (`--date 2026-12-01 --start-time 13:00`).
+        let text = [
+            "AccuroDateTime",
+            "AccuroDate",
+            "AccuroPartialDate",
+            "HhmmTime",
+            "LenientInt",
+        ]
+        .contains(&schema.as_str());
+        let impls = if text {
+            vec![progenitor::TypeImpl::FromStr, progenitor::TypeImpl::Display]
+        } else {
+            Vec::new()
+        };
+        settings.with_replacement(schema, rust_path, impls.into_iter());
     }
     Ok(settings)
 }

@@ -16,6 +16,9 @@ pub(super) const HHMM: &str = "a time of day in HHMM form such as 1300 (00:00 to
 /// assert_eq!((t.hour(), t.minute()), (9, 5));
 /// assert_eq!(t.as_hhmm(), 905);
 /// assert!(HhmmTime::try_from(1375).is_err());
+/// assert_eq!("13:05".parse::<HhmmTime>().unwrap().as_hhmm(), 1305);
+/// assert_eq!("905".parse::<HhmmTime>().unwrap().as_hhmm(), 905);
+/// assert!("25:00".parse::<HhmmTime>().is_err());
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct HhmmTime {
@@ -78,6 +81,28 @@ impl From<NaiveTime> for HhmmTime {
         Self {
             hour: t.hour() as u8,
             minute: t.minute() as u8,
+        }
+    }
+}
+
+impl std::str::FromStr for HhmmTime {
+    type Err = ShapeError;
+
+    /// `1300`, `905`, `13:00` or `9:05`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || ShapeError { expected: HHMM };
+        let s = s.trim();
+        let digits = |t: &str| !t.is_empty() && t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit());
+        match s.split_once(':') {
+            Some((h, m)) if digits(h) && m.len() == 2 && digits(m) => {
+                let (h, m) = (h.parse::<u8>().map_err(|_| err())?, m.parse::<u8>().map_err(|_| err())?);
+                Self::new(h, m).ok_or_else(err)
+            }
+            Some(_) => Err(err()),
+            None if !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()) => {
+                Self::try_from(s.parse::<i64>().map_err(|_| err())?)
+            }
+            None => Err(err()),
         }
     }
 }

@@ -38,6 +38,15 @@ impl From<LenientInt> for i32 {
     }
 }
 
+impl std::str::FromStr for LenientInt {
+    type Err = std::num::ParseIntError;
+
+    /// A decimal integer (surrounding blanks ignored).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.trim().parse().map(Self)
+    }
+}
+
 impl fmt::Display for LenientInt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.0, f)

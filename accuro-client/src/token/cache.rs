@@ -116,6 +116,15 @@ impl TokenCache {
         self.inner.current.load().as_ref().map(|t| t.header.clone())
     }
 
+    /// What the current token allows and how long it lives, if one is cached.
+    pub(crate) fn info(&self) -> Option<super::TokenInfo> {
+        self.inner
+            .current
+            .load()
+            .as_ref()
+            .map(|t| t.info(Instant::now()))
+    }
+
     /// Whether a token that does not need renewal yet is cached.
     pub(crate) fn has_fresh(&self) -> bool {
         self.inner

@@ -113,6 +113,26 @@ pub(crate) struct Token {
     refresh_at: Instant,
     expires_at: Instant,
     refresh_token: Mutex<Option<SecretString>>,
+    /// The scopes the answer granted (`None`: it did not say).
+    scopes: Option<Vec<String>>,
+}
+
+/// What the current access token allows and how long it lives: never the
+/// token itself. See [`Client::token_info`](crate::Client::token_info).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TokenInfo {
+    /// The scopes the token endpoint granted (its `scope`), `None` when the
+    /// answer did not list them.
+    pub scopes: Option<Vec<String>>,
+    /// How long the token stays valid from now (`expires_in`, counted from
+    /// when the request was sent).
+    pub expires_in: Duration,
+    /// When the client will renew it, from now (before it expires, by the
+    /// refresh margin).
+    pub renews_in: Duration,
+    /// Whether a refresh token came with it.
+    pub refreshable: bool,
 }
 
 impl Token {
@@ -151,12 +171,31 @@ impl Token {
         let refresh_at = sent_at
             .checked_add(lifetime.saturating_sub(margin))
             .unwrap_or(sent_at);
+        let scopes = response
+            .scope
+            .as_deref()
+            .map(|s| split_scopes(s).into_iter().map(str::to_owned).collect());
         Ok(Token {
             header,
             refresh_at,
             expires_at,
             refresh_token: Mutex::new(response.refresh_token),
+            scopes,
         })
+    }
+
+    /// What it allows and how long it lives, at `now`.
+    pub(crate) fn info(&self, now: Instant) -> TokenInfo {
+        TokenInfo {
+            scopes: self.scopes.clone(),
+            expires_in: self.expires_at.saturating_duration_since(now),
+            renews_in: self.refresh_at.saturating_duration_since(now),
+            refreshable: self
+                .refresh_token
+                .lock()
+                .map(|t| t.is_some())
+                .unwrap_or(false),
+        }
     }
 
     fn is_fresh(&self, now: Instant) -> bool {

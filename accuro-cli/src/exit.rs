@@ -1,0 +1,123 @@
+//! Exit codes, by what went wrong (documented in `accuro --help` and the README).
+
+use accuro_client::ErrorKind;
+
+/// Succeeded.
+pub const OK: u8 = 0;
+/// Something else failed (writing the output, say).
+pub const OTHER: u8 = 1;
+/// The command line is wrong (clap's own code for usage errors).
+pub const USAGE: u8 = 2;
+/// The settings are missing or invalid (variables, profile file).
+pub const CONFIG: u8 = 3;
+/// The token endpoint refused the credentials, or failed.
+pub const CREDENTIALS: u8 = 4;
+/// Accuro refused the call: 401 or 403 (token, key, scope, permissions).
+pub const DENIED: u8 = 5;
+/// 404.
+pub const NOT_FOUND: u8 = 6;
+/// 409: another client is editing the same thing.
+pub const CONFLICT: u8 = 7;
+/// Accuro refused the request as invalid (400, 413, other 4xx), or the
+/// client refused to build it.
+pub const REJECTED: u8 = 8;
+/// 429, after the client's retries.
+pub const RATE_LIMITED: u8 = 9;
+/// 5xx, after the client's retries.
+pub const SERVER: u8 = 10;
+/// No answer: connection failed or timed out.
+pub const UNREACHABLE: u8 = 11;
+/// An answer the client cannot read (not the documented shape, too large).
+pub const UNEXPECTED: u8 = 12;
+
+/// The table `--help` prints.
+pub const TABLE: &str = "\
+Exit codes:
+   0  success
+   1  other failure (writing the output)
+   2  usage error
+   3  configuration (ACCURO_* variables, profile file)
+   4  credentials or token endpoint
+   5  refused by Accuro: 401 or 403 (token, subscription key, scope, permissions)
+   6  not found (404)
+   7  conflict (409)
+   8  request rejected (400, 413, other 4xx) or not buildable
+   9  rate limited (429)
+  10  server error (5xx)
+  11  no answer (connection failed, timed out)
+  12  answer not readable (not the documented shape, too large)";
+
+/// The exit code of a client error.
+pub fn of_kind(kind: ErrorKind) -> u8 {
+    match kind {
+        ErrorKind::Config => CONFIG,
+        ErrorKind::Credentials | ErrorKind::TokenEndpoint => CREDENTIALS,
+        ErrorKind::Unauthorized | ErrorKind::Forbidden => DENIED,
+        ErrorKind::NotFound => NOT_FOUND,
+        ErrorKind::Conflict => CONFLICT,
+        ErrorKind::TooLarge | ErrorKind::Rejected | ErrorKind::InvalidRequest => REJECTED,
+        ErrorKind::RateLimited => RATE_LIMITED,
+        ErrorKind::Server => SERVER,
+        ErrorKind::Timeout | ErrorKind::Transport => UNREACHABLE,
+        ErrorKind::UnexpectedResponse | ErrorKind::AnswerTooLarge => UNEXPECTED,
+        _ => OTHER,
+    }
+}
+
+/// What stopped a command, with its exit code. Every variant prints without
+/// a secret, a token, a URL's query or an answer's body.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// The client failed (its errors are safe to print).
+    #[error(transparent)]
+    Client(#[from] accuro_client::Error),
+    /// The clinic settings are missing or invalid.
+    #[error(transparent)]
+    Config(#[from] accuro_client::ConfigError),
+    /// The profile file could not be used.
+    #[error(transparent)]
+    Profile(#[from] crate::profile::ProfileError),
+    /// The command line asks for something that cannot be done.
+    #[error("{0}")]
+    Usage(String),
+    /// Anything else (writing the output, reading a `--json-body` file).
+    #[error("{0}")]
+    Other(String),
+    /// The reader of the output went away (`accuro … | head`): a quiet stop.
+    #[error("the output was closed")]
+    Closed,
+}
+
+impl Failure {
+    /// The exit code.
+    pub fn code(&self) -> u8 {
+        match self {
+            Failure::Client(e) => of_kind(e.kind()),
+            Failure::Config(_) | Failure::Profile(_) => CONFIG,
+            Failure::Usage(_) => USAGE,
+            Failure::Other(_) => OTHER,
+            Failure::Closed => OK,
+        }
+    }
+
+    /// A generated command's error: the client's own when it is one.
+    pub fn from_command(error: anyhow::Error) -> Failure {
+        let error = match error.downcast::<std::io::Error>() {
+            Ok(e) => return Failure::from(e),
+            Err(other) => other,
+        };
+        match error.downcast::<accuro_client::Error>() {
+            Ok(e) => Failure::Client(e),
+            Err(other) => Failure::Other(format!("{other:#}")),
+        }
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Failure::Closed;
+        }
+        Failure::Other(format!("cannot write the output: {}", e.kind()))
+    }
+}

@@ -1,0 +1,146 @@
+//! A readable table of an answer: a list (an array, or a page's `contents`)
+//! as rows with a column per field, nested objects flattened one level
+//! (`demographics.lastName`); one record as field and value.
+
+use comfy_table::{ContentArrangement, Table, presets};
+use serde_json::{Map, Value};
+
+/// Columns shown at most; the rest are left out (`--output json` has all).
+const MAX_COLUMNS: usize = 12;
+/// Characters shown at most in a cell.
+const MAX_CELL: usize = 60;
+
+/// The table of `value`.
+pub fn render(value: &Value) -> String {
+    match rows(value) {
+        Some(rows) => list(&rows),
+        None => match value {
+            Value::Object(map) => record(map),
+            other => cell(other),
+        },
+    }
+}
+
+/// The items of a list answer.
+pub fn rows(value: &Value) -> Option<Vec<&Value>> {
+    match value {
+        Value::Array(items) => Some(items.iter().collect()),
+        Value::Object(map) => match map.get("contents") {
+            Some(Value::Array(items)) => Some(items.iter().collect()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The rows of a list, columns in order of first appearance.
+pub fn list(rows: &[&Value]) -> String {
+    let flat: Vec<Vec<(String, &Value)>> = rows.iter().map(|r| flatten(r)).collect();
+    let mut columns: Vec<String> = Vec::new();
+    for row in &flat {
+        for (key, _) in row {
+            if columns.len() < MAX_COLUMNS && !columns.contains(key) {
+                columns.push(key.clone());
+            }
+        }
+    }
+    let mut table = new_table();
+    table.set_header(columns.iter().map(String::as_str));
+    for row in &flat {
+        table.add_row(columns.iter().map(|c| {
+            row.iter()
+                .find(|(k, _)| k == c)
+                .map_or_else(String::new, |(_, v)| cell(v))
+        }));
+    }
+    table.to_string()
+}
+
+fn record(map: &Map<String, Value>) -> String {
+    let mut table = new_table();
+    table.set_header(["field", "value"]);
+    for (key, value) in flatten(&Value::Object(map.clone())) {
+        table.add_row([key, cell(value)]);
+    }
+    table.to_string()
+}
+
+fn new_table() -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    table
+}
+
+/// `(field path, value)` of an item: scalars and lists as they are, objects
+/// one level down (deeper ones shown as `{…}`).
+fn flatten(value: &Value) -> Vec<(String, &Value)> {
+    let Value::Object(map) = value else {
+        return vec![("value".to_owned(), value)];
+    };
+    let mut out = Vec::new();
+    for (key, child) in map {
+        match child {
+            Value::Object(inner) if !inner.is_empty() => {
+                for (sub, v) in inner {
+                    out.push((format!("{key}.{sub}"), v));
+                }
+            }
+            _ => out.push((key.clone(), child)),
+        }
+    }
+    out
+}
+
+fn cell(value: &Value) -> String {
+    let text = match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => items
+            .iter()
+            .map(cell)
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Array(items) => format!("[{} items]", items.len()),
+        Value::Object(_) => "{…}".to_owned(),
+        other => other.to_string(),
+    };
+    if text.chars().count() > MAX_CELL {
+        let mut cut: String = text.chars().take(MAX_CELL - 1).collect();
+        cut.push('…');
+        cut
+    } else {
+        text.replace(['\n', '\r'], " ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_page_is_a_table_of_its_contents() {
+        let page = json!({"contents": [
+            {"patientId": 1, "demographics": {"lastName": "Sample", "birthday": "1970-01-01"}},
+            {"patientId": 2, "demographics": {"lastName": "Example"}, "flags": [1, 2]}
+        ], "lastId": 2});
+        let text = render(&page);
+        assert!(text.contains("patientId"), "{text}");
+        assert!(text.contains("demographics.lastName"), "{text}");
+        assert!(text.contains("Example"), "{text}");
+        assert!(text.contains("1, 2"), "{text}");
+        assert!(!text.contains("lastId"), "{text}");
+    }
+
+    #[test]
+    fn one_record_is_field_and_value_and_long_cells_are_cut() {
+        let long = "x".repeat(200);
+        let text = render(&json!({"officeId": 3, "name": long}));
+        assert!(text.contains("officeId"), "{text}");
+        assert!(text.contains('…'), "{text}");
+        assert!(!text.contains(&"x".repeat(61)), "{text}");
+        assert_eq!(render(&json!(5002)), "5002");
+    }
+}
