@@ -52,6 +52,49 @@ pub struct ConstraintViolation {
     pub constraint: Option<String>,
 }
 
+impl ApiError {
+    /// The gateway's shape, `{"code":"401","message":"Unauthorized"}`: for
+    /// answers of a test double (see `accuro-mock`).
+    ///
+    /// ```
+    /// let e = accuro_client::ApiError::gateway(401, "Unauthorized");
+    /// assert_eq!(serde_json::to_string(&e).unwrap(), r#"{"code":"401","message":"Unauthorized"}"#);
+    /// ```
+    pub fn gateway(code: u16, message: impl Into<String>) -> Self {
+        Self {
+            code: Some(code.to_string()),
+            message: Some(message.into()),
+            ..Self::default()
+        }
+    }
+
+    /// The API's shape, `{"error":"Patient not found"}`.
+    pub fn api(error: impl Into<String>) -> Self {
+        Self {
+            error: Some(error.into()),
+            ..Self::default()
+        }
+    }
+
+    /// Adds a refused field (the API's `constraintViolations`).
+    ///
+    /// ```
+    /// let e = accuro_client::ApiError::api("Request Constraint Violation")
+    ///     .with_violation("lastName", "size must be between 2 and 100");
+    /// assert_eq!(e.constraint_violations.unwrap().len(), 1);
+    /// ```
+    pub fn with_violation(mut self, field: impl Into<String>, constraint: impl Into<String>) -> Self {
+        self.constraint_violations
+            .get_or_insert_with(Vec::new)
+            .push(ConstraintViolation {
+                field: Some(field.into()),
+                value: None,
+                constraint: Some(constraint.into()),
+            });
+        self
+    }
+}
+
 fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(match Option::<serde_json::Value>::deserialize(d)? {
         None | Some(serde_json::Value::Null) => None,

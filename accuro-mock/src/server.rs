@@ -372,11 +372,30 @@ fn token_refusal(desk: &TokenDesk, req: &HttpMockRequest) -> Option<TokenRefusal
     desk.refusal(&query, req.headers_vec(), &form)
 }
 
-/// A request target's path and decoded query.
+/// A request target's path and decoded query (httpmock gives the absolute
+/// form, `http://127.0.0.1:port/rest/...?uuid=...`).
 fn split_uri(uri: &str) -> (&str, Vec<(String, String)>) {
-    let (path, query) = uri.split_once('?').unwrap_or((uri, ""));
+    let target = match uri.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => uri,
+    };
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let query = url::form_urlencoded::parse(query.as_bytes())
         .into_owned()
         .collect();
     (path, query)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_uri;
+
+    #[test]
+    fn targets_split_into_path_and_decoded_query() {
+        let (path, query) = split_uri("http://127.0.0.1:4/rest/v1/offices?uuid=a%2Db&x=1");
+        assert_eq!(path, "/rest/v1/offices");
+        assert_eq!(query, [("uuid".into(), "a-b".into()), ("x".into(), "1".into())]);
+        assert_eq!(split_uri("/v1/token?tenant=t").0, "/v1/token");
+        assert_eq!(split_uri("http://host").0, "/");
+    }
 }
