@@ -109,7 +109,9 @@ pub fn command() -> Command {
                     Arg::new("all-pages")
                         .long("all-pages")
                         .action(ArgAction::SetTrue)
-                        .help("Follow the cursor to the last page: one item per line (or one table)"),
+                        .help(
+                            "Follow the cursor to the last page: one item per line (or one table)",
+                        ),
                 );
             }
             group = group.subcommand(sub);
@@ -161,4 +163,31 @@ pub fn request(matches: &ArgMatches) -> Option<Request<'_>> {
         matches: leaf,
         all_pages: command.paginated() && leaf.get_flag("all-pages"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_generated_operation_is_one_subcommand_of_its_area() {
+        let root = command();
+        // clap's own consistency checks over the whole tree (argument name
+        // clashes, required-unless names, value parsers).
+        root.clone().debug_assert();
+        let leaves: usize = root
+            .get_subcommands()
+            .filter(|area| area.get_name() != "auth")
+            .map(|area| area.get_subcommands().count())
+            .sum();
+        assert_eq!(leaves, CliCommand::iter().count());
+        for command in CliCommand::iter() {
+            let area = root.find_subcommand(command.area()).unwrap();
+            assert!(
+                area.find_subcommand(command.name()).is_some(),
+                "{}",
+                command.name()
+            );
+        }
+    }
 }

@@ -124,7 +124,11 @@ impl CliConfig for Output {
             let chunk = chunk.map_err(|e| {
                 anyhow::anyhow!(
                     "the answer's body could not be read ({})",
-                    if e.is_timeout() { "timed out" } else { "connection failed" }
+                    if e.is_timeout() {
+                        "timed out"
+                    } else {
+                        "connection failed"
+                    }
                 )
             })?;
             out.write_all(&chunk)?;

@@ -36,17 +36,25 @@ pub enum ProfileError {
     /// It is not a valid profile file.
     Invalid { path: PathBuf, line: Option<usize> },
     /// It has no profile of that name.
-    NoProfile { path: PathBuf, name: String, known: Vec<String> },
+    NoProfile {
+        path: PathBuf,
+        name: String,
+        known: Vec<String>,
+    },
 }
 
 impl fmt::Display for ProfileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ProfileError::NoPath => f.write_str(
-                "no profile file: give --profiles PATH, or set ACCURO_PROFILES or HOME",
-            ),
+            ProfileError::NoPath => {
+                f.write_str("no profile file: give --profiles PATH, or set ACCURO_PROFILES or HOME")
+            }
             ProfileError::Unreadable { path, reason } => {
-                write!(f, "cannot read the profile file {}: {reason}", path.display())
+                write!(
+                    f,
+                    "cannot read the profile file {}: {reason}",
+                    path.display()
+                )
             }
             ProfileError::Exposed { path, mode } => write!(
                 f,
@@ -224,7 +232,11 @@ mod tests {
         };
         let at = |p: &str| Ok::<_, ProfileError>(PathBuf::from(p));
         assert_eq!(
-            locate(Some(Path::new("/x.toml")), env(&[("ACCURO_PROFILES", "/y")])).ok(),
+            locate(
+                Some(Path::new("/x.toml")),
+                env(&[("ACCURO_PROFILES", "/y")])
+            )
+            .ok(),
             at("/x.toml").ok()
         );
         assert_eq!(

@@ -33,14 +33,20 @@ pub fn rows(value: &Value) -> Option<Vec<&Value>> {
     }
 }
 
-/// The rows of a list, columns in order of first appearance.
+/// The rows of a list: the items' own fields first, then their objects'
+/// fields, each in order of first appearance, up to [`MAX_COLUMNS`].
 pub fn list(rows: &[&Value]) -> String {
     let flat: Vec<Vec<(String, &Value)>> = rows.iter().map(|r| flatten(r)).collect();
     let mut columns: Vec<String> = Vec::new();
-    for row in &flat {
-        for (key, _) in row {
-            if columns.len() < MAX_COLUMNS && !columns.contains(key) {
-                columns.push(key.clone());
+    for nested in [false, true] {
+        for row in &flat {
+            for (key, _) in row {
+                if columns.len() < MAX_COLUMNS
+                    && key.contains('.') == nested
+                    && !columns.contains(key)
+                {
+                    columns.push(key.clone());
+                }
             }
         }
     }
@@ -97,11 +103,9 @@ fn cell(value: &Value) -> String {
     let text = match value {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
-        Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => items
-            .iter()
-            .map(cell)
-            .collect::<Vec<_>>()
-            .join(", "),
+        Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+            items.iter().map(cell).collect::<Vec<_>>().join(", ")
+        }
         Value::Array(items) => format!("[{} items]", items.len()),
         Value::Object(_) => "{…}".to_owned(),
         other => other.to_string(),

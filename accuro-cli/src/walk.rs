@@ -105,7 +105,7 @@ pub async fn all_pages(
             sink(item)?;
             walked.items = walked.items.saturating_add(1);
         }
-        bar.set_message(format!("{} pages, {} items", walked.pages, walked.items));
+        bar.set_message(format!("page {}, {} items", walked.pages, walked.items));
         bar.tick();
     }
     bar.finish_and_clear();

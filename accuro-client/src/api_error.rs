@@ -83,7 +83,11 @@ impl ApiError {
     ///     .with_violation("lastName", "size must be between 2 and 100");
     /// assert_eq!(e.constraint_violations.unwrap().len(), 1);
     /// ```
-    pub fn with_violation(mut self, field: impl Into<String>, constraint: impl Into<String>) -> Self {
+    pub fn with_violation(
+        mut self,
+        field: impl Into<String>,
+        constraint: impl Into<String>,
+    ) -> Self {
         self.constraint_violations
             .get_or_insert_with(Vec::new)
             .push(ConstraintViolation {

@@ -106,14 +106,10 @@ impl Client {
     /// ```
     pub async fn token_info(&self) -> Result<TokenInfo, Error> {
         self.authenticate().await?;
-        self.inner()
-            .shared
-            .cache
-            .info()
-            .ok_or(Error::Token {
-                operation: TOKEN_OPERATION,
-                source: TokenError::InvalidResponse("no token after a successful renewal".into()),
-            })
+        self.inner().shared.cache.info().ok_or(Error::Token {
+            operation: TOKEN_OPERATION,
+            source: TokenError::InvalidResponse("no token after a successful renewal".into()),
+        })
     }
 
     /// A token renewal, ready to run in a task of its own: it owns a clone

@@ -71,12 +71,15 @@ pub fn generate_cli(spec_text: &str, options: &Options) -> Result<String, Error>
         syn::parse2(command_facts(&file, &commands)?)
             .map_err(|e| failed(format!("the CliCommand facts: {e}")))?,
     );
-    let areas = prepared.spec.tags.iter().filter(|t| {
-        commands.values().any(|c| c.area == t.name)
-    }).map(|t| {
-        let (name, about) = (&t.name, t.description.clone().unwrap_or_default());
-        quote!((#name, #about))
-    });
+    let areas = prepared
+        .spec
+        .tags
+        .iter()
+        .filter(|t| commands.values().any(|c| c.area == t.name))
+        .map(|t| {
+            let (name, about) = (&t.name, t.description.clone().unwrap_or_default());
+            quote!((#name, #about))
+        });
     file.items.push(syn::parse_quote! {
         /// The areas (the spec's tags that have commands), in the spec's
         /// order, with their descriptions.
@@ -105,10 +108,7 @@ fn paginated(spec: &openapiv3::OpenAPI, path: &str, method: &str) -> bool {
     let Some(item) = spec.paths.paths.get(path).and_then(|i| i.as_item()) else {
         return false;
     };
-    let Some((_, op)) = item
-        .iter()
-        .find(|(m, _)| m.eq_ignore_ascii_case(method))
-    else {
+    let Some((_, op)) = item.iter().find(|(m, _)| m.eq_ignore_ascii_case(method)) else {
         return false;
     };
     let components = spec.components.as_ref();
@@ -183,7 +183,11 @@ fn add_page_request(f: &mut syn::ImplItemFn) -> Result<(), Error> {
         .block
         .stmts
         .iter()
-        .position(|s| s.to_token_stream().to_string().starts_with("self . config . execute_"))
+        .position(|s| {
+            s.to_token_stream()
+                .to_string()
+                .starts_with("self . config . execute_")
+        })
         .ok_or_else(|| failed(format!("`{}` calls no CliConfig hook", f.sig.ident)))?;
     f.block.stmts.insert(
         at,
@@ -303,10 +307,11 @@ impl VisitMut for Pass {
         // `.arg(::clap::Arg::new("json-body-template")...)`: keep the receiver.
         if let Expr::MethodCall(call) = expr
             && call.method == "arg"
-            && call
-                .args
-                .first()
-                .is_some_and(|a| a.to_token_stream().to_string().contains("\"json-body-template\""))
+            && call.args.first().is_some_and(|a| {
+                a.to_token_stream()
+                    .to_string()
+                    .contains("\"json-body-template\"")
+            })
         {
             let receiver = (*call.receiver).clone();
             *expr = receiver;
@@ -425,7 +430,9 @@ fn operation_id_arms(file: &syn::File) -> Result<Vec<(syn::Pat, String)>, Error>
             continue;
         }
         for member in &imp.items {
-            let syn::ImplItem::Fn(f) = member else { continue };
+            let syn::ImplItem::Fn(f) = member else {
+                continue;
+            };
             if f.sig.ident != "operation_id" {
                 continue;
             }
@@ -440,7 +447,9 @@ fn operation_id_arms(file: &syn::File) -> Result<Vec<(syn::Pat, String)>, Error>
                         lit: syn::Lit::Str(s),
                         ..
                     }) => Ok((arm.pat.clone(), s.value())),
-                    _ => Err(failed("an arm of `CliCommand::operation_id` is not a string")),
+                    _ => Err(failed(
+                        "an arm of `CliCommand::operation_id` is not a string",
+                    )),
                 })
                 .collect();
         }

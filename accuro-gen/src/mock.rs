@@ -24,7 +24,11 @@ pub fn generate_mock(spec_text: &str, options: &Options) -> Result<String, Error
     let options = crate::companion_options(options);
     let mut prepared = prepare(spec_text, &options)?;
     // `MockAccuro` serves the token endpoint itself.
-    prepared.spec.paths.paths.shift_remove(crate::cli::TOKEN_PATH);
+    prepared
+        .spec
+        .paths
+        .paths
+        .shift_remove(crate::cli::TOKEN_PATH);
     let mut tokens = run_progenitor(&options, |g| g.httpmock(&prepared.spec, "accuro_client"))?;
     tokens.extend(routes(&prepared.endpoints));
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| failed(e.to_string()))?;

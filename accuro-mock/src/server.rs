@@ -193,10 +193,8 @@ impl MockAccuro {
     }
 
     fn start_with(settings: Settings, server: MockServer) -> MockAccuro {
-        let credentials = base64::engine::general_purpose::STANDARD.encode(format!(
-            "{}:{}",
-            settings.client_id, settings.client_secret
-        ));
+        let credentials = base64::engine::general_purpose::STANDARD
+            .encode(format!("{}:{}", settings.client_id, settings.client_secret));
         let shared = Arc::new(Mutex::new(Shared {
             gateway: Gateway {
                 subscription_key: settings.subscription_key.clone(),
@@ -240,7 +238,9 @@ impl MockAccuro {
                     .mock(|when, then| {
                         when.method(httpmock::Method::POST)
                             .path("/v1/token")
-                            .is_true(move |req| token_refusal(&lock(&shared).desk, req) == Some(refusal));
+                            .is_true(move |req| {
+                                token_refusal(&lock(&shared).desk, req) == Some(refusal)
+                            });
                         then.status(refusal.status())
                             .header("content-type", "application/json")
                             .json_body(refusal.body());
@@ -257,7 +257,10 @@ impl MockAccuro {
             shared,
         };
         let first = mock.issue_generation();
-        *mock.token_mock.lock().unwrap_or_else(PoisonError::into_inner) = first;
+        *mock
+            .token_mock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = first;
         mock
     }
 
@@ -281,7 +284,8 @@ impl MockAccuro {
                     .path("/v1/token")
                     .is_true(move |req| {
                         let shared = lock(&matcher_shared);
-                        shared.generation == generation && token_refusal(&shared.desk, req).is_none()
+                        shared.generation == generation
+                            && token_refusal(&shared.desk, req).is_none()
                     });
                 then.status(200)
                     .header("content-type", "application/json")
@@ -340,7 +344,10 @@ impl MockAccuro {
 
     /// How many requests reached the token endpoint, refused ones included.
     pub fn token_requests(&self) -> usize {
-        let current = *self.token_mock.lock().unwrap_or_else(PoisonError::into_inner);
+        let current = *self
+            .token_mock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let live: usize = std::iter::once(current)
             .chain(self.refusal_mocks.iter().copied())
             .map(|id| Mock::new(id, &self.server).calls())
@@ -352,7 +359,10 @@ impl MockAccuro {
     /// 401, as Accuro answers an expired token, and the token endpoint
     /// hands out a new one from now on.
     pub fn expire_tokens(&self) {
-        let mut current = self.token_mock.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut current = self
+            .token_mock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         lock(&self.shared).gateway.tokens.clear();
         let next = self.issue_generation();
         let mut old = Mock::new(*current, &self.server);
@@ -394,7 +404,10 @@ mod tests {
     fn targets_split_into_path_and_decoded_query() {
         let (path, query) = split_uri("http://127.0.0.1:4/rest/v1/offices?uuid=a%2Db&x=1");
         assert_eq!(path, "/rest/v1/offices");
-        assert_eq!(query, [("uuid".into(), "a-b".into()), ("x".into(), "1".into())]);
+        assert_eq!(
+            query,
+            [("uuid".into(), "a-b".into()), ("x".into(), "1".into())]
+        );
         assert_eq!(split_uri("/v1/token?tenant=t").0, "/v1/token");
         assert_eq!(split_uri("http://host").0, "/");
     }

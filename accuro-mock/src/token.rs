@@ -74,7 +74,11 @@ impl TokenDesk {
         if tenant != &self.tenant || basic != Some(self.basic.as_str()) {
             return Some(TokenRefusal::Credentials);
         }
-        let field = |name: &str| form.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+        let field = |name: &str| {
+            form.iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        };
         if field("grant_type") != Some("client_credentials") {
             return Some(TokenRefusal::Grant);
         }
@@ -127,7 +131,10 @@ mod tests {
             desk.refusal(&pairs(&[("tenant", "other")]), &h, &f("A")),
             Some(TokenRefusal::Credentials)
         );
-        assert_eq!(desk.refusal(&q, &[], &f("A")), Some(TokenRefusal::Credentials));
+        assert_eq!(
+            desk.refusal(&q, &[], &f("A")),
+            Some(TokenRefusal::Credentials)
+        );
         assert_eq!(desk.refusal(&q, &h, &f("A C")), Some(TokenRefusal::Scope));
         assert_eq!(
             desk.refusal(&q, &h, &pairs(&[("grant_type", "refresh_token")])),

@@ -28,7 +28,11 @@ fn patient(id: i64) -> types::Patient {
 /// A token from the mock's token endpoint, asked for as QHR documents.
 async fn token(accuro: &MockAccuro) -> String {
     let answer: Value = raw()
-        .post(format!("{}/v1/token?tenant={}", accuro.base_url(), defaults::TENANT))
+        .post(format!(
+            "{}/v1/token?tenant={}",
+            accuro.base_url(),
+            defaults::TENANT
+        ))
         .basic_auth(defaults::CLIENT_ID, Some(defaults::CLIENT_SECRET))
         .form(&[("grant_type", "client_credentials")])
         .send()
@@ -67,11 +71,9 @@ fn with_uuid(path: &str) -> String {
 #[tokio::test]
 async fn a_client_call_passes_the_gateway_and_reuses_its_token() {
     let accuro = MockAccuro::start().await;
-    let offices = accuro
-        .server()
-        .list_offices(|_, then| {
-            then.ok(&vec![office(1), office(2)]);
-        });
+    let offices = accuro.server().list_offices(|_, then| {
+        then.ok(&vec![office(1), office(2)]);
+    });
     let client = accuro.client().unwrap();
     for _ in 0..3 {
         let got = client.list_offices().send().await.unwrap().into_inner();
@@ -95,7 +97,13 @@ async fn a_call_without_the_subscription_key_is_refused_401_in_the_gateways_shap
         body["message"],
         "Access denied due to missing or invalid subscription key."
     );
-    let (status, _) = get(&accuro, &with_uuid(OFFICES), Some(&token), Some("another-key")).await;
+    let (status, _) = get(
+        &accuro,
+        &with_uuid(OFFICES),
+        Some(&token),
+        Some("another-key"),
+    )
+    .await;
     assert_eq!(status, 401);
     offices.assert_calls(0);
 
@@ -117,12 +125,24 @@ async fn a_call_without_the_uuid_is_refused_400_and_another_clinics_uuid_too() {
     let token = token(&accuro).await;
     let key = Some(defaults::SUBSCRIPTION_KEY);
     let (status, body) = get(&accuro, OFFICES, Some(&token), key).await;
-    assert_eq!((status, &body["error"]), (400, &json!("Required Parameter Missing.")));
+    assert_eq!(
+        (status, &body["error"]),
+        (400, &json!("Required Parameter Missing."))
+    );
     let (status, body) = get(&accuro, &format!("{OFFICES}?uuid="), Some(&token), key).await;
-    assert_eq!((status, &body["error"]), (400, &json!("Required Parameter Missing.")));
+    assert_eq!(
+        (status, &body["error"]),
+        (400, &json!("Required Parameter Missing."))
+    );
 
     let other = "00000000-0000-4000-8000-000000000bad";
-    let (status, body) = get(&accuro, &format!("{OFFICES}?uuid={other}"), Some(&token), key).await;
+    let (status, body) = get(
+        &accuro,
+        &format!("{OFFICES}?uuid={other}"),
+        Some(&token),
+        key,
+    )
+    .await;
     assert_eq!(status, 400);
     assert!(body["error"].as_str().unwrap().contains("does not match"));
 
@@ -137,7 +157,10 @@ async fn a_call_without_a_token_or_with_an_unknown_one_is_refused_401() {
     let accuro = MockAccuro::start().await;
     let key = Some(defaults::SUBSCRIPTION_KEY);
     let (status, body) = get(&accuro, &with_uuid(OFFICES), None, key).await;
-    assert_eq!((status, &body), (401, &json!({"code": "401", "message": "Unauthorized"})));
+    assert_eq!(
+        (status, &body),
+        (401, &json!({"code": "401", "message": "Unauthorized"}))
+    );
     let (status, _) = get(&accuro, &with_uuid(OFFICES), Some("made-up"), key).await;
     assert_eq!(status, 401);
 }
@@ -202,11 +225,22 @@ async fn an_operation_the_granted_scopes_do_not_cover_is_refused_access_is_denie
 #[tokio::test]
 async fn wrong_credentials_or_tenant_are_refused_by_the_token_endpoint() {
     let accuro = MockAccuro::start().await;
-    let client = accuro.client_builder().client_secret("wrong").build().unwrap();
+    let client = accuro
+        .client_builder()
+        .client_secret("wrong")
+        .build()
+        .unwrap();
     let err = client.list_offices().send().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Credentials);
-    let client = accuro.client_builder().tenant("otherclinic").build().unwrap();
-    assert_eq!(client.authenticate().await.unwrap_err().kind(), ErrorKind::Credentials);
+    let client = accuro
+        .client_builder()
+        .tenant("otherclinic")
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.authenticate().await.unwrap_err().kind(),
+        ErrorKind::Credentials
+    );
     assert_eq!(accuro.token_requests(), 2);
 }
 
@@ -230,7 +264,12 @@ async fn typed_mocks_match_typed_parameters_and_answer_accuros_error_shapes() {
 
     let patient = client.get_patient().patient_id(1001).send().await.unwrap();
     assert_eq!(patient.into_inner().patient_id, Some(1001));
-    let err = client.get_patient().patient_id(404).send().await.unwrap_err();
+    let err = client
+        .get_patient()
+        .patient_id(404)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
     assert_eq!(
         err.api_error().and_then(|e| e.error.as_deref()),

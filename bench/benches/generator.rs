@@ -165,6 +165,10 @@ fn regen_check() -> bool {
         readme: Some(workspace().join("README.md")),
         calls: Some(workspace().join("tests/src/every_call.rs")),
         decoders: Some(workspace().join("probe/src/decoders.rs")),
+        companions: Some((
+            workspace().join("accuro-mock/src/generated.rs"),
+            workspace().join("accuro-cli/src/generated.rs"),
+        )),
         root: workspace().to_path_buf(),
     };
     xtask::regen::run(&args)

@@ -92,10 +92,14 @@ impl std::str::FromStr for HhmmTime {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let err = || ShapeError { expected: HHMM };
         let s = s.trim();
-        let digits = |t: &str| !t.is_empty() && t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit());
+        let digits =
+            |t: &str| !t.is_empty() && t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit());
         match s.split_once(':') {
             Some((h, m)) if digits(h) && m.len() == 2 && digits(m) => {
-                let (h, m) = (h.parse::<u8>().map_err(|_| err())?, m.parse::<u8>().map_err(|_| err())?);
+                let (h, m) = (
+                    h.parse::<u8>().map_err(|_| err())?,
+                    m.parse::<u8>().map_err(|_| err())?,
+                );
                 Self::new(h, m).ok_or_else(err)
             }
             Some(_) => Err(err()),
