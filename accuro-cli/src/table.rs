@@ -33,23 +33,30 @@ pub fn rows(value: &Value) -> Option<Vec<&Value>> {
     }
 }
 
-/// The rows of a list: the items' own fields first, then their objects'
-/// fields, each in order of first appearance, up to [`MAX_COLUMNS`].
+/// The rows of a list, up to [`MAX_COLUMNS`] columns: the items' own ids
+/// first, then names (`demographics.lastName`), then their other fields,
+/// then their objects' fields, each in order of first appearance.
 pub fn list(rows: &[&Value]) -> String {
     let flat: Vec<Vec<(String, &Value)>> = rows.iter().map(|r| flatten(r)).collect();
-    let mut columns: Vec<String> = Vec::new();
-    for nested in [false, true] {
-        for row in &flat {
-            for (key, _) in row {
-                if columns.len() < MAX_COLUMNS
-                    && key.contains('.') == nested
-                    && !columns.contains(key)
-                {
-                    columns.push(key.clone());
-                }
+    let mut seen: Vec<String> = Vec::new();
+    for row in &flat {
+        for (key, _) in row {
+            if !seen.contains(key) {
+                seen.push(key.clone());
             }
         }
     }
+    let mut columns: Vec<(u8, usize, String)> = seen
+        .into_iter()
+        .enumerate()
+        .map(|(order, key)| (rank(&key), order, key))
+        .collect();
+    columns.sort();
+    let columns: Vec<String> = columns
+        .into_iter()
+        .take(MAX_COLUMNS)
+        .map(|(_, _, key)| key)
+        .collect();
     let mut table = new_table();
     table.set_header(columns.iter().map(String::as_str));
     for row in &flat {
@@ -60,6 +67,21 @@ pub fn list(rows: &[&Value]) -> String {
         }));
     }
     table.to_string()
+}
+
+/// Where a column goes: ids, names, other fields, fields of objects.
+fn rank(key: &str) -> u8 {
+    let nested = key.contains('.');
+    let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
+    if !nested && last.ends_with("id") {
+        0
+    } else if last.contains("name") {
+        1
+    } else if !nested {
+        2
+    } else {
+        3
+    }
 }
 
 fn record(map: &Map<String, Value>) -> String {
@@ -136,6 +158,11 @@ mod tests {
         assert!(text.contains("Example"), "{text}");
         assert!(text.contains("1, 2"), "{text}");
         assert!(!text.contains("lastId"), "{text}");
+        let header = text.lines().nth(1).unwrap_or_default();
+        let id = header.find("patientId").unwrap();
+        let name = header.find("demographics.lastName").unwrap();
+        let birthday = header.find("demographics.birthday").unwrap();
+        assert!(id < name && name < birthday, "{header}");
     }
 
     #[test]

@@ -6,9 +6,10 @@
 //! taking the typed body), and a `MockServerExt` trait on
 //! `httpmock::MockServer`. This pass:
 //!
-//! - escapes a path parameter's value before it goes into the path's regex
-//!   (progenitor pastes it in as is: a `+` or `(` in a value would match
-//!   something else, or fail to compile);
+//! - encodes a path parameter's value as the client does (percent-encoding)
+//!   and escapes it before it goes into the path's regex (progenitor pastes
+//!   it in as is: a `/` or a space would never match, a `+` or `(` would
+//!   match something else or fail to compile);
 //! - appends `ROUTES`: every REST operation of the spec (handwritten ones
 //!   included), with its method, path template and scopes, from which the
 //!   mock's gateway tells which scopes a request needs.
@@ -58,7 +59,8 @@ fn failed(what: impl Into<String>) -> Error {
 }
 
 /// The rewrites of progenitor's httpmock output:
-/// - `format!(RE, value.to_string())` → `format!(RE, regex::escape(&value.to_string()))`;
+/// - `format!(RE, value.to_string())` → the value percent-encoded as the
+///   client sends it (`encode_path`), then escaped for the regex;
 /// - `.json_body_obj(value)` → `.json_body_obj(&value)` (progenitor passes
 ///   scalars such as `i64` by value, and httpmock 0.8 takes a reference);
 /// - in a `When` method taking a list, `x.query_param(NAME, value.to_string())`
@@ -118,7 +120,9 @@ impl VisitMut for MockPass {
             && args.len() == 2
             && args[1].to_token_stream().to_string() == "value . to_string ()"
         {
-            args[1] = syn::parse_quote!(regex::escape(&value.to_string()));
+            args[1] = syn::parse_quote!(regex::escape(&::progenitor_client::encode_path(
+                &value.to_string()
+            )));
             mac.tokens = args.to_token_stream();
             self.escaped += 1;
         } else if mac.path.is_ident("format")

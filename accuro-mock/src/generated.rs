@@ -851,7 +851,8 @@ pub mod operations {
         pub fn provider_id(self, value: i64) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/providers/{}$", regex::escape(& value.to_string())
+                        "^/rest/v1/providers/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -938,7 +939,8 @@ pub mod operations {
         pub fn provider_id(self, value: i32) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/providers/{}$", regex::escape(& value.to_string())
+                        "^/rest/v1/providers/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -1014,8 +1016,8 @@ pub mod operations {
         pub fn provider_id(self, value: i64) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/providers/{}/specialties$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/providers/{}/specialties$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -1335,8 +1337,8 @@ pub mod operations {
         pub fn patient_id(self, value: i64) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v2/provider-portal/patients/{}$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v2/provider-portal/patients/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -1424,8 +1426,8 @@ pub mod operations {
         pub fn patient_id(self, value: i64) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v2/provider-portal/patients/{}$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v2/provider-portal/patients/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -1519,7 +1521,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/allergies$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -1620,7 +1623,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/immunizations$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -1711,7 +1715,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/documents/folders$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -2365,7 +2370,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/labs/tests/{}/results$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -2456,7 +2462,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/labs/tests/{}/results$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -2535,7 +2542,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/labs/tests/{}/results$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -3003,7 +3011,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/appointments/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -3094,7 +3103,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/appointments/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -3201,7 +3211,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/appointments/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -3315,7 +3326,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/appointments/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -3422,7 +3434,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/appointments/{}/statuses$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -3513,7 +3526,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/appointments/{}/history$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -4811,8 +4825,8 @@ pub mod operations {
         pub fn insurer_id(self, value: i64) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/provider-portal/insurers/{}$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/provider-portal/insurers/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -5470,7 +5484,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/provider/{}/lab-groups$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -5548,8 +5563,8 @@ pub mod operations {
         pub fn office_id(self, value: i32) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/providers/offices/{}$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/providers/offices/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -5756,8 +5771,8 @@ pub mod operations {
         pub fn physician_id(self, value: i32) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/providers/{}/lab-ids$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/providers/{}/lab-ids$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -5835,8 +5850,8 @@ pub mod operations {
         pub fn physician_id(self, value: i32) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/providers/{}/lab-ids$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/providers/{}/lab-ids$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -5917,8 +5932,8 @@ pub mod operations {
         pub fn physician_id(self, value: i32) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/providers/{}/lab-ids$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/providers/{}/lab-ids$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -5990,8 +6005,8 @@ pub mod operations {
         pub fn provider_id(self, value: i32) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/providers/{}/disable$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/providers/{}/disable$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -6064,8 +6079,8 @@ pub mod operations {
         pub fn provider_id(self, value: i32) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/providers/{}/identifiers$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/providers/{}/identifiers$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -6143,8 +6158,8 @@ pub mod operations {
         pub fn provider_id(self, value: i32) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/providers/{}/offices$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/providers/{}/offices$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -6467,7 +6482,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patient-statuses/{}$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -6700,7 +6715,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/flags/{}$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -6861,8 +6876,8 @@ pub mod operations {
         pub fn patient_id(self, value: i32) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/provider-portal/patients/{}$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/provider-portal/patients/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -6950,8 +6965,8 @@ pub mod operations {
         pub fn patient_id(self, value: i32) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/provider-portal/patients/{}$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/provider-portal/patients/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -7036,7 +7051,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/aliases$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -7118,7 +7133,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/aliases$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -7203,7 +7218,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/aliases$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -7288,7 +7303,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/aliases$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -7373,7 +7388,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/custom-properties$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -7471,7 +7487,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/custom-properties$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -7562,7 +7579,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/emails$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -7644,7 +7661,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/emails$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -7729,7 +7746,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/emails$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -7814,7 +7831,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/emails$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -7899,7 +7916,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/flags$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -7981,7 +7998,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/flags$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -8060,7 +8077,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/flags/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -8070,7 +8088,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/flags/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -8161,7 +8180,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/flags/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -8171,7 +8191,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/flags/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -8256,7 +8277,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/flags/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -8266,7 +8288,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/flags/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -8351,7 +8374,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/insurers$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -8433,7 +8457,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/insurers$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -8518,7 +8543,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/masks$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -8640,7 +8665,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/masks$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -8725,7 +8750,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/masks/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -8735,7 +8761,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/masks/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -8826,7 +8853,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/masks/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -8836,7 +8864,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/masks/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -8925,7 +8954,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/masks/.*/authorizations$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -8935,7 +8965,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/masks/{}/authorizations$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -9017,7 +9048,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/masks/.*/authorizations$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -9027,7 +9059,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/masks/{}/authorizations$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -9122,7 +9155,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/masks/.*/authorizations/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -9132,7 +9166,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/masks/{}/authorizations/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -9142,7 +9177,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/masks/.*/authorizations/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -9233,7 +9269,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/masks/.*/authorizations/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -9243,7 +9280,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/masks/{}/authorizations/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -9253,7 +9291,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/masks/.*/authorizations/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -9342,7 +9381,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/masks/.*/authorizations/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -9352,7 +9392,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/masks/{}/authorizations/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -9362,7 +9403,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/masks/.*/authorizations/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -9457,7 +9499,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/phones$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -9539,7 +9581,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/phones$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -9624,7 +9666,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/phones$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -9709,7 +9751,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/phones$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -9794,7 +9836,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/profile-picture$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -9885,7 +9928,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/role-flags$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -9973,7 +10017,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/role-flags$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -10064,7 +10109,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/user-flags$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -10152,7 +10198,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/user-flags$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -10243,7 +10290,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v2/provider-portal/patients/{}/role-flags$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -10325,7 +10373,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v2/provider-portal/patients/{}/role-flags$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -10404,7 +10453,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v2/provider-portal/patients/{}/role-flags$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -10489,7 +10539,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v2/provider-portal/patients/{}/role-flags/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -10499,7 +10550,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v2/provider-portal/patients/.*/role-flags/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -10584,7 +10636,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v2/provider-portal/patients/{}/user-flags$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -10666,7 +10719,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v2/provider-portal/patients/{}/user-flags$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -10745,7 +10799,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v2/provider-portal/patients/{}/user-flags$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -10830,7 +10885,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v2/provider-portal/patients/{}/user-flags/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -10840,7 +10896,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v2/provider-portal/patients/.*/user-flags/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -10922,8 +10979,8 @@ pub mod operations {
         pub fn appointment_id(self, value: i64) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/materials/appointments/{}$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/materials/appointments/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -11014,7 +11071,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/appointments/{}/billprocedures$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -11454,7 +11512,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/appointments/{}/billing_details$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -11545,7 +11604,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/appointments/{}/lock$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -11630,7 +11690,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/appointments/{}/lock$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -11706,7 +11767,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/appointments/{}/schedule-rooms$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -11797,7 +11859,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/appointments/{}/statuses/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -11807,7 +11870,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/appointments/.*/statuses/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -11889,7 +11953,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/appointments/{}/statuses/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -11899,7 +11964,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/appointments/.*/statuses/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -12053,7 +12119,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/availability-templates/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -12284,7 +12351,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/providers/{}/calendar-notes$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -12382,7 +12450,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/providers/{}/calendar-notes$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -12470,7 +12539,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/providers/{}/calendar-notes$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -12549,7 +12619,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/providers/{}/calendar-notes$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -12628,7 +12699,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/reasons/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -12713,7 +12785,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/schedule-rooms/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -12910,7 +12983,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/scheduler/statuses/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -13217,7 +13291,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/wait-room-entries/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -13644,7 +13719,10 @@ pub mod operations {
         }
         pub fn site_id(self, value: i32) -> Self {
             let re = regex::Regex::new(
-                    &format!("^/rest/v1/sites/{}$", regex::escape(& value.to_string())),
+                    &format!(
+                        "^/rest/v1/sites/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
+                    ),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -13900,8 +13978,8 @@ pub mod operations {
         pub fn appointment_id(self, value: i64) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v2/materials/appointments/{}$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v2/materials/appointments/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -14055,7 +14133,8 @@ pub mod operations {
         pub fn result_id(self, value: i64) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/labs/results/{}$", regex::escape(& value.to_string())
+                        "^/rest/v1/labs/results/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -14276,7 +14355,8 @@ pub mod operations {
         pub fn test_id(self, value: i64) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/labs/tests/{}$", regex::escape(& value.to_string())
+                        "^/rest/v1/labs/tests/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -14363,8 +14443,8 @@ pub mod operations {
         pub fn test_id(self, value: i64) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/labs/tests/{}/results$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/labs/tests/{}/results$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -14516,7 +14596,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/lab-link-groups/{}$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -14607,7 +14687,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/labs/results/{}$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -14698,7 +14778,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/labs/results/{}$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -14844,8 +14924,8 @@ pub mod operations {
         pub fn test_id(self, value: i64) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/provider-portal/labs/tests/{}$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/provider-portal/labs/tests/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -14933,8 +15013,8 @@ pub mod operations {
         pub fn test_id(self, value: i64) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/provider-portal/labs/tests/{}$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/provider-portal/labs/tests/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -15013,7 +15093,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/lab-groups$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -15135,7 +15216,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/lab-groups$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -15220,7 +15302,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/lab-groups/.*/history$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -15230,7 +15313,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/lab-groups/{}/history$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -15321,7 +15405,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/lab-groups/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -15331,7 +15416,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/lab-groups/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -15422,7 +15508,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/lab-groups/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -15432,7 +15519,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/lab-groups/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -15517,7 +15605,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/lab-groups/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -15527,7 +15616,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/lab-groups/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -15612,7 +15702,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/lab-groups/.*/observations$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -15622,7 +15713,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/lab-groups/{}/observations$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -15704,7 +15796,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/lab-groups/.*/observations$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -15714,7 +15807,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/lab-groups/{}/observations$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -15808,7 +15902,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/lab-groups/.*/observations/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -15818,7 +15913,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/lab-groups/{}/observations/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -15828,7 +15924,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/lab-groups/.*/observations/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -15919,7 +16016,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/lab-groups/.*/observations/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -15929,7 +16027,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/lab-groups/{}/observations/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -15939,7 +16038,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/lab-groups/.*/observations/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -16033,7 +16133,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/lab-groups/.*/observations/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -16043,7 +16144,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/lab-groups/{}/observations/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -16053,7 +16155,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/lab-groups/.*/observations/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -16144,7 +16247,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/lab-groups/.*/recipients$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -16154,7 +16258,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/lab-groups/{}/recipients$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -16245,7 +16350,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/lab-groups/.*/recipients$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -16255,7 +16361,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/lab-groups/{}/recipients$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -16343,7 +16450,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/lab-groups/.*/recipients$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -16353,7 +16461,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/lab-groups/{}/recipients$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -16441,7 +16550,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/lab-groups/.*/reviews$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -16451,7 +16561,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/lab-groups/{}/reviews$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -16611,7 +16722,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/diagnosis-statuses/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -16782,7 +16894,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/history-regular/{}$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -16943,7 +17055,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/history-types/{}$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -17116,7 +17228,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/allergies/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -17126,7 +17239,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/allergies/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -17217,7 +17331,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/allergies/.*/comments$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -17227,7 +17342,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/allergies/{}/comments$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -17318,7 +17434,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/allergies/.*/reactions$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -17328,7 +17445,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/allergies/{}/reactions$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -17419,7 +17537,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/diagnoses$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -17501,7 +17620,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/diagnoses/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -17511,7 +17631,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/diagnoses/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -17602,7 +17723,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/diagnoses/.*/histories$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -17612,7 +17734,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/diagnoses/{}/histories$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -17697,7 +17820,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/diagnoses/.*/histories/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -17707,7 +17831,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/diagnoses/{}/histories/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -17717,7 +17842,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/diagnoses/.*/histories/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -17808,7 +17934,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/history-items$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -17903,7 +18030,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/history-items/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -17913,7 +18041,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/history-items/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -18010,7 +18139,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/history-items/.*/histories$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -18020,7 +18150,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/history-items/{}/histories$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -18108,7 +18239,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/history-items/.*/histories/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -18118,7 +18250,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/history-items/{}/histories/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -18128,7 +18261,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/history-items/.*/histories/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -18225,7 +18359,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/immunization-schedules$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -18307,7 +18442,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/immunization-schedules/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -18317,7 +18453,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/immunization-schedules/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -18408,7 +18545,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/immunization-schedules/.*/scheduled-vaccines$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -18418,7 +18556,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/immunization-schedules/{}/scheduled-vaccines$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -18509,7 +18648,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/immunizations/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -18519,7 +18659,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/immunizations/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -18610,7 +18751,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/medical-summary$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -18701,7 +18843,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/no-known-allergies$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -18793,7 +18936,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/no-known-allergies/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -18803,7 +18947,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/no-known-allergies/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -18894,7 +19039,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/prescriptions$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -18996,7 +19142,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/prescriptions/histories$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -19078,7 +19225,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/prescriptions/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -19088,7 +19236,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/prescriptions/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -19189,7 +19338,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/prescriptions/.*/histories$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -19199,7 +19349,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/prescriptions/{}/histories$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -19281,7 +19432,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/prescriptions/.*/histories/summaries$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -19291,7 +19443,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/prescriptions/{}/histories/summaries$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -19373,7 +19526,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/prescriptions/.*/histories/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -19383,7 +19537,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/prescriptions/{}/histories/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -19393,7 +19548,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/prescriptions/.*/histories/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -19475,7 +19631,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/prescriptions/.*/order-statuses$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -19485,7 +19642,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/prescriptions/{}/order-statuses$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -19573,7 +19731,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/scheduled-vaccines$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -19736,7 +19895,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/prescription-favorites/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -19818,7 +19978,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/prescription-favorites/{}/prescriptions$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -19900,7 +20061,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/prescription-favorites/{}/prescriptions/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -19910,7 +20072,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/prescription-favorites/.*/prescriptions/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -20188,8 +20351,8 @@ pub mod operations {
         pub fn vaccine_id(self, value: i32) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/provider-portal/vaccines/{}$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/provider-portal/vaccines/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -20280,7 +20443,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v2/provider-portal/patients/{}/prescriptions$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -20474,7 +20638,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/documents/{}/reviews$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -20703,7 +20868,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/folders/sub-folders/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -20794,7 +20960,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/folders/sub-folders/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -20867,8 +21034,8 @@ pub mod operations {
         pub fn folder_id(self, value: i32) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/provider-portal/folders/{}$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/provider-portal/folders/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -20956,8 +21123,8 @@ pub mod operations {
         pub fn folder_id(self, value: i32) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/provider-portal/folders/{}$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/provider-portal/folders/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -21033,8 +21200,8 @@ pub mod operations {
         pub fn folder_id(self, value: i64) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/provider-portal/folders/{}$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/provider-portal/folders/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -21110,7 +21277,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/documents$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -21212,7 +21380,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/{}/documents/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -21222,7 +21391,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/patients/.*/documents/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -21413,7 +21583,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/generated-letters/{}/status$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -21695,7 +21866,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/referral-orders/{}$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -21786,7 +21957,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/referral-orders/{}$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -22138,7 +22309,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/waitlist-consult-priorities/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -22373,7 +22545,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/waitlist-consult-statuses/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -22614,7 +22787,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/waitlist-patient-unavailabilites/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -22849,7 +23023,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/waitlist-providers/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -23100,7 +23275,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/waitlist-request-procedures/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -23263,7 +23439,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/waitlist-surgical-priorities/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -23426,7 +23603,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/waitlist-surgical-sites/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -23589,7 +23767,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/waitlist-surgical-statuses/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -23873,7 +24052,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/waitlists/{}/consult-sites$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -23964,7 +24144,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/waitlists/{}/consult-sites$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -24040,8 +24221,8 @@ pub mod operations {
         pub fn waitlist_id(self, value: i32) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/provider-portal/waitlists/{}$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/provider-portal/waitlists/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -24129,8 +24310,8 @@ pub mod operations {
         pub fn waitlist_id(self, value: i64) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/provider-portal/waitlists/{}$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/provider-portal/waitlists/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -24209,7 +24390,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/waitlists/{}/attachments$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -24572,8 +24754,8 @@ pub mod operations {
         pub fn task_id(self, value: i32) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/provider-portal/tasks/{}$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/provider-portal/tasks/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -24661,8 +24843,8 @@ pub mod operations {
         pub fn task_id(self, value: i32) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/provider-portal/tasks/{}$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/provider-portal/tasks/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -24738,8 +24920,8 @@ pub mod operations {
         pub fn task_id(self, value: i32) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/provider-portal/tasks/{}$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/provider-portal/tasks/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -24824,7 +25006,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/tasks/{}/attachments$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -24906,7 +25089,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/tasks/{}/attachments$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -24983,7 +25167,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/tasks/{}/roles$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -25078,7 +25262,7 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/provider-portal/tasks/{}/users$", regex::escape(&
-                        value.to_string())
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -25320,8 +25504,8 @@ pub mod operations {
         pub fn id(self, value: i32) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/provider-portal/roles/{}$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/provider-portal/roles/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -25409,8 +25593,8 @@ pub mod operations {
         pub fn user_id(self, value: i64) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/security/users/{}/features$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/security/users/{}/features$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -25745,8 +25929,8 @@ pub mod operations {
         pub fn existing_user_id(self, value: i64) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/users/{}/assign-tasks$", regex::escape(& value
-                        .to_string())
+                        "^/rest/v1/users/{}/assign-tasks$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -25860,7 +26044,10 @@ pub mod operations {
         }
         pub fn user_id(self, value: i64) -> Self {
             let re = regex::Regex::new(
-                    &format!("^/rest/v1/users/{}$", regex::escape(& value.to_string())),
+                    &format!(
+                        "^/rest/v1/users/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
+                    ),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -25934,7 +26121,10 @@ pub mod operations {
         }
         pub fn user_id(self, value: i32) -> Self {
             let re = regex::Regex::new(
-                    &format!("^/rest/v1/users/{}$", regex::escape(& value.to_string())),
+                    &format!(
+                        "^/rest/v1/users/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
+                    ),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -26008,7 +26198,8 @@ pub mod operations {
         pub fn user_id(self, value: i64) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/users/{}/offices$", regex::escape(& value.to_string())
+                        "^/rest/v1/users/{}/offices$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -26106,7 +26297,8 @@ pub mod operations {
         pub fn user_id(self, value: i64) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/users/{}/tasks$", regex::escape(& value.to_string())
+                        "^/rest/v1/users/{}/tasks$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -26519,7 +26711,8 @@ pub mod operations {
         pub fn contact_id(self, value: i32) -> Self {
             let re = regex::Regex::new(
                     &format!(
-                        "^/rest/v1/contacts/{}$", regex::escape(& value.to_string())
+                        "^/rest/v1/contacts/{}$", regex::escape(&
+                        ::progenitor_client::encode_path(& value.to_string()))
                     ),
                 )
                 .unwrap();
@@ -26610,7 +26803,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/contacts/{}/external-contact-identifiers$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -26695,7 +26889,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/contacts/{}/external-contact-identifiers$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -26774,7 +26969,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/contacts/{}/external-contact-identifiers/.*$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();
@@ -26784,7 +26980,8 @@ pub mod operations {
             let re = regex::Regex::new(
                     &format!(
                         "^/rest/v1/contacts/.*/external-contact-identifiers/{}$",
-                        regex::escape(& value.to_string())
+                        regex::escape(& ::progenitor_client::encode_path(& value
+                        .to_string()))
                     ),
                 )
                 .unwrap();

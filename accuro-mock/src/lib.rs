@@ -19,17 +19,17 @@
 //! use accuro_client::{Client, types};
 //! use accuro_mock::{MockAccuro, MockServerExt as _};
 //!
-//! /// Your code: books a 15-minute slot and returns the appointment's id.
+//! /// Your code: books a slot (times in HHMM) and returns the appointment's id.
 //! async fn book(
 //!     client: &Client,
 //!     patient_id: i64,
 //!     date: &str,
-//!     start: i32,
+//!     (start, end): (i32, i32),
 //! ) -> Result<i64, Box<dyn std::error::Error>> {
 //!     let appointment: types::Appointment = types::Appointment::builder()
 //!         .date(date)
 //!         .start_time(start)
-//!         .end_time(start + 15)
+//!         .end_time(end)
 //!         .sub_column(1)
 //!         .patient_id(patient_id)
 //!         .provider_id(7)
@@ -39,7 +39,6 @@
 //! }
 //!
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {
-//! // The test.
 //! let accuro = MockAccuro::start().await;
 //! let booked = accuro.server().create_appointment(|when, then| {
 //!     when.into_inner().json_body_includes(r#"{"date":"2026-12-01","startTime":1300,"patientId":1001}"#);
@@ -47,8 +46,8 @@
 //! });
 //! let client = accuro.client().unwrap();
 //!
-//! assert_eq!(book(&client, 1001, "2026-12-01", 1300).await.unwrap(), 5002);
-//! assert_eq!(book(&client, 1001, "2026-12-01", 1300).await.unwrap(), 5002);
+//! assert_eq!(book(&client, 1001, "2026-12-01", (1300, 1315)).await.unwrap(), 5002);
+//! assert_eq!(book(&client, 1001, "2026-12-01", (1300, 1315)).await.unwrap(), 5002);
 //! booked.assert_calls(2);
 //! assert_eq!(accuro.token_requests(), 1, "one token for both bookings");
 //! # });

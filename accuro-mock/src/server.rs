@@ -2,17 +2,16 @@
 //! gateway in front of the operations a test mocks.
 
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use accuro_client::{Client, ClientBuilder, ClinicConfig, ConfigError};
 use base64::Engine as _;
-use httpmock::{HttpMockRequest, Mock, MockServer};
+use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
 
 use crate::gateway::{Gateway, Refusal, RestRequest};
 use crate::generated::ROUTES;
-use crate::token::{TokenDesk, TokenRefusal};
+use crate::token::TokenDesk;
 
 /// The synthetic settings a [`MockAccuro`] starts with (public by design:
 /// they are not secrets).
@@ -55,12 +54,6 @@ pub struct MockAccuro {
     server: MockServer,
     settings: Settings,
     shared: Arc<Mutex<Shared>>,
-    /// The mock that answers good token requests now.
-    token_mock: Mutex<usize>,
-    /// The mocks that refuse token requests.
-    refusal_mocks: Vec<usize>,
-    /// Token requests answered by token mocks since removed.
-    retired_token_requests: AtomicUsize,
 }
 
 #[derive(Clone)]
@@ -74,12 +67,44 @@ struct Settings {
     token_lifetime: u64,
 }
 
-/// What the request matchers read: the gateway and the token desk.
+/// What the request matchers and the token endpoint share: the gateway
+/// (with the tokens issued), the token desk, the counters.
 struct Shared {
     gateway: Gateway,
     desk: TokenDesk,
-    /// The token generation whose mock answers token requests.
-    generation: u64,
+    token_lifetime: u64,
+    /// Tokens issued so far (their names count from 1).
+    issued: u64,
+    /// Requests the token endpoint received.
+    token_requests: usize,
+}
+
+impl Shared {
+    /// The token endpoint's answer to `req`: a refusal, or a new token
+    /// carrying the scopes asked for (all the clinic granted when none were).
+    fn token_answer(&mut self, req: &HttpMockRequest) -> HttpMockResponse {
+        self.token_requests = self.token_requests.saturating_add(1);
+        let (_, query) = split_uri(req.uri_str());
+        let form: Vec<(String, String)> = url::form_urlencoded::parse(&req.body_bytes())
+            .into_owned()
+            .collect();
+        let (status, body) = match self.desk.refusal(&query, req.headers_vec(), &form) {
+            Some(refusal) => (refusal.status(), refusal.body()),
+            None => {
+                self.issued = self.issued.saturating_add(1);
+                let token = format!("mock-access-token-{}", self.issued);
+                let scopes = self.desk.scopes_for(&form);
+                let body = self.desk.answer(&token, &scopes, self.token_lifetime);
+                self.gateway.tokens.insert(token, scopes);
+                (200, body)
+            }
+        };
+        HttpMockResponse::builder()
+            .status(status)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .build()
+    }
 }
 
 fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
@@ -129,9 +154,10 @@ impl MockAccuroBuilder {
     }
 
     /// The scopes the clinic granted (by default every scope of the spec).
-    /// Tokens carry them all; asking for another is refused (400
-    /// `invalid_scope`), and an operation none of them grants is refused
-    /// with 401 `Access is denied`.
+    /// A token carries the scopes its request asked for (all of these when
+    /// it asked for none); asking for another is refused (400
+    /// `invalid_scope`), and an operation none of the token's scopes grants
+    /// is refused with 401 `Access is denied`.
     pub fn scopes<I, S>(mut self, scopes: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -193,8 +219,10 @@ impl MockAccuro {
     }
 
     fn start_with(settings: Settings, server: MockServer) -> MockAccuro {
-        let credentials = base64::engine::general_purpose::STANDARD
-            .encode(format!("{}:{}", settings.client_id, settings.client_secret));
+        let credentials = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            settings.client_id, settings.client_secret
+        ));
         let shared = Arc::new(Mutex::new(Shared {
             gateway: Gateway {
                 subscription_key: settings.subscription_key.clone(),
@@ -206,15 +234,27 @@ impl MockAccuro {
                 basic: format!("Basic {credentials}"),
                 granted: settings.scopes.clone(),
             },
-            generation: 0,
+            token_lifetime: settings.token_lifetime,
+            issued: 0,
+            token_requests: 0,
         }));
+        let mock = MockAccuro {
+            server,
+            settings,
+            shared,
+        };
+        mock.install();
+        mock
+    }
 
+    /// Adds the gateway's checks and the token endpoint to the server.
+    fn install(&self) {
         // The gateway's refusals come first: httpmock answers with the
         // first mock that matches, so no mock of the test's can answer a
         // request the gateway refuses.
         for refusal in Refusal::ALL {
-            let shared = Arc::clone(&shared);
-            server.mock(|when, then| {
+            let shared = Arc::clone(&self.shared);
+            self.server.mock(|when, then| {
                 when.path_prefix("/rest/").is_true(move |req| {
                     let (path, query) = split_uri(req.uri_str());
                     let request = RestRequest {
@@ -230,68 +270,11 @@ impl MockAccuro {
                     .json_body(refusal.body());
             });
         }
-        let refusal_mocks = TokenRefusal::ALL
-            .iter()
-            .map(|&refusal| {
-                let shared = Arc::clone(&shared);
-                server
-                    .mock(|when, then| {
-                        when.method(httpmock::Method::POST)
-                            .path("/v1/token")
-                            .is_true(move |req| {
-                                token_refusal(&lock(&shared).desk, req) == Some(refusal)
-                            });
-                        then.status(refusal.status())
-                            .header("content-type", "application/json")
-                            .json_body(refusal.body());
-                    })
-                    .id
-            })
-            .collect();
-        let mock = MockAccuro {
-            token_mock: Mutex::new(0),
-            refusal_mocks,
-            retired_token_requests: AtomicUsize::new(0),
-            server,
-            settings,
-            shared,
-        };
-        let first = mock.issue_generation();
-        *mock
-            .token_mock
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = first;
-        mock
-    }
-
-    /// Makes the next generation of token live and its mock the one that
-    /// answers; returns that mock's id.
-    fn issue_generation(&self) -> usize {
-        let mut shared = lock(&self.shared);
-        shared.generation = shared.generation.saturating_add(1);
-        let generation = shared.generation;
-        let token = format!("mock-access-token-{generation}");
-        shared
-            .gateway
-            .tokens
-            .insert(token.clone(), self.settings.scopes.clone());
-        let answer = shared.desk.answer(&token, self.settings.token_lifetime);
-        drop(shared);
-        let matcher_shared = Arc::clone(&self.shared);
-        self.server
-            .mock(|when, then| {
-                when.method(httpmock::Method::POST)
-                    .path("/v1/token")
-                    .is_true(move |req| {
-                        let shared = lock(&matcher_shared);
-                        shared.generation == generation
-                            && token_refusal(&shared.desk, req).is_none()
-                    });
-                then.status(200)
-                    .header("content-type", "application/json")
-                    .json_body(answer);
-            })
-            .id
+        let shared = Arc::clone(&self.shared);
+        self.server.mock(|when, then| {
+            when.method(httpmock::Method::POST).path("/v1/token");
+            then.respond_with(move |req| lock(&shared).token_answer(req));
+        });
     }
 
     /// The `httpmock` server, to add mocks to (see
@@ -344,42 +327,23 @@ impl MockAccuro {
 
     /// How many requests reached the token endpoint, refused ones included.
     pub fn token_requests(&self) -> usize {
-        let current = *self
-            .token_mock
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let live: usize = std::iter::once(current)
-            .chain(self.refusal_mocks.iter().copied())
-            .map(|id| Mock::new(id, &self.server).calls())
-            .sum();
-        live.saturating_add(self.retired_token_requests.load(Ordering::SeqCst))
+        lock(&self.shared).token_requests
     }
 
     /// Expires every token issued so far: a call carrying one is answered
-    /// 401, as Accuro answers an expired token, and the token endpoint
-    /// hands out a new one from now on.
+    /// 401, as Accuro answers an expired token; the token endpoint goes on
+    /// issuing new ones.
     pub fn expire_tokens(&self) {
-        let mut current = self
-            .token_mock
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
         lock(&self.shared).gateway.tokens.clear();
-        let next = self.issue_generation();
-        let mut old = Mock::new(*current, &self.server);
-        self.retired_token_requests
-            .fetch_add(old.calls(), Ordering::SeqCst);
-        old.delete();
-        *current = next;
     }
-}
 
-/// The refusal a token request gets from `desk`, if any.
-fn token_refusal(desk: &TokenDesk, req: &HttpMockRequest) -> Option<TokenRefusal> {
-    let (_, query) = split_uri(req.uri_str());
-    let form: Vec<(String, String)> = url::form_urlencoded::parse(&req.body_bytes())
-        .into_owned()
-        .collect();
-    desk.refusal(&query, req.headers_vec(), &form)
+    /// Removes every mock you added and puts the gateway and the token
+    /// endpoint back; the issued tokens and the token count are kept. Use
+    /// this rather than `server().reset()`, which would remove them too.
+    pub fn reset(&self) {
+        self.server.reset();
+        self.install();
+    }
 }
 
 /// A request target's path and decoded query (httpmock gives the absolute

@@ -18,14 +18,6 @@ pub(crate) enum TokenRefusal {
 }
 
 impl TokenRefusal {
-    /// Every refusal.
-    pub(crate) const ALL: [TokenRefusal; 4] = [
-        TokenRefusal::NoTenant,
-        TokenRefusal::Credentials,
-        TokenRefusal::Grant,
-        TokenRefusal::Scope,
-    ];
-
     /// The status the token endpoint answers with.
     pub(crate) fn status(self) -> u16 {
         match self {
@@ -93,13 +85,31 @@ impl TokenDesk {
         None
     }
 
-    /// The answer to a good request: the token of this generation.
-    pub(crate) fn answer(&self, access_token: &str, expires_in: u64) -> Value {
+    /// The scopes a good request gets: those it asked for, or every one the
+    /// clinic granted when it asked for none.
+    pub(crate) fn scopes_for(&self, form: &[(String, String)]) -> Vec<String> {
+        let mut asked: Vec<String> = form
+            .iter()
+            .filter(|(n, _)| n == "scope")
+            .flat_map(|(_, v)| v.split([' ', ',']))
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        asked.dedup();
+        if asked.is_empty() {
+            self.granted.clone()
+        } else {
+            asked
+        }
+    }
+
+    /// The answer to a good request.
+    pub(crate) fn answer(&self, access_token: &str, scopes: &[String], expires_in: u64) -> Value {
         json!({
             "token_type": "Bearer",
             "expires_in": expires_in,
             "access_token": access_token,
-            "scope": self.granted.join(" "),
+            "scope": scopes.join(" "),
         })
     }
 }
@@ -141,5 +151,7 @@ mod tests {
             Some(TokenRefusal::Grant)
         );
         assert_eq!(TokenRefusal::Credentials.body()["code"], "401");
+        assert_eq!(desk.scopes_for(&f("B")), ["B"]);
+        assert_eq!(desk.scopes_for(&f("")), ["A", "B"]);
     }
 }

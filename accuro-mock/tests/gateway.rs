@@ -315,4 +315,52 @@ async fn a_path_value_is_matched_literally_not_as_a_pattern() {
     assert_eq!(send("abc").await.unwrap_err().kind(), ErrorKind::NotFound);
     send("a.c").await.unwrap();
     exact.assert_calls(1);
+
+    // A value the client percent-encodes (a URL as a system identifier).
+    let system = "http://hl7.org/fhir/sid/x y";
+    let url = accuro
+        .server()
+        .get_contact_external_contact_identifier(|when, then| {
+            when.contact_id(1).system_identifier(system);
+            then.ok(&serde_json::from_value(json!({})).unwrap());
+        });
+    send(system).await.unwrap();
+    url.assert_calls(1);
+}
+
+#[tokio::test]
+async fn a_token_carries_only_the_scopes_its_client_asked_for() {
+    let accuro = MockAccuro::start().await;
+    let patient = accuro.server().get_patient(|_, then| {
+        then.ok(&patient(1));
+    });
+    // The clinic granted every scope, but this client asks for one.
+    let narrow = accuro
+        .client_builder()
+        .scopes(["SCHEDULING_READ"])
+        .build()
+        .unwrap();
+    let info = narrow.token_info().await.unwrap();
+    assert_eq!(info.scopes, Some(vec!["SCHEDULING_READ".to_owned()]));
+    let err = narrow.get_patient().patient_id(1).send().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unauthorized);
+    patient.assert_calls(0);
+    accuro.client().unwrap().get_patient().patient_id(1).send().await.unwrap();
+    patient.assert_calls(1);
+}
+
+#[tokio::test]
+async fn reset_removes_the_tests_mocks_and_keeps_the_gateway() {
+    let accuro = MockAccuro::start().await;
+    accuro.server().list_offices(|_, then| {
+        then.ok(&vec![office(1)]);
+    });
+    let client = accuro.client().unwrap();
+    client.list_offices().send().await.unwrap();
+    accuro.reset();
+    let err = client.list_offices().send().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "the test's mock is gone");
+    let (status, _) = get(&accuro, &with_uuid(OFFICES), None, Some(defaults::SUBSCRIPTION_KEY)).await;
+    assert_eq!(status, 401, "the gateway is still there");
+    assert_eq!(accuro.token_requests(), 1);
 }

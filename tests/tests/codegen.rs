@@ -458,6 +458,8 @@ fn workspace_copy() -> (tempfile::TempDir, xtask::paths::Paths) {
         (here.readme(), paths.readme()),
         (here.every_call(), paths.every_call()),
         (here.probe_decoders(), paths.probe_decoders()),
+        (here.mock(), paths.mock()),
+        (here.cli(), paths.cli()),
     ] {
         fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
         fs::copy(from, to).expect("copy");
@@ -571,6 +573,30 @@ fn regen_with_spec_and_out_writes_only_out() {
         &["status", "--porcelain", "--untracked-files=all"],
     );
     assert_eq!(status, "", "--check wrote something");
+}
+
+/// `regen --check` covers the mock crate's and the CLI's generated files
+/// too; `regen` restores them.
+#[test]
+fn check_covers_the_mock_and_the_cli() {
+    let (dir, paths) = workspace_copy();
+    for path in [paths.mock(), paths.cli()] {
+        let text = fs::read_to_string(&path).expect("read");
+        fs::write(&path, text.replacen("pub ", "pub(crate) ", 1)).expect("edit");
+    }
+    let outcome = regen::run(&regen::Args::parse_in(&paths, &args(&["--check"])).expect("args"))
+        .expect("check runs");
+    let Outcome::Stale { report } = outcome else {
+        panic!("--check passed over edited companions: {outcome}");
+    };
+    assert!(report.contains("accuro-mock/src/generated.rs"), "{report}");
+    assert!(report.contains("accuro-cli/src/generated.rs"), "{report}");
+    regen::run(&regen::Args::parse_in(&paths, &[]).expect("args")).expect("regen runs");
+    let status = git(
+        dir.path(),
+        &["status", "--porcelain", "--untracked-files=all"],
+    );
+    assert_eq!(status, "", "regen restores the companions");
 }
 
 /// The surface pass: every operation's public `send()` returns the crate's
