@@ -100,16 +100,46 @@ impl Failure {
         }
     }
 
-    /// A generated command's error: the client's own when it is one.
+    /// A generated command's error: the client's own when it is one. Any
+    /// other is told without the values it may quote: a `--json-body` file
+    /// that is not the body's JSON gets its path, line and column (serde's
+    /// message quotes the value, which may be a PHN), a file that cannot be
+    /// read its path and the kind of failure.
     pub fn from_command(error: anyhow::Error) -> Failure {
-        let error = match error.downcast::<std::io::Error>() {
-            Ok(e) => return Failure::from(e),
+        let error = match error.downcast::<accuro_client::Error>() {
+            Ok(e) => return Failure::Client(e),
             Err(other) => other,
         };
-        match error.downcast::<accuro_client::Error>() {
-            Ok(e) => Failure::Client(e),
-            Err(other) => Failure::Other(format!("{other:#}")),
+        // The outermost message: the command's own context ("failed to
+        // parse <path>"), or the error itself when it has none.
+        let context = if error.chain().count() > 1 {
+            error.to_string()
+        } else {
+            "the command failed".to_owned()
+        };
+        for cause in error.chain() {
+            if let Some(json) = cause.downcast_ref::<serde_json::Error>() {
+                let what = match json.classify() {
+                    serde_json::error::Category::Io => "could not be read",
+                    serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                        "is not valid JSON"
+                    }
+                    serde_json::error::Category::Data => "does not fit the operation's body",
+                };
+                return Failure::Usage(format!(
+                    "{context}: the JSON {what} (line {}, column {})",
+                    json.line(),
+                    json.column()
+                ));
+            }
+            if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+                if io.kind() == std::io::ErrorKind::BrokenPipe {
+                    return Failure::Closed;
+                }
+                return Failure::Usage(format!("{context}: {}", io.kind()));
+            }
         }
+        Failure::Other(context)
     }
 }
 

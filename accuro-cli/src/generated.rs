@@ -19387,14 +19387,6 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<i64>("user-id") {
             request = request.user_id(value.clone());
         }
-        if let Some((size, cursor)) = self.config.page_request() {
-            if let Some(size) = size {
-                request = request.page_size(size);
-            }
-            if let Some(cursor) = cursor {
-                request = request.starting_id(cursor);
-            }
-        }
         self.config.execute_list_user_features(matches, &mut request)?;
         let result = request.send().await;
         match result {
@@ -23822,8 +23814,7 @@ impl CliCommand {
             CliCommand::SearchProviders | CliCommand::SearchPatientMasks |
             CliCommand::ListAppointmentMaterials | CliCommand::ListPrescriptions |
             CliCommand::ListPatientPrescriptionsV2 | CliCommand::ListReferralOrders |
-            CliCommand::ListWaitlists | CliCommand::ListTasks |
-            CliCommand::ListUserFeatures | CliCommand::SearchUsers |
+            CliCommand::ListWaitlists | CliCommand::ListTasks | CliCommand::SearchUsers |
             CliCommand::ListUserOffices | CliCommand::ListUserTasks |
             CliCommand::SearchContacts
         )

@@ -12,6 +12,7 @@ mod exit;
 mod output;
 mod profile;
 mod table;
+mod usage;
 mod walk;
 
 #[rustfmt::skip]
@@ -32,8 +33,14 @@ fn main() -> ExitCode {
         Ok(matches) => matches,
         Err(e) => {
             // `--help` and `--version` print and succeed; usage errors exit 2.
-            let _ = e.print();
-            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(exit::USAGE));
+            let code = u8::try_from(e.exit_code()).unwrap_or(exit::USAGE);
+            match usage::without_values(&e) {
+                Some(message) => eprintln!("{message}"),
+                None => {
+                    let _ = e.print();
+                }
+            }
+            return ExitCode::from(code);
         }
     };
     let globals = args::globals(&matches);
@@ -107,10 +114,22 @@ async fn run(matches: &clap::ArgMatches, globals: &Globals) -> Result<(), Failur
         } => {
             let output = Output::default();
             let cli = Cli::new(client, output.clone());
-            let page_size = matches.get_one::<i32>("page-size").copied();
             let mut rows = Vec::new();
             let format = globals.format;
-            walk::all_pages(&cli, &output, command, matches, page_size, |item| {
+            let bar = if globals.verbose {
+                walk::Bar::Hidden
+            } else {
+                walk::Bar::OnTerminal
+            };
+            let walk = walk::Walk {
+                cli: &cli,
+                output: &output,
+                command,
+                matches,
+                page_size: page_size(matches),
+                bar,
+            };
+            walk.run(|item| {
                 match format {
                     Format::Json => print(&Answer::Value(item), Format::Json)?,
                     Format::Table => rows.push(item),
@@ -120,10 +139,22 @@ async fn run(matches: &clap::ArgMatches, globals: &Globals) -> Result<(), Failur
             .await?;
             if format == Format::Table {
                 let refs: Vec<&serde_json::Value> = rows.iter().collect();
-                println!("{}", table::list(&refs));
+                output::write_text(&table::list(&refs))?;
             }
             Ok(())
         }
+    }
+}
+
+/// The `--page-size` given: an `i32` or an `i64` argument, depending on
+/// the operation (Accuro caps it at 50 either way).
+fn page_size(matches: &clap::ArgMatches) -> Option<i32> {
+    if let Ok(Some(size)) = matches.try_get_one::<i32>("page-size") {
+        return Some(*size);
+    }
+    match matches.try_get_one::<i64>("page-size") {
+        Ok(Some(size)) => Some(i32::try_from(*size).unwrap_or(i32::MAX)),
+        _ => None,
     }
 }
 

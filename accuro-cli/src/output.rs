@@ -139,6 +139,14 @@ impl CliConfig for Output {
     }
 }
 
+/// Writes `text` and a newline to stdout.
+pub fn write_text(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
 /// Prints one answer to stdout.
 pub fn print(answer: &Answer, format: Format) -> std::io::Result<()> {
     let Answer::Value(value) = answer else {

@@ -137,7 +137,7 @@ pub fn load(path: &Path, name: &str) -> Result<ClinicConfig, ProfileError> {
         reason: e.kind().to_string(),
     };
     let text = std::fs::read_to_string(path).map_err(unreadable)?;
-    if text.contains("client_secret") || text.contains("subscription_key") {
+    if holds_secret(&text) {
         check_private(path)?;
     }
     let invalid = |e: toml::de::Error| ProfileError::Invalid {
@@ -190,6 +190,21 @@ impl Profile {
     }
 }
 
+/// Whether any profile of the file holds a secret (`client_secret`,
+/// `subscription_key`) or the clinic's uuid, read as TOML (so that an
+/// escaped key is found too); a file that does not parse is assumed to.
+fn holds_secret(text: &str) -> bool {
+    const PRIVATE: [&str; 3] = ["client_secret", "subscription_key", "clinic_uuid"];
+    match toml::from_str::<toml::Table>(text) {
+        Ok(table) => table.values().any(|profile| {
+            profile
+                .as_table()
+                .is_none_or(|p| PRIVATE.iter().any(|k| p.contains_key(*k)))
+        }),
+        Err(_) => true,
+    }
+}
+
 /// Refuses a file that anyone but its owner may read or change.
 #[cfg(unix)]
 fn check_private(path: &Path) -> Result<(), ProfileError> {
@@ -219,6 +234,18 @@ fn check_private(_path: &Path) -> Result<(), ProfileError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_are_found_however_their_keys_are_written() {
+        assert!(holds_secret("[a]\nclient_secret = \"s\"\n"));
+        assert!(holds_secret("[a]\n\"client\\u005Fsecret\" = \"s\"\n"));
+        assert!(holds_secret("[a]\nclinic_uuid = \"u\"\n"));
+        assert!(holds_secret("[a]\nsubscription_key = \"k\"\n"));
+        assert!(holds_secret("not toml at all = = ="));
+        assert!(!holds_secret(
+            "[a]\ntenant = \"t\"\nbase_url = \"https://x\"\n"
+        ));
+    }
 
     #[test]
     fn the_file_is_found_in_the_documented_order() {

@@ -58,7 +58,7 @@ pub fn list(rows: &[&Value]) -> String {
         .map(|(_, _, key)| key)
         .collect();
     let mut table = new_table();
-    table.set_header(columns.iter().map(String::as_str));
+    table.set_header(columns.iter().map(|c| cell(&Value::String(c.clone()))));
     for row in &flat {
         table.add_row(columns.iter().map(|c| {
             row.iter()
@@ -88,7 +88,7 @@ fn record(map: &Map<String, Value>) -> String {
     let mut table = new_table();
     table.set_header(["field", "value"]);
     for (key, value) in flatten(&Value::Object(map.clone())) {
-        table.add_row([key, cell(value)]);
+        table.add_row([cell(&Value::String(key)), cell(value)]);
     }
     table.to_string()
 }
@@ -132,12 +132,22 @@ fn cell(value: &Value) -> String {
         Value::Object(_) => "{…}".to_owned(),
         other => other.to_string(),
     };
+    // A value is shown, never obeyed: control characters (escape
+    // sequences a server's data might carry) become visible marks.
+    let text: String = text
+        .chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            c if c.is_control() => char::REPLACEMENT_CHARACTER,
+            c => c,
+        })
+        .collect();
     if text.chars().count() > MAX_CELL {
         let mut cut: String = text.chars().take(MAX_CELL - 1).collect();
         cut.push('…');
         cut
     } else {
-        text.replace(['\n', '\r'], " ")
+        text
     }
 }
 
@@ -173,5 +183,12 @@ mod tests {
         assert!(text.contains('…'), "{text}");
         assert!(!text.contains(&"x".repeat(61)), "{text}");
         assert_eq!(render(&json!(5002)), "5002");
+        let hostile =
+            render(&json!({"name": "Ab\u{1b}[31mRED\u{1b}]0;x\u{7}\nnext", "\u{1b}k": 1}));
+        assert!(
+            !hostile.contains('\u{1b}') && !hostile.contains('\u{7}'),
+            "{hostile:?}"
+        );
+        assert!(hostile.contains("Ab\u{fffd}[31mRED"), "{hostile:?}");
     }
 }

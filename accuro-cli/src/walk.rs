@@ -3,6 +3,7 @@
 //! and a progress bar on stderr when stderr is a terminal.
 
 use std::cell::RefCell;
+use std::time::Duration;
 
 use accuro_client::pagination::{Page, pages};
 use clap::ArgMatches;
@@ -36,82 +37,104 @@ impl Page for JsonPage {
     }
 }
 
-/// How far a walk went.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Walked {
-    /// Pages read.
-    pub pages: usize,
-    /// Items handed to the sink.
-    pub items: usize,
+/// Whether a progress bar is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bar {
+    /// On stderr, when stderr is a terminal.
+    OnTerminal,
+    /// Never (`--verbose` writes its lines to stderr).
+    Hidden,
 }
 
-/// Runs `command` page after page, handing every item to `sink`.
-/// `page_size`: the `--page-size` given, else 50 (Accuro's largest).
-pub async fn all_pages(
-    cli: &Cli<Output>,
-    output: &Output,
-    command: CliCommand,
-    matches: &ArgMatches,
-    page_size: Option<i32>,
-    mut sink: impl FnMut(Value) -> Result<(), Failure>,
-) -> Result<Walked, Failure> {
-    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {prefix}: {msg} ({elapsed})") {
-        bar.set_style(style);
-    }
-    bar.set_prefix(command.name());
-    bar.set_message("first page");
-    bar.tick();
+/// A walk to run.
+pub struct Walk<'a> {
+    /// The generated commands.
+    pub cli: &'a Cli<Output>,
+    /// Their output, shared with `cli`.
+    pub output: &'a Output,
+    /// The paginated command.
+    pub command: CliCommand,
+    /// Its arguments.
+    pub matches: &'a ArgMatches,
+    /// The `--page-size` given, else 50 (Accuro's largest).
+    pub page_size: Option<i32>,
+    /// The progress bar.
+    pub bar: Bar,
+}
 
-    // A failure that is not the client's (a page that is not JSON, say)
-    // ends the stream; it is kept here and returned after.
-    let stopped: RefCell<Option<Failure>> = RefCell::new(None);
-    let fetch = |size: i32, cursor: Option<i64>| {
-        let stopped = &stopped;
-        async move {
-            output.set_page(Some(size), cursor);
-            let end = || Ok(JsonPage(Value::Null));
-            if let Err(e) = cli.execute(command, matches).await {
-                return match Failure::from_command(e) {
-                    Failure::Client(e) => Err(e),
-                    other => {
-                        *stopped.borrow_mut() = Some(other);
-                        end()
-                    }
+/// The bar, cleared however the walk ends.
+struct Progress(ProgressBar);
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
+
+impl Walk<'_> {
+    /// Runs the command page after page, handing every item to `sink` (while
+    /// the bar is lifted off the terminal). Returns the pages read.
+    pub async fn run(
+        &self,
+        mut sink: impl FnMut(Value) -> Result<(), Failure>,
+    ) -> Result<usize, Failure> {
+        let target = match self.bar {
+            Bar::OnTerminal => ProgressDrawTarget::stderr(),
+            Bar::Hidden => ProgressDrawTarget::hidden(),
+        };
+        let progress = Progress(ProgressBar::with_draw_target(None, target));
+        let bar = &progress.0;
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {prefix}: {msg} ({elapsed})") {
+            bar.set_style(style);
+        }
+        bar.set_prefix(self.command.name());
+        bar.set_message("first page");
+        bar.enable_steady_tick(Duration::from_millis(120));
+
+        // A failure that is not the client's (a page that is not a page,
+        // say) ends the stream; it is kept here and returned after.
+        let stopped: RefCell<Option<Failure>> = RefCell::new(None);
+        let fetch = |size: i32, cursor: Option<i64>| {
+            let stopped = &stopped;
+            async move {
+                self.output.set_page(Some(size), cursor);
+                let stop = |failure: Failure| {
+                    *stopped.borrow_mut() = Some(failure);
+                    Ok(JsonPage(Value::Null))
                 };
-            }
-            match output.take() {
-                Some(Answer::Value(page)) => Ok(JsonPage(page)),
-                _ => {
-                    *stopped.borrow_mut() =
-                        Some(Failure::Other("a page came back without a body".into()));
-                    end()
+                if let Err(e) = self.cli.execute(self.command, self.matches).await {
+                    return match Failure::from_command(e) {
+                        Failure::Client(e) => Err(e),
+                        other => stop(other),
+                    };
+                }
+                match self.output.take() {
+                    Some(Answer::Value(page)) => match page.get("contents") {
+                        None | Some(Value::Null | Value::Array(_)) => Ok(JsonPage(page)),
+                        Some(_) => stop(Failure::Usage(format!(
+                            "{}: its `contents` is not a list; run it without --all-pages",
+                            self.command.name()
+                        ))),
+                    },
+                    _ => stop(Failure::Other("a page came back without a body".into())),
                 }
             }
-        }
-    };
-    let mut walked = Walked::default();
-    let mut stream = std::pin::pin!(pages(page_size.unwrap_or(50), fetch));
-    while let Some(page) = stream.next().await {
-        let mut page = match page {
-            Ok(page) => page,
-            Err(e) => {
-                bar.finish_and_clear();
-                return Err(Failure::Client(e));
-            }
         };
-        walked.pages = walked.pages.saturating_add(1);
-        for item in page.take_items() {
-            sink(item)?;
-            walked.items = walked.items.saturating_add(1);
+        let mut pages_read = 0_usize;
+        let mut items = 0_usize;
+        let mut stream = std::pin::pin!(pages(self.page_size.unwrap_or(50), fetch));
+        while let Some(page) = stream.next().await {
+            let mut page = page?;
+            pages_read = pages_read.saturating_add(1);
+            let page_items = page.take_items();
+            items = items.saturating_add(page_items.len());
+            bar.suspend(|| page_items.into_iter().try_for_each(&mut sink))?;
+            bar.set_message(format!("page {pages_read}, {items} items"));
         }
-        bar.set_message(format!("page {}, {} items", walked.pages, walked.items));
-        bar.tick();
-    }
-    bar.finish_and_clear();
-    let stopped = stopped.borrow_mut().take();
-    match stopped {
-        Some(failure) => Err(failure),
-        None => Ok(walked),
+        let stopped = stopped.borrow_mut().take();
+        match stopped {
+            Some(failure) => Err(failure),
+            None => Ok(pages_read),
+        }
     }
 }

@@ -271,7 +271,7 @@ async fn exit_codes_tell_what_went_wrong() {
         &["practice", "list-offices"],
     )
     .await;
-    assert!([4, 11].contains(&unreachable.code), "{unreachable:?}");
+    assert_eq!(unreachable.code, 11, "{unreachable:?}");
 
     let usage = accuro(&env, &["practice", "list-offices", "--no-such-flag"]).await;
     assert_eq!(usage.code, 2);
@@ -280,6 +280,55 @@ async fn exit_codes_tell_what_went_wrong() {
 
     let help = accuro(&[], &["--help"]).await;
     assert_eq!(help.code, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_body_file_that_does_not_fit_is_told_by_line_never_by_value() {
+    let sandbox = sandbox().await;
+    let env = env_of(&sandbox);
+    let dir = tempfile::tempdir().unwrap();
+    let body = dir.path().join("booking.json");
+    std::fs::write(
+        &body,
+        r#"{"date": "2026-12-24", "startTime": 1300, "endTime": 1315, "subColumn": 1,
+            "providerId": 7, "officeId": 1, "patientId": "9876543210 Synthetic"}"#,
+    )
+    .unwrap();
+    let before = sandbox.stats();
+    let run = accuro(
+        &env,
+        &[
+            "scheduling",
+            "create-appointment",
+            "--json-body",
+            body.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("line 2"), "{}", run.stderr);
+    assert!(run.stderr.contains("booking.json"), "{}", run.stderr);
+    assert!(!run.stderr.contains("9876543210"), "{}", run.stderr);
+    assert_eq!(sandbox.stats(), before, "nothing sent");
+
+    let missing = accuro(
+        &env,
+        &[
+            "scheduling",
+            "create-appointment",
+            "--json-body",
+            "/nonexistent/booking.json",
+        ],
+    )
+    .await;
+    assert_eq!(missing.code, 2, "{missing:?}");
+    assert!(missing.stderr.contains("not found"), "{}", missing.stderr);
+
+    // Values typed on the command line are not repeated in usage errors.
+    let typed = accuro(&env, &["patients", "search-patients", "--first-name", "Q"]).await;
+    assert_eq!(typed.code, 2);
+    assert!(typed.stderr.contains("--first-name"), "{}", typed.stderr);
+    assert!(!typed.stderr.contains("'Q'"), "{}", typed.stderr);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -103,8 +103,10 @@ struct Command {
 }
 
 /// Whether the operation walks Accuro's cursor: it takes `startingId` and
-/// `pageSize` in its query.
+/// `pageSize` in its query, and its 200 answer is a page whose `contents`
+/// is a list (not `list_user_features`, whose `contents` is a map).
 fn paginated(spec: &openapiv3::OpenAPI, path: &str, method: &str) -> bool {
+    use openapiv3::ReferenceOr;
     let Some(item) = spec.paths.paths.get(path).and_then(|i| i.as_item()) else {
         return false;
     };
@@ -117,15 +119,48 @@ fn paginated(spec: &openapiv3::OpenAPI, path: &str, method: &str) -> bool {
         .iter()
         .chain(&op.parameters)
         .filter_map(|p| match p {
-            openapiv3::ReferenceOr::Item(p) => Some(p),
-            openapiv3::ReferenceOr::Reference { reference } => reference
+            ReferenceOr::Item(p) => Some(p),
+            ReferenceOr::Reference { reference } => reference
                 .strip_prefix("#/components/parameters/")
                 .and_then(|name| components?.parameters.get(name)?.as_item()),
         })
         .filter(|p| matches!(p, openapiv3::Parameter::Query { .. }))
         .map(|p| p.parameter_data_ref().name.as_str())
         .collect();
-    names.contains(&"startingId") && names.contains(&"pageSize")
+    if !(names.contains(&"startingId") && names.contains(&"pageSize")) {
+        return false;
+    }
+    let schema = |r: &ReferenceOr<openapiv3::Schema>| -> Option<openapiv3::Schema> {
+        match r {
+            ReferenceOr::Item(s) => Some(s.clone()),
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/schemas/")
+                .and_then(|name| components?.schemas.get(name)?.as_item().cloned()),
+        }
+    };
+    let page = op
+        .responses
+        .responses
+        .get(&openapiv3::StatusCode::Code(200))
+        .and_then(|r| match r {
+            ReferenceOr::Item(r) => Some(r.clone()),
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/responses/")
+                .and_then(|name| components?.responses.get(name)?.as_item().cloned()),
+        })
+        .and_then(|r| r.content.get("application/json")?.schema.clone())
+        .and_then(|s| schema(&s));
+    let contents = page.and_then(|page| match page.schema_kind {
+        openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) => o
+            .properties
+            .get("contents")
+            .and_then(|c| schema(&c.clone().unbox())),
+        _ => None,
+    });
+    matches!(
+        contents.map(|c| c.schema_kind),
+        Some(openapiv3::SchemaKind::Type(openapiv3::Type::Array(_)))
+    )
 }
 
 fn reshape(file: &mut syn::File, paged: &[String]) -> Result<(), Error> {
@@ -164,10 +199,16 @@ fn reshape(file: &mut syn::File, paged: &[String]) -> Result<(), Error> {
     if pass.streams == 0 && pass.todo_left {
         return Err(failed("a `todo!()` that is not a byte stream's answer"));
     }
-    if pass.lists % 2 != 0 {
+    if pass.list_parsers != pass.list_readers || pass.list_parsers.contains("") {
         return Err(failed(format!(
-            "{} list arguments rewritten: parsers and readers do not pair up",
-            pass.lists
+            "list arguments: parsers rewritten for {:?}, readers for {:?}",
+            pass.list_parsers, pass.list_readers
+        )));
+    }
+    if pass.unwraps_removed != pass.maps_made_try {
+        return Err(failed(format!(
+            "{} enum parsers' `unwrap` removed but {} `map`s made `try_map`",
+            pass.unwraps_removed, pass.maps_made_try
         )));
     }
     if pass.templates_dropped == 0 {
@@ -254,6 +295,17 @@ fn reshape_trait(t: &mut syn::ItemTrait) -> Result<(), Error> {
     Ok(())
 }
 
+/// The first string literal in `tokens` (an argument's name).
+fn first_string(tokens: &TokenStream) -> Option<String> {
+    tokens.clone().into_iter().find_map(|tree| match tree {
+        proc_macro2::TokenTree::Literal(l) => syn::parse_str::<syn::LitStr>(&l.to_string())
+            .ok()
+            .map(|s| s.value()),
+        proc_macro2::TokenTree::Group(g) => first_string(&g.stream()),
+        _ => None,
+    })
+}
+
 /// `T` of `Vec<T>` (any path ending in `Vec`).
 fn vec_item(ty: &syn::Type) -> Option<syn::Type> {
     let syn::Type::Path(p) = ty else { return None };
@@ -272,7 +324,13 @@ fn vec_item(ty: &syn::Type) -> Option<syn::Type> {
 
 #[derive(Default)]
 struct Pass {
-    lists: usize,
+    /// Commands' list arguments whose parser was rewritten, by name.
+    list_parsers: std::collections::BTreeSet<String>,
+    /// List arguments whose reader was rewritten, by name.
+    list_readers: std::collections::BTreeSet<String>,
+    /// `try_from(..).unwrap()` removed, and `map` made `try_map`.
+    unwraps_removed: usize,
+    maps_made_try: usize,
     streams: usize,
     todo_left: bool,
     templates_dropped: usize,
@@ -327,12 +385,13 @@ impl VisitMut for Pass {
             && let Some(item) = vec_item(&ty)
         {
             let receiver = &call.receiver;
+            self.list_parsers
+                .insert(first_string(&receiver.to_token_stream()).unwrap_or_default());
             *expr = syn::parse_quote! {
                 #receiver
                     .value_parser(::clap::value_parser!(#item))
                     .action(::clap::ArgAction::Append)
             };
-            self.lists += 1;
             return;
         }
         // `matches.get_one::<Vec<T>>(N)` → `matches.get_many::<T>(N).map(collect)`.
@@ -343,12 +402,13 @@ impl VisitMut for Pass {
             && let Some(item) = vec_item(ty)
         {
             let (receiver, args) = (&call.receiver, &call.args);
+            self.list_readers
+                .insert(first_string(&args.to_token_stream()).unwrap_or_default());
             *expr = syn::parse_quote! {
                 #receiver
                     .get_many::<#item>(#args)
                     .map(|values| values.cloned().collect::<::std::vec::Vec<#item>>())
             };
-            self.lists += 1;
             return;
         }
         // `T::try_from(s).unwrap()` → `T::try_from(s)`.
@@ -360,6 +420,7 @@ impl VisitMut for Pass {
         {
             let receiver = (*call.receiver).clone();
             *expr = receiver;
+            self.unwraps_removed += 1;
         }
         // `TypedValueParser::map(parser, f)` → `TypedValueParser::try_map(parser, f)`.
         if let Expr::Call(call) = expr
@@ -370,6 +431,7 @@ impl VisitMut for Pass {
             && last.ident == "map"
         {
             last.ident = syn::Ident::new("try_map", last.ident.span());
+            self.maps_made_try += 1;
         }
         visit_mut::visit_expr_mut(self, expr);
     }

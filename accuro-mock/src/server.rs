@@ -219,10 +219,8 @@ impl MockAccuro {
     }
 
     fn start_with(settings: Settings, server: MockServer) -> MockAccuro {
-        let credentials = base64::engine::general_purpose::STANDARD.encode(format!(
-            "{}:{}",
-            settings.client_id, settings.client_secret
-        ));
+        let credentials = base64::engine::general_purpose::STANDARD
+            .encode(format!("{}:{}", settings.client_id, settings.client_secret));
         let shared = Arc::new(Mutex::new(Shared {
             gateway: Gateway {
                 subscription_key: settings.subscription_key.clone(),

@@ -345,7 +345,14 @@ async fn a_token_carries_only_the_scopes_its_client_asked_for() {
     let err = narrow.get_patient().patient_id(1).send().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unauthorized);
     patient.assert_calls(0);
-    accuro.client().unwrap().get_patient().patient_id(1).send().await.unwrap();
+    accuro
+        .client()
+        .unwrap()
+        .get_patient()
+        .patient_id(1)
+        .send()
+        .await
+        .unwrap();
     patient.assert_calls(1);
 }
 
@@ -360,7 +367,13 @@ async fn reset_removes_the_tests_mocks_and_keeps_the_gateway() {
     accuro.reset();
     let err = client.list_offices().send().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound, "the test's mock is gone");
-    let (status, _) = get(&accuro, &with_uuid(OFFICES), None, Some(defaults::SUBSCRIPTION_KEY)).await;
+    let (status, _) = get(
+        &accuro,
+        &with_uuid(OFFICES),
+        None,
+        Some(defaults::SUBSCRIPTION_KEY),
+    )
+    .await;
     assert_eq!(status, 401, "the gateway is still there");
     assert_eq!(accuro.token_requests(), 1);
 }

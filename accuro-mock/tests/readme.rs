@@ -37,7 +37,11 @@ fn the_readme_example_is_the_compiled_one() {
             .take_while(|l| *l != "```")
             .map(|l| l.strip_prefix("# ").unwrap_or(l).to_owned()),
     );
-    let test_scaffolding = ["#[tokio::test]", "async fn books_twice_with_one_token() {", "}"];
+    let test_scaffolding = [
+        "#[tokio::test]",
+        "async fn books_twice_with_one_token() {",
+        "}",
+    ];
     let lines = trimmed(copy.lines().map(str::to_owned));
     assert!(lines.len() > 20, "{copy}");
     for line in lines {
