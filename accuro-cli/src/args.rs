@@ -6,13 +6,21 @@ use std::path::PathBuf;
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 
 use crate::exit;
-use crate::generated::{AREAS, Cli, CliCommand};
+use crate::generated::{AREAS, Cli, CliCommand, HANDWRITTEN};
+use crate::handwritten;
 use crate::output::{Format, Output};
 
 /// What the shell was asked to do.
 pub enum Request<'a> {
     /// `accuro auth check`.
     AuthCheck,
+    /// An operation of the handwritten layer, with its arguments.
+    Handwritten {
+        /// Its operation id.
+        operation: &'static str,
+        /// Its arguments.
+        matches: &'a ArgMatches,
+    },
     /// An operation, with its own arguments.
     Operation {
         /// Which.
@@ -116,6 +124,11 @@ pub fn command() -> Command {
             }
             group = group.subcommand(sub);
         }
+        for (operation, _, _) in HANDWRITTEN.iter().filter(|(_, a, _)| a == area) {
+            if let Some(sub) = handwritten::command(operation) {
+                group = group.subcommand(sub);
+            }
+        }
         root = root.subcommand(group);
     }
     root
@@ -157,6 +170,15 @@ pub fn request(matches: &ArgMatches) -> Option<Request<'_>> {
     if group == "auth" {
         return (name == "check").then_some(Request::AuthCheck);
     }
+    if let Some((operation, _, _)) = HANDWRITTEN
+        .iter()
+        .find(|(id, area, _)| *area == group && handwritten::name_of(id) == name)
+    {
+        return Some(Request::Handwritten {
+            operation,
+            matches: leaf,
+        });
+    }
     let command = CliCommand::iter().find(|c| c.area() == group && c.name() == name)?;
     Some(Request::Operation {
         command,
@@ -180,7 +202,7 @@ mod tests {
             .filter(|area| area.get_name() != "auth")
             .map(|area| area.get_subcommands().count())
             .sum();
-        assert_eq!(leaves, CliCommand::iter().count());
+        assert_eq!(leaves, CliCommand::iter().count() + HANDWRITTEN.len());
         for command in CliCommand::iter() {
             let area = root.find_subcommand(command.area()).unwrap();
             assert!(

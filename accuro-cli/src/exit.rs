@@ -119,18 +119,7 @@ impl Failure {
         };
         for cause in error.chain() {
             if let Some(json) = cause.downcast_ref::<serde_json::Error>() {
-                let what = match json.classify() {
-                    serde_json::error::Category::Io => "could not be read",
-                    serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-                        "is not valid JSON"
-                    }
-                    serde_json::error::Category::Data => "does not fit the operation's body",
-                };
-                return Failure::Usage(format!(
-                    "{context}: the JSON {what} (line {}, column {})",
-                    json.line(),
-                    json.column()
-                ));
+                return Failure::body_file(&context, json);
             }
             if let Some(io) = cause.downcast_ref::<std::io::Error>() {
                 if io.kind() == std::io::ErrorKind::BrokenPipe {
@@ -140,6 +129,25 @@ impl Failure {
             }
         }
         Failure::Other(context)
+    }
+}
+
+impl Failure {
+    /// A JSON body file that does not parse or fit, told by `context` (its
+    /// path), line and column: serde's own message quotes the value.
+    pub fn body_file(context: &str, json: &serde_json::Error) -> Failure {
+        let what = match json.classify() {
+            serde_json::error::Category::Io => "could not be read",
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                "is not valid JSON"
+            }
+            serde_json::error::Category::Data => "does not fit the operation's body",
+        };
+        Failure::Usage(format!(
+            "{context}: the JSON {what} (line {}, column {})",
+            json.line(),
+            json.column()
+        ))
     }
 }
 

@@ -23857,3 +23857,21 @@ pub const AREAS: &[(&str, &str)] = &[
     ("users", "Accuro users, roles, feature access and who the caller is."),
     ("contacts", "External contacts and their identifiers."),
 ];
+/// The operations the client's handwritten layer implements (merge
+/// patches, multipart uploads and answers): `(operation id, area,
+/// summary)`. The shell gives each a command of its own.
+pub const HANDWRITTEN: &[(&str, &str, &str)] = &[
+    ("patch_patient", "patients", "Update part of a patient"),
+    ("upload_document", "documents", "Upload a document"),
+    ("patch_patient_v1", "patients", "Updates patient"),
+    (
+        "patch_patient_custom_properties",
+        "patients",
+        "Updates patient's custom properties",
+    ),
+    ("upload_patient_profile_picture", "patients", "Uploads patient's profile picture"),
+    ("get_generated_letter", "letters", "Retrieves the generated letter by Id"),
+    ("get_letter", "letters", "Retrieves the letter by letter id"),
+    ("get_generated_letter_v2", "letters", "Retrieves the generated letter by id"),
+    ("patch_task", "tasks", "Patches a user task"),
+];

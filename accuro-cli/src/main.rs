@@ -9,6 +9,7 @@
 mod args;
 mod auth;
 mod exit;
+mod handwritten;
 mod output;
 mod profile;
 mod table;
@@ -90,6 +91,12 @@ async fn run(matches: &clap::ArgMatches, globals: &Globals) -> Result<(), Failur
         Request::AuthCheck => {
             let answer = auth::check(&client).await?;
             print(&Answer::Value(answer), globals.format)?;
+            Ok(())
+        }
+        Request::Handwritten { operation, matches } => {
+            if let Some(answer) = handwritten::run(&client, operation, matches).await? {
+                print(&Answer::Value(answer), globals.format)?;
+            }
             Ok(())
         }
         Request::Operation {

@@ -69,11 +69,17 @@ pub fn list(rows: &[&Value]) -> String {
     table.to_string()
 }
 
-/// Where a column goes: ids, names, other fields, fields of objects.
+/// Where a column goes: the item's own id (`id`, or one word and `Id`:
+/// `patientId`, not `enrolledProviderId`), names, other fields, fields of
+/// objects.
 fn rank(key: &str) -> u8 {
     let nested = key.contains('.');
     let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
-    if !nested && last.ends_with("id") {
+    let own_id = key == "id"
+        || key
+            .strip_suffix("Id")
+            .is_some_and(|word| !word.is_empty() && word.chars().all(|c| c.is_ascii_lowercase()));
+    if !nested && own_id {
         0
     } else if last.contains("name") {
         1

@@ -41,10 +41,24 @@ pub fn without_values(error: &clap::Error) -> Option<String> {
             }
             _ => "error: unexpected argument (not shown: it may be a value)".into(),
         },
+        ErrorKind::InvalidSubcommand => match arg() {
+            Some(name) if looks_like_command(&name) => {
+                format!("error: unrecognized subcommand '{name}'")
+            }
+            _ => "error: unrecognized subcommand (not shown: it may be a value)".into(),
+        },
         ErrorKind::InvalidUtf8 => "error: an argument is not valid UTF-8".into(),
         _ => return None,
     };
     Some(format!("{text}\n\nFor more information, try '--help'."))
+}
+
+/// A command's name: lower-case letters and dashes, a letter first.
+fn looks_like_command(arg: &str) -> bool {
+    arg.starts_with(|c: char| c.is_ascii_lowercase())
+        && arg
+            .chars()
+            .all(|c| c == '-' || c.is_ascii_lowercase() || c.is_ascii_digit())
 }
 
 /// `--name` or `-n`, letters, digits and dashes only.
@@ -63,8 +77,7 @@ mod tests {
     fn error_of(args: &[&str]) -> clap::Error {
         crate::args::command()
             .try_get_matches_from(args)
-            .err()
-            .expect("a usage error")
+            .expect_err("a usage error")
     }
 
     #[test]
@@ -87,6 +100,7 @@ mod tests {
                 "98:76",
             ],
             &["accuro", "practice", "list-offices", "--output", "98765"],
+            &["accuro", "patients", "9876543210"],
         ] {
             let error = error_of(args);
             let text = without_values(&error).unwrap_or_else(|| error.to_string());

@@ -85,6 +85,20 @@ pub fn generate_cli(spec_text: &str, options: &Options) -> Result<String, Error>
         /// order, with their descriptions.
         pub const AREAS: &[(&str, &str)] = &[#(#areas),*];
     });
+    let handwritten = prepared
+        .endpoints
+        .iter()
+        .filter(|e| e.handwritten && e.path.starts_with("/rest/"))
+        .map(|e| {
+            let (id, area, summary) = (&e.operation_id, &e.area, &e.summary);
+            quote!((#id, #area, #summary))
+        });
+    file.items.push(syn::parse_quote! {
+        /// The operations the client's handwritten layer implements (merge
+        /// patches, multipart uploads and answers): `(operation id, area,
+        /// summary)`. The shell gives each a command of its own.
+        pub const HANDWRITTEN: &[(&str, &str, &str)] = &[#(#handwritten),*];
+    });
     forbid_panics(&file)?;
     let (header, _) = header(spec_text, &options);
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
