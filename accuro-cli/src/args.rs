@@ -57,6 +57,7 @@ pub fn command() -> Command {
         .version(env!("CARGO_PKG_VERSION"))
         .about(ABOUT)
         .after_help(exit::TABLE)
+        .max_term_width(100)
         .subcommand_required(true)
         .arg_required_else_help(true)
         .arg(
