@@ -86,7 +86,7 @@ impl std::fmt::Display for Outcome {
                 millis,
             } => write!(
                 f,
-                "wrote {}: {operations} operations, {lines} lines, spec SHA-256 {} ({millis} ms)",
+                "wrote {} (the client: {operations} operations, {lines} lines; spec SHA-256 {}; {millis} ms)",
                 written.join(" and "),
                 &spec_sha256[..12.min(spec_sha256.len())]
             ),
@@ -97,7 +97,7 @@ impl std::fmt::Display for Outcome {
                 millis,
             } => write!(
                 f,
-                "{out} is up to date with the spec ({operations} operations, {lines} lines, {millis} ms)"
+                "{out} and the files generated with it are up to date with the spec ({operations} operations, {lines} lines, {millis} ms)"
             ),
             Outcome::Stale { report } => f.write_str(report),
         }
