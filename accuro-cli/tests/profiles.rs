@@ -5,7 +5,7 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt as _;
 
-use common::{accuro, accuro_in, env_of, sandbox};
+use common::{accuro, accuro_in, env_of, sandbox, with_var};
 
 fn profile_file(dir: &std::path::Path, text: &str, mode: u32) -> std::path::PathBuf {
     let path = dir.join("profiles.toml");
@@ -43,9 +43,11 @@ async fn a_private_profile_is_used_and_an_exposed_one_refused() {
     .await;
     assert_eq!(run.json()["scopes"], serde_json::json!(["SCHEDULING_READ"]));
     // ACCURO_PROFILE names it too; a profile wins over the variables.
-    let mut env = env_of(&sandbox);
-    env.retain(|(k, _)| *k != "ACCURO_SCOPES");
-    env.push(("ACCURO_SCOPES", "PATIENT_DEMOGRAPHICS_READ".into()));
+    let mut env = with_var(
+        &env_of(&sandbox),
+        "ACCURO_SCOPES",
+        "PATIENT_DEMOGRAPHICS_READ",
+    );
     env.push(("ACCURO_PROFILE", "sandbox".into()));
     env.push(("ACCURO_PROFILES", at.into()));
     let run = accuro(&env, &["auth", "check"]).await;

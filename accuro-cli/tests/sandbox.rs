@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{accuro, env_of, sandbox};
+use common::{accuro, env_of, sandbox, with_var};
 use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -76,7 +76,7 @@ async fn a_patient_search_walks_every_page_one_patient_per_line() {
         "43 pages and the end signal"
     );
 
-    // Filters carry over to every page; without --page-size the walk asks for 50.
+    // Without --page-size the walk asks for 50.
     let before = sandbox.stats().rest_requests;
     let walk = accuro(&env, &["patients", "search-patients", "--all-pages"]).await;
     assert_eq!(walk.json_lines().len(), 300);
@@ -85,6 +85,100 @@ async fn a_patient_search_walks_every_page_one_patient_per_line() {
         7,
         "6 pages of 50 and the end"
     );
+
+    // Filters carry over to every page.
+    let one_page = accuro(
+        &env,
+        &[
+            "patients",
+            "search-patients",
+            "--last-name",
+            "Sample",
+            "--page-size",
+            "50",
+        ],
+    )
+    .await
+    .json();
+    let expected = one_page["contents"].as_array().unwrap().len();
+    let walk = accuro(
+        &env,
+        &[
+            "patients",
+            "search-patients",
+            "--last-name",
+            "Sample",
+            "--page-size",
+            "3",
+            "--all-pages",
+        ],
+    )
+    .await;
+    let samples = walk.json_lines();
+    assert!(
+        expected > 3 && expected < 50,
+        "{expected} patients named Sample"
+    );
+    assert_eq!(samples.len(), expected);
+    assert!(
+        samples
+            .iter()
+            .all(|p| p["demographics"]["lastName"] == "Sample")
+    );
+
+    // An operation whose --page-size is an i64 walks as well.
+    let every_scope = accuro_sandbox::Config::default().clients[0]
+        .scopes
+        .join(" ");
+    let env_all = with_var(&env, "ACCURO_SCOPES", &every_scope);
+    let materials = accuro(
+        &env_all,
+        &[
+            "scheduling",
+            "list-appointment-materials",
+            "--start-date",
+            "2026-01-01",
+            "--page-size",
+            "10",
+            "--all-pages",
+        ],
+    )
+    .await;
+    assert_eq!(materials.code, 0, "{materials:?}");
+
+    // A page whose `contents` is a map is no walk.
+    let features = accuro(
+        &env_all,
+        &[
+            "users",
+            "list-user-features",
+            "--user-id",
+            "1",
+            "--all-pages",
+        ],
+    )
+    .await;
+    assert_eq!(features.code, 2, "{features:?}");
+
+    // A reader that goes away (`| head -1`) ends the walk quietly, table or not.
+    for format in ["json", "table"] {
+        let mut child = std::process::Command::new(common::ACCURO)
+            .env_clear()
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .args(["patients", "search-patients", "--all-pages", "-o", format])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+            .await
+            .unwrap()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{format}: {stderr}");
+        assert!(stderr.is_empty(), "{format}: {stderr}");
+    }
 
     let table = accuro(
         &env,
@@ -199,12 +293,11 @@ async fn an_appointment_is_booked_read_and_cancelled() {
 #[tokio::test(flavor = "multi_thread")]
 async fn auth_check_tells_scopes_and_lifetime_never_the_token() {
     let sandbox = sandbox().await;
-    let mut env = env_of(&sandbox);
-    env.retain(|(k, _)| *k != "ACCURO_SCOPES");
-    env.push((
+    let env = with_var(
+        &env_of(&sandbox),
         "ACCURO_SCOPES",
-        "SCHEDULING_READ PATIENT_DEMOGRAPHICS_READ".into(),
-    ));
+        "SCHEDULING_READ PATIENT_DEMOGRAPHICS_READ",
+    );
     let run = accuro(&env, &["auth", "check"]).await;
     let info = run.json();
     assert_eq!(info["token"], "granted");
@@ -237,12 +330,7 @@ async fn auth_check_tells_scopes_and_lifetime_never_the_token() {
 async fn exit_codes_tell_what_went_wrong() {
     let sandbox = sandbox().await;
     let env = env_of(&sandbox);
-    let with = |name: &'static str, value: &str| {
-        let mut env = env.clone();
-        env.retain(|(k, _)| *k != name);
-        env.push((name, value.to_owned()));
-        env
-    };
+    let with = |name: &'static str, value: &str| with_var(&env, name, value);
 
     let missing = accuro(&env, &["patients", "get-patient", "--patient-id", "999999"]).await;
     assert_eq!(missing.code, 6, "{missing:?}");
@@ -352,12 +440,7 @@ async fn no_secret_reaches_any_output_even_verbose_or_failing() {
             "Basic".to_owned(),
         ])
         .collect();
-    let narrow = {
-        let mut env = env.clone();
-        env.retain(|(k, _)| *k != "ACCURO_SCOPES");
-        env.push(("ACCURO_SCOPES", "SCHEDULING_READ".into()));
-        env
-    };
+    let narrow = with_var(&env, "ACCURO_SCOPES", "SCHEDULING_READ");
     let runs = [
         accuro(&env, &["-v", "auth", "check"]).await,
         accuro(&env, &["-v", "practice", "list-offices"]).await,

@@ -42,6 +42,17 @@ pub struct ClientBuilder {
     shared: Option<Transport>,
 }
 
+impl From<ClinicConfig> for ClientBuilder {
+    /// A builder with these clinic settings, to change transport settings
+    /// before building.
+    fn from(clinic: ClinicConfig) -> Self {
+        Self {
+            clinic,
+            ..Self::default()
+        }
+    }
+}
+
 impl Client {
     /// A builder for a client; see [`ClientBuilder`].
     pub fn builder() -> ClientBuilder {

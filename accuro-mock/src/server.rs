@@ -304,15 +304,7 @@ impl MockAccuro {
     /// A client builder set up for this mock, to change transport settings
     /// before building.
     pub fn client_builder(&self) -> ClientBuilder {
-        let s = &self.settings;
-        Client::builder()
-            .base_url(self.server.base_url())
-            .tenant(&s.tenant)
-            .client_id(&s.client_id)
-            .client_secret(&s.client_secret)
-            .scopes(s.scopes.iter().cloned())
-            .subscription_key(&s.subscription_key)
-            .clinic_uuid(&s.clinic_uuid)
+        ClientBuilder::from(self.clinic_config())
     }
 
     /// A client configured for this mock.

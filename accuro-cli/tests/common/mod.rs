@@ -20,6 +20,17 @@ pub fn env_of(sandbox: &Sandbox) -> Vec<(&'static str, String)> {
     sandbox.config().client_env(&sandbox.base_url())
 }
 
+/// `env` with `name` set to `value` (replacing it if there).
+pub fn with_var(
+    env: &[(&'static str, String)],
+    name: &'static str,
+    value: &str,
+) -> Vec<(&'static str, String)> {
+    let mut env: Vec<_> = env.iter().filter(|(k, _)| *k != name).cloned().collect();
+    env.push((name, value.to_owned()));
+    env
+}
+
 /// What a run gave.
 #[derive(Debug)]
 pub struct Run {
