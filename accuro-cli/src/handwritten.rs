@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use accuro_client::{Client, Document, types};
+use accuro_client::{Client, Document, WithContent, types};
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use serde_json::{Value, json};
 
@@ -144,12 +144,7 @@ pub async fn run(
         }
         "get_letter" => {
             let letter = client.get_letter(id64("letter-id")).await?;
-            Some(with_content(
-                matches,
-                &letter.metadata,
-                &letter.content,
-                letter.content_type,
-            )?)
+            Some(with_content(matches, letter)?)
         }
         "get_generated_letter" | "get_generated_letter_v2" => {
             let letter = if operation == "get_generated_letter" {
@@ -157,12 +152,7 @@ pub async fn run(
             } else {
                 client.get_generated_letter_v2(id64("id")).await?
             };
-            Some(with_content(
-                matches,
-                &letter.metadata,
-                &letter.content,
-                letter.content_type,
-            )?)
+            Some(with_content(matches, letter)?)
         }
         other => {
             return Err(Failure::Usage(format!(
@@ -177,13 +167,17 @@ pub async fn run(
 /// described, never inlined).
 fn with_content<T: serde::Serialize>(
     matches: &ArgMatches,
-    metadata: &T,
-    content: &[u8],
-    content_type: Option<String>,
+    letter: WithContent<T>,
 ) -> Result<Value, Failure> {
+    let WithContent {
+        metadata,
+        content,
+        content_type,
+        ..
+    } = letter;
     let written = match matches.get_one::<PathBuf>("content-to") {
         Some(path) => {
-            std::fs::write(path, content).map_err(|e| {
+            std::fs::write(path, &content).map_err(|e| {
                 Failure::Other(format!("cannot write {}: {}", path.display(), e.kind()))
             })?;
             Some(path.display().to_string())
