@@ -39,6 +39,15 @@ pub enum ConfigError {
     Http(String),
 }
 
+impl From<crate::token::StoreConfigError> for ConfigError {
+    fn from(e: crate::token::StoreConfigError) -> Self {
+        ConfigError::Invalid {
+            name: e.name,
+            reason: e.reason,
+        }
+    }
+}
+
 /// Everything that can go wrong calling Accuro.
 ///
 /// Every variant but [`Error::Config`] names the operation (its operation id in

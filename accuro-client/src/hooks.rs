@@ -53,7 +53,18 @@ impl BeforeCall for Client {
         if operation == TOKEN_OPERATION {
             return Ok(());
         }
-        let cache = &self.inner().shared.cache;
+        let shared = &self.inner().shared;
+        // A 429 pause another process recorded for the subscription key,
+        // waited out before the token is looked at (it may expire meanwhile).
+        if let Some(store) = &shared.store {
+            Box::pin(
+                store
+                    .shared
+                    .wait_out_pause(&store.pause, shared.retry.max_elapsed),
+            )
+            .await;
+        }
+        let cache = &shared.cache;
         if cache.has_valid(|refresh| self.renewal(refresh)) {
             return Ok(());
         }
@@ -113,10 +124,30 @@ impl Client {
     }
 
     /// A token renewal, ready to run in a task of its own: it owns a clone
-    /// of the client (shared state, no copy of the settings).
+    /// of the client (shared state, no copy of the settings). With a shared
+    /// store, the store is asked first and the token endpoint only under the
+    /// store's lock (see [`SharedStore`](crate::token::SharedStore)).
     fn renewal(&self, refresh: Option<SecretString>) -> Fetch {
         let client = self.clone();
-        Box::pin(async move { client.fetch_token(refresh).await })
+        Box::pin(async move {
+            let shared = &client.inner().shared;
+            match &shared.store {
+                None => client.fetch_token(refresh).await,
+                Some(store) => {
+                    store
+                        .shared
+                        .fetch(
+                            &store.key,
+                            refresh,
+                            store.refused(),
+                            shared.refresh_margin,
+                            (shared.jitter)(),
+                            |refresh| client.fetch_token(refresh),
+                        )
+                        .await
+                }
+            }
+        })
     }
 
     /// Renews the token: with the refresh token when there is one (spent once),
@@ -226,12 +257,29 @@ impl Client {
                     attempt_of_error(e)
                 }
             };
+            if let (
+                Some(store),
+                Attempt::Answered {
+                    status,
+                    retry_after: Some(wait),
+                },
+            ) = (&shared.store, &attempt)
+                && *status == StatusCode::TOO_MANY_REQUESTS
+                && !is_token
+            {
+                Box::pin(store.shared.record_pause(&store.pause, *wait)).await;
+            }
             if let Ok(response) = &outcome
                 && response.status() == StatusCode::UNAUTHORIZED
                 && !is_token
             {
                 // Every 401 drops the refused token, replayable request or not.
                 if let Some(refused) = &sent_token {
+                    // The store learns of it first: a renewal started once
+                    // the cache drops it must not take it from the store.
+                    if let Some(store) = &shared.store {
+                        store.refuse(refused);
+                    }
                     shared.cache.reject(refused);
                 }
                 if may_replay {

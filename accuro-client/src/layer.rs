@@ -9,7 +9,7 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use crate::retry::RetryPolicy;
-use crate::token::TokenCache;
+use crate::token::{PauseKey, SharedStore, StoreKey, TokenCache};
 
 /// A source of jitter: a fraction in `0.0..=1.0`, asked for each time a
 /// renewal point or a retry wait is spread. Injected so that tests can fix it.
@@ -37,6 +37,33 @@ pub(crate) struct Shared {
     pub(crate) max_answer_bytes: u64,
     /// The transport's bound on requests in flight (shared by its clinics).
     pub(crate) in_flight: Option<Arc<tokio::sync::Semaphore>>,
+    /// The store shared with other processes, if the transport has one.
+    pub(crate) store: Option<ClinicStore>,
+}
+
+/// A clinic's place in a shared store: its token's key, its subscription
+/// key's pause key, and the last token a 401 refused (never taken from the
+/// store again).
+pub(crate) struct ClinicStore {
+    pub(crate) shared: SharedStore,
+    pub(crate) key: StoreKey,
+    pub(crate) pause: PauseKey,
+    pub(crate) refused: std::sync::Mutex<Option<HeaderValue>>,
+}
+
+impl ClinicStore {
+    /// Remembers the token a 401 refused.
+    pub(crate) fn refuse(&self, header: &HeaderValue) {
+        *self.refused.lock().unwrap_or_else(|e| e.into_inner()) = Some(header.clone());
+    }
+
+    /// The last token a 401 refused.
+    pub(crate) fn refused(&self) -> Option<HeaderValue> {
+        self.refused
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
 }
 
 impl Layer {
@@ -59,6 +86,7 @@ impl fmt::Debug for Layer {
             .field("uuid", &"[redacted]")
             .field("refresh_margin", &s.refresh_margin)
             .field("retry", &s.retry)
+            .field("shared_store", &s.store.as_ref().map(|c| &c.shared))
             .finish_non_exhaustive()
     }
 }

@@ -70,9 +70,9 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use crate::Client;
 use crate::clinic::ClinicConfig;
 use crate::error::ConfigError;
-use crate::layer::{Jitter, Layer, Shared};
+use crate::layer::{ClinicStore, Jitter, Layer, Shared};
 use crate::retry::RetryPolicy;
-use crate::token::TokenCache;
+use crate::token::{PauseKey, SharedStore, StoreKey, TokenCache, split_scopes};
 
 /// Default time allowed to open a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -102,6 +102,7 @@ pub(crate) struct TransportShared {
     pub(crate) jitter: Jitter,
     pub(crate) max_answer_bytes: u64,
     pub(crate) in_flight: Option<Arc<tokio::sync::Semaphore>>,
+    pub(crate) store: Option<SharedStore>,
 }
 
 impl fmt::Debug for Transport {
@@ -112,6 +113,7 @@ impl fmt::Debug for Transport {
             .field("refresh_margin", &s.refresh_margin)
             .field("token_timeout", &s.token_timeout)
             .field("max_answer_bytes", &s.max_answer_bytes)
+            .field("shared_store", &s.store)
             .finish_non_exhaustive()
     }
 }
@@ -128,6 +130,18 @@ impl Transport {
     pub fn clinic(&self, clinic: ClinicConfig) -> Result<Client, ConfigError> {
         let checked = clinic.check()?;
         let s = &self.shared;
+        let base_url = checked.base_url.as_str().trim_end_matches('/');
+        let store = s.store.as_ref().map(|shared| ClinicStore {
+            shared: shared.clone(),
+            key: StoreKey::new(
+                base_url,
+                &checked.tenant,
+                &checked.client_id,
+                split_scopes(&checked.scope),
+            ),
+            pause: PauseKey::new(checked.subscription_key.as_bytes()),
+            refused: std::sync::Mutex::new(None),
+        });
         let layer = Layer::new(Shared {
             tenant: checked.tenant,
             client_id: checked.client_id,
@@ -141,12 +155,9 @@ impl Transport {
             jitter: Arc::clone(&s.jitter),
             max_answer_bytes: s.max_answer_bytes,
             in_flight: s.in_flight.clone(),
+            store,
         });
-        Ok(Client::new_with_client(
-            checked.base_url.as_str().trim_end_matches('/'),
-            s.http.clone(),
-            layer,
-        ))
+        Ok(Client::new_with_client(base_url, s.http.clone(), layer))
     }
 }
 
@@ -168,6 +179,7 @@ pub struct TransportBuilder {
     proxy: Option<reqwest::Proxy>,
     max_answer_bytes: u64,
     max_in_flight: Option<usize>,
+    store: Option<SharedStore>,
 }
 
 impl Default for TransportBuilder {
@@ -188,6 +200,7 @@ impl Default for TransportBuilder {
             proxy: None,
             max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
             max_in_flight: None,
+            store: None,
         }
     }
 }
@@ -209,6 +222,7 @@ impl fmt::Debug for TransportBuilder {
             .field("proxy", &self.proxy.as_ref().map(|_| "[set]"))
             .field("max_answer_bytes", &self.max_answer_bytes)
             .field("max_in_flight", &self.max_in_flight)
+            .field("shared_store", &self.store)
             .finish_non_exhaustive()
     }
 }
@@ -331,8 +345,29 @@ impl TransportBuilder {
         self
     }
 
+    /// Shares tokens and 429 pauses with other processes through `store`
+    /// (a [`RedisStore`](crate::token::RedisStore) with the `redis`
+    /// feature): one token request per clinic and scope set across every
+    /// process using it. Without it, each client keeps its token in memory
+    /// only. See [`SharedStore`] for what happens when the store fails
+    /// (calls go on without it).
+    pub fn shared_store(mut self, store: SharedStore) -> Self {
+        self.store = Some(store);
+        self
+    }
+
     /// Builds the transport: its TLS configuration and connection pool.
     pub fn build(self) -> Result<Transport, ConfigError> {
+        if let Some(store) = &self.store
+            && store.lock_ttl_value() >= self.token_timeout
+        {
+            return Err(ConfigError::Invalid {
+                name: "shared_store",
+                reason: "its lock_ttl must be shorter than token_timeout: a wait for another \
+                         process's token request counts against the token timeout"
+                    .into(),
+            });
+        }
         let tls = self.tls()?;
         let mut http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
@@ -364,6 +399,7 @@ impl TransportBuilder {
                 in_flight: self
                     .max_in_flight
                     .map(|n| Arc::new(tokio::sync::Semaphore::new(n))),
+                store: self.store,
             }),
         })
     }

@@ -3,7 +3,9 @@
 //! ([`mocks`]), a connection-cutting server ([`cutting`]), Prism's verdict
 //! ([`prism`]), a loopback HTTPS server ([`tls`]), and synthetic records with every operation called once
 //! ([`fixtures`]), and every generated operation called once from the spec
-//! ([`every_call`], written by `cargo xtask regen`). Everything is re-exported here (`use accuro_tests::*`).
+//! ([`every_call`], written by `cargo xtask regen`). Everything is re-exported here (`use accuro_tests::*`),
+//! except [`replicas`] (a counting token desk, `redis-server` processes and the `accuro-replica`
+//! processes of the many-replicas tests), used by path.
 //!
 //! Every value here is synthetic: no real name, PHN or credential.
 
@@ -15,6 +17,7 @@ pub mod every_call;
 pub mod fixtures;
 pub mod mocks;
 pub mod prism;
+pub mod replicas;
 pub mod tls;
 
 pub use capture::*;

@@ -26,8 +26,23 @@
 //! still valid, calls keep using it and renewal is tried again after a backoff
 //! (1 s, doubling, at most 60 s, never past the token's expiry); once the
 //! token has expired, callers get the renewal's error.
+//!
+//! # Many processes
+//!
+//! Replicas of a service share their tokens through a [`SharedStore`]
+//! ([`TransportBuilder::shared_store`](crate::TransportBuilder::shared_store)):
+//! one token request per clinic and scope set across them, and a 429 pause
+//! for all of them. [`MemoryStore`] shares within a process; [`RedisStore`]
+//! (feature `redis`) across processes.
 
 mod cache;
+mod memory_store;
+#[cfg(feature = "redis")]
+mod redis_store;
+#[cfg(feature = "redis")]
+mod seal;
+mod shared;
+mod store;
 mod wire;
 
 use std::sync::Mutex;
@@ -41,6 +56,16 @@ use tokio::time::Instant;
 use crate::api_error::ApiError;
 
 pub(crate) use cache::{Fetch, TokenCache};
+pub use memory_store::MemoryStore;
+#[cfg(feature = "redis")]
+pub use redis_store::{DEFAULT_RESPONSE_TIMEOUT, RedisStore, RedisStoreBuilder};
+pub use shared::{
+    DEFAULT_LOCK_TTL, DEFAULT_MAX_PAUSE, DEFAULT_PAUSE_CHECK, DEFAULT_STORE_RETRY,
+    DEFAULT_STORE_TIMEOUT, SharedStore,
+};
+pub use store::{
+    PauseKey, StoreConfigError, StoreError, StoreFuture, StoreKey, StoredToken, TokenStore,
+};
 pub use wire::{GrantType, TokenRequest, TokenResponse, split_scopes};
 
 /// Lifetime assumed when the token answer has no `expires_in`.
@@ -112,9 +137,13 @@ pub(crate) struct Token {
     pub(crate) header: HeaderValue,
     refresh_at: Instant,
     expires_at: Instant,
+    /// The lifetime it was issued with.
+    lifetime: Duration,
     refresh_token: Mutex<Option<SecretString>>,
     /// The scopes the answer granted (`None`: it did not say).
     scopes: Option<Vec<String>>,
+    /// The answer's `scope`, as it came (for a store).
+    scope: Option<String>,
 }
 
 /// What the current access token allows and how long it lives: never the
@@ -145,7 +174,83 @@ impl Token {
         margin: Duration,
         jitter: f64,
     ) -> Result<Self, TokenError> {
-        let access = response.access_token.expose_secret().trim();
+        let lifetime = match response.expires_in {
+            None => DEFAULT_LIFETIME,
+            Some(s) if s <= 0 => Duration::ZERO,
+            Some(s) => Duration::from_secs(s.unsigned_abs()).min(MAX_LIFETIME),
+        };
+        Self::build(
+            &response.access_token,
+            response.refresh_token,
+            response.scope,
+            lifetime,
+            lifetime,
+            sent_at,
+            margin,
+            jitter,
+        )
+    }
+
+    /// Builds a token read from a store at `read_at`: it lives what the
+    /// store says it has left, from the read, on this process's clock. Its
+    /// refresh token stays in the store (only a lock holder takes it), so
+    /// this process cannot spend it by itself.
+    pub(crate) fn from_stored(
+        stored: store::StoredToken,
+        read_at: Instant,
+        margin: Duration,
+        jitter: f64,
+    ) -> Result<Self, TokenError> {
+        let lifetime = stored.lifetime.min(MAX_LIFETIME);
+        Self::build(
+            &stored.access_token,
+            None,
+            stored.scope,
+            lifetime,
+            stored.remaining.min(lifetime),
+            read_at,
+            margin,
+            jitter,
+        )
+    }
+
+    /// What a store keeps of it at `now`: the token, its refresh token, its
+    /// scopes, its lifetime and the time it has left. `None` if it has no
+    /// time left. (Once saved, [`forget_refresh_token`](Self::forget_refresh_token):
+    /// the store holds it from then on.)
+    pub(crate) fn to_stored(&self, now: Instant) -> Option<store::StoredToken> {
+        let remaining = self.expires_at.saturating_duration_since(now);
+        if remaining.is_zero() {
+            return None;
+        }
+        let access = self.header.to_str().ok()?.strip_prefix("Bearer ")?;
+        Some(store::StoredToken {
+            access_token: SecretString::from(access),
+            refresh_token: self
+                .refresh_token
+                .lock()
+                .ok()
+                .and_then(|t| t.as_ref().cloned()),
+            scope: self.scope.clone(),
+            lifetime: self.lifetime,
+            remaining,
+        })
+    }
+
+    /// A token that lives `remaining` from `start`, issued for `lifetime`
+    /// (the refresh margin is at most half of it).
+    #[allow(clippy::too_many_arguments, reason = "one private constructor")]
+    fn build(
+        access_token: &SecretString,
+        refresh_token: Option<SecretString>,
+        scope: Option<String>,
+        lifetime: Duration,
+        remaining: Duration,
+        start: Instant,
+        margin: Duration,
+        jitter: f64,
+    ) -> Result<Self, TokenError> {
+        let access = access_token.expose_secret().trim();
         if access.is_empty() {
             return Err(TokenError::InvalidResponse("empty access_token".into()));
         }
@@ -155,11 +260,6 @@ impl Token {
             )
         })?;
         header.set_sensitive(true);
-        let lifetime = match response.expires_in {
-            None => DEFAULT_LIFETIME,
-            Some(s) if s <= 0 => Duration::ZERO,
-            Some(s) => Duration::from_secs(s.unsigned_abs()).min(MAX_LIFETIME),
-        };
         let margin = margin.min(lifetime / 2);
         let jitter = if jitter.is_finite() {
             jitter.clamp(0.0, 1.0)
@@ -167,20 +267,21 @@ impl Token {
             0.0
         };
         let margin = margin.saturating_add(margin.mul_f64(jitter / 10.0));
-        let expires_at = sent_at.checked_add(lifetime).unwrap_or(sent_at);
-        let refresh_at = sent_at
-            .checked_add(lifetime.saturating_sub(margin))
-            .unwrap_or(sent_at);
-        let scopes = response
-            .scope
+        let expires_at = start.checked_add(remaining).unwrap_or(start);
+        let refresh_at = start
+            .checked_add(remaining.saturating_sub(margin))
+            .unwrap_or(start);
+        let scopes = scope
             .as_deref()
             .map(|s| split_scopes(s).into_iter().map(str::to_owned).collect());
         Ok(Token {
             header,
             refresh_at,
             expires_at,
-            refresh_token: Mutex::new(response.refresh_token),
+            lifetime,
+            refresh_token: Mutex::new(refresh_token),
             scopes,
+            scope,
         })
     }
 
@@ -204,6 +305,12 @@ impl Token {
 
     fn is_valid(&self, now: Instant) -> bool {
         now < self.expires_at
+    }
+
+    /// Drops the refresh token here, once a store holds it: this process
+    /// never spends it by itself.
+    pub(crate) fn forget_refresh_token(&self) {
+        drop(self.take_refresh_token());
     }
 
     /// Takes the refresh token out, so it is spent at most once.

@@ -1,0 +1,465 @@
+//! [`SharedStore`]: a [`TokenStore`] as the clients of a transport use it:
+//! one token request per token across processes, a pause after a 429 shared
+//! by every process, and a store that fails without failing a call.
+//!
+//! # Tokens
+//!
+//! The hit path of a call is unchanged: the client's own in-memory token.
+//! The store is asked only when that token is missing or due for renewal,
+//! and then:
+//!
+//! 1. A token in the store with more than the refresh margin left is used.
+//!    Its remaining life is what the store says is left, counted on this
+//!    process's monotonic clock from the read.
+//! 2. Otherwise the process tries to take the token's lock (`SET NX PX`,
+//!    [`lock_ttl`](SharedStore::lock_ttl)). The holder looks once more,
+//!    then asks the token endpoint and saves the answer, sealed, for its
+//!    lifetime. A refresh token found in the store is removed from it
+//!    before it is spent, so it is spent by one process only.
+//! 3. The others wait for the holder's answer, looking again after 50 ms,
+//!    then 100, 200, … up to 1 s apart (with jitter): no fast polling. A
+//!    holder that dies keeps its lock until the lock expires; then one of
+//!    the waiters takes it over.
+//!
+//! # 429
+//!
+//! A `429 Too Many Requests` with a `Retry-After` pauses every process
+//! using the subscription key: the pause is recorded in the store (at most
+//! [`max_pause`](SharedStore::max_pause)), and each process looks for one
+//! at most every [`pause_check`](SharedStore::pause_check) before sending.
+//! Best effort: a process may send for up to that interval after another
+//! was told to wait.
+//!
+//! # Failures
+//!
+//! Each store operation is bounded by [`timeout`](SharedStore::timeout)
+//! (default 250 ms). When one fails, the store is marked degraded, a
+//! warning says so once, and calls go on without it: tokens are fetched
+//! per process (still one request at a time per clinic), pauses are not
+//! shared. The store is tried again after [`retry_after`](SharedStore::retry_after);
+//! the first success logs that it is back.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+use secrecy::SecretString;
+use tokio::time::Instant;
+
+use super::store::{PauseKey, StoreError, StoreFuture, StoreKey, StoredToken, TokenStore};
+use super::{Token, TokenError};
+
+/// Default bound on one store operation.
+pub const DEFAULT_STORE_TIMEOUT: Duration = Duration::from_millis(250);
+/// Default life of a token lock: a holder that dies is taken over after it.
+pub const DEFAULT_LOCK_TTL: Duration = Duration::from_secs(10);
+/// Default wait before a degraded store is tried again.
+pub const DEFAULT_STORE_RETRY: Duration = Duration::from_secs(5);
+/// Default interval between looks for a shared 429 pause.
+pub const DEFAULT_PAUSE_CHECK: Duration = Duration::from_secs(1);
+/// Default longest shared pause.
+pub const DEFAULT_MAX_PAUSE: Duration = Duration::from_secs(60);
+
+/// Longest lock accepted (a longer one is this).
+const MAX_LOCK_TTL: Duration = Duration::from_secs(3600);
+/// First wait for another process's token request, doubled up to the next.
+const FIRST_WAIT: Duration = Duration::from_millis(50);
+const LONGEST_WAIT: Duration = Duration::from_secs(1);
+
+/// A token store shared by processes, with the settings of its use; see the
+/// [module docs](self). Given to [`TransportBuilder::shared_store`](crate::TransportBuilder::shared_store).
+/// Cheap to clone (shared): clones share the store's health and pauses.
+#[derive(Clone)]
+pub struct SharedStore {
+    store: Arc<dyn TokenStore>,
+    timeout: Duration,
+    lock_ttl: Duration,
+    retry_after: Duration,
+    pause_check: Duration,
+    max_pause: Duration,
+    state: Arc<State>,
+}
+
+impl fmt::Debug for SharedStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SharedStore")
+            .field("store", &self.store)
+            .field("timeout", &self.timeout)
+            .field("lock_ttl", &self.lock_ttl)
+            .field("retry_after", &self.retry_after)
+            .field("pause_check", &self.pause_check)
+            .field("max_pause", &self.max_pause)
+            .field("degraded", &self.is_degraded())
+            .finish()
+    }
+}
+
+/// What the clients of a store share in this process.
+struct State {
+    health: Mutex<Health>,
+    pauses: Mutex<HashMap<PauseKey, PauseView>>,
+    /// This process's part of a lock holder's id.
+    process: String,
+    locks: AtomicU64,
+}
+
+#[derive(Default)]
+struct Health {
+    degraded: bool,
+    retry_at: Option<Instant>,
+}
+
+/// What this process knows of a pause.
+#[derive(Default)]
+struct PauseView {
+    until: Option<Instant>,
+    checked: Option<Instant>,
+}
+
+impl SharedStore {
+    /// `store`, with the default settings.
+    pub fn new(store: impl TokenStore) -> Self {
+        Self::from_arc(Arc::new(store))
+    }
+
+    /// `store` (shared), with the default settings.
+    pub fn from_arc(store: Arc<dyn TokenStore>) -> Self {
+        Self {
+            store,
+            timeout: DEFAULT_STORE_TIMEOUT,
+            lock_ttl: DEFAULT_LOCK_TTL,
+            retry_after: DEFAULT_STORE_RETRY,
+            pause_check: DEFAULT_PAUSE_CHECK,
+            max_pause: DEFAULT_MAX_PAUSE,
+            state: Arc::new(State {
+                health: Mutex::new(Health::default()),
+                pauses: Mutex::new(HashMap::new()),
+                process: format!("{}-{:016x}", std::process::id(), fastrand::u64(..)),
+                locks: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    /// Longest a store operation may take before the call goes on without
+    /// the store (default 250 ms).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long a token lock lives (default 10 s): a holder that dies is
+    /// taken over after it, and no process waits much longer than this for
+    /// another's token request. Keep it above a token request's usual time
+    /// (a request outliving it lets one other process ask too) and below
+    /// the token timeout (30 s by default: a wait for a token counts
+    /// against it; building the transport refuses a lock that is not).
+    /// At most an hour.
+    pub fn lock_ttl(mut self, ttl: Duration) -> Self {
+        self.lock_ttl = ttl.clamp(Duration::from_millis(1), MAX_LOCK_TTL);
+        self
+    }
+
+    /// How long a token lock lives.
+    pub(crate) fn lock_ttl_value(&self) -> Duration {
+        self.lock_ttl
+    }
+
+    /// How long a failed store is left alone before it is tried again
+    /// (default 5 s).
+    pub fn retry_after(mut self, wait: Duration) -> Self {
+        self.retry_after = wait;
+        self
+    }
+
+    /// Longest time between two looks for a shared 429 pause (default 1 s).
+    pub fn pause_check(mut self, interval: Duration) -> Self {
+        self.pause_check = interval;
+        self
+    }
+
+    /// Longest pause shared, whatever a `Retry-After` asks (default 60 s).
+    pub fn max_pause(mut self, max: Duration) -> Self {
+        self.max_pause = max;
+        self
+    }
+
+    /// Whether the last store operation failed (calls are going on
+    /// without the store).
+    pub fn is_degraded(&self) -> bool {
+        self.state
+            .health
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .degraded
+    }
+
+    /// Runs a store operation under the timeout; `None` (and the store
+    /// marked degraded) when it fails, or when the store is being left
+    /// alone after a failure.
+    async fn call<'a, T>(
+        &'a self,
+        op: &'static str,
+        f: impl FnOnce() -> StoreFuture<'a, T>,
+    ) -> Option<T> {
+        {
+            let health = self.state.health.lock().unwrap_or_else(|e| e.into_inner());
+            if health.degraded && health.retry_at.is_some_and(|at| Instant::now() < at) {
+                return None;
+            }
+        }
+        self.call_anyway(op, f).await
+    }
+
+    /// [`call`](Self::call), even while the store is being left alone: for
+    /// what a lock holder owes the others (saving its token, releasing its
+    /// lock), which must not be skipped because another operation failed.
+    async fn call_anyway<'a, T>(
+        &'a self,
+        op: &'static str,
+        f: impl FnOnce() -> StoreFuture<'a, T>,
+    ) -> Option<T> {
+        let outcome = match tokio::time::timeout(self.timeout, f()).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(StoreError::Timeout),
+        };
+        let mut health = self.state.health.lock().unwrap_or_else(|e| e.into_inner());
+        match outcome {
+            Ok(value) => {
+                if health.degraded {
+                    tracing::info!(
+                        operation = op,
+                        "the token store is back; tokens are shared again"
+                    );
+                }
+                *health = Health::default();
+                Some(value)
+            }
+            Err(error) => {
+                if !health.degraded {
+                    tracing::warn!(
+                        operation = op,
+                        %error,
+                        "the token store is degraded; calls go on without it (tokens per process, \
+                         no shared pause) until it answers again"
+                    );
+                }
+                health.degraded = true;
+                health.retry_at = Instant::now().checked_add(self.retry_after);
+                None
+            }
+        }
+    }
+
+    fn owner(&self) -> String {
+        let n = self.state.locks.fetch_add(1, Ordering::Relaxed);
+        format!("{}-{n}", self.state.process)
+    }
+
+    /// A token for `key`: from the store, or asked for by `request` (with a
+    /// refresh token when there is one to spend) under the store's lock, or
+    /// by `request` alone when the store fails. `local_refresh` is a refresh
+    /// token only this process holds (one that came while the store was
+    /// down); `refused` the last token a 401 refused here, which counts as a
+    /// miss if the store still holds it.
+    #[allow(clippy::too_many_arguments, reason = "one crate-private entry")]
+    pub(crate) async fn fetch<R, F>(
+        &self,
+        key: &StoreKey,
+        local_refresh: Option<SecretString>,
+        refused: Option<HeaderValue>,
+        margin: Duration,
+        jitter: f64,
+        request: R,
+    ) -> Result<Token, TokenError>
+    where
+        R: Fn(Option<SecretString>) -> F,
+        F: Future<Output = Result<Token, TokenError>>,
+    {
+        let mut wait = FIRST_WAIT;
+        loop {
+            let read_at = Instant::now();
+            let Some(found) = self.call("load", || self.store.load(key)).await else {
+                return request(local_refresh).await;
+            };
+            if let Some(token) = usable(found, read_at, margin, jitter, refused.as_ref()) {
+                return Ok(token);
+            }
+            let owner = self.owner();
+            match self
+                .call("lock", || self.store.try_lock(key, &owner, self.lock_ttl))
+                .await
+            {
+                None => return request(local_refresh).await,
+                Some(true) => {
+                    let mut held = HeldLock {
+                        store: Arc::clone(&self.store),
+                        key: key.clone(),
+                        owner,
+                        timeout: self.timeout,
+                        released: false,
+                    };
+                    let outcome = self
+                        .fetch_locked(key, local_refresh, refused, margin, jitter, request)
+                        .await;
+                    self.call_anyway("unlock", || self.store.unlock(key, &held.owner))
+                        .await;
+                    held.released = true;
+                    return outcome;
+                }
+                Some(false) => {}
+            }
+            // Another process holds the lock: its answer will be in the
+            // store, or its lock will expire and one waiter take over.
+            tokio::time::sleep(wait.mul_f64(0.75 + fastrand::f64() / 2.0)).await;
+            wait = wait.saturating_mul(2).min(LONGEST_WAIT);
+        }
+    }
+
+    /// [`fetch`](Self::fetch) while this process holds the lock of `key`.
+    async fn fetch_locked<R, F>(
+        &self,
+        key: &StoreKey,
+        local_refresh: Option<SecretString>,
+        refused: Option<HeaderValue>,
+        margin: Duration,
+        jitter: f64,
+        request: R,
+    ) -> Result<Token, TokenError>
+    where
+        R: Fn(Option<SecretString>) -> F,
+        F: Future<Output = Result<Token, TokenError>>,
+    {
+        // Another process may have saved a token between the look and the lock.
+        let read_at = Instant::now();
+        let found = self.call("load", || self.store.load(key)).await.flatten();
+        if let Some(token) = usable(found, read_at, margin, jitter, refused.as_ref()) {
+            return Ok(token);
+        }
+        // Taken out of the store in one atomic step: whatever happens to
+        // locks and processes, one process spends it.
+        let refresh = self
+            .call("take refresh", || self.store.take_refresh(key))
+            .await
+            .flatten()
+            .or(local_refresh);
+        let outcome = request(refresh).await;
+        if let Ok(token) = &outcome
+            && let Some(stored) = token.to_stored(Instant::now())
+            && self
+                .call_anyway("save", || self.store.save(key, &stored))
+                .await
+                .is_some()
+        {
+            token.forget_refresh_token();
+        }
+        outcome
+    }
+
+    /// Waits out a 429 pause another process (or client) recorded for `key`,
+    /// looking in the store at most every `pause_check`; `longest` at most
+    /// (the retry policy's budget: a call then goes, and handles its own
+    /// 429 as the policy says).
+    pub(crate) async fn wait_out_pause(&self, key: &PauseKey, longest: Duration) {
+        let now = Instant::now();
+        let mut wait = None;
+        let look = {
+            let mut pauses = self.state.pauses.lock().unwrap_or_else(|e| e.into_inner());
+            let view = match pauses.get_mut(key) {
+                Some(view) => view,
+                None => pauses.entry(key.clone()).or_default(),
+            };
+            if let Some(until) = view.until.filter(|u| *u > now) {
+                wait = Some(until - now);
+                false
+            } else if view
+                .checked
+                .and_then(|c| c.checked_add(self.pause_check))
+                .is_some_and(|next| now < next)
+            {
+                false
+            } else {
+                view.checked = Some(now);
+                true
+            }
+        };
+        if look && let Some(Some(left)) = self.call("pause", || self.store.paused_for(key)).await {
+            let left = left.min(self.max_pause);
+            self.note_pause(key, now, left);
+            wait = Some(left);
+        }
+        if let Some(wait) = wait {
+            tracing::debug!(
+                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                "the subscription key is paused after a 429; waiting"
+            );
+            tokio::time::sleep(wait.min(self.max_pause).min(longest)).await;
+        }
+    }
+
+    /// Records a pause of `duration` for `key` after a 429: here at once,
+    /// and in the store for the other processes (best effort).
+    pub(crate) async fn record_pause(&self, key: &PauseKey, duration: Duration) {
+        let duration = duration.min(self.max_pause);
+        if duration.is_zero() {
+            return;
+        }
+        self.note_pause(key, Instant::now(), duration);
+        self.call("pause", || self.store.pause(key, duration)).await;
+    }
+
+    fn note_pause(&self, key: &PauseKey, from: Instant, duration: Duration) {
+        let Some(until) = from.checked_add(duration) else {
+            return;
+        };
+        let mut pauses = self.state.pauses.lock().unwrap_or_else(|e| e.into_inner());
+        let view = pauses.entry(key.clone()).or_default();
+        if view.until.is_none_or(|u| u < until) {
+            view.until = Some(until);
+        }
+    }
+}
+
+/// A token read at `read_at`, if it is fresh and not the one refused.
+fn usable(
+    found: Option<StoredToken>,
+    read_at: Instant,
+    margin: Duration,
+    jitter: f64,
+    refused: Option<&HeaderValue>,
+) -> Option<Token> {
+    let token = Token::from_stored(found?, read_at, margin, jitter).ok()?;
+    (token.is_fresh(read_at) && Some(&token.header) != refused).then_some(token)
+}
+
+/// A lock this process holds: released in the background if the renewal
+/// holding it is dropped (its timeout, its runtime stopping) before it
+/// releases it itself.
+struct HeldLock {
+    store: Arc<dyn TokenStore>,
+    key: StoreKey,
+    owner: String,
+    timeout: Duration,
+    released: bool,
+}
+
+impl Drop for HeldLock {
+    fn drop(&mut self) {
+        if self.released {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let store = Arc::clone(&self.store);
+        let key = self.key.clone();
+        let owner = std::mem::take(&mut self.owner);
+        let timeout = self.timeout;
+        runtime.spawn(async move {
+            let _ = tokio::time::timeout(timeout, store.unlock(&key, &owner)).await;
+        });
+    }
+}

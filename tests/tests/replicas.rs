@@ -1,0 +1,397 @@
+//! Many replicas, one token per clinic: real `accuro-replica` processes
+//! sharing a real `redis-server` (started by each test on a loopback port of
+//! its own), against a loopback stand-in that counts token requests.
+//!
+//! Waits here are on conditions (a request seen, a key set), or on the
+//! token lifetimes the stand-in issues: real processes run on the real clock.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use accuro_tests::replicas::{
+    ACCESS_MARKER, REFRESH_MARKER, REPLICA_CLIENT_SECRET, REPLICA_SUBSCRIPTION_KEY, RedisServer,
+    Replica, ReplicaSetup, Round, TokenDesk, replica_tenant, seal_key,
+};
+
+/// One test at a time: each runs up to 8 processes, and the machine has 2
+/// cores.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn binary() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_accuro-replica"))
+}
+
+fn all_ok(rounds: &[Round], per_round: u32) {
+    for round in rounds {
+        assert_eq!(round.failed, 0, "{round:?}");
+        assert_eq!(round.ok, per_round, "{round:?}");
+    }
+}
+
+/// Runs a round on every replica at once.
+fn round_all(replicas: &mut [Replica]) -> Vec<Round> {
+    for r in replicas.iter_mut() {
+        r.begin_round();
+    }
+    replicas.iter_mut().map(Replica::end_round).collect()
+}
+
+/// Nothing readable of a token, a refresh token, a secret or a clinic is in
+/// Redis's dump.
+fn assert_dump_is_sealed(redis: &RedisServer) {
+    let dump = redis.dump();
+    assert!(dump.len() > 100, "the dump is empty");
+    for marker in [
+        ACCESS_MARKER,
+        REFRESH_MARKER,
+        REPLICA_CLIENT_SECRET,
+        REPLICA_SUBSCRIPTION_KEY,
+        "replica-clinic",
+        "Bearer",
+        "PATIENT_DEMOGRAPHICS",
+    ] {
+        assert!(
+            !dump.windows(marker.len()).any(|w| w == marker.as_bytes()),
+            "{marker} is readable in the dump"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eight_processes_fifty_clinics_one_token_request_each_at_cold_start_and_at_expiry() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(redis) = RedisServer::shared_or_start() else {
+        return;
+    };
+    // 6 s tokens: renewal is due 3 s before expiry. The rounds keep clear
+    // of the moments tokens expire, so that no call is sent with a token
+    // expiring on the way (that call would be refused and replayed).
+    let lifetime = 6;
+    let desk = TokenDesk::start(lifetime).await;
+    desk.with(|s| s.refresh_tokens = true);
+    let setup = ReplicaSetup::new(&desk, &redis, 50);
+    let mut replicas: Vec<Replica> = (0..8).map(|_| Replica::start(binary(), &setup)).collect();
+
+    all_ok(&round_all(&mut replicas), 50);
+    let cold = desk.token_requests();
+    assert_eq!(cold, 50, "token requests at cold start");
+    desk.with(|s| {
+        for n in 0..50 {
+            assert_eq!(
+                s.token_requests.get(&replica_tenant(n)),
+                Some(&1),
+                "clinic {n}"
+            );
+        }
+    });
+    // Once cached, rounds cost no token request.
+    all_ok(&round_all(&mut replicas), 50);
+    assert_eq!(desk.token_requests(), 50);
+
+    // Due for renewal (3 s before expiry) but valid: calls go on with the
+    // current tokens, and every process starts a renewal in the background
+    // for every clinic. One per clinic asks, spending its refresh token.
+    let lifetime = Duration::from_secs(lifetime.unsigned_abs());
+    tokio::time::sleep(lifetime / 2 + Duration::from_millis(600)).await;
+    all_ok(&round_all(&mut replicas), 50);
+    assert!(
+        desk.wait_until(Duration::from_secs(20), |s| s
+            .token_requests
+            .values()
+            .sum::<u32>()
+            >= 100)
+            .await,
+        "the renewals did not happen"
+    );
+    all_ok(&round_all(&mut replicas), 50);
+    let renewed = desk.token_requests() - cold;
+    assert_eq!(renewed, 50, "token requests at renewal");
+    desk.with(|s| assert_eq!(s.refresh_grants, 50, "renewals spend the refresh tokens"));
+
+    // Past the new tokens' lifetime: every process needs a new token for
+    // every clinic at once.
+    tokio::time::sleep(lifetime + Duration::from_millis(300)).await;
+    all_ok(&round_all(&mut replicas), 50);
+    let at_expiry = desk.token_requests() - cold - renewed;
+    assert_eq!(at_expiry, 50, "token requests at expiry");
+    desk.with(|s| {
+        assert_eq!(s.refresh_reused, 0, "a refresh token was spent twice");
+        assert_eq!(s.refused, 0, "a call was refused 401");
+    });
+    assert_dump_is_sealed(&redis);
+    eprintln!(
+        "token requests (8 processes x 50 clinics): cold start {cold}, renewal {renewed}, at expiry {at_expiry}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_lock_holder_is_taken_over_by_one_process_once_its_lock_expires() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let desk = TokenDesk::start(3600).await;
+    // The first token request of clinic 0 is never answered.
+    desk.with(|s| s.hold.insert(replica_tenant(0)));
+    let setup = ReplicaSetup::new(&desk, &redis, 1);
+    let lock_ttl = Duration::from_millis(setup.lock_ttl_ms);
+    let mut replicas: Vec<Replica> = (0..4).map(|_| Replica::start(binary(), &setup)).collect();
+    for r in replicas.iter_mut() {
+        r.begin_round();
+    }
+    assert!(
+        desk.wait_until(Duration::from_secs(20), |s| s.token_arrivals.len() == 1)
+            .await,
+        "no token request"
+    );
+    // The lock holder is the process named in the lock's value.
+    let keys = redis.keys(&setup.prefix, "lock");
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    let owner: String = redis::cmd("GET")
+        .arg(&keys[0])
+        .query(&mut redis.connection())
+        .expect("GET");
+    let pid: u32 = owner
+        .split('-')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("a pid in the lock");
+    let holder = replicas
+        .iter()
+        .position(|r| r.pid() == pid)
+        .expect("the holder is one of the replicas");
+    let mut killed = replicas.remove(holder);
+    killed.kill();
+    let killed_at = Instant::now();
+    let first_request = desk.with(|s| s.token_arrivals[0]);
+
+    let rounds: Vec<Round> = replicas.iter_mut().map(Replica::end_round).collect();
+    all_ok(&rounds, 1);
+    let (requests, second) =
+        desk.with(|s| (s.token_arrivals.len(), s.token_arrivals.get(1).copied()));
+    assert_eq!(requests, 2, "exactly one process took over");
+    let second = second.expect("a second token request");
+    let takeover = second.duration_since(killed_at);
+    let after_lock = second.duration_since(first_request);
+    // Not before the lock expired; soon after it (the waiters look at most 1 s apart).
+    assert!(after_lock >= lock_ttl, "taken over after {after_lock:?}");
+    assert!(
+        after_lock < lock_ttl + Duration::from_secs(3),
+        "taken over after {after_lock:?}"
+    );
+    eprintln!(
+        "take-over: {} ms after the SIGKILL, {} ms after the holder's request (lock {} ms)",
+        takeover.as_millis(),
+        after_lock.as_millis(),
+        lock_ttl.as_millis()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_stopped_mid_run_fails_no_call_and_sharing_resumes_when_it_is_back() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(mut redis) = RedisServer::start() else {
+        return;
+    };
+    let lifetime = 2;
+    let desk = TokenDesk::start(lifetime).await;
+    let clinics = 5;
+    let setup = ReplicaSetup {
+        store_timeout_ms: 250,
+        response_timeout_ms: 200,
+        ..ReplicaSetup::new(&desk, &redis, clinics)
+    };
+    let mut replicas: Vec<Replica> = (0..3).map(|_| Replica::start(binary(), &setup)).collect();
+    let expire = || tokio::time::sleep(Duration::from_millis(2300));
+    let mut rounds = Vec::new();
+    rounds.extend(round_all(&mut replicas));
+    assert_eq!(desk.token_requests(), 5);
+
+    // Redis hangs: each operation is given up after the store timeout.
+    redis.freeze();
+    expire().await;
+    let before = desk.token_requests();
+    rounds.extend(round_all(&mut replicas));
+    let frozen = desk.token_requests() - before;
+    assert_eq!(
+        frozen, 15,
+        "each process renews its own tokens while Redis hangs"
+    );
+    redis.thaw();
+    expire().await;
+    let before = desk.token_requests();
+    rounds.extend(round_all(&mut replicas));
+    assert_eq!(
+        desk.token_requests() - before,
+        5,
+        "shared again once Redis answers"
+    );
+
+    // Redis is gone.
+    redis.stop();
+    // Calls with cached tokens, then with tokens to renew, Redis down.
+    rounds.extend(round_all(&mut replicas));
+    expire().await;
+    let before = desk.token_requests();
+    rounds.extend(round_all(&mut replicas));
+    let during = desk.token_requests() - before;
+    assert_eq!(
+        during, 15,
+        "each process renews its own tokens while Redis is down"
+    );
+    expire().await;
+    rounds.extend(round_all(&mut replicas));
+
+    redis.resume();
+    expire().await;
+    // The first round after the store's retry wait finds it back...
+    rounds.extend(round_all(&mut replicas));
+    expire().await;
+    // ...and from then on tokens are shared again.
+    let before = desk.token_requests();
+    rounds.extend(round_all(&mut replicas));
+    let after = desk.token_requests() - before;
+    all_ok(&rounds, 5);
+    let failed: u32 = rounds.iter().map(|r| r.failed).sum();
+    assert_eq!(failed, 0);
+    assert_eq!(after, 5, "one token request per clinic once Redis is back");
+    for r in &replicas {
+        let log = r.log();
+        // Told once per outage, not once per call.
+        assert_eq!(
+            log.matches("the token store is degraded").count(),
+            2,
+            "{log}"
+        );
+        assert_eq!(log.matches("the token store is back").count(), 2, "{log}");
+        assert!(!log.contains(ACCESS_MARKER), "{log}");
+    }
+    eprintln!(
+        "Redis outages: {} calls, {failed} failed; token requests for {clinics} clinics x 3 processes: {frozen} while it hung, {during} while it was down, {after} once back",
+        rounds.iter().map(|r| r.ok + r.failed).sum::<u32>()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_seal_key_or_a_tampered_value_is_a_miss_told_without_content() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let desk = TokenDesk::start(3600).await;
+    let setup = ReplicaSetup::new(&desk, &redis, 1);
+    let other_key = ReplicaSetup {
+        seal_key: seal_key(2),
+        ..setup.clone()
+    };
+    let run = |setup: &ReplicaSetup| {
+        let mut replica = Replica::start(binary(), setup);
+        all_ok(&[replica.round()], 1);
+        replica.log()
+    };
+    run(&setup);
+    assert_eq!(desk.token_requests(), 1);
+    // Same key: a hit.
+    run(&setup);
+    assert_eq!(desk.token_requests(), 1);
+    // Another key: the value does not open, a token is asked for and saved
+    // under that key.
+    let log = run(&other_key);
+    assert_eq!(desk.token_requests(), 2);
+    assert!(log.contains("does not open"), "{log}");
+    assert!(!log.contains(ACCESS_MARKER), "{log}");
+
+    // A changed byte in the value: a miss, then a new token.
+    let mut conn = redis.connection();
+    let keys = redis.keys(&setup.prefix, "token");
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    let mut value: Vec<u8> = redis::cmd("GET")
+        .arg(&keys[0])
+        .query(&mut conn)
+        .expect("GET");
+    let last = value.len() - 1;
+    value[last] ^= 0x01;
+    let _: () = redis::cmd("SET")
+        .arg(&keys[0])
+        .arg(value)
+        .arg("KEEPTTL")
+        .query(&mut conn)
+        .expect("SET");
+    let log = run(&other_key);
+    assert_eq!(desk.token_requests(), 3);
+    assert!(log.contains("does not open"), "{log}");
+    assert!(!log.contains(ACCESS_MARKER), "{log}");
+    // Its new token serves the next process.
+    run(&other_key);
+    assert_eq!(desk.token_requests(), 3);
+    assert_dump_is_sealed(&redis);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_429_pauses_the_other_processes_until_its_retry_after() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let desk = TokenDesk::start(3600).await;
+    let setup = ReplicaSetup::new(&desk, &redis, 1);
+    // The others: clinics 1..4, one per process, warmed up.
+    let mut others: Vec<Replica> = (1..4)
+        .map(|n| {
+            Replica::start(
+                binary(),
+                &ReplicaSetup {
+                    first: n,
+                    ..setup.clone()
+                },
+            )
+        })
+        .collect();
+    all_ok(&round_all(&mut others), 1);
+
+    let retry_after = 2;
+    desk.with(|s| s.throttle.insert(replica_tenant(0), retry_after));
+    let mut throttled = Replica::start(binary(), &setup);
+    throttled.begin_round();
+    // The pause shows up in Redis, for the subscription key.
+    let mut conn = redis.connection();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let pause_ends = loop {
+        let keys = redis.keys(&setup.prefix, "pause");
+        if let Some(key) = keys.first() {
+            let pttl: i64 = redis::cmd("PTTL").arg(key).query(&mut conn).expect("PTTL");
+            let seen = Instant::now();
+            break seen + Duration::from_millis(pttl.unsigned_abs());
+        }
+        assert!(Instant::now() < deadline, "no pause recorded");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    // Let every other process's last look at the pause grow older than the
+    // interval between looks, so the next call looks again.
+    tokio::time::sleep(Duration::from_millis(setup.pause_check_ms + 50)).await;
+    let asked = Instant::now();
+    let rounds = round_all(&mut others);
+    all_ok(&rounds, 1);
+    all_ok(&[throttled.end_round()], 1);
+    let tolerance = Duration::from_millis(30);
+    desk.with(|s| {
+        let paused: Vec<_> = s
+            .calls
+            .iter()
+            .filter(|(tenant, at)| *tenant != replica_tenant(0) && *at >= asked)
+            .collect();
+        assert_eq!(paused.len(), 3, "{paused:?}");
+        for (tenant, at) in paused {
+            assert!(
+                *at + tolerance >= pause_ends,
+                "{tenant} sent {:?} before the pause ended",
+                pause_ends.duration_since(*at)
+            );
+        }
+    });
+    let waited = pause_ends.saturating_duration_since(asked);
+    eprintln!(
+        "429 with Retry-After {retry_after} s: the other processes held their calls {} ms",
+        waited.as_millis()
+    );
+}
