@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use accuro_tests::replicas::{
     ACCESS_MARKER, REFRESH_MARKER, REPLICA_CLIENT_SECRET, REPLICA_SUBSCRIPTION_KEY, RedisServer,
-    Replica, ReplicaSetup, Round, TokenDesk, replica_tenant, seal_key,
+    Replica, ReplicaSetup, Round, SilentRelay, TokenDesk, replica_tenant, seal_key,
 };
 
 /// One test at a time: each runs up to 8 processes, and the machine has 2
@@ -394,4 +394,95 @@ async fn one_429_pauses_the_other_processes_until_its_retry_after() {
         "429 with Retry-After {retry_after} s: the other processes held their calls {} ms",
         waited.as_millis()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redis_connection_gone_silent_is_replaced_and_sharing_resumes() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let port = redis
+        .url()
+        .trim_start_matches("redis://127.0.0.1:")
+        .trim_end_matches('/')
+        .parse::<u16>()
+        .expect("the port");
+    let relay = SilentRelay::start(([127, 0, 0, 1], port).into()).await;
+    let desk = TokenDesk::start(2).await;
+    let clinics = 3;
+    let setup = ReplicaSetup {
+        redis_url: relay.redis_url(),
+        store_timeout_ms: 250,
+        response_timeout_ms: 200,
+        ..ReplicaSetup::new(&desk, &redis, clinics)
+    };
+    let mut replicas: Vec<Replica> = (0..2).map(|_| Replica::start(binary(), &setup)).collect();
+    let expire = || tokio::time::sleep(Duration::from_millis(2300));
+    let mut rounds = round_all(&mut replicas);
+    assert_eq!(desk.token_requests(), 3);
+
+    // The open connections go silent: nothing is refused, nothing answers.
+    relay.cut();
+    expire().await;
+    let before = desk.token_requests();
+    rounds.extend(round_all(&mut replicas));
+    assert_eq!(desk.token_requests() - before, 6, "each process on its own");
+    // The silent connection is replaced; the next renewals share again.
+    expire().await;
+    rounds.extend(round_all(&mut replicas));
+    expire().await;
+    let before = desk.token_requests();
+    rounds.extend(round_all(&mut replicas));
+    let shared_again = desk.token_requests() - before;
+    all_ok(&rounds, 3);
+    assert_eq!(
+        shared_again, 3,
+        "one token request per clinic on a new connection"
+    );
+    for r in &replicas {
+        let log = r.log();
+        assert_eq!(
+            log.matches("the token store is degraded").count(),
+            1,
+            "{log}"
+        );
+        assert_eq!(log.matches("the token store is back").count(), 1, "{log}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_token_is_spent_once_even_when_its_holder_outlives_its_lock() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    // 8 s tokens with refresh tokens: renewal is due 4 s before expiry.
+    let desk = TokenDesk::start(8).await;
+    desk.with(|s| s.refresh_tokens = true);
+    let setup = ReplicaSetup::new(&desk, &redis, 1);
+    let lock_ttl = Duration::from_millis(setup.lock_ttl_ms);
+    let mut replicas: Vec<Replica> = (0..3).map(|_| Replica::start(binary(), &setup)).collect();
+    all_ok(&round_all(&mut replicas), 1);
+    assert_eq!(desk.token_requests(), 1);
+    // The renewal's request is answered after the lock has expired: one
+    // other process takes over, and finds no refresh token to spend.
+    desk.with(|s| {
+        s.slow
+            .insert(replica_tenant(0), lock_ttl + Duration::from_secs(1))
+    });
+    tokio::time::sleep(Duration::from_millis(4600)).await;
+    all_ok(&round_all(&mut replicas), 1);
+    assert!(
+        desk.wait_until(Duration::from_secs(20), |s| s.answered >= 3)
+            .await,
+        "the renewals did not end"
+    );
+    all_ok(&round_all(&mut replicas), 1);
+    desk.with(|s| {
+        assert_eq!(s.token_arrivals.len(), 3, "the holder and one taker-over");
+        assert_eq!(s.refresh_grants, 1, "one refresh grant");
+        assert_eq!(s.refresh_reused, 0, "a refresh token was spent twice");
+        assert_eq!(s.refused, 0);
+    });
 }

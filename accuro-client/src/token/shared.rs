@@ -13,9 +13,11 @@
 //!    process's monotonic clock from the read.
 //! 2. Otherwise the process tries to take the token's lock (`SET NX PX`,
 //!    [`lock_ttl`](SharedStore::lock_ttl)). The holder looks once more,
-//!    then asks the token endpoint and saves the answer, sealed, for its
-//!    lifetime. A refresh token found in the store is removed from it
-//!    before it is spent, so it is spent by one process only.
+//!    then asks the token endpoint and saves the answer for its lifetime.
+//!    A refresh token is kept apart in the store and taken out of it in one
+//!    atomic step ([`TokenStore::take_refresh`]) before it is spent, so one
+//!    process spends it, whatever happens to the lock. A holder whose
+//!    renewal is dropped releases its lock in the background.
 //! 3. The others wait for the holder's answer, looking again after 50 ms,
 //!    then 100, 200, … up to 1 s apart (with jitter): no fast polling. A
 //!    holder that dies keeps its lock until the lock expires; then one of
@@ -36,8 +38,9 @@
 //! (default 250 ms). When one fails, the store is marked degraded, a
 //! warning says so once, and calls go on without it: tokens are fetched
 //! per process (still one request at a time per clinic), pauses are not
-//! shared. The store is tried again after [`retry_after`](SharedStore::retry_after);
-//! the first success logs that it is back.
+//! shared. The store is left alone until [`retry_after`](SharedStore::retry_after)
+//! has passed, except for what a lock holder owes the others (saving its
+//! token, releasing its lock); the first success logs that it is back.
 
 use std::collections::HashMap;
 use std::fmt;
