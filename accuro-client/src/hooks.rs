@@ -56,7 +56,9 @@ impl BeforeCall for Client {
         let shared = &self.inner().shared;
         // A 429 pause another process recorded for the subscription key,
         // waited out before the token is looked at (it may expire meanwhile).
-        if let Some(store) = &shared.store {
+        if let Some(store) = &shared.store
+            && store.shared.may_be_paused(&store.pause)
+        {
             Box::pin(
                 store
                     .shared

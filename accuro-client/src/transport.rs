@@ -359,12 +359,13 @@ impl TransportBuilder {
     /// Builds the transport: its TLS configuration and connection pool.
     pub fn build(self) -> Result<Transport, ConfigError> {
         if let Some(store) = &self.store
-            && store.lock_ttl_value() >= self.token_timeout
+            && store.lock_ttl_value() > self.token_timeout / 2
         {
             return Err(ConfigError::Invalid {
                 name: "shared_store",
-                reason: "its lock_ttl must be shorter than token_timeout: a wait for another \
-                         process's token request counts against the token timeout"
+                reason: "its lock_ttl must be at most half of token_timeout: a wait for another \
+                         process's token request, then a request of its own, count against the \
+                         token timeout"
                     .into(),
             });
         }

@@ -429,7 +429,7 @@ pub struct ReplicaSetup {
 }
 
 impl ReplicaSetup {
-    /// Clinics `0..count`, a 2 s lock, 100 ms pause checks, 300 ms store
+    /// Clinics `0..count`, a 5 s lock, 100 ms pause checks, 300 ms store
     /// retry, a key prefix of its own, and store timeouts (2 s, 1.5 s per
     /// command) that a loaded machine does not reach: tests that take Redis
     /// away set the defaults (250 ms, 200 ms).
@@ -441,7 +441,7 @@ impl ReplicaSetup {
             seal_key: seal_key(1),
             first: 0,
             count,
-            lock_ttl_ms: 2000,
+            lock_ttl_ms: 5000,
             pause_check_ms: 100,
             store_retry_ms: 300,
             store_timeout_ms: 2000,

@@ -350,3 +350,24 @@ fn debug_of_the_store_types_shows_no_secret() {
     }
     assert!(format!("{shared:?}").contains("RedisStore"));
 }
+
+#[test]
+fn a_lock_longer_than_half_the_token_timeout_is_refused() {
+    let store = || SharedStore::new(MemoryStore::new());
+    let refused = Transport::builder()
+        .token_timeout(Duration::from_secs(10))
+        .shared_store(store().lock_ttl(Duration::from_secs(6)))
+        .build()
+        .expect_err("a waiter could run out of token time");
+    assert!(refused.to_string().contains("lock_ttl"), "{refused}");
+    Transport::builder()
+        .token_timeout(Duration::from_secs(10))
+        .shared_store(store().lock_ttl(Duration::from_secs(5)))
+        .build()
+        .expect("half is enough");
+    // The defaults fit together.
+    Transport::builder()
+        .shared_store(store())
+        .build()
+        .expect("defaults");
+}

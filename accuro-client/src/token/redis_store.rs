@@ -14,18 +14,19 @@
 //! | a 429 pause | `{prefix}:pause:{PauseKey}` | `1`, expiring when the pause ends |
 //!
 //! A token's time left is the lesser of Redis's `PTTL` and the expiry sealed
-//! in the value (wall clock), so a value cannot be given more life by anyone
-//! able to write to Redis, nor by a write that lands late.
+//! in the value (wall clock, with 30 s for the hosts' clocks), so a value
+//! cannot be given much more life by anyone able to write to Redis, nor by
+//! a write that lands late.
 //!
 //! Each command is bounded by [`RedisStoreBuilder::response_timeout`]; after
-//! two failures in a row (a command dropped unanswered counts) the
+//! two commands in a row that time out or whose connection fails, the
 //! connection is dropped and a new one opened, so a connection that silently
 //! stopped answering (a partition, a failover behind one address, a dropped
 //! NAT entry) is replaced, not waited on.
 
 use std::fmt;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -38,6 +39,9 @@ use super::seal::Sealer;
 use super::store::{
     PauseKey, StoreConfigError, StoreError, StoreFuture, StoreKey, StoredToken, TokenStore,
 };
+
+/// How far apart two hosts' clocks may be for the sealed expiry.
+const CLOCK_SKEW_MS: u64 = 30_000;
 
 /// Default bound on one Redis command.
 pub const DEFAULT_RESPONSE_TIMEOUT: Duration = Duration::from_millis(200);
@@ -79,8 +83,10 @@ const PAUSE: &str = "if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then \
 /// ```
 pub struct RedisStore {
     client: redis::Client,
-    connection: Mutex<Option<ConnectionManager>>,
-    /// Commands that failed (or were dropped unanswered) in a row.
+    /// The connection, with its generation.
+    connection: Mutex<Option<(u64, ConnectionManager)>>,
+    generations: AtomicU64,
+    /// Commands on the current connection that failed in a row.
     failures: AtomicU32,
     connect_timeout: Duration,
     response_timeout: Duration,
@@ -149,12 +155,16 @@ impl RedisStore {
         format!("{}:{kind}:{hash}", self.prefix)
     }
 
-    /// The connection: the current one, or a new one (opened in the
-    /// background at once, so that its first command need not wait for it).
-    fn connection(&self) -> Result<ConnectionManager, StoreError> {
+    /// The connection and its generation: the current one, or a new one
+    /// (opened in the background at once, so that its first command need
+    /// not wait for it). Outside a Tokio runtime there is none.
+    fn connection(&self) -> Result<(u64, ConnectionManager), StoreError> {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return Err(StoreError::Unavailable("no Tokio runtime".into()));
+        };
         let mut slot = self.connection.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(connection) = slot.as_ref() {
-            return Ok(connection.clone());
+        if let Some((generation, connection)) = slot.as_ref() {
+            return Ok((*generation, connection.clone()));
         }
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(self.connect_timeout))
@@ -165,26 +175,32 @@ impl RedisStore {
             .map_err(store_error)?;
         let mut warm = connection.clone();
         let timeout = self.connect_timeout;
-        tokio::spawn(async move {
+        runtime.spawn(async move {
             let ping = redis::cmd("PING");
             let _ = tokio::time::timeout(timeout, ping.query_async::<String>(&mut warm)).await;
         });
-        *slot = Some(connection.clone());
-        Ok(connection)
+        let generation = self.generations.fetch_add(1, Ordering::Relaxed);
+        self.failures.store(0, Ordering::Relaxed);
+        *slot = Some((generation, connection.clone()));
+        Ok((generation, connection))
     }
 
-    /// Runs `cmd` (a command or a pipeline) under the response timeout,
-    /// counting failures: after two in a row (a command dropped unanswered
-    /// counts), the connection is replaced.
+    /// Runs `cmd` (a command or a pipeline) under the response timeout.
+    /// A command that times out, or whose connection fails, counts against
+    /// its connection; after two in a row the connection is replaced. (A
+    /// command dropped unanswered counts only if it waited the whole
+    /// response timeout; an error the server answers does not count.)
     async fn run<'o, T: redis::FromRedisValue>(
         &self,
         op: impl Into<Op<'o>>,
     ) -> Result<T, StoreError> {
         let op = op.into();
-        let mut conn = self.connection()?;
+        let (generation, mut conn) = self.connection()?;
         let mut attempt = Attempt {
             store: self,
-            answered: false,
+            generation,
+            started: tokio::time::Instant::now(),
+            verdict: None,
         };
         let sent = async {
             match op {
@@ -193,22 +209,40 @@ impl RedisStore {
             }
         };
         let outcome = match tokio::time::timeout(self.response_timeout, sent).await {
-            Ok(outcome) => outcome.map_err(store_error),
-            Err(_) => Err(StoreError::Timeout),
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) => {
+                let broken = e.is_timeout()
+                    || e.is_io_error()
+                    || e.is_connection_dropped()
+                    || e.is_connection_refusal();
+                attempt.verdict = Some(!broken);
+                Err(store_error(e))
+            }
+            Err(_) => {
+                attempt.verdict = Some(false);
+                Err(StoreError::Timeout)
+            }
         };
-        attempt.answered = outcome.is_ok();
+        if outcome.is_ok() {
+            attempt.verdict = Some(true);
+        }
         outcome
     }
 
-    /// Records how a command ended (see [`Attempt`]).
-    fn record(&self, answered: bool) {
-        if answered {
-            self.failures.store(0, Ordering::Relaxed);
-            return;
+    /// Records how a command on connection `generation` ended: `true`, the
+    /// connection answered; `false`, it did not.
+    fn record(&self, generation: u64, healthy: bool) {
+        let mut slot = self.connection.lock().unwrap_or_else(|e| e.into_inner());
+        if slot
+            .as_ref()
+            .is_none_or(|(current, _)| *current != generation)
+        {
+            return; // an older connection's command
         }
-        if self.failures.fetch_add(1, Ordering::Relaxed) >= 1 {
+        if healthy {
             self.failures.store(0, Ordering::Relaxed);
-            *self.connection.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        } else if self.failures.fetch_add(1, Ordering::Relaxed) >= 1 {
+            *slot = None;
         }
     }
 
@@ -232,8 +266,13 @@ impl RedisStore {
             tracing::warn!(key = %key, "a token in the store opens but cannot be read; it counts as a miss");
             return Ok(None);
         };
-        // The sealed expiry bounds what Redis says is left.
-        let left = left.min(sealed.expires_at_ms.saturating_sub(unix_millis()));
+        // The sealed expiry bounds what Redis says is left, give or take the
+        // clocks of two hosts.
+        let sealed_left = sealed
+            .expires_at_ms
+            .saturating_add(CLOCK_SKEW_MS)
+            .saturating_sub(unix_millis());
+        let left = left.min(sealed_left);
         if left == 0 {
             return Ok(None);
         }
@@ -393,6 +432,7 @@ impl RedisStoreBuilder {
         Ok(RedisStore {
             client,
             connection: Mutex::new(None),
+            generations: AtomicU64::new(0),
             failures: AtomicU32::new(0),
             connect_timeout: self.connect_timeout,
             response_timeout: self.response_timeout,
@@ -467,16 +507,25 @@ fn store_error(e: redis::RedisError) -> StoreError {
     }
 }
 
-/// A command in flight: how it ended is recorded when it is dropped, so a
-/// command dropped unanswered (by a caller's timeout) counts as a failure.
+/// A command in flight: how it ended is recorded when it is dropped. One
+/// dropped unanswered (a caller's timeout, a cancelled call) counts as a
+/// failure only if it had waited the whole response timeout.
 struct Attempt<'a> {
     store: &'a RedisStore,
-    answered: bool,
+    generation: u64,
+    started: tokio::time::Instant,
+    /// Whether the connection answered, once known.
+    verdict: Option<bool>,
 }
 
 impl Drop for Attempt<'_> {
     fn drop(&mut self) {
-        self.store.record(self.answered);
+        let healthy = match self.verdict {
+            Some(healthy) => healthy,
+            None if self.started.elapsed() >= self.store.response_timeout => false,
+            None => return,
+        };
+        self.store.record(self.generation, healthy);
     }
 }
 

@@ -159,7 +159,8 @@ impl SharedStore {
     /// another's token request. Keep it above a token request's usual time
     /// (a request outliving it lets one other process ask too) and below
     /// the token timeout (30 s by default: a wait for a token counts
-    /// against it; building the transport refuses a lock that is not).
+    /// against it: building the transport refuses a lock longer than half
+    /// of it).
     /// At most an hour.
     pub fn lock_ttl(mut self, ttl: Duration) -> Self {
         self.lock_ttl = ttl.clamp(Duration::from_millis(1), MAX_LOCK_TTL);
@@ -291,20 +292,23 @@ impl SharedStore {
             if let Some(token) = usable(found, read_at, margin, jitter, refused.as_ref()) {
                 return Ok(token);
             }
-            let owner = self.owner();
+            let mut held = HeldLock {
+                store: Arc::clone(&self.store),
+                key: key.clone(),
+                owner: self.owner(),
+                timeout: self.timeout,
+                released: false,
+            };
             match self
-                .call("lock", || self.store.try_lock(key, &owner, self.lock_ttl))
+                .call("lock", || {
+                    self.store.try_lock(key, &held.owner, self.lock_ttl)
+                })
                 .await
             {
+                // The lock may have been taken all the same: the guard
+                // releases it in the background.
                 None => return request(local_refresh).await,
                 Some(true) => {
-                    let mut held = HeldLock {
-                        store: Arc::clone(&self.store),
-                        key: key.clone(),
-                        owner,
-                        timeout: self.timeout,
-                        released: false,
-                    };
                     let outcome = self
                         .fetch_locked(key, local_refresh, refused, margin, jitter, request)
                         .await;
@@ -313,7 +317,7 @@ impl SharedStore {
                     held.released = true;
                     return outcome;
                 }
-                Some(false) => {}
+                Some(false) => held.released = true,
             }
             // Another process holds the lock: its answer will be in the
             // store, or its lock will expire and one waiter take over.
@@ -352,14 +356,28 @@ impl SharedStore {
         let outcome = request(refresh).await;
         if let Ok(token) = &outcome
             && let Some(stored) = token.to_stored(Instant::now())
-            && self
-                .call_anyway("save", || self.store.save(key, &stored))
-                .await
-                .is_some()
         {
+            self.call_anyway("save", || self.store.save(key, &stored))
+                .await;
+            // Even if the save seemed to fail: it may have landed, and a
+            // refresh token in the store must not also be spent from here.
             token.forget_refresh_token();
         }
         outcome
+    }
+
+    /// Whether a call under `key` must wait for a known pause or look for
+    /// one first: `false` on almost every call (no allocation, no await).
+    pub(crate) fn may_be_paused(&self, key: &PauseKey) -> bool {
+        let now = Instant::now();
+        let pauses = self.state.pauses.lock().unwrap_or_else(|e| e.into_inner());
+        pauses.get(key).is_none_or(|view| {
+            view.until.is_some_and(|u| u > now)
+                || view
+                    .checked
+                    .and_then(|c| c.checked_add(self.pause_check))
+                    .is_none_or(|next| now >= next)
+        })
     }
 
     /// Waits out a 429 pause another process (or client) recorded for `key`,
@@ -391,7 +409,7 @@ impl SharedStore {
         };
         if look && let Some(Some(left)) = self.call("pause", || self.store.paused_for(key)).await {
             let left = left.min(self.max_pause);
-            self.note_pause(key, now, left);
+            self.note_pause(key, Instant::now(), left);
             wait = Some(left);
         }
         if let Some(wait) = wait {
