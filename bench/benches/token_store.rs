@@ -23,7 +23,8 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use accuro_client::token::{MemoryStore, RedisStore, SharedStore};
-use accuro_client::{Client, ClinicConfig, Transport};
+use accuro_client::{Client, Transport};
+use support::clinic;
 
 struct Setup {
     runtime: tokio::runtime::Runtime,
@@ -36,17 +37,6 @@ struct Setup {
 }
 
 static SETUP: OnceLock<Setup> = OnceLock::new();
-
-fn clinic(addr: SocketAddr) -> ClinicConfig {
-    ClinicConfig::new()
-        .base_url(format!("http://{addr}"))
-        .tenant("benchclinic")
-        .client_id("bench-client")
-        .client_secret("bench-secret")
-        .scopes(["PATIENT_DEMOGRAPHICS_READ"])
-        .subscription_key("bench-subscription-key")
-        .clinic_uuid("0f0e0d0c-0b0a-4909-8807-060504030201")
-}
 
 fn start_redis() -> (Child, u16) {
     let port = TcpListener::bind("127.0.0.1:0")

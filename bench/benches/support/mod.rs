@@ -97,9 +97,9 @@ pub fn start() -> SocketAddr {
     rx.recv().expect("server address")
 }
 
-/// A client of the benchmark server over `transport` (and its connection pool).
-pub fn client(addr: SocketAddr, transport: &accuro_client::Transport) -> accuro_client::Client {
-    accuro_client::Client::builder()
+/// The benchmark clinic's settings, pointed at the server at `addr`.
+pub fn clinic(addr: SocketAddr) -> accuro_client::ClinicConfig {
+    accuro_client::ClinicConfig::new()
         .base_url(format!("http://{addr}"))
         .tenant("benchclinic")
         .client_id("bench-client")
@@ -107,7 +107,9 @@ pub fn client(addr: SocketAddr, transport: &accuro_client::Transport) -> accuro_
         .scopes(["PATIENT_DEMOGRAPHICS_READ"])
         .subscription_key("bench-subscription-key")
         .clinic_uuid("0f0e0d0c-0b0a-4909-8807-060504030201")
-        .transport(transport.clone())
-        .build()
-        .expect("bench client")
+}
+
+/// A client of the benchmark server over `transport` (and its connection pool).
+pub fn client(addr: SocketAddr, transport: &accuro_client::Transport) -> accuro_client::Client {
+    transport.clinic(clinic(addr)).expect("bench client")
 }
