@@ -31,7 +31,7 @@ use crate::error::Error;
 use crate::generated::operation_route;
 use crate::layer::Layer;
 use crate::retry::{Attempt, Decision, attempt_of_error, retry_after};
-use crate::token::{Fetch, Token, TokenError, TokenInfo, TokenRequest};
+use crate::token::{Fetch, Judge, Token, TokenError, TokenInfo, TokenRequest};
 
 /// A place among the transport's requests in flight, held by an answer.
 #[derive(Clone)]
@@ -141,9 +141,11 @@ impl Client {
                         .fetch(
                             &store.key,
                             refresh,
-                            store.refused(),
-                            shared.refresh_margin,
-                            (shared.jitter)(),
+                            Judge {
+                                refused: store.refused(),
+                                margin: shared.refresh_margin,
+                                jitter: (shared.jitter)(),
+                            },
                             |refresh| client.fetch_token(refresh),
                         )
                         .await

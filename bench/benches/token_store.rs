@@ -122,14 +122,7 @@ fn setup() -> &'static Setup {
 #[divan::bench(sample_size = 1000)]
 fn memory_hit(bencher: divan::Bencher) {
     let client = &setup().cached_plain;
-    bencher.bench(|| {
-        let mut call = std::pin::pin!(client.authenticate());
-        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-        match call.as_mut().poll(&mut cx) {
-            std::task::Poll::Ready(result) => result.expect("cached"),
-            std::task::Poll::Pending => unreachable!("a cached token is ready at once"),
-        }
-    });
+    bencher.bench(|| support::authenticate_cached(client));
 }
 
 fn store_hit(bencher: divan::Bencher, transport: &Transport) {

@@ -267,16 +267,12 @@ impl SharedStore {
     /// refresh token when there is one to spend) under the store's lock, or
     /// by `request` alone when the store fails. `local_refresh` is a refresh
     /// token only this process holds (one that came while the store was
-    /// down); `refused` the last token a 401 refused here, which counts as a
-    /// miss if the store still holds it.
-    #[allow(clippy::too_many_arguments, reason = "one crate-private entry")]
+    /// down); `judge` says which token in the store will do.
     pub(crate) async fn fetch<R, F>(
         &self,
         key: &StoreKey,
         local_refresh: Option<SecretString>,
-        refused: Option<HeaderValue>,
-        margin: Duration,
-        jitter: f64,
+        judge: Judge,
         request: R,
     ) -> Result<Token, TokenError>
     where
@@ -289,7 +285,7 @@ impl SharedStore {
             let Some(found) = self.call("load", || self.store.load(key)).await else {
                 return request(local_refresh).await;
             };
-            if let Some(token) = usable(found, read_at, margin, jitter, refused.as_ref()) {
+            if let Some(token) = judge.usable(found, read_at) {
                 return Ok(token);
             }
             let mut held = HeldLock {
@@ -309,9 +305,7 @@ impl SharedStore {
                 // releases it in the background.
                 None => return request(local_refresh).await,
                 Some(true) => {
-                    let outcome = self
-                        .fetch_locked(key, local_refresh, refused, margin, jitter, request)
-                        .await;
+                    let outcome = self.fetch_locked(key, local_refresh, &judge, request).await;
                     self.call_anyway("unlock", || self.store.unlock(key, &held.owner))
                         .await;
                     held.released = true;
@@ -331,9 +325,7 @@ impl SharedStore {
         &self,
         key: &StoreKey,
         local_refresh: Option<SecretString>,
-        refused: Option<HeaderValue>,
-        margin: Duration,
-        jitter: f64,
+        judge: &Judge,
         request: R,
     ) -> Result<Token, TokenError>
     where
@@ -343,7 +335,7 @@ impl SharedStore {
         // Another process may have saved a token between the look and the lock.
         let read_at = Instant::now();
         let found = self.call("load", || self.store.load(key)).await.flatten();
-        if let Some(token) = usable(found, read_at, margin, jitter, refused.as_ref()) {
+        if let Some(token) = judge.usable(found, read_at) {
             return Ok(token);
         }
         // Taken out of the store in one atomic step: whatever happens to
@@ -444,16 +436,20 @@ impl SharedStore {
     }
 }
 
-/// A token read at `read_at`, if it is fresh and not the one refused.
-fn usable(
-    found: Option<StoredToken>,
-    read_at: Instant,
-    margin: Duration,
-    jitter: f64,
-    refused: Option<&HeaderValue>,
-) -> Option<Token> {
-    let token = Token::from_stored(found?, read_at, margin, jitter).ok()?;
-    (token.is_fresh(read_at) && Some(&token.header) != refused).then_some(token)
+/// Which token read from a store will do: one fresh by this process's
+/// refresh margin (and jitter), and not the one a 401 last refused here.
+pub(crate) struct Judge {
+    pub(crate) refused: Option<HeaderValue>,
+    pub(crate) margin: Duration,
+    pub(crate) jitter: f64,
+}
+
+impl Judge {
+    /// The token read at `read_at`, if it will do.
+    fn usable(&self, found: Option<StoredToken>, read_at: Instant) -> Option<Token> {
+        let token = Token::from_stored(found?, read_at, self.margin, self.jitter).ok()?;
+        (token.is_fresh(read_at) && Some(&token.header) != self.refused.as_ref()).then_some(token)
+    }
 }
 
 /// A lock this process holds: released in the background if the renewal

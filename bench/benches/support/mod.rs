@@ -113,3 +113,15 @@ pub fn clinic(addr: SocketAddr) -> accuro_client::ClinicConfig {
 pub fn client(addr: SocketAddr, transport: &accuro_client::Transport) -> accuro_client::Client {
     transport.clinic(clinic(addr)).expect("bench client")
 }
+
+/// `authenticate()` on a client with a valid token cached, polled once with
+/// a no-op waker: the hit path alone, no executor.
+#[allow(dead_code, reason = "used by the token benches, not by every bench")]
+pub fn authenticate_cached(client: &accuro_client::Client) {
+    let mut call = std::pin::pin!(client.authenticate());
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match call.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(result) => result.expect("cached"),
+        std::task::Poll::Pending => unreachable!("a cached token is ready at once"),
+    }
+}
