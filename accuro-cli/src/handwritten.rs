@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::exit::Failure;
 use crate::generated::HANDWRITTEN;
+use crate::private_file::write_private;
 
 /// The command of a handwritten operation, `None` if the shell has none
 /// (a test fails then).
@@ -48,8 +49,14 @@ pub fn command(operation: &str) -> Option<Command> {
         .value_name("PATH")
         .value_parser(value_parser!(PathBuf))
         .help(
-            "Write the letter's content (PDF, image...) to this file; the metadata goes to stdout",
+            "Write the letter's content (PDF, image...) to this new file, readable only by you \
+             (mode 0600, never through a symbolic link); the metadata goes to stdout",
         );
+    let force = Arg::new("force")
+        .long("force")
+        .action(ArgAction::SetTrue)
+        .requires("content-to")
+        .help("Overwrite the --content-to file if it exists (it is made 0600)");
     let command = Command::new(name_of(operation)).about(*summary);
     Some(match operation {
         "patch_patient" | "patch_patient_v1" | "patch_patient_custom_properties" => {
@@ -77,9 +84,12 @@ pub fn command(operation: &str) -> Option<Command> {
             .arg(id("patient-id", IdType::I32))
             .arg(file)
             .arg(media_type),
-        "get_letter" => command.arg(id("letter-id", IdType::I64)).arg(content),
+        "get_letter" => command
+            .arg(id("letter-id", IdType::I64))
+            .arg(content)
+            .arg(force),
         "get_generated_letter" | "get_generated_letter_v2" => {
-            command.arg(id("id", IdType::I64)).arg(content)
+            command.arg(id("id", IdType::I64)).arg(content).arg(force)
         }
         _ => return None,
     })
@@ -164,7 +174,8 @@ pub async fn run(
 }
 
 /// A letter's metadata, with its content written to `--content-to` (and
-/// described, never inlined).
+/// described, never inlined): a new file only the user can read, never
+/// through a symbolic link, and over an existing file only with `--force`.
 fn with_content<T: serde::Serialize>(
     matches: &ArgMatches,
     letter: WithContent<T>,
@@ -177,9 +188,9 @@ fn with_content<T: serde::Serialize>(
     } = letter;
     let written = match matches.get_one::<PathBuf>("content-to") {
         Some(path) => {
-            std::fs::write(path, &content).map_err(|e| {
-                Failure::Other(format!("cannot write {}: {}", path.display(), e.kind()))
-            })?;
+            let force = matches.get_flag("force");
+            write_private(path, &content, force)
+                .map_err(|e| Failure::Other(format!("cannot write {}: {e}", path.display())))?;
             Some(path.display().to_string())
         }
         None => None,

@@ -10,7 +10,9 @@ mod args;
 mod auth;
 mod exit;
 mod handwritten;
+mod json;
 mod output;
+mod private_file;
 mod profile;
 mod table;
 mod usage;
@@ -36,7 +38,7 @@ fn main() -> ExitCode {
             // `--help` and `--version` print and succeed; usage errors exit 2.
             let code = u8::try_from(e.exit_code()).unwrap_or(exit::USAGE);
             match usage::without_values(&e) {
-                Some(message) => eprintln!("{message}"),
+                Some(message) => eprintln!("{}", for_terminal(&message)),
                 None => {
                     let _ = e.print();
                 }
@@ -62,10 +64,19 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::from(exit::OK),
         Err(Failure::Closed) => ExitCode::from(exit::OK),
         Err(failure) => {
-            eprintln!("accuro: {}", chain(&failure));
+            eprintln!("accuro: {}", for_terminal(&chain(&failure)));
             ExitCode::from(failure.code())
         }
     }
+}
+
+/// `text`'s lines, each with its control, bidi and invisible characters
+/// replaced (see [`accuro_client::printable`]): shown, never obeyed.
+fn for_terminal(text: &str) -> String {
+    text.lines()
+        .map(accuro_client::printable)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The failure and its causes, `: `-separated (each is safe to print).

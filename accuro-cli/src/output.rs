@@ -155,7 +155,7 @@ pub fn print(answer: &Answer, format: Format) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {
-            serde_json::to_writer(&mut out, value)?;
+            crate::json::write(&mut out, value)?;
             out.write_all(b"\n")?;
         }
         Format::Table => {

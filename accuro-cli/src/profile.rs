@@ -12,8 +12,11 @@
 //! clinic_uuid = "5a4db0c5-0000-4000-8000-000000000001"
 //! ```
 //!
-//! A file that holds a secret (`client_secret`, `subscription_key`) must not
-//! be readable or writable by anyone but its owner: it is refused otherwise.
+//! A file that holds a secret (`client_secret`, `subscription_key`) or the
+//! clinic's uuid must, on Unix, be a regular file owned by the user that no
+//! one else may read or change: it is refused otherwise. The check is made
+//! on the opened file (`fstat`), so a file swapped in after the check is not
+//! read. On other systems no check is made.
 //! Errors name the file, the profile and the line, never a value.
 
 use std::collections::BTreeMap;
@@ -21,6 +24,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use accuro_client::ClinicConfig;
+
+use crate::private_file::{PrivateFileError, read_checked};
 use secrecy::{ExposeSecret as _, SecretString};
 use serde::Deserialize;
 
@@ -33,6 +38,9 @@ pub enum ProfileError {
     Unreadable { path: PathBuf, reason: String },
     /// It holds a secret and others may read or change it.
     Exposed { path: PathBuf, mode: u32 },
+    /// It holds a secret and belongs to another user (or is not a regular
+    /// file).
+    NotPrivate { path: PathBuf, reason: String },
     /// It is not a valid profile file.
     Invalid { path: PathBuf, line: Option<usize> },
     /// It has no profile of that name.
@@ -61,6 +69,11 @@ impl fmt::Display for ProfileError {
                 "refusing the profile file {path}: it holds a secret and others can read or \
                  change it (mode {mode:04o}); run `chmod 600 {path}`",
                 path = path.display()
+            ),
+            ProfileError::NotPrivate { path, reason } => write!(
+                f,
+                "refusing the profile file {}: it holds a secret and {reason}",
+                path.display()
             ),
             ProfileError::Invalid { path, line } => {
                 write!(f, "the profile file {} is not valid", path.display())?;
@@ -132,14 +145,22 @@ pub fn locate(
 
 /// The clinic settings of profile `name` in the file at `path`.
 pub fn load(path: &Path, name: &str) -> Result<ClinicConfig, ProfileError> {
-    let unreadable = |e: std::io::Error| ProfileError::Unreadable {
-        path: path.to_path_buf(),
-        reason: e.kind().to_string(),
-    };
-    let text = std::fs::read_to_string(path).map_err(unreadable)?;
-    if holds_secret(&text) {
-        check_private(path)?;
-    }
+    // Read and checked on the same open file (its owner and mode, on
+    // Unix): a file swapped in between cannot pass.
+    let text = read_checked(path, holds_secret).map_err(|e| match e {
+        PrivateFileError::Exposed(mode) => ProfileError::Exposed {
+            path: path.to_path_buf(),
+            mode,
+        },
+        PrivateFileError::NotOwned | PrivateFileError::NotAFile => ProfileError::NotPrivate {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        },
+        other => ProfileError::Unreadable {
+            path: path.to_path_buf(),
+            reason: other.to_string(),
+        },
+    })?;
     let invalid = |e: toml::de::Error| ProfileError::Invalid {
         path: path.to_path_buf(),
         line: e
@@ -203,32 +224,6 @@ fn holds_secret(text: &str) -> bool {
         }),
         Err(_) => true,
     }
-}
-
-/// Refuses a file that anyone but its owner may read or change.
-#[cfg(unix)]
-fn check_private(path: &Path) -> Result<(), ProfileError> {
-    use std::os::unix::fs::PermissionsExt as _;
-    let mode = std::fs::metadata(path)
-        .map_err(|e| ProfileError::Unreadable {
-            path: path.to_path_buf(),
-            reason: e.kind().to_string(),
-        })?
-        .permissions()
-        .mode()
-        & 0o7777;
-    if mode & 0o077 != 0 {
-        return Err(ProfileError::Exposed {
-            path: path.to_path_buf(),
-            mode,
-        });
-    }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn check_private(_path: &Path) -> Result<(), ProfileError> {
-    Ok(())
 }
 
 #[cfg(test)]

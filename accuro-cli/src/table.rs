@@ -139,12 +139,13 @@ fn cell(value: &Value) -> String {
         other => other.to_string(),
     };
     // A value is shown, never obeyed: control characters (escape
-    // sequences a server's data might carry) become visible marks.
+    // sequences a server's data might carry, C1 controls) and bidi or
+    // invisible format characters become visible marks.
     let text: String = text
         .chars()
         .map(|c| match c {
             '\n' | '\r' | '\t' => ' ',
-            c if c.is_control() => char::REPLACEMENT_CHARACTER,
+            c if accuro_client::is_unprintable(c) => char::REPLACEMENT_CHARACTER,
             c => c,
         })
         .collect();
@@ -196,5 +197,13 @@ mod tests {
             "{hostile:?}"
         );
         assert!(hostile.contains("Ab\u{fffd}[31mRED"), "{hostile:?}");
+        let hidden = render(&json!({"name": "a\u{202e}b\u{9b}c\u{85}d", "k\u{2066}": "\u{200f}"}));
+        for c in ['\u{202e}', '\u{9b}', '\u{85}', '\u{2066}', '\u{200f}'] {
+            assert!(!hidden.contains(c), "{c:?} in {hidden:?}");
+        }
+        assert!(
+            hidden.contains("a\u{fffd}b\u{fffd}c\u{fffd}d"),
+            "{hidden:?}"
+        );
     }
 }

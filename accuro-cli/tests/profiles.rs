@@ -70,6 +70,24 @@ async fn a_private_profile_is_used_and_an_exposed_one_refused() {
         assert!(!run.stderr.contains("sandbox-secret"), "{}", run.stderr);
         assert_eq!(sandbox.stats().token_requests, 2, "nothing sent");
     }
+
+    // A private file that belongs to another user (root alone can give a
+    // file away; CI and this machine run the tests as root): refused too,
+    // the owner read from the opened file.
+    if rustix::process::geteuid().is_root() {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::os::unix::fs::chown(&path, Some(65534), Some(65534)).unwrap();
+        let run = accuro(
+            &[],
+            &["--profiles", at, "--profile", "sandbox", "auth", "check"],
+        )
+        .await;
+        assert_eq!(run.code, 3, "{run:?}");
+        assert!(run.stderr.contains("another user"), "{}", run.stderr);
+        assert_eq!(sandbox.stats().token_requests, 2, "nothing sent");
+    } else {
+        eprintln!("not root: the owner check is left to a root run");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -128,6 +128,8 @@ pub(crate) struct Checked {
     pub(crate) tenant: String,
     pub(crate) client_id: String,
     pub(crate) basic: HeaderValue,
+    /// Kept only to key the shared store's key names (see `StoreKey`).
+    pub(crate) client_secret: SecretString,
     pub(crate) scope: String,
     pub(crate) subscription_key: HeaderValue,
     pub(crate) uuid: String,
@@ -258,6 +260,7 @@ impl ClinicConfig {
             tenant,
             client_id,
             basic,
+            client_secret: secret,
             scope,
             subscription_key,
             uuid,

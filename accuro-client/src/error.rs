@@ -9,6 +9,7 @@
 use reqwest::StatusCode;
 
 use crate::api_error::ApiError;
+use crate::outcome;
 use crate::token::TokenError;
 
 /// The result type of this crate.
@@ -27,7 +28,7 @@ pub enum ConfigError {
         name: &'static str,
     },
     /// A setting's value is not acceptable.
-    #[error("{name} is invalid: {reason}")]
+    #[error("{name} is invalid: {}", crate::printable(.reason))]
     Invalid {
         /// The setting: builder method or environment variable.
         name: &'static str,
@@ -35,7 +36,7 @@ pub enum ConfigError {
         reason: String,
     },
     /// The HTTP client could not be built.
-    #[error("the HTTP client could not be built: {0}")]
+    #[error("the HTTP client could not be built: {}", crate::printable(.0))]
     Http(String),
 }
 
@@ -79,6 +80,25 @@ pub enum Error {
         /// The server's error body (boxed: it keeps `Error` small).
         body: Box<ApiError>,
     },
+    /// A write was sent again after an attempt whose outcome is unknown (a
+    /// 502, 503 or 504 answer, or a connection cut after the request was
+    /// written), and the resend was refused (404, 409, 400, ...). The earlier
+    /// attempt may have made the change: a resent delete answered 404 most
+    /// likely means the first attempt deleted the record. Read the record
+    /// before acting on this error; do not simply send the write again.
+    /// Only idempotent writes are ever sent again (see the endpoint table).
+    #[error(
+        "{operation}: outcome unknown: an earlier attempt may have succeeded; \
+         the request sent again was refused with {status}: {body}"
+    )]
+    OutcomeUnknown {
+        /// The operation id.
+        operation: &'static str,
+        /// The status the resend was answered with.
+        status: StatusCode,
+        /// The server's error body, if any (boxed: it keeps `Error` small).
+        body: Box<ApiError>,
+    },
     /// Accuro answered with a status the spec does not list for the operation.
     #[error("{operation} failed: unexpected status {status}")]
     UnexpectedStatus {
@@ -89,7 +109,7 @@ pub enum Error {
     },
     /// Accuro's answer could not be decoded. The body is not kept (it may hold
     /// health data); the message says what kind of error and where.
-    #[error("{operation}: the answer could not be decoded: {message}")]
+    #[error("{operation}: the answer could not be decoded: {}", crate::printable(.message))]
     InvalidResponse {
         /// The operation id.
         operation: &'static str,
@@ -103,7 +123,7 @@ pub enum Error {
         operation: &'static str,
     },
     /// The request could not be sent or its answer not received.
-    #[error("{operation}: transport error: {message}")]
+    #[error("{operation}: transport error: {}", crate::printable(.message))]
     Transport {
         /// The operation id.
         operation: &'static str,
@@ -121,7 +141,7 @@ pub enum Error {
         limit: u64,
     },
     /// A request argument was missing or could not be converted.
-    #[error("{operation}: invalid request: {message}")]
+    #[error("{operation}: invalid request: {}", crate::printable(.message))]
     InvalidRequest {
         /// The operation id.
         operation: &'static str,
@@ -150,7 +170,8 @@ pub enum ErrorKind {
     /// Scheduling, Billing, EMR, Labs), or the REST API is not enabled for
     /// the clinic.
     Forbidden,
-    /// 404.
+    /// Not found (404). Never the answer to a write sent again after an
+    /// attempt that may have acted: that is [`ErrorKind::OutcomeUnknown`].
     NotFound,
     /// 409: the record is locked by another user.
     Conflict,
@@ -172,6 +193,10 @@ pub enum ErrorKind {
     InvalidRequest,
     /// The answer was larger than the transport's cap.
     AnswerTooLarge,
+    /// A write sent again after an attempt that may have acted was refused:
+    /// the earlier attempt may have succeeded (see
+    /// [`Error::OutcomeUnknown`]). Check the record before doing anything.
+    OutcomeUnknown,
 }
 
 fn kind_of_status(status: StatusCode) -> ErrorKind {
@@ -208,7 +233,15 @@ impl Error {
             Error::InvalidResponse { .. } => ErrorKind::UnexpectedResponse,
             Error::InvalidRequest { .. } => ErrorKind::InvalidRequest,
             Error::AnswerTooLarge { .. } => ErrorKind::AnswerTooLarge,
+            Error::OutcomeUnknown { .. } => ErrorKind::OutcomeUnknown,
         }
+    }
+
+    /// Whether an earlier attempt of this call may have made the change
+    /// although the call failed: a write sent again after a 502-504 or a cut
+    /// connection, then refused ([`Error::OutcomeUnknown`]).
+    pub fn may_have_succeeded(&self) -> bool {
+        matches!(self, Error::OutcomeUnknown { .. })
     }
 
     /// The operation id (`search_patients`), for every error but a
@@ -223,14 +256,17 @@ impl Error {
             | Error::Timeout { operation }
             | Error::Transport { operation, .. }
             | Error::InvalidRequest { operation, .. }
-            | Error::AnswerTooLarge { operation, .. } => Some(operation),
+            | Error::AnswerTooLarge { operation, .. }
+            | Error::OutcomeUnknown { operation, .. } => Some(operation),
         }
     }
 
     /// The HTTP status, when the error came from an answer.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Api { status, .. } | Error::UnexpectedStatus { status, .. } => Some(*status),
+            Error::Api { status, .. }
+            | Error::UnexpectedStatus { status, .. }
+            | Error::OutcomeUnknown { status, .. } => Some(*status),
             Error::Token { source, .. } => source.status(),
             _ => None,
         }
@@ -239,7 +275,7 @@ impl Error {
     /// The server's error body, when it sent one.
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
-            Error::Api { body, .. } => Some(body),
+            Error::Api { body, .. } | Error::OutcomeUnknown { body, .. } => Some(body),
             Error::Token { source, .. } => source.body(),
             _ => None,
         }
@@ -261,21 +297,53 @@ impl Error {
             R::CommunicationError(e) | R::InvalidUpgrade(e) | R::ResponseBodyError(e) => {
                 describe_transport(e, operation)
             }
-            R::ErrorResponse(rv) => Error::Api {
-                operation,
-                status: rv.status(),
-                body: Box::new(rv.into_inner()),
-            },
+            R::ErrorResponse(rv) => {
+                let (status, unknown) = (rv.status(), outcome::is_marked(rv.headers()));
+                Error::answered(operation, status, rv.into_inner(), unknown)
+            }
             R::InvalidResponsePayload(body, e) => Error::InvalidResponse {
                 operation,
                 message: describe_json(&e, &body, fields),
             },
+            R::UnexpectedResponse(response) if outcome::is_marked(response.headers()) => {
+                Error::OutcomeUnknown {
+                    operation,
+                    status: response.status(),
+                    body: Box::default(),
+                }
+            }
             R::UnexpectedResponse(response) => Error::UnexpectedStatus {
                 operation,
                 status: response.status(),
             },
             // The hooks never fail; should one, its text is no value of the caller's.
             R::Custom(message) => Error::InvalidRequest { operation, message },
+        }
+    }
+}
+
+impl Error {
+    /// An error answer of `operation`: [`Error::OutcomeUnknown`] when the send
+    /// loop marked it (`unknown`), else [`Error::Api`].
+    pub(crate) fn answered(
+        operation: &'static str,
+        status: StatusCode,
+        body: ApiError,
+        unknown: bool,
+    ) -> Self {
+        let body = Box::new(body);
+        if unknown {
+            Error::OutcomeUnknown {
+                operation,
+                status,
+                body,
+            }
+        } else {
+            Error::Api {
+                operation,
+                status,
+                body,
+            }
         }
     }
 }
@@ -294,7 +362,8 @@ pub(crate) fn describe_transport(e: reqwest::Error, operation: &'static str) -> 
     }
 }
 
-/// A `reqwest` error's text and its sources', without the URL.
+/// A `reqwest` error's text and its sources', without the URL, and without
+/// any control or bidi character (see [`crate::printable`]).
 pub(crate) fn transport_message(e: reqwest::Error) -> String {
     let e = e.without_url();
     let mut message = e.to_string();
@@ -312,7 +381,7 @@ pub(crate) fn transport_message(e: reqwest::Error) -> String {
         }
         source = s.source();
     }
-    message
+    crate::printable(&message).into_owned()
 }
 
 /// Describes a JSON error without the value that broke it (serde_json quotes

@@ -12,7 +12,9 @@
 //!   again; a 401 always drops the refused token (if it is still the cached
 //!   one), and the request is replayed once with a new token when its body
 //!   can be replayed. Answers that carry a new id are normalised
-//!   ([`normalise_created`]).
+//!   ([`normalise_created`]), and a refusal of a write sent again after an
+//!   attempt that may have acted is marked as an unknown outcome
+//!   ([`outcome`]).
 
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -30,6 +32,8 @@ use crate::created::normalise_created;
 use crate::error::Error;
 use crate::generated::operation_route;
 use crate::layer::Layer;
+use crate::outcome;
+use crate::path_segment;
 use crate::retry::{Attempt, Decision, attempt_of_error, retry_after};
 use crate::token::{Fetch, Judge, Token, TokenError, TokenInfo, TokenRequest};
 
@@ -212,6 +216,10 @@ impl Client {
         let mut may_replay = !is_token;
         let started = Instant::now();
         let mut attempts = 0u32;
+        // Whether an attempt before the one answered may have acted (it was
+        // sent again after a 502-504 or a cut): a refusal of the resend is
+        // then an unknown outcome, not a plain refusal.
+        let mut earlier_may_have_acted = false;
         loop {
             attempts = attempts.saturating_add(1);
             let spare = if (may_retry && attempts < policy.max_attempts) || may_replay {
@@ -318,6 +326,7 @@ impl Client {
                     wait_ms = millis(wait),
                     "transient failure; retrying"
                 );
+                earlier_may_have_acted |= attempt.may_have_acted();
                 drop(outcome);
                 // Boxed: rare, and it keeps every call's future small.
                 Box::pin(tokio::time::sleep(wait)).await;
@@ -325,7 +334,13 @@ impl Client {
                 continue;
             }
             return match outcome {
-                Ok(response) => Ok((normalise_created(response, info), attempts)),
+                Ok(response) => {
+                    // A read changes nothing, whatever an earlier attempt did.
+                    let unknown = earlier_may_have_acted
+                        && !operation_route(info.operation_id).is_some_and(|r| r.safe);
+                    let response = outcome::mark(normalise_created(response, info), unknown);
+                    Ok((response, attempts))
+                }
                 Err(e) => Err(e.without_url()),
             };
         }
@@ -403,6 +418,14 @@ impl ClientHooks<Layer> for Client {
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         let shared = &self.inner().shared;
+        // A path value that a URL parser removed (`.`, `..`) or left empty
+        // would send the request to another endpoint: refused, unsent.
+        if let Some(route) = operation_route(info.operation_id)
+            && let Err(message) =
+                path_segment::check(request.url().path(), self.baseurl(), route.path)
+        {
+            return Err(progenitor_client::Error::InvalidRequest(message.to_owned()));
+        }
         let headers = request.headers_mut();
         if info.operation_id == TOKEN_OPERATION {
             headers.insert(AUTHORIZATION, shared.basic.clone());

@@ -51,9 +51,15 @@ mod created;
 mod error;
 mod handwritten;
 mod hooks;
+mod printable;
+#[rustfmt::skip]
+mod property_paths;
 mod layer;
+mod outcome;
 pub mod pagination;
+mod path_segment;
 mod retry;
+mod server_text;
 pub mod shapes;
 pub mod token;
 mod transport;
@@ -75,6 +81,9 @@ pub use handwritten::Document;
 #[cfg(feature = "letters")]
 pub use handwritten::WithContent;
 pub use layer::Layer;
+#[doc(hidden)]
+pub use path_segment::encode_path_segment;
+pub use printable::{is_unprintable, printable};
 pub use retry::RetryPolicy;
 pub use transport::{
     DEFAULT_MAX_ANSWER_BYTES, DEFAULT_MAX_IDLE_PER_HOST, Transport, TransportBuilder,

@@ -9,10 +9,12 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 /// When and how often a request is sent again after a transient failure.
 ///
 /// What may be sent again depends on whether the request may have reached
-/// the server, and on whether the operation is idempotent (the spec says so
-/// with `x-accuro-idempotent`, else the method does; see the endpoint table):
+/// the server, and on whether the operation is idempotent: every write of
+/// the spec says so, with a reason, in `x-accuro-idempotent` (Accuro does
+/// not follow HTTP: some `PUT`s and `DELETE`s make a new lab group or file a
+/// letter); a read always is. See the endpoint table.
 ///
-/// | what happened | idempotent operation | any other (a POST, `create_letter`) |
+/// | what happened | idempotent operation | any other (`create_letter`, `update_patient_lab_group`, ...) |
 /// | --- | --- | --- |
 /// | the connection could not be opened | retried | retried (nothing was sent) |
 /// | 429 Too Many Requests | retried | retried (the server did not act) |
@@ -26,6 +28,11 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 /// starts once `max_elapsed` would be exceeded. The token request is never
 /// retried here (the token cache has its own backoff), nor is a body that
 /// cannot be replayed (a streamed upload).
+///
+/// When an idempotent write sent again after a 502-504 or a cut is then
+/// refused (a resent delete answered 404), the earlier attempt may have
+/// succeeded: the error is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown),
+/// never a plain `NotFound`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 disables retries). Default 3.
@@ -67,6 +74,24 @@ pub(crate) enum Attempt {
         /// Whether it timed out.
         timeout: bool,
     },
+}
+
+impl Attempt {
+    /// Whether the server may have acted on this attempt: a gateway answered
+    /// 502, 503 or 504 (the server behind it may have done the work), or the
+    /// request failed after it may have been written.
+    pub(crate) fn may_have_acted(&self) -> bool {
+        match self {
+            Attempt::NotSent => false,
+            Attempt::Failed { .. } => true,
+            Attempt::Answered { status, .. } => matches!(
+                *status,
+                StatusCode::BAD_GATEWAY
+                    | StatusCode::SERVICE_UNAVAILABLE
+                    | StatusCode::GATEWAY_TIMEOUT
+            ),
+        }
+    }
 }
 
 /// What to do after an attempt.

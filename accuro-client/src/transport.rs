@@ -137,6 +137,7 @@ impl Transport {
                 base_url,
                 &checked.tenant,
                 &checked.client_id,
+                &checked.client_secret,
                 split_scopes(&checked.scope),
             ),
             pause: PauseKey::new(checked.subscription_key.as_bytes()),

@@ -3,7 +3,7 @@
 
 use openapiv3::OpenAPI;
 
-use crate::rules::{SCOPES, handwritten_method, is_idempotent};
+use crate::rules::{SCOPES, handwritten_method, idempotent_reason, is_idempotent, is_safe};
 
 /// One operation of the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,8 +29,13 @@ pub struct Endpoint {
     /// The operation's summary.
     pub summary: String,
     /// Whether it may be sent again after it may have reached the server
-    /// (`x-accuro-idempotent`, else from the method).
+    /// (`x-accuro-idempotent`; a read always may).
     pub idempotent: bool,
+    /// Why (`x-accuro-idempotent-reason`; empty for a read).
+    pub idempotent_reason: String,
+    /// Whether it changes nothing on the server: a read, or a write marked
+    /// `x-accuro-safe`.
+    pub safe: bool,
 }
 
 /// The spec's operations, in document order.
@@ -66,6 +71,8 @@ pub fn endpoints(spec: &OpenAPI) -> Vec<Endpoint> {
                     .unwrap_or_default(),
                 summary: op.summary.clone().unwrap_or_default(),
                 idempotent: is_idempotent(method, op),
+                idempotent_reason: idempotent_reason(op).unwrap_or_default().to_owned(),
+                safe: is_safe(method, op),
             }
         })
         .collect()
@@ -86,7 +93,7 @@ pub fn markdown_table(endpoints: &[Endpoint]) -> String {
             current = Some(e.area.as_str());
             let count = endpoints.iter().filter(|x| x.area == e.area).count();
             out.push_str(&format!(
-                "\n#### {} ({count})\n\n| area | method | path | Rust method | scope | sent again |\n| --- | --- | --- | --- | --- | --- |\n",
+                "\n#### {} ({count})\n\n| area | method | path | Rust method | scope | sent again after a 502-504 or a cut connection |\n| --- | --- | --- | --- | --- | --- |\n",
                 e.area
             ));
         }
@@ -96,10 +103,10 @@ pub fn markdown_table(endpoints: &[Endpoint]) -> String {
             e.scopes.join(", ")
         };
         let note = if e.handwritten { " (handwritten)" } else { "" };
-        let again = if e.idempotent {
-            "yes"
-        } else {
-            "only if it cannot have reached the server"
+        let again = match (e.idempotent, e.idempotent_reason.as_str()) {
+            (true, "") => "yes".to_owned(),
+            (true, reason) => format!("yes: {}", table_text(reason)),
+            (false, reason) => format!("**no**: {}", table_text(reason)),
         };
         out.push_str(&format!(
             "| {} | {} | `{}` | `{}`{note} | {scope} | {again} |\n",
@@ -107,4 +114,12 @@ pub fn markdown_table(endpoints: &[Endpoint]) -> String {
         ));
     }
     out
+}
+
+/// `text` as one Markdown table cell: `|` escaped, lines joined.
+fn table_text(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|")
 }

@@ -37,7 +37,9 @@ pub mod example;
 mod features;
 mod load;
 mod mock;
+mod path_values;
 mod prepare;
+mod property_paths;
 mod rules;
 mod surface;
 
@@ -54,7 +56,11 @@ pub use endpoints::{Endpoint, endpoints, markdown_table};
 pub use error::{Error, Violation};
 pub use load::parse_spec;
 pub use mock::generate_mock;
-pub use rules::{HANDWRITTEN, IDEMPOTENT, SCOPES, UUID_PARAM, check as check_rules};
+pub use property_paths::generate_property_paths;
+pub use rules::{
+    HANDWRITTEN, IDEMPOTENT, IDEMPOTENT_REASON, SAFE, SCOPES, UUID_PARAM, WRITE_METHODS,
+    check as check_rules,
+};
 
 /// Where the generated code plugs into `accuro-client`.
 #[derive(Debug, Clone)]
@@ -164,6 +170,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> 
     tokens.extend(field_names(spec_text, &options.spec_name)?);
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
     let wrapped = surface::reshape(&mut file)?;
+    path_values::use_encoder(&mut file, "crate::encode_path_segment")?;
     let areas = routes_of
         .iter()
         .filter(|e| !e.handwritten && e.path.starts_with("/rest/"))
@@ -189,9 +196,10 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> 
 /// template, never the request's URL, and retries only what may be repeated.
 fn routes(endpoints: &[Endpoint]) -> proc_macro2::TokenStream {
     let arms = endpoints.iter().map(|e| {
-        let (id, method, path, idempotent) = (&e.operation_id, &e.method, &e.path, e.idempotent);
+        let (id, method, path, idempotent, safe) =
+            (&e.operation_id, &e.method, &e.path, e.idempotent, e.safe);
         quote::quote! {
-            #id => Some(OperationRoute { method: #method, path: #path, idempotent: #idempotent }),
+            #id => Some(OperationRoute { method: #method, path: #path, idempotent: #idempotent, safe: #safe }),
         }
     });
     quote::quote! {
@@ -203,9 +211,14 @@ fn routes(endpoints: &[Endpoint]) -> proc_macro2::TokenStream {
             /// The path template (`/rest/v2/provider-portal/patients/{patientId}`).
             pub path: &'static str,
             /// Whether sending it twice has the effect of sending it once
-            /// (`x-accuro-idempotent`, else from the method): only then is a
-            /// request that may have reached the server sent again.
+            /// (`x-accuro-idempotent`, stated by every write; a read is):
+            /// only then is a request that may have reached the server sent
+            /// again.
             pub idempotent: bool,
+            /// Whether it changes nothing on the server (a read, or a write
+            /// marked `x-accuro-safe`): a refused resend of it is no sign
+            /// that an earlier attempt acted.
+            pub safe: bool,
         }
 
         /// The route of an operation, by operation id (handwritten operations included).

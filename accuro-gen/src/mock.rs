@@ -60,7 +60,8 @@ fn failed(what: impl Into<String>) -> Error {
 
 /// The rewrites of progenitor's httpmock output:
 /// - `format!(RE, value.to_string())` → the value percent-encoded as the
-///   client sends it (`encode_path`), then escaped for the regex;
+///   client sends it (`accuro_client::encode_path_segment`), then escaped
+///   for the regex;
 /// - `.json_body_obj(value)` → `.json_body_obj(&value)` (progenitor passes
 ///   scalars such as `i64` by value, and httpmock 0.8 takes a reference);
 /// - in a `When` method taking a list, `x.query_param(NAME, value.to_string())`
@@ -120,7 +121,7 @@ impl VisitMut for MockPass {
             && args.len() == 2
             && args[1].to_token_stream().to_string() == "value . to_string ()"
         {
-            args[1] = syn::parse_quote!(regex::escape(&::progenitor_client::encode_path(
+            args[1] = syn::parse_quote!(regex::escape(&::accuro_client::encode_path_segment(
                 &value.to_string()
             )));
             mac.tokens = args.to_token_stream();

@@ -23,22 +23,60 @@ pub const HANDWRITTEN: &str = "x-accuro-handwritten";
 pub const SCOPES: &str = "x-accuro-scopes";
 
 /// Vendor extension saying whether an operation may be sent twice with the
-/// effect of once (`true`/`false`). Without it, GET, HEAD, OPTIONS, PUT and
-/// DELETE are idempotent and POST and PATCH are not; a `PUT` that creates
-/// something (Accuro's letters) must say `false`.
+/// effect of once (`true`/`false`). Every write (`POST`, `PUT`, `PATCH`,
+/// `DELETE`) must state it, with [`IDEMPOTENT_REASON`]: Accuro does not
+/// follow HTTP here (a `PUT` that files a letter, a `DELETE` that makes a
+/// new lab group), so the method decides nothing. Reads (`GET`, `HEAD`,
+/// `OPTIONS`) are idempotent without it.
 pub const IDEMPOTENT: &str = "x-accuro-idempotent";
 
-/// Whether `op`, sent with `method`, is idempotent (see [`IDEMPOTENT`]).
+/// Vendor extension giving, in one line, why a write is or is not
+/// idempotent: drawn from the operation's description, the server facts,
+/// or QHR's file. `xtask import` writes "not reviewed" until a person
+/// decides.
+pub const IDEMPOTENT_REASON: &str = "x-accuro-idempotent-reason";
+
+/// Vendor extension marking a write method that changes nothing on the
+/// server (a `POST` that only reads, such as `list_insurers_by_ids`). It
+/// requires `x-accuro-idempotent: true`. A refused resend of a safe
+/// operation is no sign that an earlier attempt acted.
+pub const SAFE: &str = "x-accuro-safe";
+
+/// The methods that write: each must state [`IDEMPOTENT`] and
+/// [`IDEMPOTENT_REASON`].
+pub const WRITE_METHODS: [&str; 4] = ["post", "put", "patch", "delete"];
+
+/// Whether `method` writes (see [`WRITE_METHODS`]).
+pub fn is_write(method: &str) -> bool {
+    WRITE_METHODS.contains(&method.to_ascii_lowercase().as_str())
+}
+
+/// Whether `op`, sent with `method`, is idempotent (see [`IDEMPOTENT`]): a
+/// read is; a write only when the spec says `true` (the generator refuses
+/// a write that does not say).
 pub fn is_idempotent(method: &str, op: &Operation) -> bool {
+    if !is_write(method) {
+        return true;
+    }
     op.extensions
         .get(IDEMPOTENT)
         .and_then(|v| v.as_bool())
-        .unwrap_or_else(|| {
-            matches!(
-                method.to_ascii_lowercase().as_str(),
-                "get" | "head" | "options" | "put" | "delete" | "trace"
-            )
-        })
+        .unwrap_or(false)
+}
+
+/// Why `op` is or is not idempotent (see [`IDEMPOTENT_REASON`]).
+pub fn idempotent_reason(op: &Operation) -> Option<&str> {
+    op.extensions
+        .get(IDEMPOTENT_REASON)
+        .and_then(|v| v.as_str())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// Whether `op`, sent with `method`, changes nothing on the server: a read,
+/// or a write marked [`SAFE`].
+pub fn is_safe(method: &str, op: &Operation) -> bool {
+    !is_write(method) || op.extensions.get(SAFE).and_then(|v| v.as_bool()) == Some(true)
 }
 
 /// Request body media types progenitor can send.
@@ -109,15 +147,7 @@ pub fn check(spec: &OpenAPI, spec_name: &str) -> Result<(), Error> {
                 );
             }
             check_parameters(spec, path, item, op, &mut push);
-            if op
-                .extensions
-                .get(IDEMPOTENT)
-                .is_some_and(|v| !v.is_boolean())
-            {
-                push(format!(
-                    "`{IDEMPOTENT}` must be `true` or `false` (whether the operation may be sent twice)"
-                ));
-            }
+            check_retry_safety(method, op, &mut push);
             match op.extensions.get(HANDWRITTEN) {
                 // progenitor never sees it: only its documentation matters.
                 Some(v) if v.as_str().is_some_and(is_snake_case) => continue,
@@ -166,6 +196,57 @@ fn check_parameters(
         push(format!(
             "no `{UUID_PARAM}` query parameter; every /rest/ operation must list \
              `$ref: \"#/components/parameters/ClinicUuid\"` in its parameters"
+        ));
+    }
+}
+
+/// Every write states whether it may be sent twice, and why; a safe write
+/// is idempotent.
+fn check_retry_safety(method: &str, op: &Operation, push: &mut impl FnMut(String)) {
+    let stated = op.extensions.get(IDEMPOTENT);
+    if stated.is_some_and(|v| !v.is_boolean()) {
+        push(format!(
+            "`{IDEMPOTENT}` must be `true` or `false` (whether the operation may be sent twice)"
+        ));
+    }
+    if op
+        .extensions
+        .get(IDEMPOTENT_REASON)
+        .is_some_and(|v| !v.is_string())
+    {
+        push(format!("`{IDEMPOTENT_REASON}` must be a one-line string"));
+    } else if idempotent_reason(op).is_some_and(|r| r.contains('\n')) {
+        push(format!("`{IDEMPOTENT_REASON}` must be one line"));
+    }
+    match op.extensions.get(SAFE) {
+        None => {}
+        Some(v) if !v.is_boolean() => push(format!("`{SAFE}` must be `true` or `false`")),
+        Some(v) if v.as_bool() == Some(true) && stated.and_then(|v| v.as_bool()) != Some(true) => {
+            push(format!(
+                "`{SAFE}: true` (it changes nothing) requires `{IDEMPOTENT}: true`"
+            ))
+        }
+        Some(_) => {}
+    }
+    if !is_write(method) {
+        return;
+    }
+    if stated.is_none() {
+        push(format!(
+            "a write must say whether it may be sent twice: add `{IDEMPOTENT}: true|false` \
+             (`false` if it creates a record, a version, a copy, an id, a history entry or \
+             any other side effect) and `{IDEMPOTENT_REASON}`"
+        ));
+    }
+    if op
+        .extensions
+        .get(IDEMPOTENT_REASON)
+        .is_none_or(|v| v.is_string())
+        && idempotent_reason(op).is_none()
+    {
+        push(format!(
+            "a write must say why it may or may not be sent twice: add \
+             `{IDEMPOTENT_REASON}: <one line from its description or the server facts>`"
         ));
     }
 }

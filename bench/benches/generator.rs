@@ -163,6 +163,7 @@ fn regen_check() -> bool {
         spec: workspace().join("spec/accuro.yaml"),
         out: workspace().join("accuro-client/src/generated.rs"),
         readme: Some(workspace().join("README.md")),
+        property_paths: Some(workspace().join("accuro-client/src/property_paths.rs")),
         calls: Some(workspace().join("tests/src/every_call.rs")),
         decoders: Some(workspace().join("probe/src/decoders.rs")),
         companions: Some((

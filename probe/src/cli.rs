@@ -79,28 +79,52 @@ fn parse(args: &[String]) -> Result<Option<Args>, String> {
         all: false,
         verbose: false,
     };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a value"))
+    let mut it = args.iter().enumerate();
+    while let Some((index, arg)) = it.next() {
+        // `--name=value` and `--name value` alike; a value is never echoed
+        // (a patient's name may be one).
+        let (name, mut inline) = match arg.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => (name, Some(value.to_owned())),
+            _ => (arg.as_str(), None),
         };
-        match arg.as_str() {
-            "-h" | "--help" => return Ok(None),
-            "--json" => out.json = true,
-            "--all" => out.all = true,
-            "--verbose" => out.verbose = true,
+        let mut value = |name: &str| match inline.take() {
+            Some(value) => Ok(value),
+            None => it
+                .next()
+                .map(|(_, value)| value.clone())
+                .ok_or_else(|| format!("{name} needs a value")),
+        };
+        let flag = |inline: &Option<String>| match inline {
+            Some(_) => Err(format!("{name} takes no value")),
+            None => Ok(()),
+        };
+        match name {
+            "-h" | "--help" => {
+                flag(&inline)?;
+                return Ok(None);
+            }
+            "--json" => {
+                flag(&inline)?;
+                out.json = true;
+            }
+            "--all" => {
+                flag(&inline)?;
+                out.all = true;
+            }
+            "--verbose" => {
+                flag(&inline)?;
+                out.verbose = true;
+            }
             "--patient-last-name" => {
-                out.options.patient_last_name = Some(value(arg)?.into());
+                out.options.patient_last_name = Some(value(name)?.into());
             }
             "--operation" => {
-                out.options.only.insert(value(arg)?);
+                out.options.only.insert(value(name)?);
             }
-            "--spec" => out.spec = Some(value(arg)?.into()),
-            "--ca-cert" => out.ca_cert = Some(value(arg)?.into()),
+            "--spec" => out.spec = Some(value(name)?.into()),
+            "--ca-cert" => out.ca_cert = Some(value(name)?.into()),
             "--rate" => {
-                let rate: f64 = value(arg)?
+                let rate: f64 = value(name)?
                     .parse()
                     .map_err(|_| "--rate needs a number".to_owned())?;
                 if !(rate.is_finite() && rate > 0.0) {
@@ -109,17 +133,22 @@ fn parse(args: &[String]) -> Result<Option<Args>, String> {
                 out.options.limits.rate = rate;
             }
             "--max-answer-bytes" => {
-                out.options.limits.max_answer_bytes = value(arg)?
+                out.options.limits.max_answer_bytes = value(name)?
                     .parse()
                     .map_err(|_| "--max-answer-bytes needs a whole number".to_owned())?;
             }
             "--timeout" => {
-                let secs: u64 = value(arg)?
+                let secs: u64 = value(name)?
                     .parse()
                     .map_err(|_| "--timeout needs a whole number of seconds".to_owned())?;
                 out.options.limits.request_timeout = Duration::from_secs(secs.max(1));
             }
-            other => return Err(format!("unknown option `{other}`")),
+            _ => {
+                return Err(format!(
+                    "argument {} is not an option the probe knows (not shown: it may be a value)",
+                    index + 1
+                ));
+            }
         }
     }
     Ok(Some(out))
@@ -148,7 +177,7 @@ pub fn main(
     };
     let spec = match &args.spec {
         Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))
+            .map_err(|e| format!("cannot read the --spec file: {}", e.kind()))
             .and_then(|text| Spec::parse(&text)),
         None => Spec::embedded(),
     };
@@ -159,7 +188,12 @@ pub fn main(
     if let Some(path) = &args.ca_cert {
         match std::fs::read(path) {
             Ok(pem) => args.options.extra_roots_pem = Some(pem),
-            Err(e) => return fail(stderr, &format!("cannot read {}: {e}", path.display())),
+            Err(e) => {
+                return fail(
+                    stderr,
+                    &format!("cannot read the --ca-cert file: {}", e.kind()),
+                );
+            }
         }
     }
     let config = match Config::from_lookup(lookup) {
@@ -191,5 +225,75 @@ pub fn main(
             report.exit_code()
         }
         Err(e) => fail(stderr, &e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn both_forms_of_a_value_are_parsed() {
+        for given in [
+            args(&["--patient-last-name=Qzxmarkerson", "--rate=2.5", "--json"]),
+            args(&[
+                "--patient-last-name",
+                "Qzxmarkerson",
+                "--rate",
+                "2.5",
+                "--json",
+            ]),
+        ] {
+            let parsed = parse(&given).ok().flatten().expect("parsed");
+            let name = parsed.options.patient_last_name.as_ref();
+            assert_eq!(
+                name.map(secrecy::ExposeSecret::expose_secret),
+                Some("Qzxmarkerson")
+            );
+            assert_eq!(parsed.options.limits.rate, 2.5);
+            assert!(parsed.json);
+        }
+        let parsed = parse(&args(&[
+            "--operation=list_offices",
+            "--operation",
+            "get_office",
+        ]))
+        .ok()
+        .flatten()
+        .expect("parsed");
+        assert_eq!(parsed.options.only.len(), 2);
+    }
+
+    #[test]
+    fn no_error_echoes_an_argument() {
+        for given in [
+            args(&["Qzxmarkerson"]),
+            args(&["--patient-last-nam=Qzxmarkerson"]),
+            args(&["--Qzxmarkerson"]),
+            args(&["-Qzxmarkerson"]),
+            args(&["--json=Qzxmarkerson"]),
+            args(&["--rate=Qzxmarkerson"]),
+            args(&["--timeout", "Qzxmarkerson"]),
+            args(&["--max-answer-bytes=Qzxmarkerson"]),
+        ] {
+            let message = parse(&given).expect_err("refused");
+            assert!(!message.contains("Qzxmarkerson"), "{given:?}: {message}");
+        }
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        let code = main(
+            &args(&["--verbose", "Qzxmarkerson"]),
+            |_| None,
+            &mut out,
+            &mut err,
+        );
+        assert_eq!(code, 2);
+        let err = String::from_utf8_lossy(&err);
+        assert!(err.contains("argument 2"), "{err}");
+        assert!(!err.contains("Qzxmarkerson"), "{err}");
     }
 }

@@ -13,9 +13,24 @@ pub struct CuttingServer {
     task: tokio::task::JoinHandle<()>,
 }
 
+/// What the server answers a REST request once it has cut `first` of them.
+#[derive(Clone, Copy)]
+pub struct ThenAnswer {
+    /// The status line's code and reason (`404 Not Found`).
+    pub status: &'static str,
+    /// A JSON body.
+    pub body: &'static str,
+}
+
 impl CuttingServer {
-    /// Starts it on 127.0.0.1.
+    /// Starts it on 127.0.0.1: every REST connection is cut.
     pub async fn start() -> Self {
+        Self::cutting_first(usize::MAX, None).await
+    }
+
+    /// Starts it on 127.0.0.1: the first `first` REST connections are cut
+    /// after their request was read, later ones answered with `then`.
+    pub async fn cutting_first(first: usize, then: Option<ThenAnswer>) -> Self {
         use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -55,6 +70,16 @@ impl CuttingServer {
                         let answer = format!(
                             "HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
                             body.len()
+                        );
+                        let _ = stream.write_all(answer.as_bytes()).await;
+                    } else if counter.load(Ordering::SeqCst) >= first
+                        && let Some(then) = then
+                    {
+                        let answer = format!(
+                            "HTTP/1.1 {}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{}",
+                            then.status,
+                            then.body.len(),
+                            then.body
                         );
                         let _ = stream.write_all(answer.as_bytes()).await;
                     } else {

@@ -51,7 +51,10 @@ fn assert_no_leak(err: &Error) {
 async fn the_api_error_shape_with_constraint_violations() {
     let server = server_answering(ResponseTemplate::new(400).set_body_json(json!({
         "error": "Request Constraint Violation",
-        "constraintViolations": [{"field": "phn", "value": PHN, "constraint": "must be 10 digits"}]
+        "constraintViolations": [
+            {"field": "phn", "value": PHN, "constraint": "size must be between 9 and 10"},
+            {"field": "phn", "value": PHN, "constraint": "must be 10 digits"}
+        ]
     })))
     .await;
     let err = search_error(&server).await;
@@ -60,16 +63,24 @@ async fn the_api_error_shape_with_constraint_violations() {
     assert_eq!(status.as_u16(), 400);
     assert_eq!(body.error.as_deref(), Some("Request Constraint Violation"));
     let violations = body.constraint_violations.as_deref().unwrap_or_default();
-    assert_eq!(violations.len(), 1);
+    assert_eq!(violations.len(), 2);
     assert_eq!(violations[0].field.as_deref(), Some("phn"));
     assert_eq!(
         violations[0].value,
         Some(json!(PHN)),
         "the value stays available to code"
     );
+    // A constraint of Bean Validation's catalogue is shown; a custom text
+    // (which could interpolate a value) only by its length; the text itself
+    // stays in the field.
     assert_eq!(
         err.to_string(),
-        "search_patients failed: 400 Bad Request: Request Constraint Violation; phn: must be 10 digits"
+        "search_patients failed: 400 Bad Request: Request Constraint Violation; \
+         phn: size must be between 9 and 10; phn: [server text withheld: 17 characters]"
+    );
+    assert_eq!(
+        violations[1].constraint.as_deref(),
+        Some("must be 10 digits")
     );
     assert_no_leak(&err);
 }

@@ -497,3 +497,91 @@ async fn a_refresh_token_is_spent_once_even_when_its_holder_outlives_its_lock() 
         assert_eq!(s.refused, 0);
     });
 }
+
+/// The shared 429 pause is sealed: a pause another process recorded is
+/// honoured, but a value written by anyone else (a plain `1` with a long
+/// `PX`, a sealed pause moved to another subscription key's name, an old
+/// sealed pause written again with a long `PX`) cannot hold the replicas'
+/// calls.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pause_written_to_redis_by_anyone_else_holds_no_call() {
+    use accuro_client::token::{PauseKey, RedisStore, TokenStore as _};
+    let Some(redis) = RedisServer::shared_or_start() else {
+        return;
+    };
+    let prefix = format!("accuro-pause-test-{}", std::process::id());
+    let store = RedisStore::builder(redis.url())
+        .seal_key_base64(seal_key(7))
+        .prefix(prefix.as_str())
+        // Generous: a loaded 2-core runner must not time a command out.
+        .response_timeout(Duration::from_secs(2))
+        .build()
+        .expect("store");
+    let mut conn = redis.connection();
+    let name = |key: &PauseKey| format!("{prefix}:pause:{}", key.as_str());
+
+    // A pause recorded through the store: honoured, for no more than asked.
+    let recorded = PauseKey::new(b"subscription-key-recorded");
+    store
+        .pause(&recorded, Duration::from_secs(5))
+        .await
+        .expect("pause");
+    let left = store.paused_for(&recorded).await.expect("read");
+    assert!(
+        left.is_some_and(|left| left > Duration::ZERO && left <= Duration::from_secs(5)),
+        "{left:?}"
+    );
+
+    // A plain value with a long expiry, as anyone able to write to Redis
+    // could set: no pause.
+    let forged = PauseKey::new(b"subscription-key-forged");
+    let _: () = redis::cmd("SET")
+        .arg(name(&forged))
+        .arg("1")
+        .arg("PX")
+        .arg(600_000)
+        .query(&mut conn)
+        .expect("SET");
+    assert_eq!(store.paused_for(&forged).await.expect("read"), None);
+
+    // The recorded pause's sealed value moved to another key's name: it
+    // does not open there.
+    let sealed: Vec<u8> = redis::cmd("GET")
+        .arg(name(&recorded))
+        .query(&mut conn)
+        .expect("GET");
+    let moved = PauseKey::new(b"subscription-key-moved");
+    let _: () = redis::cmd("SET")
+        .arg(name(&moved))
+        .arg(&sealed)
+        .arg("PX")
+        .arg(600_000)
+        .query(&mut conn)
+        .expect("SET");
+    assert_eq!(store.paused_for(&moved).await.expect("read"), None);
+
+    // A sealed pause written again with a long expiry: it lasts no longer
+    // than its sealed end (and a second for the clocks), not the 600 s
+    // Redis would keep it.
+    let rewritten = PauseKey::new(b"subscription-key-rewritten");
+    store
+        .pause(&rewritten, Duration::from_secs(2))
+        .await
+        .expect("pause");
+    let old: Vec<u8> = redis::cmd("GET")
+        .arg(name(&rewritten))
+        .query(&mut conn)
+        .expect("GET");
+    let _: () = redis::cmd("SET")
+        .arg(name(&rewritten))
+        .arg(old)
+        .arg("PX")
+        .arg(600_000)
+        .query(&mut conn)
+        .expect("SET");
+    let left = store.paused_for(&rewritten).await.expect("read");
+    assert!(
+        left.is_none_or(|left| left <= Duration::from_secs(3)),
+        "{left:?}"
+    );
+}

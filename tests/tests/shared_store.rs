@@ -73,6 +73,19 @@ async fn replicas_sharing_a_store_send_one_token_request() {
         .expect("clinic");
     fewer.list_offices().send().await.expect("call");
     assert_eq!(issuer.issued(), 2);
+    // Nor does a client of the same tenant and client id built with another
+    // secret (a wrong, rotated or revoked one): it asks for its own token
+    // (here the stand-in issues one whatever the secret), never reading
+    // the right secret's from the store.
+    let other_secret = Transport::builder()
+        .without_timers()
+        .shared_store(shared(&store))
+        .build()
+        .expect("transport")
+        .clinic(clinic_config(&server.uri()).client_secret("another-secret-0002"))
+        .expect("clinic");
+    other_secret.list_offices().send().await.expect("call");
+    assert_eq!(issuer.issued(), 3);
 }
 
 #[tokio::test(start_paused = true)]
@@ -332,7 +345,13 @@ fn debug_of_the_store_types_shows_no_secret() {
         format!("{client:?}"),
         format!(
             "{:?}",
-            StoreKey::new("https://h.example", TENANT, CLIENT_ID, SCOPES)
+            StoreKey::new(
+                "https://h.example",
+                TENANT,
+                CLIENT_ID,
+                &SecretString::from(CLIENT_SECRET),
+                SCOPES
+            )
         ),
         format!("{:?}", PauseKey::new(SUBSCRIPTION_KEY.as_bytes())),
     ] {

@@ -42,6 +42,12 @@ impl Paths {
         self.root.join("accuro-client/src/generated.rs")
     }
 
+    /// The spec's property paths, for the client's error texts
+    /// (`accuro-client/src/property_paths.rs`).
+    pub fn property_paths(&self) -> PathBuf {
+        self.root.join("accuro-client/src/property_paths.rs")
+    }
+
     /// One call of every generated operation, for the tests (`tests/src/every_call.rs`).
     pub fn every_call(&self) -> PathBuf {
         self.root.join("tests/src/every_call.rs")

@@ -21,6 +21,9 @@ pub struct Args {
     pub out: PathBuf,
     /// The README whose endpoint table is kept up to date (`None`: leave it).
     pub readme: Option<PathBuf>,
+    /// The client's list of the spec's property paths (`None`: leave it).
+    /// Written with the README, in the default mode only.
+    pub property_paths: Option<PathBuf>,
     /// The tests' call of every operation (`None`: leave it). Written with
     /// the README, in the default mode only.
     pub calls: Option<PathBuf>,
@@ -157,6 +160,7 @@ impl Args {
             check,
             spec: spec.unwrap_or_else(|| paths.spec()),
             out: out.unwrap_or_else(|| paths.generated()),
+            property_paths: (!redirected).then(|| paths.property_paths()),
             calls: (!redirected).then(|| paths.every_call()),
             decoders: (!redirected).then(|| paths.probe_decoders()),
             companions: (!redirected).then(|| (paths.mock(), paths.cli())),
@@ -219,6 +223,11 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
     let lines = generated.code.lines().count();
 
     let mut targets = vec![(args.out.clone(), generated.code.clone())];
+    if let Some(property_paths) = &args.property_paths {
+        let code =
+            accuro_gen::generate_property_paths(&spec_text, &options).map_err(|e| e.to_string())?;
+        targets.push((property_paths.clone(), code));
+    }
     if let Some(calls) = &args.calls {
         let code = accuro_gen::calls(&spec_text, &generated.code, &options.spec_name)
             .map_err(|e| e.to_string())?;

@@ -19,6 +19,7 @@ use crate::Client;
 use crate::api_error::ApiError;
 use crate::call::BeforeCall;
 use crate::error::{Error, describe_json, describe_transport};
+use crate::outcome;
 
 impl Client {
     /// The URL of `path` (`/rest/v1/...`, ids already in it) on the base URL.
@@ -63,13 +64,18 @@ impl Client {
         if status.is_success() {
             return Ok(response);
         }
+        let unknown = outcome::is_marked(response.headers());
         let bytes = response.bytes().await.map_err(transport)?;
         match serde_json::from_slice::<ApiError>(&bytes) {
-            Ok(body) if status.is_client_error() || status.is_server_error() => Err(Error::Api {
+            Ok(body) if status.is_client_error() || status.is_server_error() => {
+                Err(Error::answered(operation, status, body, unknown))
+            }
+            _ if unknown => Err(Error::answered(
                 operation,
                 status,
-                body: Box::new(body),
-            }),
+                ApiError::default(),
+                true,
+            )),
             _ => Err(Error::UnexpectedStatus { operation, status }),
         }
     }

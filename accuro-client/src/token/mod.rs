@@ -96,7 +96,7 @@ pub enum TokenError {
     #[error("the token request timed out")]
     Timeout,
     /// The token request could not be sent or its answer not received.
-    #[error("the token request failed: {0}")]
+    #[error("the token request failed: {}", crate::printable(.0))]
     Transport(String),
     /// The token endpoint answered a status it should not (such as 500).
     #[error("the token endpoint answered an unexpected status {status}")]
@@ -105,10 +105,10 @@ pub enum TokenError {
         status: u16,
     },
     /// The token endpoint's answer could not be used.
-    #[error("the token endpoint's answer could not be used: {0}")]
+    #[error("the token endpoint's answer could not be used: {}", crate::printable(.0))]
     InvalidResponse(String),
     /// The token request could not be built (a configuration problem).
-    #[error("the token request could not be built: {0}")]
+    #[error("the token request could not be built: {}", crate::printable(.0))]
     InvalidRequest(String),
 }
 

@@ -11,12 +11,15 @@
 //! | a token | `{prefix}:token:{StoreKey}` | sealed (AES-256-GCM): the token, its scopes, lifetime and expiry; expiring with it (`PX`) |
 //! | its refresh token | `{prefix}:refresh:{StoreKey}` | sealed; taken with a get-and-delete script, so one process gets it |
 //! | its lock | `{prefix}:lock:{StoreKey}` | the holder's id, `SET NX PX` |
-//! | a 429 pause | `{prefix}:pause:{PauseKey}` | `1`, expiring when the pause ends |
+//! | a 429 pause | `{prefix}:pause:{PauseKey}` | sealed: when the pause ends (wall clock); expiring then |
 //!
 //! A token's time left is the lesser of Redis's `PTTL` and the expiry sealed
 //! in the value (wall clock, with 30 s for the hosts' clocks), so a value
 //! cannot be given much more life by anyone able to write to Redis, nor by
-//! a write that lands late.
+//! a write that lands late. A pause is sealed the same way: one that does
+//! not open is no pause, and one lasts at most until its sealed end (1 s for
+//! the clocks), so writing to Redis cannot stall the replicas' calls (each
+//! process also caps a pause at `SharedStore::max_pause`).
 //!
 //! Each command is bounded by [`RedisStoreBuilder::response_timeout`]; after
 //! two commands in a row that time out or whose connection fails, the
@@ -52,9 +55,15 @@ const UNLOCK: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then \
 /// Takes a value out: of all the processes asking, one gets it.
 const TAKE: &str = "local v = redis.call('GET', KEYS[1]) \
                     if v then redis.call('DEL', KEYS[1]) end return v";
-/// Sets a pause unless a longer one is already set.
+/// Sets a pause (its sealed end, `ARGV[2]`, for `ARGV[1]` ms) unless a
+/// longer one is already set.
 const PAUSE: &str = "if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then \
-                     redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end return 1";
+                     redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[1]) end return 1";
+
+/// How far a pause's sealed end may be from this host's clock: a pause read
+/// lasts at most until then (and never longer than Redis keeps it), so an
+/// old sealed pause written again holds calls a second at most.
+const PAUSE_CLOCK_SKEW_MS: u64 = 1_000;
 
 /// A [`TokenStore`] on Redis, shared by every process given the same URL,
 /// prefix and seal key. Tokens are sealed with AES-256-GCM under the seal
@@ -609,15 +618,7 @@ impl TokenStore for RedisStore {
     }
 
     fn paused_for<'a>(&'a self, key: &'a PauseKey) -> StoreFuture<'a, Option<Duration>> {
-        Box::pin(async move {
-            let pttl: i64 = self
-                .run(redis::cmd("PTTL").arg(self.name("pause", key.as_str())))
-                .await?;
-            Ok(u64::try_from(pttl)
-                .ok()
-                .filter(|ms| *ms > 0)
-                .map(Duration::from_millis))
-        })
+        Box::pin(self.load_pause(key))
     }
 
     fn pause<'a>(&'a self, key: &'a PauseKey, duration: Duration) -> StoreFuture<'a, ()> {
@@ -626,17 +627,57 @@ impl TokenStore for RedisStore {
             if ms == 0 {
                 return Ok(());
             }
+            let name = self.name("pause", key.as_str());
+            let until = unix_millis().saturating_add(ms);
+            let sealed = self
+                .sealer
+                .seal(name.as_bytes(), &until.to_be_bytes())
+                .ok_or_else(|| StoreError::Unavailable("the pause could not be sealed".into()))?;
             let _: i64 = self
                 .run(
                     redis::cmd("EVAL")
                         .arg(PAUSE)
                         .arg(1)
-                        .arg(self.name("pause", key.as_str()))
-                        .arg(ms),
+                        .arg(&name)
+                        .arg(ms)
+                        .arg(sealed),
                 )
                 .await?;
             Ok(())
         })
+    }
+}
+
+impl RedisStore {
+    /// The pause set for `key`: the lesser of what Redis keeps and the
+    /// sealed end; none when there is none or it does not open.
+    async fn load_pause(&self, key: &PauseKey) -> Result<Option<Duration>, StoreError> {
+        let name = self.name("pause", key.as_str());
+        let (value, pttl): (Option<Vec<u8>>, i64) = self
+            .run(redis::pipe().atomic().get(&name).pttl(&name))
+            .await?;
+        let (Some(value), Ok(left)) = (value, u64::try_from(pttl)) else {
+            return Ok(None);
+        };
+        let until = self
+            .sealer
+            .open(name.as_bytes(), &value)
+            .and_then(|plain| <[u8; 8]>::try_from(plain.as_slice()).ok())
+            .map(u64::from_be_bytes);
+        let Some(until) = until else {
+            tracing::warn!(
+                key = %key.as_str(),
+                "a 429 pause in the store does not open (another seal key, or a changed value); \
+                 it is ignored"
+            );
+            return Ok(None);
+        };
+        let sealed_left = until
+            .saturating_add(PAUSE_CLOCK_SKEW_MS)
+            .saturating_sub(unix_millis());
+        Ok(Some(left.min(sealed_left))
+            .filter(|ms| *ms > 0)
+            .map(Duration::from_millis))
     }
 }
 

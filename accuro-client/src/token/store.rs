@@ -18,15 +18,21 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret as _, SecretString};
 use sha2::{Digest as _, Sha256};
 
 /// A store operation's future.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
-/// Where a token is kept: a hash of the base URL, the tenant, the client id
-/// and the exact set of scopes, so two scope sets never share a token and the
-/// store's key names say nothing of the clinic. `Display` gives the hash.
+/// Where a token is kept: an HMAC-SHA-256, keyed with the client secret, of
+/// the base URL, the tenant, the client id and the exact set of scopes. Two
+/// scope sets never share a token; a client built with another secret (a
+/// wrong, rotated or revoked one, or none of the tenant's) never finds the
+/// token of the right one; and the store's key names say nothing of the
+/// clinic, nor let anyone who reads them confirm a guessed tenant or client
+/// id without the secret. The seal key plays no part, so a replica with a
+/// wrong seal key still finds the values and reports that they do not open.
+/// `Display` gives the hash.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct StoreKey(String);
 
@@ -38,22 +44,29 @@ impl StoreKey {
         base_url: &str,
         tenant: &str,
         client_id: &str,
+        client_secret: &SecretString,
         scopes: impl IntoIterator<Item = S>,
     ) -> Self {
+        use hmac::{KeyInit as _, Mac as _};
         let mut scopes: Vec<String> = scopes.into_iter().map(|s| s.as_ref().to_owned()).collect();
         scopes.sort_unstable();
         scopes.dedup();
-        let mut hash = Sha256::new();
-        hash.update(b"accuro-token-v1");
+        // HMAC takes a key of any length: this cannot fail.
+        let Ok(mut mac) =
+            hmac::Hmac::<Sha256>::new_from_slice(client_secret.expose_secret().as_bytes())
+        else {
+            return Self(String::new());
+        };
+        mac.update(b"accuro-token-v2");
         // Each part is length-prefixed, so no two tuples hash the same bytes.
         for part in [base_url.trim_end_matches('/'), tenant, client_id]
             .into_iter()
             .chain(scopes.iter().map(String::as_str))
         {
-            hash.update((part.len() as u64).to_be_bytes());
-            hash.update(part.as_bytes());
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part.as_bytes());
         }
-        Self(hex(&hash.finalize()))
+        Self(hex(&mac.finalize().into_bytes()))
     }
 
     /// The hash, in hexadecimal.
@@ -212,15 +225,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_are_per_scope_set_and_say_nothing_of_the_clinic() {
-        let a = StoreKey::new("https://h.example/", "tenant-a", "id", ["B", "A"]);
-        let same = StoreKey::new("https://h.example", "tenant-a", "id", ["A", "B", "A"]);
-        let fewer = StoreKey::new("https://h.example", "tenant-a", "id", ["A"]);
-        let other_tenant = StoreKey::new("https://h.example", "tenant-b", "id", ["A", "B"]);
+    fn keys_are_per_scope_set_and_secret_and_say_nothing_of_the_clinic() {
+        let secret = SecretString::from("secret-1");
+        let key = |base: &str, tenant: &str, id: &str, scopes: &[&str]| {
+            StoreKey::new(base, tenant, id, &secret, scopes.iter().copied())
+        };
+        let a = key("https://h.example/", "tenant-a", "id", &["B", "A"]);
+        let same = key("https://h.example", "tenant-a", "id", &["A", "B", "A"]);
+        let fewer = key("https://h.example", "tenant-a", "id", &["A"]);
+        let other_tenant = key("https://h.example", "tenant-b", "id", &["A", "B"]);
         // Moving a character between parts changes the key.
-        let shifted = StoreKey::new("https://h.example", "tenant-", "aid", ["A", "B"]);
+        let shifted = key("https://h.example", "tenant-", "aid", &["A", "B"]);
+        // Another secret for the same tenant and client id: another key.
+        let other_secret = StoreKey::new(
+            "https://h.example",
+            "tenant-a",
+            "id",
+            &SecretString::from("secret-2"),
+            ["A", "B"],
+        );
         assert_eq!(a, same);
-        for other in [&fewer, &other_tenant, &shifted] {
+        for other in [&fewer, &other_tenant, &shifted, &other_secret] {
             assert_ne!(&a, other);
         }
         assert_eq!(a.as_str().len(), 64);

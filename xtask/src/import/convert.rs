@@ -56,12 +56,10 @@ const ERROR_RESPONSES: [(&str, &str); 7] = [
 /// a provider permission 403, and any call can fail with 500.
 const ALWAYS: [&str; 4] = ["400", "401", "403", "500"];
 
-/// Vendor verbs of a `PUT` or `POST` that creates something: sending it twice
-/// creates twice.
-const CREATING_VERBS: [&str; 3] = ["create", "add", "upload"];
-
-/// Vendor verbs of a `POST` that only reads (a body of ids).
-const READING_VERBS: [&str; 2] = ["get", "search"];
+/// What an imported write says of its retry safety until a person has read
+/// its description and decided (`x-accuro-idempotent-reason`). Its
+/// `x-accuro-idempotent` is `false` meanwhile: never sent twice.
+pub const NOT_REVIEWED: &str = "not reviewed";
 
 /// The conversion's state: vendor schema names to ours, and the vendor
 /// schemas the converted values refer to.
@@ -237,13 +235,14 @@ impl<'a> Converter<'a> {
                 Value::Sequence(scopes.into_iter().map(Value::from).collect()),
             );
         }
-        let vendor_id = text("operationId").unwrap_or("");
-        let verb = super::naming::leading_word(vendor_id);
-        let method = method.to_ascii_lowercase();
-        if method == "put" && CREATING_VERBS.contains(&verb.as_str()) {
+        // A write's retry safety is a person's decision, read from its
+        // description: until then it is never sent twice.
+        if matches!(
+            method.to_ascii_lowercase().as_str(),
+            "post" | "put" | "patch" | "delete"
+        ) {
             out.insert("x-accuro-idempotent".into(), false.into());
-        } else if method == "post" && READING_VERBS.contains(&verb.as_str()) {
-            out.insert("x-accuro-idempotent".into(), true.into());
+            out.insert("x-accuro-idempotent-reason".into(), NOT_REVIEWED.into());
         }
 
         let handwritten = handwritten_reason(op);
@@ -586,6 +585,7 @@ mod tests {
         assert!(converted.handwritten.is_some());
         assert_eq!(out["summary"], Value::from("Creates a thing"));
         assert_eq!(out["x-accuro-idempotent"], Value::from(false));
+        assert_eq!(out["x-accuro-idempotent-reason"], Value::from(NOT_REVIEWED));
         assert_eq!(out["x-accuro-handwritten"], Value::from("create_thing"));
         let params = out["parameters"].as_sequence().map(Vec::len);
         assert_eq!(params, Some(2), "uuid and id, not authorization");

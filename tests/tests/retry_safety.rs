@@ -1,0 +1,302 @@
+//! Writes are sent again by what Accuro does, not by their HTTP method:
+//! every write of the spec states its retry safety with a reason, a write
+//! that makes a new version is sent once whatever the gateway answers, a
+//! truly idempotent one is sent again, and a resend refused after an
+//! attempt that may have acted is an unknown outcome, never a plain
+//! `NotFound`.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use accuro_client::{Error, ErrorKind, RetryPolicy, types};
+use accuro_tests::*;
+use serde_json::json;
+use wiremock::{MockServer, ResponseTemplate};
+
+const LAB_GROUP: &str = "/rest/v1/provider-portal/patients/1001/lab-groups/77";
+const PATIENT: &str = "/rest/v2/provider-portal/patients/1001";
+const TASK: &str = "/rest/v1/provider-portal/tasks/501";
+
+/// Every write of the spec (`POST`, `PUT`, `PATCH`, `DELETE`) with its
+/// operation id, whether it is idempotent, and why.
+fn writes() -> Vec<(String, Option<bool>, Option<String>)> {
+    let spec: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(spec_path()).expect("spec")).expect("yaml");
+    let mut out = Vec::new();
+    for (_, item) in spec["paths"].as_mapping().expect("paths") {
+        for (method, op) in item.as_mapping().expect("path item") {
+            if !["post", "put", "patch", "delete"].contains(&method.as_str().unwrap_or_default()) {
+                continue;
+            }
+            out.push((
+                op["operationId"].as_str().unwrap_or_default().to_owned(),
+                op["x-accuro-idempotent"].as_bool(),
+                op["x-accuro-idempotent-reason"].as_str().map(str::to_owned),
+            ));
+        }
+    }
+    out
+}
+
+fn spec_path() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/accuro.yaml")
+}
+
+#[test]
+fn every_write_states_its_retry_safety_with_a_reason() {
+    let writes = writes();
+    assert!(writes.len() >= 100, "{} writes", writes.len());
+    let unstated: Vec<&str> = writes
+        .iter()
+        .filter(|(_, idempotent, reason)| {
+            idempotent.is_none() || reason.as_deref().is_none_or(|r| r.trim().is_empty())
+        })
+        .map(|(id, _, _)| id.as_str())
+        .collect();
+    assert_eq!(
+        unstated,
+        Vec::<&str>::new(),
+        "writes without both extensions"
+    );
+    let unreviewed: Vec<&str> = writes
+        .iter()
+        .filter(|(_, _, reason)| reason.as_deref() == Some("not reviewed"))
+        .map(|(id, _, _)| id.as_str())
+        .collect();
+    assert_eq!(
+        unreviewed,
+        Vec::<&str>::new(),
+        "writes imported and not reviewed"
+    );
+    // QHR's own descriptions: these make a new lab group on every call.
+    for id in [
+        "update_patient_lab_group",
+        "update_patient_lab_group_observation",
+        "delete_patient_lab_group_observation",
+        "add_patient_lab_group_observation",
+        "update_patient_lab_group_recipients",
+        "review_patient_lab_group",
+        "create_letter",
+        "reassign_user_tasks",
+    ] {
+        let (_, idempotent, _) = writes
+            .iter()
+            .find(|(op, _, _)| op == id)
+            .unwrap_or_else(|| panic!("{id} is not a write of the spec"));
+        assert_eq!(*idempotent, Some(false), "{id} must never be sent twice");
+    }
+}
+
+/// A client whose retries wait 1 ms, on the real clock (the stand-in is on
+/// loopback).
+fn quick_client(server: &MockServer) -> accuro_client::Client {
+    builder(server)
+        .retry_policy(RetryPolicy {
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(2),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn a_put_that_makes_a_new_lab_group_is_sent_once_after_a_504() {
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    mount_once_then(
+        &server,
+        "PUT",
+        LAB_GROUP,
+        ResponseTemplate::new(504),
+        ResponseTemplate::new(200).set_body_json(78),
+    )
+    .await;
+    let err = quick_client(&server)
+        .update_patient_lab_group()
+        .patient_id(1001)
+        .group_id(77)
+        .body(types::LabGroup::builder())
+        .send()
+        .await
+        .expect_err("the gateway's 504 is the answer");
+    assert_eq!(err.kind(), ErrorKind::Server, "{err:?}");
+    assert_eq!(
+        received_at(&server, LAB_GROUP).await.len(),
+        1,
+        "a second PUT would make a second version of the lab group"
+    );
+}
+
+#[tokio::test]
+async fn a_put_that_replaces_a_patient_is_sent_again_after_a_503() {
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    mount_once_then(
+        &server,
+        "PUT",
+        PATIENT,
+        ResponseTemplate::new(503),
+        ResponseTemplate::new(200).set_body_json(true),
+    )
+    .await;
+    let done = quick_client(&server)
+        .replace_patient()
+        .patient_id(1001)
+        .body(new_patient())
+        .send()
+        .await
+        .expect("sent again, and done")
+        .into_inner();
+    assert!(done);
+    assert_eq!(received_at(&server, PATIENT).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_delete_resent_after_a_502_that_had_succeeded_is_an_unknown_outcome() {
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    // The gateway timed out after the server deleted the task: the resend
+    // finds nothing to delete.
+    mount_once_then(
+        &server,
+        "DELETE",
+        TASK,
+        ResponseTemplate::new(502),
+        ResponseTemplate::new(404).set_body_json(json!({"error": "Not Found"})),
+    )
+    .await;
+    let client = quick_client(&server);
+    let err = client
+        .delete_task()
+        .task_id(501)
+        .send()
+        .await
+        .expect_err("the resend is refused");
+    assert_eq!(received_at(&server, TASK).await.len(), 2, "sent again");
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err:?}");
+    assert_ne!(err.kind(), ErrorKind::NotFound);
+    assert!(err.may_have_succeeded());
+    assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(err.operation(), Some("delete_task"));
+    let text = err.to_string();
+    assert!(
+        text.contains("delete_task") && text.contains("may have succeeded"),
+        "{text}"
+    );
+
+    // Without an earlier attempt that may have acted, a 404 is a 404.
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    mount_once_then(
+        &server,
+        "DELETE",
+        TASK,
+        ResponseTemplate::new(404).set_body_json(json!({"error": "Not Found"})),
+        ResponseTemplate::new(404).set_body_json(json!({"error": "Not Found"})),
+    )
+    .await;
+    let err = quick_client(&server)
+        .delete_task()
+        .task_id(501)
+        .send()
+        .await
+        .expect_err("not found");
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err:?}");
+    assert!(!err.may_have_succeeded());
+
+    // A 429 (the server did not act) followed by a 404 is a 404 too.
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    mount_once_then(
+        &server,
+        "DELETE",
+        TASK,
+        ResponseTemplate::new(429).insert_header("retry-after", "0"),
+        ResponseTemplate::new(404).set_body_json(json!({"error": "Not Found"})),
+    )
+    .await;
+    let err = quick_client(&server)
+        .delete_task()
+        .task_id(501)
+        .send()
+        .await
+        .expect_err("not found");
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err:?}");
+}
+
+#[tokio::test]
+async fn a_server_cannot_mark_its_own_answer_as_an_unknown_outcome() {
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    mount_once_then(
+        &server,
+        "DELETE",
+        TASK,
+        ResponseTemplate::new(404)
+            .insert_header("x-accuro-client-outcome", "unknown")
+            .set_body_json(json!({"error": "Not Found"})),
+        ResponseTemplate::new(404),
+    )
+    .await;
+    let err = quick_client(&server)
+        .delete_task()
+        .task_id(501)
+        .send()
+        .await
+        .expect_err("not found");
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err:?}");
+}
+
+#[tokio::test]
+async fn a_delete_resent_after_a_cut_connection_is_an_unknown_outcome_too() {
+    // The first DELETE is read, then its connection cut (the server may
+    // have deleted the task); the resend is answered 404.
+    let server = CuttingServer::cutting_first(
+        1,
+        Some(ThenAnswer {
+            status: "404 Not Found",
+            body: r#"{"error":"Not Found"}"#,
+        }),
+    )
+    .await;
+    let client = builder_at(&server.uri)
+        .retry_policy(RetryPolicy {
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(2),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .expect("client");
+    let err = client
+        .delete_task()
+        .task_id(501)
+        .send()
+        .await
+        .expect_err("refused");
+    assert_eq!(server.cut.load(Ordering::SeqCst), 1);
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err:?}");
+
+    // A lab-group observation's removal makes a new lab group: after a cut
+    // it is not sent again, whatever the next connection would answer.
+    let server = CuttingServer::start().await;
+    let client = builder_at(&server.uri)
+        .retry_policy(RetryPolicy {
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(2),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .expect("client");
+    let err = client
+        .delete_patient_lab_group_observation()
+        .patient_id(1001)
+        .group_id(77)
+        .observation_id(5)
+        .send()
+        .await
+        .expect_err("cut");
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err:?}");
+    assert_eq!(server.cut.load(Ordering::SeqCst), 1, "sent once");
+}
