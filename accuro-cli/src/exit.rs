@@ -29,6 +29,9 @@ pub const SERVER: u8 = 10;
 pub const UNREACHABLE: u8 = 11;
 /// An answer the client cannot read (not the documented shape, too large).
 pub const UNEXPECTED: u8 = 12;
+/// A write sent again after an attempt that may have acted was refused: it
+/// may have been made (read the record before doing anything).
+pub const OUTCOME_UNKNOWN: u8 = 13;
 
 /// The table `--help` prints.
 pub const TABLE: &str = "\
@@ -45,7 +48,9 @@ Exit codes:
    9  rate limited (429)
   10  server error (5xx)
   11  no answer (connection failed, timed out)
-  12  answer not readable (not the documented shape, too large)";
+  12  answer not readable (not the documented shape, too large)
+  13  outcome unknown: a write sent again after a 502-504 or a cut connection
+      was refused, and the first attempt may have made it (check the record)";
 
 /// The exit code of a client error.
 pub fn of_kind(kind: ErrorKind) -> u8 {
@@ -60,6 +65,7 @@ pub fn of_kind(kind: ErrorKind) -> u8 {
         ErrorKind::Server => SERVER,
         ErrorKind::Timeout | ErrorKind::Transport => UNREACHABLE,
         ErrorKind::UnexpectedResponse | ErrorKind::AnswerTooLarge => UNEXPECTED,
+        ErrorKind::OutcomeUnknown => OUTCOME_UNKNOWN,
         _ => OTHER,
     }
 }

@@ -55,9 +55,13 @@ impl From<std::io::Error> for PrivateFileError {
     }
 }
 
+/// The largest profile file read: a profile is a few hundred bytes.
+const MAX_READ: u64 = 1024 * 1024;
+
 /// Writes `bytes` to a new file at `path` that only the user can read
 /// (mode `0600` on Unix), never through a symbolic link. An existing file
-/// is refused unless `force`; then it is truncated and made `0600`.
+/// is refused unless `force`; then it must be a regular file of the user's
+/// own, and it is emptied and made `0600` before anything is written.
 pub fn write_private(path: &Path, bytes: &[u8], force: bool) -> Result<(), PrivateFileError> {
     use std::io::Write as _;
     let mut file = create_private(path, force)?;
@@ -68,79 +72,111 @@ pub fn write_private(path: &Path, bytes: &[u8], force: bool) -> Result<(), Priva
 
 #[cfg(unix)]
 fn create_private(path: &Path, force: bool) -> Result<File, PrivateFileError> {
+    use rustix::fs::OFlags;
     use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
-    match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => return Err(PrivateFileError::Symlink),
-        // Not opened at all: a FIFO would block the open.
-        Ok(m) if !m.is_file() => return Err(PrivateFileError::NotAFile),
-        _ => {}
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(PrivateFileError::Symlink);
     }
     let mut options = std::fs::OpenOptions::new();
     options
         .write(true)
         .mode(0o600)
-        // Checked above for a clear message; refused here whatever the
-        // path became in between.
-        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits().cast_signed());
+        // The link check above gives a clear message; `O_NOFOLLOW` refuses
+        // a link put there since. `O_NONBLOCK`: a FIFO without a reader is
+        // refused (ENXIO) instead of blocking the open.
+        .custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK).bits().cast_signed());
+    // Never truncated on open: an existing file is checked first.
     if force {
-        options.create(true).truncate(true);
+        options.create(true);
     } else {
         options.create_new(true);
     }
     let file = options.open(path)?;
-    let metadata = file.metadata()?;
-    if !metadata.is_file() {
-        return Err(PrivateFileError::NotAFile);
-    }
-    // An existing file keeps its mode when opened: made private here.
-    if metadata.permissions().mode() & 0o077 != 0 {
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
+    check_owned_regular(&file.metadata()?)?;
+    file.set_len(0)?;
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     Ok(file)
 }
 
 #[cfg(not(unix))]
 fn create_private(path: &Path, force: bool) -> Result<File, PrivateFileError> {
+    // No mode, owner or O_NOFOLLOW here: the file gets the folder's
+    // permissions, and a link is only looked for before the open.
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(PrivateFileError::Symlink);
     }
     let mut options = std::fs::OpenOptions::new();
     options.write(true);
     if force {
-        options.create(true).truncate(true);
+        options.create(true);
     } else {
         options.create_new(true);
     }
-    Ok(options.open(path)?)
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(PrivateFileError::NotAFile);
+    }
+    file.set_len(0)?;
+    Ok(file)
 }
 
-/// Reads the file at `path` as text, with `must_be_private` checked on the
-/// opened file: then, on Unix, it must be a regular file owned by the user
-/// that no one else may read or change. (On other systems no check is
-/// made.)
+/// Reads the file at `path` as text. On Unix it must be a regular file,
+/// and, when `must_be_private` says so of its text, one owned by the user
+/// that no one else may read or change: its type, owner and mode are read
+/// from the opened file (`fstat`) before its content, so a file swapped in
+/// between cannot pass, and a device or a FIFO is never read. (On other
+/// systems no check is made.)
 pub fn read_checked(
     path: &Path,
     must_be_private: impl FnOnce(&str) -> bool,
 ) -> Result<String, PrivateFileError> {
-    let mut file = File::open(path)?;
+    let file = open_for_reading(path)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return Err(PrivateFileError::NotAFile);
+    }
     let mut text = String::new();
-    file.read_to_string(&mut text)?;
+    file.take(MAX_READ).read_to_string(&mut text)?;
     if must_be_private(&text) {
-        check_private(&file)?;
+        check_private(&metadata)?;
     }
     Ok(text)
 }
 
 #[cfg(unix)]
-fn check_private(file: &File) -> Result<(), PrivateFileError> {
+fn open_for_reading(path: &Path) -> Result<File, PrivateFileError> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    // `O_NONBLOCK`: opening a FIFO does not wait for a writer (it is then
+    // refused as not a regular file).
+    Ok(std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits().cast_signed())
+        .open(path)?)
+}
+
+#[cfg(not(unix))]
+fn open_for_reading(path: &Path) -> Result<File, PrivateFileError> {
+    Ok(File::open(path)?)
+}
+
+/// A regular file of the user's own.
+#[cfg(unix)]
+fn check_owned_regular(metadata: &std::fs::Metadata) -> Result<(), PrivateFileError> {
     use std::os::unix::fs::MetadataExt as _;
-    let metadata = file.metadata()?;
     if !metadata.is_file() {
         return Err(PrivateFileError::NotAFile);
     }
     if metadata.uid() != rustix::process::geteuid().as_raw() {
         return Err(PrivateFileError::NotOwned);
     }
+    Ok(())
+}
+
+/// A regular file of the user's own that no one else may read or change.
+#[cfg(unix)]
+fn check_private(metadata: &std::fs::Metadata) -> Result<(), PrivateFileError> {
+    use std::os::unix::fs::MetadataExt as _;
+    check_owned_regular(metadata)?;
     let mode = metadata.mode() & 0o7777;
     if mode & 0o077 != 0 {
         return Err(PrivateFileError::Exposed(mode));
@@ -149,7 +185,7 @@ fn check_private(file: &File) -> Result<(), PrivateFileError> {
 }
 
 #[cfg(not(unix))]
-fn check_private(_file: &File) -> Result<(), PrivateFileError> {
+fn check_private(_metadata: &std::fs::Metadata) -> Result<(), PrivateFileError> {
     Ok(())
 }
 

@@ -237,11 +237,33 @@ impl Error {
         }
     }
 
-    /// Whether an earlier attempt of this call may have made the change
-    /// although the call failed: a write sent again after a 502-504 or a cut
-    /// connection, then refused ([`Error::OutcomeUnknown`]).
+    /// Whether the server may have made the change this call asked for,
+    /// although the call failed. `false` means it surely did not: the
+    /// request was refused (a 4xx, a 401 or 429 included) or never sent
+    /// (configuration, token, an invalid argument). `true` means check the
+    /// record before sending a write again:
+    ///
+    /// - [`Error::OutcomeUnknown`]: a resend was refused after an attempt
+    ///   that may have acted;
+    /// - a timeout, or a connection that failed (one that could not be
+    ///   opened is counted too: the error does not tell it apart);
+    /// - a 5xx answer (a gateway's 502-504: the server behind it may have
+    ///   done the work; a 500: it may have done part of it);
+    /// - an answer that could not be read, or was too large, or had a status
+    ///   the spec does not list: the server answered, perhaps with success.
+    ///
+    /// For a read it means nothing (a read changes nothing).
     pub fn may_have_succeeded(&self) -> bool {
-        matches!(self, Error::OutcomeUnknown { .. })
+        match self {
+            Error::OutcomeUnknown { .. }
+            | Error::Timeout { .. }
+            | Error::Transport { .. }
+            | Error::InvalidResponse { .. }
+            | Error::AnswerTooLarge { .. } => true,
+            Error::Api { status, .. } => status.is_server_error(),
+            Error::UnexpectedStatus { status, .. } => !status.is_client_error(),
+            Error::Config(_) | Error::Token { .. } | Error::InvalidRequest { .. } => false,
+        }
     }
 
     /// The operation id (`search_patients`), for every error but a

@@ -335,10 +335,15 @@ impl Client {
             }
             return match outcome {
                 Ok(response) => {
+                    let response = normalise_created(outcome::strip(response), info);
                     // A read changes nothing, whatever an earlier attempt did.
                     let unknown = earlier_may_have_acted
+                        && outcome::may_follow_success(response.status())
                         && !operation_route(info.operation_id).is_some_and(|r| r.safe);
-                    let response = outcome::mark(normalise_created(response, info), unknown);
+                    if unknown {
+                        // Boxed: rare, and it keeps every call's future small.
+                        return Ok((Box::pin(outcome::mark(response)).await, attempts));
+                    }
                     Ok((response, attempts))
                 }
                 Err(e) => Err(e.without_url()),

@@ -10,13 +10,22 @@
 //! done". The send loop marks such an answer ([`mark`]), and the error it
 //! becomes is [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown).
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{
+    CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue,
+    TRANSFER_ENCODING,
+};
 use reqwest::{Response, StatusCode};
+
+use crate::api_error::ApiError;
 
 /// The mark the send loop puts on such an answer's headers (and takes off
 /// any answer that arrives with it: a server cannot set it).
 const MARK: HeaderName = HeaderName::from_static("x-accuro-client-outcome");
 const UNKNOWN: HeaderValue = HeaderValue::from_static("unknown");
+
+/// The most of a marked answer's body kept (an error body is small); a
+/// longer one is replaced, as one that is not an [`ApiError`] is.
+const MAX_BODY: usize = 64 * 1024;
 
 /// Whether a refusal with `status` may be the result of an earlier attempt's
 /// success (404 "already deleted", 409 "already changed", 400 "no longer
@@ -30,16 +39,44 @@ pub(crate) fn may_follow_success(status: StatusCode) -> bool {
         )
 }
 
-/// Takes any mark off `response` and, when `earlier_may_have_acted` and its
-/// status is a refusal that may follow a success, marks it.
-pub(crate) fn mark(mut response: Response, earlier_may_have_acted: bool) -> Response {
-    let unknown = earlier_may_have_acted && may_follow_success(response.status());
-    let headers = response.headers_mut();
-    headers.remove(MARK);
-    if unknown {
-        headers.insert(MARK, UNKNOWN);
-    }
+/// Takes any mark a server put on `response`.
+pub(crate) fn strip(mut response: Response) -> Response {
+    response.headers_mut().remove(MARK);
     response
+}
+
+/// Marks `response` as the refusal of a resend after an attempt that may
+/// have acted. Its body is read (at most [`MAX_BODY`]) and kept only when
+/// it is an [`ApiError`]; otherwise, or when it cannot be read, it becomes
+/// `{}`. Whatever the body, the error it turns into is then
+/// [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown), never a decode
+/// or transport error that would hide the unknown outcome.
+pub(crate) async fn mark(mut response: Response) -> Response {
+    let (status, version) = (response.status(), response.version());
+    let mut headers = response.headers().clone();
+    let mut body = Vec::new();
+    let usable = loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) if body.len().saturating_add(chunk.len()) <= MAX_BODY => {
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break true,
+            Ok(Some(_)) | Err(_) => break false,
+        }
+    };
+    if !usable || serde_json::from_slice::<ApiError>(&body).is_err() {
+        body = b"{}".to_vec();
+    }
+    for stale in [CONTENT_LENGTH, CONTENT_ENCODING, TRANSFER_ENCODING] {
+        headers.remove(stale);
+    }
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(MARK, UNKNOWN);
+    let mut rebuilt = http::Response::new(reqwest::Body::from(body));
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    Response::from(rebuilt)
 }
 
 /// Whether an answer with these headers was marked by [`mark`].
@@ -51,26 +88,44 @@ pub(crate) fn is_marked(headers: &HeaderMap) -> bool {
 mod tests {
     use super::*;
 
-    /// Whether an answer with `status` (carrying a forged mark or not) comes
-    /// out of [`mark`] marked.
-    fn marked(status: u16, forged: bool, earlier_may_have_acted: bool) -> bool {
-        let mut builder = http::Response::builder().status(status);
+    fn response(status: u16, body: &'static str, forged: bool) -> Response {
+        let mut builder = http::Response::builder()
+            .status(status)
+            .header(CONTENT_LENGTH, body.len());
         if forged {
             builder = builder.header(MARK, UNKNOWN);
         }
-        let response = Response::from(builder.body(reqwest::Body::from("")).expect("response"));
-        is_marked(mark(response, earlier_may_have_acted).headers())
+        Response::from(builder.body(reqwest::Body::from(body)).expect("response"))
     }
 
     #[test]
-    fn only_refusals_that_may_follow_a_success_are_marked_and_a_forged_mark_is_removed() {
+    fn only_refusals_that_may_follow_a_success_qualify() {
         for status in [400, 404, 409, 410, 412, 422] {
-            assert!(marked(status, false, true), "{status}");
-            assert!(!marked(status, false, false), "{status}");
+            assert!(may_follow_success(
+                StatusCode::from_u16(status).expect("status")
+            ));
         }
         for status in [200, 204, 401, 403, 413, 429, 500, 502, 503] {
-            assert!(!marked(status, false, true), "{status}");
+            assert!(!may_follow_success(
+                StatusCode::from_u16(status).expect("status")
+            ));
         }
-        assert!(!marked(404, true, false), "a mark the server sent");
+    }
+
+    #[tokio::test]
+    async fn a_forged_mark_is_removed_and_a_marked_body_is_an_api_error_or_nothing() {
+        assert!(!is_marked(strip(response(404, "", true)).headers()));
+        for (body, kept) in [
+            (r#"{"error":"Not Found"}"#, true),
+            ("", false),
+            ("<html>gone</html>", false),
+            ("null", false),
+        ] {
+            let marked = mark(response(404, body, false)).await;
+            assert!(is_marked(marked.headers()), "{body}");
+            assert_eq!(marked.status(), StatusCode::NOT_FOUND);
+            let text = marked.text().await.expect("body");
+            assert_eq!(text, if kept { body } else { "{}" }, "{body}");
+        }
     }
 }

@@ -53,7 +53,9 @@ pub(crate) fn check(path: &str, base_url: &str, template: &str) -> Result<(), &'
     Ok(())
 }
 
-/// How many path segments the base URL has (`https://h/accuro` has 1).
+/// How many path segments the base URL adds before the operation's path
+/// (`https://h/accuro` adds 1, `https://h//accuro` 2), counted as the
+/// request's path is: empty segments included, a trailing `/` not.
 fn base_segments(base_url: &str) -> usize {
     let after_scheme = base_url
         .split_once("://")
@@ -61,12 +63,16 @@ fn base_segments(base_url: &str) -> usize {
     let path = after_scheme
         .find('/')
         .map_or("", |slash| &after_scheme[slash..]);
-    path.split(['?', '#'])
+    let path = path
+        .split(['?', '#'])
         .next()
         .unwrap_or_default()
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .count()
+        .trim_end_matches('/');
+    if path.is_empty() {
+        0
+    } else {
+        path.split('/').skip(1).count()
+    }
 }
 
 #[cfg(test)]
@@ -86,7 +92,12 @@ mod tests {
 
     #[test]
     fn values_that_would_move_the_request_are_refused_and_others_pass() {
-        for base in ["http://127.0.0.1:4020", "https://h.example/accuro/"] {
+        for base in [
+            "http://127.0.0.1:4020",
+            "https://h.example/accuro/",
+            "https://h.example//accuro",
+            "https://h.example/a/b",
+        ] {
             for value in [
                 "..\\..\\offices",
                 "../../offices",

@@ -296,4 +296,34 @@ mod tests {
         assert!(err.contains("argument 2"), "{err}");
         assert!(!err.contains("Qzxmarkerson"), "{err}");
     }
+
+    #[test]
+    fn an_operation_that_is_no_read_is_not_echoed() {
+        let env = |name: &str| {
+            Some(
+                match name {
+                    "ACCURO_BASE_URL" => "http://127.0.0.1:9",
+                    "ACCURO_TENANT" => "synthclinic",
+                    "ACCURO_CLIENT_ID" => "synthetic-client-id",
+                    "ACCURO_CLIENT_SECRET" => "synthetic-client-secret",
+                    "ACCURO_SCOPES" => "PATIENT_DEMOGRAPHICS_READ",
+                    "ACCURO_SUBSCRIPTION_KEY" => "synthetic-subscription-key",
+                    "ACCURO_UUID" => "5a4db0c5-0000-4000-8000-000000000001",
+                    _ => return None,
+                }
+                .to_owned(),
+            )
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = main(
+            &args(&["--operation=Qzxmarkerson"]),
+            env,
+            &mut out,
+            &mut err,
+        );
+        let err = String::from_utf8_lossy(&err);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("--operation"), "{err}");
+        assert!(!err.contains("Qzxmarkerson"), "{err}");
+    }
 }

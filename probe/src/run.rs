@@ -53,9 +53,12 @@ pub enum ProbeError {
     /// No token: nothing can be checked.
     #[error("{0}")]
     Token(String),
-    /// `--operation` names no read operation of the spec.
-    #[error("`{0}` is not a read (GET) operation of the spec")]
-    UnknownOperation(String),
+    /// An `--operation` value names no read operation of the spec (it is
+    /// not shown: it may be a value typed in the wrong place).
+    #[error(
+        "an --operation value is not a read (GET) operation of the spec (not shown: it may be a value)"
+    )]
+    UnknownOperation,
 }
 
 /// Probes every read operation of `spec` (or those of `options.only`);
@@ -69,7 +72,7 @@ pub async fn probe(
     let started = Instant::now();
     for id in &options.only {
         if !spec.operations.iter().any(|op| &op.id == id) {
-            return Err(ProbeError::UnknownOperation(id.clone()));
+            return Err(ProbeError::UnknownOperation);
         }
     }
     let base_url = accuro_fetch::shown(config.base_url.as_str());

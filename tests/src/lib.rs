@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests, one job per module: synthetic
 //! credentials and clients ([`clients`]), TRACE capture ([`capture`]), the wiremock Accuro stand-in
-//! ([`mocks`]), a connection-cutting server ([`cutting`]), Prism's verdict
+//! ([`mocks`]), every printed form of an error ([`printed`]), a connection-cutting server ([`cutting`]), Prism's verdict
 //! ([`prism`]), a loopback HTTPS server ([`tls`]), and synthetic records with every operation called once
 //! ([`fixtures`]), and every generated operation called once from the spec
 //! ([`every_call`], written by `cargo xtask regen`). Everything is re-exported here (`use accuro_tests::*`),
@@ -16,6 +16,7 @@ pub mod cutting;
 pub mod every_call;
 pub mod fixtures;
 pub mod mocks;
+pub mod printed;
 pub mod prism;
 pub mod replicas;
 pub mod tls;
@@ -26,5 +27,6 @@ pub use cutting::*;
 pub use every_call::*;
 pub use fixtures::*;
 pub use mocks::*;
+pub use printed::*;
 pub use prism::*;
 pub use tls::*;

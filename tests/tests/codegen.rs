@@ -456,6 +456,7 @@ fn workspace_copy() -> (tempfile::TempDir, xtask::paths::Paths) {
     for (from, to) in [
         (here.spec(), paths.spec()),
         (here.generated(), paths.generated()),
+        (here.property_paths(), paths.property_paths()),
         (here.readme(), paths.readme()),
         (here.every_call(), paths.every_call()),
         (here.probe_decoders(), paths.probe_decoders()),
@@ -675,7 +676,12 @@ fn idempotency_comes_from_the_spec() {
         ),
         ("create_appointment", false, "a POST that books"),
         ("patch_patient", false, "a merge patch"),
-        ("replace_patient", true, "a PUT that replaces"),
+        (
+            "replace_patient",
+            false,
+            "a PUT whose nested lists may be created again",
+        ),
+        ("update_lab_result", true, "a PUT that sets every field"),
         ("delete_task", true, "a DELETE by id"),
         ("list_offices", true, "a GET"),
     ] {

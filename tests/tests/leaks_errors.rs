@@ -7,11 +7,10 @@
 //!
 //! One test in this binary: it installs the global subscriber.
 
-use std::error::Error as _;
 use std::time::Duration;
 
 use accuro_client::{Client, Document, Error, ErrorKind, types};
-use accuro_tests::document_details;
+use accuro_tests::{document_details, printed_forms};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -118,30 +117,6 @@ async fn call(route: &Route, answer: ResponseTemplate) -> Error {
         }
     };
     outcome.expect_err("an error")
-}
-
-/// Every way a user might print `err`.
-fn texts_of(err: Error) -> Vec<String> {
-    let mut texts = vec![
-        err.to_string(),
-        format!("{err:?}"),
-        format!("{err:#?}"),
-        format!("{err:#}"),
-    ];
-    if let Some(body) = err.api_error() {
-        texts.push(body.to_string());
-        texts.push(format!("{body:?}"));
-    }
-    let mut source = err.source();
-    while let Some(s) = source {
-        texts.push(s.to_string());
-        texts.push(format!("{s:?}"));
-        source = s.source();
-    }
-    let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(err);
-    texts.push(boxed.to_string());
-    texts.push(format!("{boxed:?}"));
-    texts
 }
 
 fn json_answer(status: u16, body: serde_json::Value) -> ResponseTemplate {
@@ -355,7 +330,7 @@ async fn no_marker_in_any_error_or_log_whatever_the_server_answers() {
         let err = call(&route, answer).await;
         assert_eq!(err.kind(), kind, "{label}: {err:?}");
         assert!(err.operation().is_some(), "{label}: names its operation");
-        texts.extend(texts_of(err));
+        texts.extend(printed_forms(err));
     }
 
     let logs = capture.text();

@@ -8,8 +8,6 @@
 //!
 //! One test in this binary: it installs the global subscriber.
 
-use std::error::Error as _;
-
 use accuro_client::{Error, ErrorKind};
 use accuro_tests::*;
 use serde_json::{Value, json};
@@ -52,28 +50,6 @@ fn gateway_body() -> Value {
     json!({"code": hostile("4"), "message": hostile("Unauthorized")})
 }
 
-/// Every way a user might print `err`.
-fn texts_of(err: &Error) -> Vec<String> {
-    let mut texts = vec![
-        err.to_string(),
-        format!("{err:?}"),
-        format!("{err:#?}"),
-        format!("{err:#}"),
-    ];
-    if let Some(body) = err.api_error() {
-        texts.push(body.to_string());
-        texts.push(format!("{body:?}"));
-        texts.push(format!("{body:#?}"));
-    }
-    let mut source = err.source();
-    while let Some(s) = source {
-        texts.push(s.to_string());
-        texts.push(format!("{s:?}"));
-        source = s.source();
-    }
-    texts
-}
-
 async fn stand_in(verb: &str, at: &str, status: u16, body: Value) -> MockServer {
     let server = MockServer::start().await;
     TokenIssuer::new(Some(3600)).mount(&server).await;
@@ -110,6 +86,26 @@ async fn interpolated_and_hostile_server_texts_are_never_printed() {
         .expect_err("refused");
     assert_eq!(err.kind(), ErrorKind::Rejected, "{err:?}");
     errors.push(("patch", err));
+    // A delete sent again after a 502 and refused: an unknown outcome,
+    // printed the same way.
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    mount_once_then(
+        &server,
+        "DELETE",
+        "/rest/v1/provider-portal/tasks/501",
+        ResponseTemplate::new(502),
+        ResponseTemplate::new(404).set_body_json(api_body()),
+    )
+    .await;
+    let err = client(&server)
+        .delete_task()
+        .task_id(501)
+        .send()
+        .await
+        .expect_err("refused");
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err:?}");
+    errors.push(("outcome unknown", err));
     // The token endpoint refusing the credentials.
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -125,20 +121,6 @@ async fn interpolated_and_hostile_server_texts_are_never_printed() {
     assert_eq!(err.kind(), ErrorKind::Credentials, "{err:?}");
     errors.push(("token", err));
 
-    let mut texts = Vec::new();
-    for (label, err) in &errors {
-        // `{}` and `{:?}` withhold the same texts.
-        if let Some(body) = err.api_error() {
-            let withheld = |text: String| text.matches("[server text withheld").count();
-            assert_eq!(
-                withheld(body.to_string()),
-                withheld(format!("{body:?}")),
-                "{label}: {body} / {body:?}"
-            );
-            assert!(withheld(body.to_string()) > 0, "{label}");
-        }
-        texts.extend(texts_of(err));
-    }
     // What is known to carry no value is still shown.
     let api = errors[0].1.to_string();
     assert!(
@@ -149,6 +131,21 @@ async fn interpolated_and_hostile_server_texts_are_never_printed() {
         api.contains("demographics.lastName: [server text withheld"),
         "{api}"
     );
+
+    let mut texts = Vec::new();
+    for (label, err) in errors {
+        // `{}` and `{:?}` withhold the same texts.
+        if let Some(body) = err.api_error() {
+            let withheld = |text: String| text.matches("[server text withheld").count();
+            assert_eq!(
+                withheld(body.to_string()),
+                withheld(format!("{body:?}")),
+                "{label}: {body} / {body:?}"
+            );
+            assert!(withheld(body.to_string()) > 0, "{label}");
+        }
+        texts.extend(printed_forms(err));
+    }
 
     let logs = capture.text();
     assert!(logs.contains("accuro.request"), "spans are captured");

@@ -301,29 +301,29 @@ async fn a_wrong_seal_key_or_a_tampered_value_is_a_miss_told_without_content() {
     // Same key: a hit.
     run(&setup);
     assert_eq!(desk.token_requests(), 1);
-    // Another key: the value does not open, a token is asked for and saved
-    // under that key.
+    // Another key: the store's seal check does not open (and its key names,
+    // keyed under the seal key, find none of the first key's values); a
+    // token is asked for and saved under its own names.
     let log = run(&other_key);
     assert_eq!(desk.token_requests(), 2);
     assert!(log.contains("does not open"), "{log}");
     assert!(!log.contains(ACCESS_MARKER), "{log}");
+    let names = redis.keys(&setup.prefix, "token");
+    assert_eq!(names.len(), 2, "one per seal key: {names:?}");
 
-    // A changed byte in the value: a miss, then a new token.
+    // A changed byte in each value: a miss, then a new token.
     let mut conn = redis.connection();
-    let keys = redis.keys(&setup.prefix, "token");
-    assert_eq!(keys.len(), 1, "{keys:?}");
-    let mut value: Vec<u8> = redis::cmd("GET")
-        .arg(&keys[0])
-        .query(&mut conn)
-        .expect("GET");
-    let last = value.len() - 1;
-    value[last] ^= 0x01;
-    let _: () = redis::cmd("SET")
-        .arg(&keys[0])
-        .arg(value)
-        .arg("KEEPTTL")
-        .query(&mut conn)
-        .expect("SET");
+    for name in &names {
+        let mut value: Vec<u8> = redis::cmd("GET").arg(name).query(&mut conn).expect("GET");
+        let last = value.len() - 1;
+        value[last] ^= 0x01;
+        let _: () = redis::cmd("SET")
+            .arg(name)
+            .arg(value)
+            .arg("KEEPTTL")
+            .query(&mut conn)
+            .expect("SET");
+    }
     let log = run(&other_key);
     assert_eq!(desk.token_requests(), 3);
     assert!(log.contains("does not open"), "{log}");
@@ -502,7 +502,7 @@ async fn a_refresh_token_is_spent_once_even_when_its_holder_outlives_its_lock() 
 /// honoured, but a value written by anyone else (a plain `1` with a long
 /// `PX`, a sealed pause moved to another subscription key's name, an old
 /// sealed pause written again with a long `PX`) cannot hold the replicas'
-/// calls.
+/// calls, nor keep a real pause from being recorded.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pause_written_to_redis_by_anyone_else_holds_no_call() {
     use accuro_client::token::{PauseKey, RedisStore, TokenStore as _};
@@ -518,70 +518,128 @@ async fn a_pause_written_to_redis_by_anyone_else_holds_no_call() {
         .build()
         .expect("store");
     let mut conn = redis.connection();
-    let name = |key: &PauseKey| format!("{prefix}:pause:{}", key.as_str());
+    // Records a pause for `key` and finds its (keyed) name in Redis.
+    let mut known: Vec<String> = Vec::new();
+    let mut record = async |key: &PauseKey, duration: Duration| {
+        store.pause(key, duration).await.expect("pause");
+        let name = redis
+            .keys(&prefix, "pause")
+            .into_iter()
+            .find(|k| !known.contains(k))
+            .expect("a new pause key");
+        known.push(name.clone());
+        name
+    };
+    let set = |conn: &mut redis::Connection, name: &str, value: &[u8]| {
+        let _: () = redis::cmd("SET")
+            .arg(name)
+            .arg(value)
+            .arg("PX")
+            .arg(600_000)
+            .query(conn)
+            .expect("SET");
+    };
 
     // A pause recorded through the store: honoured, for no more than asked.
     let recorded = PauseKey::new(b"subscription-key-recorded");
-    store
-        .pause(&recorded, Duration::from_secs(5))
-        .await
-        .expect("pause");
+    let recorded_name = record(&recorded, Duration::from_secs(5)).await;
     let left = store.paused_for(&recorded).await.expect("read");
     assert!(
         left.is_some_and(|left| left > Duration::ZERO && left <= Duration::from_secs(5)),
         "{left:?}"
     );
+    let sealed: Vec<u8> = redis::cmd("GET")
+        .arg(&recorded_name)
+        .query(&mut conn)
+        .expect("GET");
 
     // A plain value with a long expiry, as anyone able to write to Redis
-    // could set: no pause.
+    // could set: no pause, and a real pause recorded over it.
     let forged = PauseKey::new(b"subscription-key-forged");
-    let _: () = redis::cmd("SET")
-        .arg(name(&forged))
-        .arg("1")
-        .arg("PX")
-        .arg(600_000)
-        .query(&mut conn)
-        .expect("SET");
+    let forged_name = record(&forged, Duration::from_secs(1)).await;
+    set(&mut conn, &forged_name, b"1");
     assert_eq!(store.paused_for(&forged).await.expect("read"), None);
+    store
+        .pause(&forged, Duration::from_secs(4))
+        .await
+        .expect("pause");
+    let left = store.paused_for(&forged).await.expect("read");
+    assert!(
+        left.is_some_and(|left| left > Duration::ZERO && left <= Duration::from_secs(4)),
+        "a real pause replaces a value that does not open: {left:?}"
+    );
 
     // The recorded pause's sealed value moved to another key's name: it
     // does not open there.
-    let sealed: Vec<u8> = redis::cmd("GET")
-        .arg(name(&recorded))
-        .query(&mut conn)
-        .expect("GET");
     let moved = PauseKey::new(b"subscription-key-moved");
-    let _: () = redis::cmd("SET")
-        .arg(name(&moved))
-        .arg(&sealed)
-        .arg("PX")
-        .arg(600_000)
-        .query(&mut conn)
-        .expect("SET");
+    let moved_name = record(&moved, Duration::from_secs(1)).await;
+    set(&mut conn, &moved_name, &sealed);
     assert_eq!(store.paused_for(&moved).await.expect("read"), None);
 
     // A sealed pause written again with a long expiry: it lasts no longer
     // than its sealed end (and a second for the clocks), not the 600 s
     // Redis would keep it.
     let rewritten = PauseKey::new(b"subscription-key-rewritten");
-    store
-        .pause(&rewritten, Duration::from_secs(2))
-        .await
-        .expect("pause");
+    let rewritten_name = record(&rewritten, Duration::from_secs(2)).await;
     let old: Vec<u8> = redis::cmd("GET")
-        .arg(name(&rewritten))
+        .arg(&rewritten_name)
         .query(&mut conn)
         .expect("GET");
-    let _: () = redis::cmd("SET")
-        .arg(name(&rewritten))
-        .arg(old)
-        .arg("PX")
-        .arg(600_000)
-        .query(&mut conn)
-        .expect("SET");
+    set(&mut conn, &rewritten_name, &old);
     let left = store.paused_for(&rewritten).await.expect("read");
     assert!(
         left.is_none_or(|left| left <= Duration::from_secs(3)),
         "{left:?}"
+    );
+}
+
+/// Key names are keyed under the seal key, and a store rolling a new key
+/// out (the new one its seal key, the old one `also_open_with`) still finds
+/// the tokens written under the old key's names: a rotation costs no token
+/// request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotated_seal_key_still_finds_the_old_keys_tokens() {
+    use accuro_client::token::{RedisStore, StoreKey, StoredToken, TokenStore as _};
+    use secrecy::{ExposeSecret as _, SecretString};
+    let Some(redis) = RedisServer::shared_or_start() else {
+        return;
+    };
+    let prefix = format!("accuro-rotation-test-{}", std::process::id());
+    let store = |seal: u8, also: Option<u8>| {
+        let mut builder = RedisStore::builder(redis.url())
+            .seal_key_base64(seal_key(seal))
+            .prefix(prefix.as_str())
+            .response_timeout(Duration::from_secs(2));
+        if let Some(also) = also {
+            builder = builder.also_open_with_base64(seal_key(also));
+        }
+        builder.build().expect("store")
+    };
+    let key = StoreKey::new(
+        "https://accuro.example.invalid",
+        "rotation-clinic",
+        "rotation-client",
+        &SecretString::from("rotation-secret-0001"),
+        ["PATIENT_DEMOGRAPHICS_READ"],
+    );
+    let token = StoredToken {
+        access_token: SecretString::from(ACCESS_MARKER),
+        refresh_token: None,
+        scope: None,
+        lifetime: Duration::from_secs(3600),
+        remaining: Duration::from_secs(3600),
+    };
+    store(1, None).save(&key, &token).await.expect("save");
+    let names = redis.keys(&prefix, "token");
+    assert_eq!(names.len(), 1);
+    assert!(
+        !names[0].contains(key.as_str()),
+        "the name is keyed: {names:?}"
+    );
+    assert!(store(2, None).load(&key).await.expect("load").is_none());
+    let found = store(2, Some(1)).load(&key).await.expect("load");
+    assert_eq!(
+        found.as_ref().map(|t| t.access_token.expose_secret()),
+        Some(ACCESS_MARKER)
     );
 }

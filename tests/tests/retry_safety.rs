@@ -14,7 +14,7 @@ use serde_json::json;
 use wiremock::{MockServer, ResponseTemplate};
 
 const LAB_GROUP: &str = "/rest/v1/provider-portal/patients/1001/lab-groups/77";
-const PATIENT: &str = "/rest/v2/provider-portal/patients/1001";
+const LAB_RESULT: &str = "/rest/v1/provider-portal/labs/results/31";
 const TASK: &str = "/rest/v1/provider-portal/tasks/501";
 
 /// Every write of the spec (`POST`, `PUT`, `PATCH`, `DELETE`) with its
@@ -78,6 +78,7 @@ fn every_write_states_its_retry_safety_with_a_reason() {
         "review_patient_lab_group",
         "create_letter",
         "reassign_user_tasks",
+        "replace_patient",
     ] {
         let (_, idempotent, _) = writes
             .iter()
@@ -121,6 +122,10 @@ async fn a_put_that_makes_a_new_lab_group_is_sent_once_after_a_504() {
         .await
         .expect_err("the gateway's 504 is the answer");
     assert_eq!(err.kind(), ErrorKind::Server, "{err:?}");
+    assert!(
+        err.may_have_succeeded(),
+        "a 504: the server may have made it"
+    );
     assert_eq!(
         received_at(&server, LAB_GROUP).await.len(),
         1,
@@ -129,51 +134,52 @@ async fn a_put_that_makes_a_new_lab_group_is_sent_once_after_a_504() {
 }
 
 #[tokio::test]
-async fn a_put_that_replaces_a_patient_is_sent_again_after_a_503() {
+async fn a_put_that_sets_a_lab_result_is_sent_again_after_a_503() {
     let server = MockServer::start().await;
     TokenIssuer::new(Some(3600)).mount(&server).await;
     mount_once_then(
         &server,
         "PUT",
-        PATIENT,
+        LAB_RESULT,
         ResponseTemplate::new(503),
-        ResponseTemplate::new(200).set_body_json(true),
+        ResponseTemplate::new(204),
     )
     .await;
-    let done = quick_client(&server)
-        .replace_patient()
-        .patient_id(1001)
-        .body(new_patient())
+    quick_client(&server)
+        .update_lab_result()
+        .result_id(31)
+        .body(types::LabResult::builder())
         .send()
         .await
-        .expect("sent again, and done")
-        .into_inner();
-    assert!(done);
-    assert_eq!(received_at(&server, PATIENT).await.len(), 2);
+        .expect("sent again, and done");
+    assert_eq!(received_at(&server, LAB_RESULT).await.len(), 2);
 }
 
-#[tokio::test]
-async fn a_delete_resent_after_a_502_that_had_succeeded_is_an_unknown_outcome() {
+/// `delete_task` against a stand-in answering `first`, then `then`: the
+/// error and how many times the DELETE was sent.
+async fn delete_task_answered(first: ResponseTemplate, then: ResponseTemplate) -> (Error, usize) {
     let server = MockServer::start().await;
     TokenIssuer::new(Some(3600)).mount(&server).await;
-    // The gateway timed out after the server deleted the task: the resend
-    // finds nothing to delete.
-    mount_once_then(
-        &server,
-        "DELETE",
-        TASK,
-        ResponseTemplate::new(502),
-        ResponseTemplate::new(404).set_body_json(json!({"error": "Not Found"})),
-    )
-    .await;
-    let client = quick_client(&server);
-    let err = client
+    mount_once_then(&server, "DELETE", TASK, first, then).await;
+    let err = quick_client(&server)
         .delete_task()
         .task_id(501)
         .send()
         .await
-        .expect_err("the resend is refused");
-    assert_eq!(received_at(&server, TASK).await.len(), 2, "sent again");
+        .expect_err("refused");
+    (err, received_at(&server, TASK).await.len())
+}
+
+fn not_found() -> ResponseTemplate {
+    ResponseTemplate::new(404).set_body_json(json!({"error": "Not Found"}))
+}
+
+#[tokio::test]
+async fn a_delete_resent_after_a_502_that_had_succeeded_is_an_unknown_outcome() {
+    // The gateway timed out after the server deleted the task: the resend
+    // finds nothing to delete.
+    let (err, sent) = delete_task_answered(ResponseTemplate::new(502), not_found()).await;
+    assert_eq!(sent, 2, "sent again");
     assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err:?}");
     assert_ne!(err.kind(), ErrorKind::NotFound);
     assert!(err.may_have_succeeded());
@@ -186,66 +192,36 @@ async fn a_delete_resent_after_a_502_that_had_succeeded_is_an_unknown_outcome() 
         "{text}"
     );
 
-    // Without an earlier attempt that may have acted, a 404 is a 404.
-    let server = MockServer::start().await;
-    TokenIssuer::new(Some(3600)).mount(&server).await;
-    mount_once_then(
-        &server,
-        "DELETE",
-        TASK,
-        ResponseTemplate::new(404).set_body_json(json!({"error": "Not Found"})),
-        ResponseTemplate::new(404).set_body_json(json!({"error": "Not Found"})),
-    )
-    .await;
-    let err = quick_client(&server)
-        .delete_task()
-        .task_id(501)
-        .send()
-        .await
-        .expect_err("not found");
+    // Without an earlier attempt that may have acted, a 404 is a 404...
+    let (err, sent) = delete_task_answered(not_found(), not_found()).await;
+    assert_eq!(sent, 1);
     assert_eq!(err.kind(), ErrorKind::NotFound, "{err:?}");
     assert!(!err.may_have_succeeded());
-
-    // A 429 (the server did not act) followed by a 404 is a 404 too.
-    let server = MockServer::start().await;
-    TokenIssuer::new(Some(3600)).mount(&server).await;
-    mount_once_then(
-        &server,
-        "DELETE",
-        TASK,
+    // ...after a 429 too (the server said it did not act)...
+    let (err, sent) = delete_task_answered(
         ResponseTemplate::new(429).insert_header("retry-after", "0"),
-        ResponseTemplate::new(404).set_body_json(json!({"error": "Not Found"})),
+        not_found(),
     )
     .await;
-    let err = quick_client(&server)
-        .delete_task()
-        .task_id(501)
-        .send()
-        .await
-        .expect_err("not found");
+    assert_eq!(sent, 2);
     assert_eq!(err.kind(), ErrorKind::NotFound, "{err:?}");
-}
-
-#[tokio::test]
-async fn a_server_cannot_mark_its_own_answer_as_an_unknown_outcome() {
-    let server = MockServer::start().await;
-    TokenIssuer::new(Some(3600)).mount(&server).await;
-    mount_once_then(
-        &server,
-        "DELETE",
-        TASK,
-        ResponseTemplate::new(404)
-            .insert_header("x-accuro-client-outcome", "unknown")
-            .set_body_json(json!({"error": "Not Found"})),
-        ResponseTemplate::new(404),
+    // Whatever the refusal's body (none, HTML, `null`), the outcome is
+    // unknown: the body is not what decides.
+    for body in ["", "<html>gone</html>", "null"] {
+        let (err, sent) = delete_task_answered(
+            ResponseTemplate::new(502),
+            ResponseTemplate::new(404).set_body_raw(body, "text/html"),
+        )
+        .await;
+        assert_eq!(sent, 2);
+        assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{body:?}: {err:?}");
+    }
+    // ...and a server cannot mark its own answer as an unknown outcome.
+    let (err, _) = delete_task_answered(
+        not_found().insert_header("x-accuro-client-outcome", "unknown"),
+        not_found(),
     )
     .await;
-    let err = quick_client(&server)
-        .delete_task()
-        .task_id(501)
-        .send()
-        .await
-        .expect_err("not found");
     assert_eq!(err.kind(), ErrorKind::NotFound, "{err:?}");
 }
 

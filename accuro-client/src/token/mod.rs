@@ -36,6 +36,8 @@
 //! (feature `redis`) across processes.
 
 mod cache;
+#[cfg(feature = "redis")]
+mod key_names;
 mod memory_store;
 #[cfg(feature = "redis")]
 mod redis_store;

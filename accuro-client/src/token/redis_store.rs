@@ -8,10 +8,18 @@
 //!
 //! | what | Redis key | value |
 //! | --- | --- | --- |
-//! | a token | `{prefix}:token:{StoreKey}` | sealed (AES-256-GCM): the token, its scopes, lifetime and expiry; expiring with it (`PX`) |
-//! | its refresh token | `{prefix}:refresh:{StoreKey}` | sealed; taken with a get-and-delete script, so one process gets it |
-//! | its lock | `{prefix}:lock:{StoreKey}` | the holder's id, `SET NX PX` |
-//! | a 429 pause | `{prefix}:pause:{PauseKey}` | sealed: when the pause ends (wall clock); expiring then |
+//! | a token | `{prefix}:token:{name}` | sealed (AES-256-GCM): the token, its scopes, lifetime and expiry; expiring with it (`PX`) |
+//! | its refresh token | `{prefix}:refresh:{name}` | sealed; taken with a get-and-delete script, so one process gets it |
+//! | its lock | `{prefix}:lock:{name}` | the holder's id, `SET NX PX` |
+//! | a 429 pause | `{prefix}:pause:{name}` | sealed: when the pause ends (wall clock); expiring then |
+//! | the seal check | `{prefix}:seal-check` | a fixed text, sealed: a replica whose seal key does not open it says so |
+//!
+//! `{name}` is an HMAC-SHA-256 of the [`StoreKey`] (or [`PauseKey`]) under a
+//! key derived from the seal key (see `key_names`): it tells nothing of the
+//! clinic, nor of its secret, to anyone without the seal key. A replica
+//! given another seal key therefore finds none of the others' values: the
+//! seal check tells it (a warning, once), and it goes on with tokens of its
+//! own.
 //!
 //! A token's time left is the lesser of Redis's `PTTL` and the expiry sealed
 //! in the value (wall clock, with 30 s for the hosts' clocks), so a value
@@ -29,7 +37,7 @@
 
 use std::fmt;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -38,6 +46,7 @@ use secrecy::{ExposeSecret as _, SecretString};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+use super::key_names::KeyNames;
 use super::seal::Sealer;
 use super::store::{
     PauseKey, StoreConfigError, StoreError, StoreFuture, StoreKey, StoredToken, TokenStore,
@@ -56,8 +65,12 @@ const UNLOCK: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then \
 const TAKE: &str = "local v = redis.call('GET', KEYS[1]) \
                     if v then redis.call('DEL', KEYS[1]) end return v";
 /// Sets a pause (its sealed end, `ARGV[2]`, for `ARGV[1]` ms) unless a
-/// longer one is already set.
-const PAUSE: &str = "if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then \
+/// longer one is already set; when `ARGV[3]` is `1`, over the value
+/// `ARGV[4]` (one that does not open, written by anyone else) whatever its
+/// expiry.
+const PAUSE: &str = "local current = redis.call('GET', KEYS[1]) \
+                     if (ARGV[3] == '1' and current == ARGV[4]) \
+                     or redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then \
                      redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[1]) end return 1";
 
 /// How far a pause's sealed end may be from this host's clock: a pause read
@@ -100,8 +113,14 @@ pub struct RedisStore {
     connect_timeout: Duration,
     response_timeout: Duration,
     sealer: Sealer,
+    names: KeyNames,
+    /// Whether the seal check was made (once per store).
+    seal_checked: AtomicBool,
     prefix: String,
 }
+
+/// What the seal check's value holds.
+const SEAL_CHECK: &[u8] = b"accuro-seal-check-v1";
 
 impl fmt::Debug for RedisStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -160,8 +179,67 @@ impl RedisStore {
         }
     }
 
+    /// The Redis key of a `kind` value for `hash` (a [`StoreKey`] or a
+    /// [`PauseKey`]): its name under the seal key.
     fn name(&self, kind: &str, hash: &str) -> String {
-        format!("{}:{kind}:{hash}", self.prefix)
+        format!("{}:{kind}:{}", self.prefix, self.names.primary(hash))
+    }
+
+    /// [`name`](Self::name), then the names under the keys values are also
+    /// opened with (a seal key being rolled out or retired).
+    fn names_of(&self, kind: &str, hash: &str) -> Vec<String> {
+        std::iter::once(self.names.primary(hash))
+            .chain(self.names.others(hash))
+            .map(|name| format!("{}:{kind}:{name}", self.prefix))
+            .collect()
+    }
+
+    /// A Redis key as logged: its last part (the keyed name), which tells
+    /// nothing without the seal key.
+    fn shown<'n>(&self, name: &'n str) -> &'n str {
+        name.rsplit(':').next().unwrap_or_default()
+    }
+
+    /// Once per store: whether this replica's seal key opens the seal check
+    /// the first replica wrote. A warning when it does not (another seal
+    /// key: no value of the others will open, and none of their key names
+    /// match); the check is then written anew with this key, and rewritten
+    /// with it when only a key it also opens with opens it (a rotation).
+    async fn check_seal(&self) {
+        if self.seal_checked.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let name = format!("{}:seal-check", self.prefix);
+        let Ok(current) = self
+            .run::<Option<Vec<u8>>>(redis::cmd("GET").arg(&name))
+            .await
+        else {
+            // Looked at again on the next load.
+            self.seal_checked.store(false, Ordering::Relaxed);
+            return;
+        };
+        let opens = current
+            .as_ref()
+            .and_then(|v| self.sealer.open(name.as_bytes(), v))
+            .is_some_and(|plain| plain.as_slice() == SEAL_CHECK);
+        if current.is_some() && !opens {
+            tracing::warn!(
+                "the store's seal check does not open with this process's seal key: other \
+                 processes use another key, and no token is shared with them"
+            );
+        }
+        let current_with_seal_key = current
+            .as_ref()
+            .is_some_and(|v| self.sealer.opens_with_seal_key(name.as_bytes(), v));
+        if current_with_seal_key {
+            return;
+        }
+        let Some(sealed) = self.sealer.seal(name.as_bytes(), SEAL_CHECK) else {
+            return;
+        };
+        let _ = self
+            .run::<Option<String>>(redis::cmd("SET").arg(&name).arg(sealed))
+            .await;
     }
 
     /// The connection and its generation: the current one, or a new one
@@ -256,23 +334,30 @@ impl RedisStore {
     }
 
     async fn load_token(&self, key: &StoreKey) -> Result<Option<StoredToken>, StoreError> {
-        let name = self.name("token", key.as_str());
-        let (value, pttl): (Option<Vec<u8>>, i64) = self
-            .run(redis::pipe().atomic().get(&name).pttl(&name))
-            .await?;
-        let (Some(value), Ok(left)) = (value, u64::try_from(pttl)) else {
+        self.check_seal().await;
+        let mut found = None;
+        for name in self.names_of("token", key.as_str()) {
+            let (value, pttl): (Option<Vec<u8>>, i64) = self
+                .run(redis::pipe().atomic().get(&name).pttl(&name))
+                .await?;
+            if let (Some(value), Ok(left)) = (value, u64::try_from(pttl)) {
+                found = Some((name, value, left));
+                break;
+            }
+        }
+        let Some((name, value, left)) = found else {
             return Ok(None);
         };
         let Some(plain) = self.sealer.open(name.as_bytes(), &value) else {
             tracing::warn!(
-                key = %key,
+                key = %self.shown(&name),
                 "a token in the store does not open (another seal key, or a changed value); \
                  it counts as a miss"
             );
             return Ok(None);
         };
         let Ok(sealed) = serde_json::from_slice::<Opened>(&plain) else {
-            tracing::warn!(key = %key, "a token in the store opens but cannot be read; it counts as a miss");
+            tracing::warn!(key = %self.shown(&name), "a token in the store opens but cannot be read; it counts as a miss");
             return Ok(None);
         };
         // The sealed expiry bounds what Redis says is left, give or take the
@@ -346,11 +431,17 @@ impl RedisStore {
     }
 
     async fn take_refresh_token(&self, key: &StoreKey) -> Result<Option<SecretString>, StoreError> {
-        let name = self.name("refresh", key.as_str());
-        let value: Option<Vec<u8>> = self
-            .run(redis::cmd("EVAL").arg(TAKE).arg(1).arg(&name))
-            .await?;
-        let Some(value) = value else {
+        let mut taken = None;
+        for name in self.names_of("refresh", key.as_str()) {
+            let value: Option<Vec<u8>> = self
+                .run(redis::cmd("EVAL").arg(TAKE).arg(1).arg(&name))
+                .await?;
+            if let Some(value) = value {
+                taken = Some((name, value));
+                break;
+            }
+        }
+        let Some((name, value)) = taken else {
             return Ok(None);
         };
         let opened = self
@@ -359,7 +450,7 @@ impl RedisStore {
             .and_then(|plain| String::from_utf8(plain.to_vec()).ok());
         if opened.is_none() {
             tracing::warn!(
-                key = %key,
+                key = %self.shown(&name),
                 "a refresh token in the store does not open (another seal key, or a changed \
                  value); client credentials are used instead"
             );
@@ -424,12 +515,14 @@ impl RedisStoreBuilder {
         })?;
         let bytes = decode_key(key).ok_or_else(|| invalid("seal_key", "is not base64"))?;
         let mut sealer = Sealer::new(&bytes).ok_or_else(|| invalid("seal_key", SIZE))?;
+        let mut names = KeyNames::new(&bytes);
         for also in &self.also_open {
             let bytes =
                 decode_key(also).ok_or_else(|| invalid("also_open_with", "is not base64"))?;
             if !sealer.also_open_with(&bytes) {
                 return Err(invalid("also_open_with", SIZE));
             }
+            names.also(&bytes);
         }
         if self.prefix.is_empty() || self.prefix.contains(char::is_whitespace) {
             return Err(invalid("prefix", "must be non-empty, without spaces"));
@@ -446,6 +539,8 @@ impl RedisStoreBuilder {
             connect_timeout: self.connect_timeout,
             response_timeout: self.response_timeout,
             sealer,
+            names,
+            seal_checked: AtomicBool::new(false),
             prefix: self.prefix,
         })
     }
@@ -633,6 +728,10 @@ impl TokenStore for RedisStore {
                 .sealer
                 .seal(name.as_bytes(), &until.to_be_bytes())
                 .ok_or_else(|| StoreError::Unavailable("the pause could not be sealed".into()))?;
+            // A value there that does not open is no pause of ours, however
+            // long it is kept: it is replaced, not deferred to.
+            let current: Option<Vec<u8>> = self.run(redis::cmd("GET").arg(&name)).await?;
+            let forged = current.filter(|v| self.sealer.open(name.as_bytes(), v).is_none());
             let _: i64 = self
                 .run(
                     redis::cmd("EVAL")
@@ -640,7 +739,9 @@ impl TokenStore for RedisStore {
                         .arg(1)
                         .arg(&name)
                         .arg(ms)
-                        .arg(sealed),
+                        .arg(sealed)
+                        .arg(if forged.is_some() { "1" } else { "0" })
+                        .arg(forged.unwrap_or_default()),
                 )
                 .await?;
             Ok(())
@@ -666,7 +767,7 @@ impl RedisStore {
             .map(u64::from_be_bytes);
         let Some(until) = until else {
             tracing::warn!(
-                key = %key.as_str(),
+                key = %self.shown(&name),
                 "a 429 pause in the store does not open (another seal key, or a changed value); \
                  it is ignored"
             );

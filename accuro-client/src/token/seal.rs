@@ -69,14 +69,34 @@ impl Sealer {
     /// does not open (another key, another name, a changed byte, another
     /// format).
     pub(crate) fn open(&self, name: &[u8], sealed: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        self.open_with(
+            std::iter::once(&self.cipher).chain(&self.also),
+            name,
+            sealed,
+        )
+    }
+
+    /// Whether `sealed` opens under `name` with the seal key itself (not
+    /// only with a key it is also opened with).
+    pub(crate) fn opens_with_seal_key(&self, name: &[u8], sealed: &[u8]) -> bool {
+        self.open_with(std::iter::once(&self.cipher), name, sealed)
+            .is_some()
+    }
+
+    fn open_with<'a>(
+        &self,
+        ciphers: impl IntoIterator<Item = &'a Aes256Gcm>,
+        name: &[u8],
+        sealed: &[u8],
+    ) -> Option<Zeroizing<Vec<u8>>> {
         let (&version, rest) = sealed.split_first()?;
         if version != VERSION || rest.len() < NONCE_LEN {
             return None;
         }
         let (nonce, body) = rest.split_at(NONCE_LEN);
         let nonce = Nonce::try_from(nonce).ok()?;
-        std::iter::once(&self.cipher)
-            .chain(&self.also)
+        ciphers
+            .into_iter()
             .find_map(|cipher| {
                 let payload = Payload {
                     msg: body,
@@ -123,6 +143,8 @@ mod tests {
         assert!(rotated.also_open_with(&[7u8; 32]));
         assert!(!rotated.also_open_with(&[7u8; 16]));
         assert!(rotated.open(b"name", &sealed).is_some());
+        assert!(!rotated.opens_with_seal_key(b"name", &sealed));
+        assert!(sealer.opens_with_seal_key(b"name", &sealed));
         assert!(
             sealer
                 .open(b"name", &rotated.seal(b"name", b"x").expect("sealed"))

@@ -24,15 +24,19 @@ use sha2::{Digest as _, Sha256};
 /// A store operation's future.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
-/// Where a token is kept: an HMAC-SHA-256, keyed with the client secret, of
-/// the base URL, the tenant, the client id and the exact set of scopes. Two
-/// scope sets never share a token; a client built with another secret (a
-/// wrong, rotated or revoked one, or none of the tenant's) never finds the
-/// token of the right one; and the store's key names say nothing of the
-/// clinic, nor let anyone who reads them confirm a guessed tenant or client
-/// id without the secret. The seal key plays no part, so a replica with a
-/// wrong seal key still finds the values and reports that they do not open.
-/// `Display` gives the hash.
+/// Which token is which: a SHA-256 of the base URL, the tenant, the client
+/// id, the client secret and the exact set of scopes. Two scope sets never
+/// share a token, and a client built with another secret (a wrong, rotated
+/// or revoked one, or none of the tenant's) never finds the token of the
+/// right one.
+///
+/// It is a plain hash of the settings and the secret: a store that writes it
+/// where others can read it should key it first, as
+/// [`RedisStore`](super::RedisStore) does (its key names are an HMAC of it
+/// under the seal key), so that no one reading the store can test guesses
+/// of a tenant, a client id or a secret against it. For the same reason
+/// `Debug` does not show it; [`as_str`](Self::as_str) and `Display` do, for
+/// a store's own use.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct StoreKey(String);
 
@@ -47,26 +51,25 @@ impl StoreKey {
         client_secret: &SecretString,
         scopes: impl IntoIterator<Item = S>,
     ) -> Self {
-        use hmac::{KeyInit as _, Mac as _};
         let mut scopes: Vec<String> = scopes.into_iter().map(|s| s.as_ref().to_owned()).collect();
         scopes.sort_unstable();
         scopes.dedup();
-        // HMAC takes a key of any length: this cannot fail.
-        let Ok(mut mac) =
-            hmac::Hmac::<Sha256>::new_from_slice(client_secret.expose_secret().as_bytes())
-        else {
-            return Self(String::new());
-        };
-        mac.update(b"accuro-token-v2");
+        let mut hash = Sha256::new();
+        hash.update(b"accuro-token-v2");
         // Each part is length-prefixed, so no two tuples hash the same bytes.
-        for part in [base_url.trim_end_matches('/'), tenant, client_id]
-            .into_iter()
-            .chain(scopes.iter().map(String::as_str))
+        for part in [
+            base_url.trim_end_matches('/'),
+            tenant,
+            client_id,
+            client_secret.expose_secret(),
+        ]
+        .into_iter()
+        .chain(scopes.iter().map(String::as_str))
         {
-            mac.update(&(part.len() as u64).to_be_bytes());
-            mac.update(part.as_bytes());
+            hash.update((part.len() as u64).to_be_bytes());
+            hash.update(part.as_bytes());
         }
-        Self(hex(&mac.finalize().into_bytes()))
+        Self(hex(&hash.finalize()))
     }
 
     /// The hash, in hexadecimal.
@@ -83,7 +86,7 @@ impl fmt::Display for StoreKey {
 
 impl fmt::Debug for StoreKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "StoreKey({})", self.0)
+        f.write_str("StoreKey([a hash of the settings and the secret])")
     }
 }
 
