@@ -52996,8 +52996,8 @@ pub mod builder {
             let Self { client, provider_id } = self;
             let provider_id = provider_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/rest/v1/providers/{}", client.baseurl, crate ::encode_path_segment(&
-                provider_id.to_string()),
+                "{}/rest/v1/providers/{}", client.baseurl, crate ::encode_path_value(&
+                provider_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -53123,8 +53123,8 @@ pub mod builder {
                 .and_then(|v| types::Provider::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/rest/v1/providers/{}", client.baseurl, crate ::encode_path_segment(&
-                provider_id.to_string()),
+                "{}/rest/v1/providers/{}", client.baseurl, crate ::encode_path_value(&
+                provider_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -53224,7 +53224,7 @@ pub mod builder {
             let provider_id = provider_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/providers/{}/specialties", client.baseurl, crate
-                ::encode_path_segment(& provider_id.to_string()),
+                ::encode_path_value(& provider_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -53684,7 +53684,7 @@ pub mod builder {
             let patient_id = patient_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v2/provider-portal/patients/{}", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -53811,7 +53811,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v2/provider-portal/patients/{}", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -53940,7 +53940,7 @@ pub mod builder {
             let allergy_type = allergy_type.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/allergies", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -54053,7 +54053,7 @@ pub mod builder {
             let patient_id = patient_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/immunizations", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -54159,7 +54159,7 @@ pub mod builder {
             let patient_id = patient_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/documents/folders", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -55034,7 +55034,7 @@ pub mod builder {
             let test_id = test_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/labs/tests/{}/results", client.baseurl, crate
-                ::encode_path_segment(& test_id.to_string()),
+                ::encode_path_value(& test_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -55153,7 +55153,7 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/labs/tests/{}/results", client.baseurl, crate
-                ::encode_path_segment(& test_id.to_string()),
+                ::encode_path_value(& test_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -55266,7 +55266,7 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/labs/tests/{}/results", client.baseurl, crate
-                ::encode_path_segment(& test_id.to_string()),
+                ::encode_path_value(& test_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -55944,7 +55944,7 @@ pub mod builder {
             let appointment_id = appointment_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/appointments/{}", client.baseurl,
-                crate ::encode_path_segment(& appointment_id.to_string()),
+                crate ::encode_path_value(& appointment_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -56094,7 +56094,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/appointments/{}", client.baseurl,
-                crate ::encode_path_segment(& appointment_id.to_string()),
+                crate ::encode_path_value(& appointment_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -56244,7 +56244,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/appointments/{}", client.baseurl,
-                crate ::encode_path_segment(& appointment_id.to_string()),
+                crate ::encode_path_value(& appointment_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -56408,7 +56408,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/appointments/{}", client.baseurl,
-                crate ::encode_path_segment(& appointment_id.to_string()),
+                crate ::encode_path_value(& appointment_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -56530,7 +56530,7 @@ pub mod builder {
             let appointment_id = appointment_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/appointments/{}/statuses", client
-                .baseurl, crate ::encode_path_segment(& appointment_id.to_string()),
+                .baseurl, crate ::encode_path_value(& appointment_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -56644,7 +56644,7 @@ pub mod builder {
             let appointment_id = appointment_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/appointments/{}/history", client
-                .baseurl, crate ::encode_path_segment(& appointment_id.to_string()),
+                .baseurl, crate ::encode_path_value(& appointment_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -58315,7 +58315,7 @@ pub mod builder {
             let insurer_id = insurer_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/insurers/{}", client.baseurl, crate
-                ::encode_path_segment(& insurer_id.to_string()),
+                ::encode_path_value(& insurer_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -59148,7 +59148,7 @@ pub mod builder {
             let provider_id = provider_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/provider/{}/lab-groups", client.baseurl,
-                crate ::encode_path_segment(& provider_id.to_string()),
+                crate ::encode_path_value(& provider_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -59253,7 +59253,7 @@ pub mod builder {
             let office_id = office_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/providers/offices/{}", client.baseurl, crate
-                ::encode_path_segment(& office_id.to_string()),
+                ::encode_path_value(& office_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -59553,7 +59553,7 @@ pub mod builder {
             let physician_id = physician_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/providers/{}/lab-ids", client.baseurl, crate
-                ::encode_path_segment(& physician_id.to_string()),
+                ::encode_path_value(& physician_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -59683,7 +59683,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/providers/{}/lab-ids", client.baseurl, crate
-                ::encode_path_segment(& physician_id.to_string()),
+                ::encode_path_value(& physician_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -59781,7 +59781,7 @@ pub mod builder {
             let physician_id = physician_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/providers/{}/lab-ids", client.baseurl, crate
-                ::encode_path_segment(& physician_id.to_string()),
+                ::encode_path_value(& physician_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -59878,7 +59878,7 @@ pub mod builder {
             let provider_id = provider_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/providers/{}/disable", client.baseurl, crate
-                ::encode_path_segment(& provider_id.to_string()),
+                ::encode_path_value(& provider_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -59983,7 +59983,7 @@ pub mod builder {
             let provider_id = provider_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/providers/{}/identifiers", client.baseurl, crate
-                ::encode_path_segment(& provider_id.to_string()),
+                ::encode_path_value(& provider_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -60095,7 +60095,7 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/providers/{}/offices", client.baseurl, crate
-                ::encode_path_segment(& provider_id.to_string()),
+                ::encode_path_value(& provider_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -60504,7 +60504,7 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patient-statuses/{}", client.baseurl, crate
-                ::encode_path_segment(& id.to_string()),
+                ::encode_path_value(& id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -60813,7 +60813,7 @@ pub mod builder {
             let flag_id = flag_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/flags/{}", client.baseurl, crate
-                ::encode_path_segment(& flag_id.to_string()),
+                ::encode_path_value(& flag_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -61027,7 +61027,7 @@ pub mod builder {
             let patient_id = patient_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -61158,7 +61158,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -61264,7 +61264,7 @@ pub mod builder {
             let patient_id = patient_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/aliases", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -61384,7 +61384,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/aliases", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -61505,7 +61505,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/aliases", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -61615,7 +61615,7 @@ pub mod builder {
             let alias_id = alias_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/aliases", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -61741,7 +61741,7 @@ pub mod builder {
             let office_id = office_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/custom-properties", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -61859,7 +61859,7 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/custom-properties", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -61965,7 +61965,7 @@ pub mod builder {
             let patient_id = patient_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/emails", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -62085,7 +62085,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/emails", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -62206,7 +62206,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/emails", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -62316,7 +62316,7 @@ pub mod builder {
             let email_id = email_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/emails", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -62422,7 +62422,7 @@ pub mod builder {
             let patient_id = patient_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/flags", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -62534,7 +62534,7 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/flags", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -62649,8 +62649,8 @@ pub mod builder {
             let flag_id = flag_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/flags/{}", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& flag_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& flag_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -62766,8 +62766,8 @@ pub mod builder {
             let flag_id = flag_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/flags/{}", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& flag_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& flag_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -62883,8 +62883,8 @@ pub mod builder {
             let flag_id = flag_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/flags/{}", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& flag_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& flag_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -62990,7 +62990,7 @@ pub mod builder {
             let patient_id = patient_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/insurers", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -63102,7 +63102,7 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/insurers", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -63264,7 +63264,7 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/masks", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -63388,7 +63388,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/masks", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -63500,8 +63500,8 @@ pub mod builder {
             let mask_id = mask_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/masks/{}", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& mask_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& mask_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -63656,8 +63656,8 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/masks/{}", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& mask_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& mask_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -63776,8 +63776,8 @@ pub mod builder {
             let mask_id = mask_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/masks/{}/authorizations", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& mask_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& mask_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -63933,8 +63933,8 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/masks/{}/authorizations", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& mask_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& mask_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -64064,9 +64064,9 @@ pub mod builder {
             let authorization_id = authorization_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/masks/{}/authorizations/{}",
-                client.baseurl, crate ::encode_path_segment(& patient_id.to_string()),
-                crate ::encode_path_segment(& mask_id.to_string()), crate
-                ::encode_path_segment(& authorization_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
+                crate ::encode_path_value(& mask_id.to_string()) ?, crate
+                ::encode_path_value(& authorization_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -64245,9 +64245,9 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/masks/{}/authorizations/{}",
-                client.baseurl, crate ::encode_path_segment(& patient_id.to_string()),
-                crate ::encode_path_segment(& mask_id.to_string()), crate
-                ::encode_path_segment(& authorization_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
+                crate ::encode_path_value(& mask_id.to_string()) ?, crate
+                ::encode_path_value(& authorization_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -64390,9 +64390,9 @@ pub mod builder {
             let reason = reason.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/masks/{}/authorizations/{}",
-                client.baseurl, crate ::encode_path_segment(& patient_id.to_string()),
-                crate ::encode_path_segment(& mask_id.to_string()), crate
-                ::encode_path_segment(& authorization_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
+                crate ::encode_path_value(& mask_id.to_string()) ?, crate
+                ::encode_path_value(& authorization_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -64505,7 +64505,7 @@ pub mod builder {
             let patient_id = patient_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/phones", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -64625,7 +64625,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/phones", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -64746,7 +64746,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/phones", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -64856,7 +64856,7 @@ pub mod builder {
             let phone_id = phone_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/phones", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -64956,7 +64956,7 @@ pub mod builder {
             let patient_id = patient_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/profile-picture", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -65065,7 +65065,7 @@ pub mod builder {
             let patient_id = patient_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/role-flags", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -65182,7 +65182,7 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/role-flags", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -65292,7 +65292,7 @@ pub mod builder {
             let patient_id = patient_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/user-flags", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -65409,7 +65409,7 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/user-flags", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -65515,7 +65515,7 @@ pub mod builder {
             let patient_id = patient_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v2/provider-portal/patients/{}/role-flags", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -65627,7 +65627,7 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v2/provider-portal/patients/{}/role-flags", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -65748,7 +65748,7 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v2/provider-portal/patients/{}/role-flags", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -65858,8 +65858,8 @@ pub mod builder {
             let role_id = role_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v2/provider-portal/patients/{}/role-flags/{}", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& role_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& role_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -65965,7 +65965,7 @@ pub mod builder {
             let patient_id = patient_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v2/provider-portal/patients/{}/user-flags", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -66093,7 +66093,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v2/provider-portal/patients/{}/user-flags", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -66230,7 +66230,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v2/provider-portal/patients/{}/user-flags", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -66340,8 +66340,8 @@ pub mod builder {
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v2/provider-portal/patients/{}/user-flags/{}", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& user_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& user_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -66452,7 +66452,7 @@ pub mod builder {
             let appointment_id = appointment_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/materials/appointments/{}", client.baseurl, crate
-                ::encode_path_segment(& appointment_id.to_string()),
+                ::encode_path_value(& appointment_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -66566,7 +66566,7 @@ pub mod builder {
             let appointment_id = appointment_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/appointments/{}/billprocedures", client
-                .baseurl, crate ::encode_path_segment(& appointment_id.to_string()),
+                .baseurl, crate ::encode_path_value(& appointment_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -67211,8 +67211,8 @@ pub mod builder {
             let appointment_id = appointment_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/appointments/{}/billing_details",
-                client.baseurl, crate ::encode_path_segment(& appointment_id
-                .to_string()),
+                client.baseurl, crate ::encode_path_value(& appointment_id.to_string())
+                ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -67318,7 +67318,7 @@ pub mod builder {
             let appointment_id = appointment_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/appointments/{}/lock", client
-                .baseurl, crate ::encode_path_segment(& appointment_id.to_string()),
+                .baseurl, crate ::encode_path_value(& appointment_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -67424,7 +67424,7 @@ pub mod builder {
             let appointment_id = appointment_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/appointments/{}/lock", client
-                .baseurl, crate ::encode_path_segment(& appointment_id.to_string()),
+                .baseurl, crate ::encode_path_value(& appointment_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -67525,8 +67525,8 @@ pub mod builder {
             let appointment_id = appointment_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/appointments/{}/schedule-rooms",
-                client.baseurl, crate ::encode_path_segment(& appointment_id
-                .to_string()),
+                client.baseurl, crate ::encode_path_value(& appointment_id.to_string())
+                ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -67644,8 +67644,8 @@ pub mod builder {
             let status_id = status_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/appointments/{}/statuses/{}",
-                client.baseurl, crate ::encode_path_segment(& appointment_id
-                .to_string()), crate ::encode_path_segment(& status_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& appointment_id.to_string())
+                ?, crate ::encode_path_value(& status_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -67756,8 +67756,8 @@ pub mod builder {
             let status_id = status_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/appointments/{}/statuses/{}",
-                client.baseurl, crate ::encode_path_segment(& appointment_id
-                .to_string()), crate ::encode_path_segment(& status_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& appointment_id.to_string())
+                ?, crate ::encode_path_value(& status_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -67953,7 +67953,7 @@ pub mod builder {
             let template_id = template_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/availability-templates/{}", client
-                .baseurl, crate ::encode_path_segment(& template_id.to_string()),
+                .baseurl, crate ::encode_path_value(& template_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -68311,7 +68311,7 @@ pub mod builder {
             let start_date = start_date.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/providers/{}/calendar-notes",
-                client.baseurl, crate ::encode_path_segment(& provider_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& provider_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -68444,7 +68444,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/providers/{}/calendar-notes",
-                client.baseurl, crate ::encode_path_segment(& provider_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& provider_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -68583,7 +68583,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/providers/{}/calendar-notes",
-                client.baseurl, crate ::encode_path_segment(& provider_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& provider_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -68696,7 +68696,7 @@ pub mod builder {
             let date = date.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/providers/{}/calendar-notes",
-                client.baseurl, crate ::encode_path_segment(& provider_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& provider_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -68825,7 +68825,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/reasons/{}", client.baseurl, crate
-                ::encode_path_segment(& reason_id.to_string()),
+                ::encode_path_value(& reason_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -68925,7 +68925,7 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/schedule-rooms/{}", client.baseurl,
-                crate ::encode_path_segment(& id.to_string()),
+                crate ::encode_path_value(& id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -69187,7 +69187,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/scheduler/statuses/{}", client.baseurl, crate
-                ::encode_path_segment(& status_id.to_string()),
+                ::encode_path_value(& status_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -69617,7 +69617,7 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/wait-room-entries/{}", client.baseurl, crate
-                ::encode_path_segment(& id.to_string()),
+                ::encode_path_value(& id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -70162,8 +70162,8 @@ pub mod builder {
             let Self { client, site_id } = self;
             let site_id = site_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/rest/v1/sites/{}", client.baseurl, crate ::encode_path_segment(&
-                site_id.to_string()),
+                "{}/rest/v1/sites/{}", client.baseurl, crate ::encode_path_value(&
+                site_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -70554,7 +70554,7 @@ pub mod builder {
             let appointment_id = appointment_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v2/materials/appointments/{}", client.baseurl, crate
-                ::encode_path_segment(& appointment_id.to_string()),
+                ::encode_path_value(& appointment_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -70747,8 +70747,8 @@ pub mod builder {
             let Self { client, result_id } = self;
             let result_id = result_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/rest/v1/labs/results/{}", client.baseurl, crate
-                ::encode_path_segment(& result_id.to_string()),
+                "{}/rest/v1/labs/results/{}", client.baseurl, crate ::encode_path_value(&
+                result_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -71023,8 +71023,8 @@ pub mod builder {
             let Self { client, test_id } = self;
             let test_id = test_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/rest/v1/labs/tests/{}", client.baseurl, crate ::encode_path_segment(&
-                test_id.to_string()),
+                "{}/rest/v1/labs/tests/{}", client.baseurl, crate ::encode_path_value(&
+                test_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -71136,7 +71136,7 @@ pub mod builder {
             let test_id = test_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/labs/tests/{}/results", client.baseurl, crate
-                ::encode_path_segment(& test_id.to_string()),
+                ::encode_path_value(& test_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -71331,7 +71331,7 @@ pub mod builder {
             let group_id = group_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/lab-link-groups/{}", client.baseurl, crate
-                ::encode_path_segment(& group_id.to_string()),
+                ::encode_path_value(& group_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -71437,7 +71437,7 @@ pub mod builder {
             let result_id = result_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/labs/results/{}", client.baseurl, crate
-                ::encode_path_segment(& result_id.to_string()),
+                ::encode_path_value(& result_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -71566,7 +71566,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/labs/results/{}", client.baseurl, crate
-                ::encode_path_segment(& result_id.to_string()),
+                ::encode_path_value(& result_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -71750,7 +71750,7 @@ pub mod builder {
             let test_id = test_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/labs/tests/{}", client.baseurl, crate
-                ::encode_path_segment(& test_id.to_string()),
+                ::encode_path_value(& test_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -71877,7 +71877,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/labs/tests/{}", client.baseurl, crate
-                ::encode_path_segment(& test_id.to_string()),
+                ::encode_path_value(& test_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -72054,7 +72054,7 @@ pub mod builder {
             let test_ids = test_ids.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/lab-groups", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -72178,7 +72178,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/lab-groups", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -72296,8 +72296,8 @@ pub mod builder {
             let base_group_id = base_group_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/lab-groups/{}/history", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& base_group_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& base_group_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -72415,8 +72415,8 @@ pub mod builder {
             let group_id = group_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/lab-groups/{}", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& group_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& group_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -72555,8 +72555,8 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/lab-groups/{}", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& group_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& group_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -72666,8 +72666,8 @@ pub mod builder {
             let group_id = group_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/lab-groups/{}", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& group_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& group_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -72791,8 +72791,8 @@ pub mod builder {
             let group_id = group_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/lab-groups/{}/observations",
-                client.baseurl, crate ::encode_path_segment(& patient_id.to_string()),
-                crate ::encode_path_segment(& group_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
+                crate ::encode_path_value(& group_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -72932,8 +72932,8 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/lab-groups/{}/observations",
-                client.baseurl, crate ::encode_path_segment(& patient_id.to_string()),
-                crate ::encode_path_segment(& group_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
+                crate ::encode_path_value(& group_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -73066,9 +73066,9 @@ pub mod builder {
             let observation_id = observation_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/lab-groups/{}/observations/{}",
-                client.baseurl, crate ::encode_path_segment(& patient_id.to_string()),
-                crate ::encode_path_segment(& group_id.to_string()), crate
-                ::encode_path_segment(& observation_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
+                crate ::encode_path_value(& group_id.to_string()) ?, crate
+                ::encode_path_value(& observation_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -73229,9 +73229,9 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/lab-groups/{}/observations/{}",
-                client.baseurl, crate ::encode_path_segment(& patient_id.to_string()),
-                crate ::encode_path_segment(& group_id.to_string()), crate
-                ::encode_path_segment(& observation_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
+                crate ::encode_path_value(& group_id.to_string()) ?, crate
+                ::encode_path_value(& observation_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -73362,9 +73362,9 @@ pub mod builder {
             let observation_id = observation_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/lab-groups/{}/observations/{}",
-                client.baseurl, crate ::encode_path_segment(& patient_id.to_string()),
-                crate ::encode_path_segment(& group_id.to_string()), crate
-                ::encode_path_segment(& observation_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
+                crate ::encode_path_value(& group_id.to_string()) ?, crate
+                ::encode_path_value(& observation_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -73482,8 +73482,8 @@ pub mod builder {
             let group_id = group_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/lab-groups/{}/recipients", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& group_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& group_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -73614,8 +73614,8 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/lab-groups/{}/recipients", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& group_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& group_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -73747,8 +73747,8 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/lab-groups/{}/recipients", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& group_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& group_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -73880,8 +73880,8 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/lab-groups/{}/reviews", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& group_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& group_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -74078,7 +74078,7 @@ pub mod builder {
             let status_id = status_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/diagnosis-statuses/{}", client.baseurl, crate
-                ::encode_path_segment(& status_id.to_string()),
+                ::encode_path_value(& status_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -74304,7 +74304,7 @@ pub mod builder {
             let history_regular_id = history_regular_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/history-regular/{}", client.baseurl, crate
-                ::encode_path_segment(& history_regular_id.to_string()),
+                ::encode_path_value(& history_regular_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -74500,7 +74500,7 @@ pub mod builder {
             let type_id = type_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/history-types/{}", client.baseurl, crate
-                ::encode_path_segment(& type_id.to_string()),
+                ::encode_path_value(& type_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -74732,8 +74732,8 @@ pub mod builder {
             let patient_allergy_id = patient_allergy_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/allergies/{}", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& patient_allergy_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& patient_allergy_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -74861,8 +74861,8 @@ pub mod builder {
             let patient_allergy_id = patient_allergy_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/allergies/{}/comments", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& patient_allergy_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& patient_allergy_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -74990,8 +74990,8 @@ pub mod builder {
             let patient_allergy_id = patient_allergy_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/allergies/{}/reactions", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& patient_allergy_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& patient_allergy_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -75103,7 +75103,7 @@ pub mod builder {
             let patient_id = patient_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/diagnoses", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -75217,8 +75217,8 @@ pub mod builder {
             let diagnosis_id = diagnosis_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/diagnoses/{}", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& diagnosis_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& diagnosis_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -75342,8 +75342,8 @@ pub mod builder {
             let diagnosis_id = diagnosis_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/diagnoses/{}/histories", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& diagnosis_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& diagnosis_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -75472,9 +75472,9 @@ pub mod builder {
             let history_id = history_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/diagnoses/{}/histories/{}",
-                client.baseurl, crate ::encode_path_segment(& patient_id.to_string()),
-                crate ::encode_path_segment(& diagnosis_id.to_string()), crate
-                ::encode_path_segment(& history_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
+                crate ::encode_path_value(& diagnosis_id.to_string()) ?, crate
+                ::encode_path_value(& history_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -75602,7 +75602,7 @@ pub mod builder {
             let history_type = history_type.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/history-items", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -75737,8 +75737,8 @@ pub mod builder {
             let history_type = history_type.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/history-items/{}", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& history_item_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& history_item_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -75884,8 +75884,8 @@ pub mod builder {
             let history_type = history_type.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/history-items/{}/histories",
-                client.baseurl, crate ::encode_path_segment(& patient_id.to_string()),
-                crate ::encode_path_segment(& history_item_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
+                crate ::encode_path_value(& history_item_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -76036,9 +76036,9 @@ pub mod builder {
             let history_type = history_type.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/history-items/{}/histories/{}",
-                client.baseurl, crate ::encode_path_segment(& patient_id.to_string()),
-                crate ::encode_path_segment(& history_item_id.to_string()), crate
-                ::encode_path_segment(& history_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
+                crate ::encode_path_value(& history_item_id.to_string()) ?, crate
+                ::encode_path_value(& history_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -76151,7 +76151,7 @@ pub mod builder {
             let patient_id = patient_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/immunization-schedules", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -76265,8 +76265,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/immunization-schedules/{}",
-                client.baseurl, crate ::encode_path_segment(& patient_id.to_string()),
-                crate ::encode_path_segment(& id.to_string()),
+                client.baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
+                crate ::encode_path_value(& id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -76390,8 +76390,8 @@ pub mod builder {
             let schedule_id = schedule_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/immunization-schedules/{}/scheduled-vaccines",
-                client.baseurl, crate ::encode_path_segment(& patient_id.to_string()),
-                crate ::encode_path_segment(& schedule_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
+                crate ::encode_path_value(& schedule_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -76511,8 +76511,8 @@ pub mod builder {
             let immunization_id = immunization_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/immunizations/{}", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& immunization_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& immunization_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -76624,7 +76624,7 @@ pub mod builder {
             let patient_id = patient_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/medical-summary", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -76752,7 +76752,7 @@ pub mod builder {
             let allergy_type = allergy_type.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/no-known-allergies", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -76864,8 +76864,8 @@ pub mod builder {
             let allergy_id = allergy_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/no-known-allergies/{}", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& allergy_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& allergy_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -77010,7 +77010,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/prescriptions", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -77122,7 +77122,7 @@ pub mod builder {
             let patient_id = patient_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/prescriptions/histories", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -77258,8 +77258,8 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/prescriptions/{}", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& prescription_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& prescription_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -77391,8 +77391,8 @@ pub mod builder {
             let prescription_id = prescription_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/prescriptions/{}/histories",
-                client.baseurl, crate ::encode_path_segment(& patient_id.to_string()),
-                crate ::encode_path_segment(& prescription_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
+                crate ::encode_path_value(& prescription_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -77505,8 +77505,8 @@ pub mod builder {
             let prescription_id = prescription_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/prescriptions/{}/histories/summaries",
-                client.baseurl, crate ::encode_path_segment(& patient_id.to_string()),
-                crate ::encode_path_segment(& prescription_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
+                crate ::encode_path_value(& prescription_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -77637,9 +77637,9 @@ pub mod builder {
             let history_id = history_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/prescriptions/{}/histories/{}",
-                client.baseurl, crate ::encode_path_segment(& patient_id.to_string()),
-                crate ::encode_path_segment(& prescription_id.to_string()), crate
-                ::encode_path_segment(& history_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
+                crate ::encode_path_value(& prescription_id.to_string()) ?, crate
+                ::encode_path_value(& history_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -77779,8 +77779,8 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/prescriptions/{}/order-statuses",
-                client.baseurl, crate ::encode_path_segment(& patient_id.to_string()),
-                crate ::encode_path_segment(& prescription_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
+                crate ::encode_path_value(& prescription_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -77893,7 +77893,7 @@ pub mod builder {
             let patient_id = patient_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/scheduled-vaccines", client
-                .baseurl, crate ::encode_path_segment(& patient_id.to_string()),
+                .baseurl, crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -78095,7 +78095,7 @@ pub mod builder {
             let favorite_id = favorite_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/prescription-favorites/{}", client.baseurl,
-                crate ::encode_path_segment(& favorite_id.to_string()),
+                crate ::encode_path_value(& favorite_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -78200,7 +78200,7 @@ pub mod builder {
             let favorite_id = favorite_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/prescription-favorites/{}/prescriptions",
-                client.baseurl, crate ::encode_path_segment(& favorite_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& favorite_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -78317,8 +78317,8 @@ pub mod builder {
             let rx_id = rx_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/prescription-favorites/{}/prescriptions/{}",
-                client.baseurl, crate ::encode_path_segment(& favorite_id.to_string()),
-                crate ::encode_path_segment(& rx_id.to_string()),
+                client.baseurl, crate ::encode_path_value(& favorite_id.to_string()) ?,
+                crate ::encode_path_value(& rx_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -78707,7 +78707,7 @@ pub mod builder {
             let vaccine_id = vaccine_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/vaccines/{}", client.baseurl, crate
-                ::encode_path_segment(& vaccine_id.to_string()),
+                ::encode_path_value(& vaccine_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -78885,7 +78885,7 @@ pub mod builder {
             let starting_id = starting_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v2/provider-portal/patients/{}/prescriptions", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -79089,7 +79089,7 @@ pub mod builder {
             let document_id = document_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/documents/{}/reviews", client.baseurl, crate
-                ::encode_path_segment(& document_id.to_string()),
+                ::encode_path_value(& document_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -79388,7 +79388,7 @@ pub mod builder {
             let sub_folder_id = sub_folder_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/folders/sub-folders/{}", client.baseurl,
-                crate ::encode_path_segment(& sub_folder_id.to_string()),
+                crate ::encode_path_value(& sub_folder_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -79492,7 +79492,7 @@ pub mod builder {
             let sub_folder_id = sub_folder_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/folders/sub-folders/{}", client.baseurl,
-                crate ::encode_path_segment(& sub_folder_id.to_string()),
+                crate ::encode_path_value(& sub_folder_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -79591,7 +79591,7 @@ pub mod builder {
             let folder_id = folder_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/folders/{}", client.baseurl, crate
-                ::encode_path_segment(& folder_id.to_string()),
+                ::encode_path_value(& folder_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -79718,7 +79718,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/folders/{}", client.baseurl, crate
-                ::encode_path_segment(& folder_id.to_string()),
+                ::encode_path_value(& folder_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -79816,7 +79816,7 @@ pub mod builder {
             let folder_id = folder_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/folders/{}", client.baseurl, crate
-                ::encode_path_segment(& folder_id.to_string()),
+                ::encode_path_value(& folder_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -79953,7 +79953,7 @@ pub mod builder {
             let subtype = subtype.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/documents", client.baseurl, crate
-                ::encode_path_segment(& patient_id.to_string()),
+                ::encode_path_value(& patient_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -80066,8 +80066,8 @@ pub mod builder {
             let document_id = document_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/patients/{}/documents/{}", client.baseurl,
-                crate ::encode_path_segment(& patient_id.to_string()), crate
-                ::encode_path_segment(& document_id.to_string()),
+                crate ::encode_path_value(& patient_id.to_string()) ?, crate
+                ::encode_path_value(& document_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -80323,7 +80323,7 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/generated-letters/{}/status", client.baseurl,
-                crate ::encode_path_segment(& id.to_string()),
+                crate ::encode_path_value(& id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -80738,7 +80738,7 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/referral-orders/{}", client.baseurl, crate
-                ::encode_path_segment(& id.to_string()),
+                ::encode_path_value(& id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -80871,7 +80871,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/referral-orders/{}", client.baseurl, crate
-                ::encode_path_segment(& id.to_string()),
+                ::encode_path_value(& id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -81344,7 +81344,7 @@ pub mod builder {
             let priority_id = priority_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/waitlist-consult-priorities/{}", client
-                .baseurl, crate ::encode_path_segment(& priority_id.to_string()),
+                .baseurl, crate ::encode_path_value(& priority_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -81636,7 +81636,7 @@ pub mod builder {
             let status_id = status_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/waitlist-consult-statuses/{}", client
-                .baseurl, crate ::encode_path_segment(& status_id.to_string()),
+                .baseurl, crate ::encode_path_value(& status_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -81944,7 +81944,7 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/waitlist-patient-unavailabilites/{}", client
-                .baseurl, crate ::encode_path_segment(& id.to_string()),
+                .baseurl, crate ::encode_path_value(& id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -82236,7 +82236,7 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/waitlist-providers/{}", client.baseurl, crate
-                ::encode_path_segment(& id.to_string()),
+                ::encode_path_value(& id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -82581,7 +82581,7 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/waitlist-request-procedures/{}", client
-                .baseurl, crate ::encode_path_segment(& id.to_string()),
+                .baseurl, crate ::encode_path_value(& id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -82781,7 +82781,7 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/waitlist-surgical-priorities/{}", client
-                .baseurl, crate ::encode_path_segment(& id.to_string()),
+                .baseurl, crate ::encode_path_value(& id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -82977,7 +82977,7 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/waitlist-surgical-sites/{}", client.baseurl,
-                crate ::encode_path_segment(& id.to_string()),
+                crate ::encode_path_value(& id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -83173,7 +83173,7 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/waitlist-surgical-statuses/{}", client
-                .baseurl, crate ::encode_path_segment(& id.to_string()),
+                .baseurl, crate ::encode_path_value(& id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -83580,7 +83580,7 @@ pub mod builder {
             let request_id = request_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/waitlists/{}/consult-sites", client.baseurl,
-                crate ::encode_path_segment(& request_id.to_string()),
+                crate ::encode_path_value(& request_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -83699,7 +83699,7 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/waitlists/{}/consult-sites", client.baseurl,
-                crate ::encode_path_segment(& request_id.to_string()),
+                crate ::encode_path_value(& request_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -83799,7 +83799,7 @@ pub mod builder {
             let waitlist_id = waitlist_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/waitlists/{}", client.baseurl, crate
-                ::encode_path_segment(& waitlist_id.to_string()),
+                ::encode_path_value(& waitlist_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -83934,7 +83934,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/waitlists/{}", client.baseurl, crate
-                ::encode_path_segment(& waitlist_id.to_string()),
+                ::encode_path_value(& waitlist_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -84047,7 +84047,7 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/waitlists/{}/attachments", client.baseurl,
-                crate ::encode_path_segment(& waitlist_id.to_string()),
+                crate ::encode_path_value(& waitlist_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -84598,7 +84598,7 @@ pub mod builder {
             let task_id = task_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/tasks/{}", client.baseurl, crate
-                ::encode_path_segment(& task_id.to_string()),
+                ::encode_path_value(& task_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -84725,7 +84725,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/tasks/{}", client.baseurl, crate
-                ::encode_path_segment(& task_id.to_string()),
+                ::encode_path_value(& task_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -84823,7 +84823,7 @@ pub mod builder {
             let task_id = task_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/tasks/{}", client.baseurl, crate
-                ::encode_path_segment(& task_id.to_string()),
+                ::encode_path_value(& task_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -84935,7 +84935,7 @@ pub mod builder {
             let task_id = task_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/tasks/{}/attachments", client.baseurl, crate
-                ::encode_path_segment(& task_id.to_string()),
+                ::encode_path_value(& task_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -85047,7 +85047,7 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/tasks/{}/attachments", client.baseurl, crate
-                ::encode_path_segment(& task_id.to_string()),
+                ::encode_path_value(& task_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -85160,7 +85160,7 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/tasks/{}/roles", client.baseurl, crate
-                ::encode_path_segment(& task_id.to_string()),
+                ::encode_path_value(& task_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -85287,7 +85287,7 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/tasks/{}/users", client.baseurl, crate
-                ::encode_path_segment(& task_id.to_string()),
+                ::encode_path_value(& task_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -85595,7 +85595,7 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/provider-portal/roles/{}", client.baseurl, crate
-                ::encode_path_segment(& id.to_string()),
+                ::encode_path_value(& id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -85730,7 +85730,7 @@ pub mod builder {
             let starting_id = starting_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/security/users/{}/features", client.baseurl, crate
-                ::encode_path_segment(& user_id.to_string()),
+                ::encode_path_value(& user_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -86310,7 +86310,7 @@ pub mod builder {
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/users/{}/assign-tasks", client.baseurl, crate
-                ::encode_path_segment(& existing_user_id.to_string()),
+                ::encode_path_value(& existing_user_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -86435,8 +86435,8 @@ pub mod builder {
             let Self { client, user_id } = self;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/rest/v1/users/{}", client.baseurl, crate ::encode_path_segment(&
-                user_id.to_string()),
+                "{}/rest/v1/users/{}", client.baseurl, crate ::encode_path_value(&
+                user_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -86559,8 +86559,8 @@ pub mod builder {
                 .and_then(|v| types::AccuroUser::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/rest/v1/users/{}", client.baseurl, crate ::encode_path_segment(&
-                user_id.to_string()),
+                "{}/rest/v1/users/{}", client.baseurl, crate ::encode_path_value(&
+                user_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -86686,7 +86686,7 @@ pub mod builder {
             let starting_id = starting_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/users/{}/offices", client.baseurl, crate
-                ::encode_path_segment(& user_id.to_string()),
+                ::encode_path_value(& user_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -86884,8 +86884,8 @@ pub mod builder {
             let starting_id = starting_id.map_err(Error::InvalidRequest)?;
             let task_due_date = task_due_date.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/rest/v1/users/{}/tasks", client.baseurl, crate
-                ::encode_path_segment(& user_id.to_string()),
+                "{}/rest/v1/users/{}/tasks", client.baseurl, crate ::encode_path_value(&
+                user_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -87401,8 +87401,8 @@ pub mod builder {
             let Self { client, contact_id } = self;
             let contact_id = contact_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/rest/v1/contacts/{}", client.baseurl, crate ::encode_path_segment(&
-                contact_id.to_string()),
+                "{}/rest/v1/contacts/{}", client.baseurl, crate ::encode_path_value(&
+                contact_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -87514,7 +87514,7 @@ pub mod builder {
             let contact_id = contact_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/contacts/{}/external-contact-identifiers", client.baseurl,
-                crate ::encode_path_segment(& contact_id.to_string()),
+                crate ::encode_path_value(& contact_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -87646,7 +87646,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/contacts/{}/external-contact-identifiers", client.baseurl,
-                crate ::encode_path_segment(& contact_id.to_string()),
+                crate ::encode_path_value(& contact_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -87769,8 +87769,8 @@ pub mod builder {
             let system_identifier = system_identifier.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/rest/v1/contacts/{}/external-contact-identifiers/{}", client.baseurl,
-                crate ::encode_path_segment(& contact_id.to_string()), crate
-                ::encode_path_segment(& system_identifier.to_string()),
+                crate ::encode_path_value(& contact_id.to_string()) ?, crate
+                ::encode_path_value(& system_identifier.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client

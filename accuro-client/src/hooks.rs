@@ -33,7 +33,6 @@ use crate::error::Error;
 use crate::generated::operation_route;
 use crate::layer::Layer;
 use crate::outcome;
-use crate::path_segment;
 use crate::retry::{Attempt, Decision, attempt_of_error, retry_after};
 use crate::token::{Fetch, Judge, Token, TokenError, TokenInfo, TokenRequest};
 
@@ -423,14 +422,6 @@ impl ClientHooks<Layer> for Client {
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         let shared = &self.inner().shared;
-        // A path value that a URL parser removed (`.`, `..`) or left empty
-        // would send the request to another endpoint: refused, unsent.
-        if let Some(route) = operation_route(info.operation_id)
-            && let Err(message) =
-                path_segment::check(request.url().path(), self.baseurl(), route.path)
-        {
-            return Err(progenitor_client::Error::InvalidRequest(message.to_owned()));
-        }
         let headers = request.headers_mut();
         if info.operation_id == TOKEN_OPERATION {
             headers.insert(AUTHORIZATION, shared.basic.clone());

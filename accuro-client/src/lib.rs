@@ -82,7 +82,7 @@ pub use handwritten::Document;
 pub use handwritten::WithContent;
 pub use layer::Layer;
 #[doc(hidden)]
-pub use path_segment::encode_path_segment;
+pub use path_segment::{encode_path_segment, encode_path_value};
 pub use printable::{is_unprintable, printable};
 pub use retry::RetryPolicy;
 pub use transport::{

@@ -170,7 +170,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> 
     tokens.extend(field_names(spec_text, &options.spec_name)?);
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
     let wrapped = surface::reshape(&mut file)?;
-    path_values::use_encoder(&mut file, "crate::encode_path_segment")?;
+    path_values::use_encoder(&mut file, "crate::encode_path_value")?;
     let areas = routes_of
         .iter()
         .filter(|e| !e.handwritten && e.path.starts_with("/rest/"))

@@ -1,14 +1,16 @@
 //! The path values pass: every call of progenitor's `encode_path` becomes a
-//! call of the client's stricter encoder (`encode_path_segment`: every byte
-//! but the unreserved ones, `\` included), in the client and in the mock
-//! that must match what the client sends.
+//! call of the client's stricter encoder (`encode_path_value`: every byte
+//! but the unreserved ones percent-encoded, `\` included; an empty, `.` or
+//! `..` value refused with `?`, before anything is sent). The mock matches
+//! with the same encoding (`encode_path_segment`, see `mock.rs`).
 
 use syn::visit_mut::{self, VisitMut};
 
 use crate::Error;
 
-/// Replaces every call of `encode_path` (however imported) with a call of
-/// `encoder` (a Rust path); fails when there was none to replace.
+/// Replaces every call `encode_path(x)` (however imported) with
+/// `encoder(x)?` (`encoder`, a Rust path, returns a `Result` whose error
+/// converts into the send function's); fails when there was none to replace.
 pub(crate) fn use_encoder(file: &mut syn::File, encoder: &str) -> Result<usize, Error> {
     let encoder: syn::Path = syn::parse_str(encoder)
         .map_err(|e| Error::Format(format!("`{encoder}` is not a Rust path: {e}")))?;
@@ -31,18 +33,22 @@ struct Pass {
 }
 
 impl VisitMut for Pass {
-    fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
-        if let syn::Expr::Path(func) = &mut *call.func
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        if let syn::Expr::Call(call) = expr
+            && let syn::Expr::Path(func) = &*call.func
             && func
                 .path
                 .segments
                 .last()
                 .is_some_and(|s| s.ident == "encode_path")
         {
-            func.path = self.encoder.clone();
+            let encoder = &self.encoder;
+            let args = &call.args;
+            *expr = syn::parse_quote!(#encoder(#args)?);
             self.replaced += 1;
+            return;
         }
-        visit_mut::visit_expr_call_mut(self, call);
+        visit_mut::visit_expr_mut(self, expr);
     }
 
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
