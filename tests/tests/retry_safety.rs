@@ -88,10 +88,10 @@ fn every_write_states_its_retry_safety_with_a_reason() {
     }
 }
 
-/// A client whose retries wait 1 ms, on the real clock (the stand-in is on
-/// loopback).
-fn quick_client(server: &MockServer) -> accuro_client::Client {
-    builder(server)
+/// A client of the stand-in at `uri` whose retries wait 1 ms, on the real
+/// clock (the stand-in is on loopback).
+fn quick_client_at(uri: &str) -> accuro_client::Client {
+    builder_at(uri)
         .retry_policy(RetryPolicy {
             initial_backoff: Duration::from_millis(1),
             max_backoff: Duration::from_millis(2),
@@ -99,6 +99,10 @@ fn quick_client(server: &MockServer) -> accuro_client::Client {
         })
         .build()
         .expect("client")
+}
+
+fn quick_client(server: &MockServer) -> accuro_client::Client {
+    quick_client_at(&server.uri())
 }
 
 #[tokio::test]
@@ -237,14 +241,7 @@ async fn a_delete_resent_after_a_cut_connection_is_an_unknown_outcome_too() {
         }),
     )
     .await;
-    let client = builder_at(&server.uri)
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(2),
-            ..RetryPolicy::default()
-        })
-        .build()
-        .expect("client");
+    let client = quick_client_at(&server.uri);
     let err = client
         .delete_task()
         .task_id(501)
@@ -257,14 +254,7 @@ async fn a_delete_resent_after_a_cut_connection_is_an_unknown_outcome_too() {
     // A lab-group observation's removal makes a new lab group: after a cut
     // it is not sent again, whatever the next connection would answer.
     let server = CuttingServer::start().await;
-    let client = builder_at(&server.uri)
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(2),
-            ..RetryPolicy::default()
-        })
-        .build()
-        .expect("client");
+    let client = quick_client_at(&server.uri);
     let err = client
         .delete_patient_lab_group_observation()
         .patient_id(1001)
