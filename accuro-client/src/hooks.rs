@@ -6,8 +6,12 @@
 //! - `pre`: for the token operation, adds HTTP Basic authentication; for every
 //!   REST operation, adds `Authorization: Bearer …` (the cached token),
 //!   `X-QHR-Subscription-Key` and the `uuid` query parameter, each once.
-//! - `exec`: sends the request in a `tracing` span (operation id, method, path
-//!   template, status, attempts, latency: nothing else of the request). After
+//! - `exec`: sends the request in a `tracing` span named on OpenTelemetry's
+//!   HTTP client conventions (method, path template, server address and
+//!   port, status, error type, resends, beside the operation id: nothing
+//!   else of the request; no `url.full`, since the query may hold health
+//!   data), and hands the transport's audit sink one event per call (see
+//!   [`crate::audit`]). After
 //!   each attempt the pure [`RetryPolicy::decide`] says whether to send it
 //!   again; a 401 always drops the refused token (if it is still the cached
 //!   one), and the request is replayed once with a new token when its body
@@ -27,6 +31,7 @@ use tokio::time::Instant;
 use tracing::Instrument as _;
 
 use crate::Client;
+use crate::audit::{self, AuditOutcome};
 use crate::call::BeforeCall;
 use crate::created::normalise_created;
 use crate::error::Error;
@@ -200,12 +205,12 @@ impl Client {
     /// Sends `request`, again as the retry policy decides, and once more with
     /// a new token after a 401. One copy of the request is kept per attempt,
     /// and only when a retry or replay could use it. Returns the answer and
-    /// the number of attempts.
+    /// the number of attempts (also on failure).
     async fn send(
         &self,
         mut request: Request,
         info: &OperationInfo,
-    ) -> reqwest::Result<(Response, u32)> {
+    ) -> (reqwest::Result<Response>, u32) {
         let shared = &self.inner().shared;
         let policy = &shared.retry;
         let is_token = info.operation_id == TOKEN_OPERATION;
@@ -341,11 +346,11 @@ impl Client {
                         && !operation_route(info.operation_id).is_some_and(|r| r.safe);
                     if unknown {
                         // Boxed: rare, and it keeps every call's future small.
-                        return Ok((Box::pin(outcome::mark(response)).await, attempts));
+                        return (Ok(Box::pin(outcome::mark(response)).await), attempts);
                     }
-                    Ok((response, attempts))
+                    (Ok(response), attempts)
                 }
-                Err(e) => Err(e.without_url()),
+                Err(e) => (Err(e.without_url()), attempts),
             };
         }
     }
@@ -448,35 +453,88 @@ impl ClientHooks<Layer> for Client {
     }
 
     async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
+        let shared = &self.inner().shared;
+        let route = operation_route(info.operation_id);
+        let template = route.map_or("?", |r| r.path);
         // Field values are only computed when a subscriber wants the span.
+        // Names of OpenTelemetry's HTTP client conventions; no query, no
+        // path value, no body.
         let span = tracing::debug_span!(
             "accuro.request",
+            otel.kind = "client",
+            otel.name = %format_args!("{} {template}", request.method()),
             operation = info.operation_id,
-            method = %request.method(),
-            path = operation_route(info.operation_id).map_or("?", |r| r.path),
-            status = tracing::field::Empty,
+            http.request.method = %request.method(),
+            url.template = template,
+            server.address = request.url().host_str().unwrap_or(""),
+            server.port = request.url().port_or_known_default(),
+            http.response.status_code = tracing::field::Empty,
+            error.type = tracing::field::Empty,
+            http.request.resend_count = tracing::field::Empty,
             attempts = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        let limit = self.inner().shared.max_answer_bytes;
-        if span.is_disabled() {
-            return self
-                .send(request, info)
-                .await
-                .map(|(response, _)| crate::answer_cap::cap(response, limit));
-        }
-        let started = std::time::Instant::now();
-        let outcome = self.send(request, info).instrument(span.clone()).await;
-        span.record("latency_ms", millis(started.elapsed()));
-        match &outcome {
-            Ok((response, attempts)) => {
-                span.record("status", response.status().as_u16());
-                span.record("attempts", attempts);
+        let limit = shared.max_answer_bytes;
+        // Recorded when the call ends, or when it is dropped first.
+        let pending = shared
+            .audit
+            .as_ref()
+            .filter(|_| info.operation_id != TOKEN_OPERATION)
+            .map(|audit| {
+                let method = route.map_or("?", |r| r.method);
+                audit::Pending::start(
+                    audit,
+                    info.operation_id,
+                    method,
+                    template,
+                    request.url().path(),
+                )
+            });
+        let (outcome, attempts) = if span.is_disabled() {
+            self.send(request, info).await
+        } else {
+            let started = std::time::Instant::now();
+            let (outcome, attempts) = self.send(request, info).instrument(span.clone()).await;
+            span.record("latency_ms", millis(started.elapsed()));
+            span.record("attempts", attempts);
+            if attempts > 1 {
+                span.record("http.request.resend_count", attempts - 1);
             }
-            Err(_) => {
-                span.record("status", "transport error");
+            match &outcome {
+                Ok(response) => {
+                    let status = response.status();
+                    span.record("http.response.status_code", status.as_u16());
+                    if status.is_client_error() || status.is_server_error() {
+                        span.record("error.type", status.as_str());
+                    }
+                }
+                Err(e) if e.is_timeout() => {
+                    span.record("error.type", "timeout");
+                }
+                Err(_) => {
+                    span.record("error.type", "transport");
+                }
             }
+            (outcome, attempts)
+        };
+        if let Some(pending) = pending {
+            let (status, kind) = match &outcome {
+                Ok(response) => {
+                    let status = response.status();
+                    let kind = if outcome::is_marked(response.headers()) {
+                        AuditOutcome::OutcomeUnknown
+                    } else if status.is_client_error() || status.is_server_error() {
+                        AuditOutcome::Refused
+                    } else {
+                        AuditOutcome::Success
+                    };
+                    (Some(status.as_u16()), kind)
+                }
+                Err(e) if e.is_timeout() => (None, AuditOutcome::Timeout),
+                Err(_) => (None, AuditOutcome::Transport),
+            };
+            pending.finish(status, kind, attempts);
         }
-        outcome.map(|(response, _)| crate::answer_cap::cap(response, limit))
+        outcome.map(|response| crate::answer_cap::cap(response, limit))
     }
 }

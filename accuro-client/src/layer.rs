@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
+use crate::audit::ClinicAudit;
 use crate::retry::RetryPolicy;
 use crate::token::{PauseKey, SharedStore, StoreKey, TokenCache};
 
@@ -39,6 +40,7 @@ pub(crate) struct Shared {
     pub(crate) in_flight: Option<Arc<tokio::sync::Semaphore>>,
     /// The store shared with other processes, if the transport has one.
     pub(crate) store: Option<ClinicStore>,
+    pub(crate) audit: Option<ClinicAudit>,
 }
 
 /// A clinic's place in a shared store: its token's key, its subscription

@@ -44,6 +44,7 @@
 
 mod answer_cap;
 mod api_error;
+pub mod audit;
 mod call;
 mod clinic;
 mod config;
@@ -59,6 +60,7 @@ mod outcome;
 pub mod pagination;
 mod path_segment;
 mod retry;
+mod reveal;
 mod server_text;
 pub mod shapes;
 pub mod token;
@@ -85,8 +87,10 @@ pub use layer::Layer;
 pub use path_segment::{encode_path_segment, encode_path_value};
 pub use printable::{is_unprintable, printable};
 pub use retry::RetryPolicy;
+pub use reveal::{Revealed, reveal};
 pub use transport::{
-    DEFAULT_MAX_ANSWER_BYTES, DEFAULT_MAX_IDLE_PER_HOST, Transport, TransportBuilder,
+    DEFAULT_AUDIT_QUEUE, DEFAULT_MAX_ANSWER_BYTES, DEFAULT_MAX_IDLE_PER_HOST, Transport,
+    TransportBuilder,
 };
 
 /// The README's examples, compiled as doc tests.

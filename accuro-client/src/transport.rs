@@ -68,6 +68,7 @@ use rustls::pki_types::pem::PemObject as _;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 use crate::Client;
+use crate::audit::{AuditClinic, AuditQueue, AuditSink, AuditStats, ClinicAudit};
 use crate::clinic::ClinicConfig;
 use crate::error::ConfigError;
 use crate::layer::{ClinicStore, Jitter, Layer, Shared};
@@ -84,6 +85,8 @@ pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
 pub const DEFAULT_TOKEN_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default cap on one answer, after decoding: 64 MiB.
 pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
+/// Default bound on audit events waiting for a slow sink.
+pub const DEFAULT_AUDIT_QUEUE: usize = 1024;
 /// Default cap on idle connections kept per host.
 pub const DEFAULT_MAX_IDLE_PER_HOST: usize = 32;
 
@@ -103,6 +106,7 @@ pub(crate) struct TransportShared {
     pub(crate) max_answer_bytes: u64,
     pub(crate) in_flight: Option<Arc<tokio::sync::Semaphore>>,
     pub(crate) store: Option<SharedStore>,
+    pub(crate) audit: Option<Arc<AuditQueue>>,
 }
 
 impl fmt::Debug for Transport {
@@ -114,11 +118,26 @@ impl fmt::Debug for Transport {
             .field("token_timeout", &s.token_timeout)
             .field("max_answer_bytes", &s.max_answer_bytes)
             .field("shared_store", &s.store)
+            .field("audit", &s.audit.as_ref().map(|q| q.stats()))
             .finish_non_exhaustive()
     }
 }
 
 impl Transport {
+    /// What became of the audit events so far (`None` without an
+    /// [`audit_sink`](TransportBuilder::audit_sink)).
+    pub fn audit_stats(&self) -> Option<AuditStats> {
+        self.shared.audit.as_ref().map(|q| q.stats())
+    }
+
+    /// Waits until the sink has recorded every queued audit event, or
+    /// `timeout` has passed; whether it got them all (`true` without a
+    /// sink). It blocks the thread: call it at shutdown, or from
+    /// `tokio::task::spawn_blocking`.
+    pub fn flush_audit(&self, timeout: Duration) -> bool {
+        self.shared.audit.as_ref().is_none_or(|q| q.flush(timeout))
+    }
+
     /// A builder; see [`TransportBuilder`].
     pub fn builder() -> TransportBuilder {
         TransportBuilder::default()
@@ -143,6 +162,16 @@ impl Transport {
             pause: PauseKey::new(checked.subscription_key.as_bytes()),
             refused: std::sync::Mutex::new(None),
         });
+        let (checked_tenant, checked_client_id, checked_uuid) =
+            (&checked.tenant, &checked.client_id, &checked.uuid);
+        let audit = s.audit.as_ref().map(|queue| ClinicAudit {
+            queue: Arc::clone(queue),
+            clinic: Arc::new(AuditClinic::new(
+                checked_tenant.clone(),
+                checked_client_id.clone(),
+                checked_uuid.clone(),
+            )),
+        });
         let layer = Layer::new(Shared {
             tenant: checked.tenant,
             client_id: checked.client_id,
@@ -157,6 +186,7 @@ impl Transport {
             max_answer_bytes: s.max_answer_bytes,
             in_flight: s.in_flight.clone(),
             store,
+            audit,
         });
         Ok(Client::new_with_client(base_url, s.http.clone(), layer))
     }
@@ -181,6 +211,8 @@ pub struct TransportBuilder {
     max_answer_bytes: u64,
     max_in_flight: Option<usize>,
     store: Option<SharedStore>,
+    audit: Option<Arc<dyn AuditSink>>,
+    audit_queue: usize,
 }
 
 impl Default for TransportBuilder {
@@ -202,6 +234,8 @@ impl Default for TransportBuilder {
             max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
             max_in_flight: None,
             store: None,
+            audit: None,
+            audit_queue: DEFAULT_AUDIT_QUEUE,
         }
     }
 }
@@ -224,11 +258,28 @@ impl fmt::Debug for TransportBuilder {
             .field("max_answer_bytes", &self.max_answer_bytes)
             .field("max_in_flight", &self.max_in_flight)
             .field("shared_store", &self.store)
+            .field("audit_sink", &self.audit.as_ref().map(|_| "[set]"))
+            .field("audit_queue", &self.audit_queue)
             .finish_non_exhaustive()
     }
 }
 
 impl TransportBuilder {
+    /// Records one [`AuditEvent`](crate::audit::AuditEvent) per finished
+    /// call of every clinic of the transport (see [`crate::audit`]): none by
+    /// default.
+    pub fn audit_sink(mut self, sink: impl AuditSink) -> Self {
+        self.audit = Some(Arc::new(sink));
+        self
+    }
+
+    /// How many audit events may wait for a slow sink before new ones are
+    /// dropped and counted (default 1,024; at least 1, at most 65,536).
+    pub fn audit_queue(mut self, capacity: usize) -> Self {
+        self.audit_queue = capacity.clamp(1, 65_536);
+        self
+    }
+
     /// Time allowed to open a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
@@ -390,6 +441,13 @@ impl TransportBuilder {
         let http = http
             .build()
             .map_err(|e| ConfigError::Http(crate::error::transport_message(e)))?;
+        let audit = match self.audit {
+            Some(sink) => Some(Arc::new(
+                AuditQueue::start(Box::new(sink), self.audit_queue)
+                    .map_err(|e| ConfigError::Http(format!("the audit thread: {e}")))?,
+            )),
+            None => None,
+        };
         Ok(Transport {
             shared: Arc::new(TransportShared {
                 http,
@@ -402,6 +460,7 @@ impl TransportBuilder {
                     .max_in_flight
                     .map(|n| Arc::new(tokio::sync::Semaphore::new(n))),
                 store: self.store,
+                audit,
             }),
         })
     }

@@ -33,13 +33,16 @@ mod cli;
 mod decoders;
 mod endpoints;
 mod error;
+mod every_type;
 pub mod example;
 mod features;
 mod load;
 mod mock;
 mod path_values;
+pub mod phi;
 mod prepare;
 mod property_paths;
+mod redact;
 mod rules;
 mod surface;
 
@@ -54,6 +57,7 @@ pub use cli::generate_cli;
 pub use decoders::decoders;
 pub use endpoints::{Endpoint, endpoints, markdown_table};
 pub use error::{Error, Violation};
+pub use every_type::every_type;
 pub use load::parse_spec;
 pub use mock::generate_mock;
 pub use property_paths::generate_property_paths;
@@ -115,6 +119,8 @@ pub struct Generated {
 pub(crate) struct Prepared {
     /// Without the handwritten operations and without the `uuid` parameter.
     pub(crate) spec: openapiv3::OpenAPI,
+    /// Which fields may hold health data (`x-accuro-phi`).
+    pub(crate) classification: phi::Classification,
     /// Every operation of the spec as written, handwritten ones included.
     pub(crate) endpoints: Vec<Endpoint>,
     /// Schemas the handwritten layer names.
@@ -127,6 +133,16 @@ pub(crate) struct Prepared {
 pub(crate) fn prepare(spec_text: &str, options: &Options) -> Result<Prepared, Error> {
     let mut spec = parse_spec(spec_text, &options.spec_name)?;
     check_rules(&spec, &options.spec_name)?;
+    let document: serde_yaml::Value = serde_yaml::from_str(spec_text)
+        .map_err(|e| Error::Format(format!("{}: {e}", options.spec_name)))?;
+    let undecided = phi::check(&document);
+    if !undecided.is_empty() {
+        return Err(Error::Rules {
+            spec: options.spec_name.clone(),
+            violations: undecided,
+        });
+    }
+    let classification = phi::classify(&document);
     let endpoints = endpoints(&spec);
     let handwritten_schemas = prepare::handwritten_schemas(&spec);
     prepare::drop_handwritten(&mut spec);
@@ -137,6 +153,7 @@ pub(crate) fn prepare(spec_text: &str, options: &Options) -> Result<Prepared, Er
     prepare::strip_uuid(&mut spec);
     Ok(Prepared {
         spec,
+        classification,
         endpoints,
         handwritten_schemas,
         operations,
@@ -160,6 +177,7 @@ pub(crate) fn header(spec_text: &str, options: &Options) -> (String, String) {
 pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> {
     let Prepared {
         spec,
+        classification,
         endpoints: routes_of,
         handwritten_schemas,
         operations,
@@ -171,6 +189,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> 
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
     let wrapped = surface::reshape(&mut file)?;
     path_values::use_encoder(&mut file, "crate::encode_path_value")?;
+    redact::redact(&mut file, &classification)?;
     let areas = routes_of
         .iter()
         .filter(|e| !e.handwritten && e.path.starts_with("/rest/"))

@@ -165,6 +165,7 @@ fn regen_check() -> bool {
         readme: Some(workspace().join("README.md")),
         property_paths: Some(workspace().join("accuro-client/src/property_paths.rs")),
         calls: Some(workspace().join("tests/src/every_call.rs")),
+        types: Some(workspace().join("tests/src/every_type.rs")),
         decoders: Some(workspace().join("probe/src/decoders.rs")),
         companions: Some((
             workspace().join("accuro-mock/src/generated.rs"),

@@ -132,6 +132,64 @@ async fn paired(raw: Raw, client: accuro_client::Client, tasks: usize, per_task:
     raw_time.as_secs_f64() / layer_time.as_secs_f64()
 }
 
+/// A sink that does a real sink's work (the JSON line) and keeps nothing.
+struct Discard;
+
+impl accuro_client::audit::AuditSink for Discard {
+    fn record(&self, event: &accuro_client::audit::AuditEvent) -> std::io::Result<()> {
+        std::hint::black_box(event.to_json_line());
+        Ok(())
+    }
+}
+
+/// The audit sink's cost on the calling path: the same sequential calls
+/// through a transport with a sink and one without, alternating each round;
+/// the median of the per-round differences per call.
+async fn audit_cost(addr: std::net::SocketAddr, rounds: usize) {
+    // Two transports configured alike but for the sink.
+    let plain_transport = accuro_client::Transport::builder()
+        .max_idle_connections_per_host(64)
+        .build()
+        .expect("transport");
+    let transport = accuro_client::Transport::builder()
+        .max_idle_connections_per_host(64)
+        .audit_sink(Discard)
+        .build()
+        .expect("transport");
+    let plain = &support::client(addr, &plain_transport);
+    let audited = support::client(addr, &transport);
+    for client in [plain, &audited] {
+        client.authenticate().await.expect("token");
+        for _ in 0..500 {
+            layer_call(client).await;
+        }
+    }
+    let (mut with, mut without, mut deltas) = (vec![], vec![], vec![]);
+    for round in 0..rounds.max(3) * 2 {
+        let per_call = |rps: f64| 1e6 / rps;
+        let (a, b) = if round % 2 == 0 {
+            let a = per_call(sequential(|| layer_call(&audited)).await.0);
+            (a, per_call(sequential(|| layer_call(plain)).await.0))
+        } else {
+            let b = per_call(sequential(|| layer_call(plain)).await.0);
+            (per_call(sequential(|| layer_call(&audited)).await.0), b)
+        };
+        with.push(a);
+        without.push(b);
+        deltas.push(a - b);
+    }
+    let stats = transport.audit_stats().expect("stats");
+    println!(
+        "  audit sink   {:+.2} µs per call (median of {} per-round differences; without {:.1} µs, with {:.1} µs; {} events, {} dropped)",
+        median(deltas.clone()),
+        deltas.len(),
+        median(without),
+        median(with),
+        stats.delivered + stats.pending,
+        stats.dropped
+    );
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -238,6 +296,7 @@ fn main() {
             median(paired_seq),
             median(paired_con)
         );
+        audit_cost(addr, rounds).await;
         for (name, lat) in [("raw", lat_raw), ("layer", lat_layer)] {
             println!(
                 "  latency {name:<5} p50 {:>6.1} µs   p99 {:>6.1} µs",

@@ -14,7 +14,10 @@ pub mod clients;
 pub mod cutting;
 #[rustfmt::skip]
 pub mod every_call;
+#[rustfmt::skip]
+pub mod every_type;
 pub mod fixtures;
+pub mod marked;
 pub mod mocks;
 pub mod printed;
 pub mod prism;

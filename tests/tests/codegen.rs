@@ -72,6 +72,7 @@ fn regen(copy: &Copy, check: bool) -> Result<Outcome, String> {
         readme: Some(copy.readme.clone()),
         property_paths: None,
         calls: None,
+        types: None,
         decoders: None,
         companions: None,
         root: workspace(),

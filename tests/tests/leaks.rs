@@ -192,7 +192,7 @@ async fn no_secret_or_health_data_reaches_logs_or_errors() {
         "spans are captured"
     );
     assert!(
-        logs.contains("path=\"/rest/v2/provider-portal/patients/search\""),
+        logs.contains("url.template=\"/rest/v2/provider-portal/patients/search\""),
         "the path template is logged"
     );
     assert!(

@@ -53,6 +53,11 @@ impl Paths {
         self.root.join("tests/src/every_call.rs")
     }
 
+    /// Every generated type, printed, for the tests (`tests/src/every_type.rs`).
+    pub fn every_type(&self) -> PathBuf {
+        self.root.join("tests/src/every_type.rs")
+    }
+
     /// The answer type of every generated read, for the probe (`probe/src/decoders.rs`).
     pub fn probe_decoders(&self) -> PathBuf {
         self.root.join("probe/src/decoders.rs")

@@ -27,6 +27,9 @@ pub struct Args {
     /// The tests' call of every operation (`None`: leave it). Written with
     /// the README, in the default mode only.
     pub calls: Option<PathBuf>,
+    /// The tests' table of every generated type (`None`: leave it).
+    /// Written with the README, in the default mode only.
+    pub types: Option<PathBuf>,
     /// The probe's answer decoders (`None`: leave them). Written with the
     /// README, in the default mode only.
     pub decoders: Option<PathBuf>,
@@ -162,6 +165,7 @@ impl Args {
             out: out.unwrap_or_else(|| paths.generated()),
             property_paths: (!redirected).then(|| paths.property_paths()),
             calls: (!redirected).then(|| paths.every_call()),
+            types: (!redirected).then(|| paths.every_type()),
             decoders: (!redirected).then(|| paths.probe_decoders()),
             companions: (!redirected).then(|| (paths.mock(), paths.cli())),
             readme,
@@ -201,7 +205,13 @@ pub fn endpoint_table(spec_path: &Path) -> Result<String, String> {
     let text = read(spec_path, "the spec")?;
     let spec =
         accuro_gen::parse_spec(&text, &display_path(spec_path)).map_err(|e| e.to_string())?;
-    Ok(accuro_gen::markdown_table(&accuro_gen::endpoints(&spec)))
+    let document: serde_yaml::Value =
+        serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", display_path(spec_path)))?;
+    Ok(format!(
+        "{}{}",
+        accuro_gen::markdown_table(&accuro_gen::endpoints(&spec)),
+        accuro_gen::phi::markdown_table(&document)
+    ))
 }
 
 fn read(path: &Path, what: &str) -> Result<String, String> {
@@ -232,6 +242,10 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
         let code = accuro_gen::calls(&spec_text, &generated.code, &options.spec_name)
             .map_err(|e| e.to_string())?;
         targets.push((calls.clone(), code));
+    }
+    if let Some(types) = &args.types {
+        let code = accuro_gen::every_type(&generated.code).map_err(|e| e.to_string())?;
+        targets.push((types.clone(), code));
     }
     if let Some(decoders) = &args.decoders {
         let code = accuro_gen::decoders(&spec_text, &generated.code, &options.spec_name)

@@ -19,8 +19,9 @@ use crate::types;
 /// What the letter endpoints answer: the record the JSON part describes, and
 /// the content of the other part.
 ///
-/// `Debug` shows the record and the content's media type and size, never the
-/// content.
+/// `Debug` shows the record (through its own `Debug`, which redacts health
+/// data), the content's media type without parameters (a `name=` can carry
+/// a patient's name) and its size, never the content.
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct WithContent<T> {
@@ -38,7 +39,13 @@ impl<T: std::fmt::Debug> std::fmt::Debug for WithContent<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WithContent")
             .field("metadata", &self.metadata)
-            .field("content_type", &self.content_type)
+            .field(
+                "content_type",
+                &self
+                    .content_type
+                    .as_deref()
+                    .map(|t| t.split(';').next().unwrap_or("").trim()),
+            )
             .field("content", &self.content.len())
             .finish()
     }
@@ -150,5 +157,33 @@ impl Client {
             content: parts.content.to_vec(),
             content_type: parts.content_type.map(str::to_owned),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_no_content_no_media_type_parameter_and_a_redacted_record() {
+        let metadata: types::LetterDto = serde_json::from_value(serde_json::json!({
+            "letterId": 7,
+            "title": "Referral for Sample Person",
+            "content": "Dear colleague, Sample Person ...",
+        }))
+        .unwrap();
+        let letter = WithContent {
+            metadata,
+            content: b"{\\rtf1 Sample Person}".to_vec(),
+            content_type: Some("application/rtf; name=Sample-Person.rtf".into()),
+        };
+        for text in [format!("{letter:?}"), format!("{letter:#?}")] {
+            assert!(!text.contains("Sample"), "{text}");
+            assert!(
+                text.contains("application/rtf") && text.contains("[redacted]"),
+                "{text}"
+            );
+            assert!(text.contains('7'), "the letter id is shown: {text}");
+        }
     }
 }

@@ -170,11 +170,13 @@ impl<'a> Converter<'a> {
                     out.insert("x-accuro-enum".into(), value.clone());
                     continue;
                 }
+                // Every imported property is health data until someone
+                // decides otherwise (`x-accuro-phi: false`).
                 "properties" => match value {
                     Value::Mapping(props) => Value::Mapping(
                         props
                             .iter()
-                            .map(|(k, v)| (k.clone(), self.schema(v)))
+                            .map(|(k, v)| (k.clone(), undecided(self.schema(v))))
                             .collect(),
                     ),
                     other => other.clone(),
@@ -538,6 +540,21 @@ fn one_line(text: &str) -> String {
         .to_owned()
 }
 
+/// `property` with `x-accuro-phi: true` when it needs a decision (see
+/// [`accuro_gen::phi`]): an imported field is printed only once reviewed.
+fn undecided(property: Value) -> Value {
+    if !accuro_gen::phi::needs_decision(&property) {
+        return property;
+    }
+    match property {
+        Value::Mapping(mut map) => {
+            map.insert(accuro_gen::phi::PHI.into(), Value::Bool(true));
+            Value::Mapping(map)
+        }
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -559,8 +576,8 @@ mod tests {
         ));
         let expected = yaml(
             r##"{"type":"object","properties":{
-                "a":{"type":"string","x-accuro-enum":["A","B"]},
-                "b":{"$ref":"#/components/schemas/AccuroDateTime"},
+                "a":{"type":"string","x-accuro-enum":["A","B"],"x-accuro-phi":true},
+                "b":{"$ref":"#/components/schemas/AccuroDateTime","x-accuro-phi":true},
                 "c":{"type":"array","items":{"$ref":"#/components/schemas/Phone"}}}}"##,
         );
         assert_eq!(converted, expected);
