@@ -460,6 +460,7 @@ fn workspace_copy() -> (tempfile::TempDir, xtask::paths::Paths) {
         (here.property_paths(), paths.property_paths()),
         (here.readme(), paths.readme()),
         (here.every_call(), paths.every_call()),
+        (here.every_type(), paths.every_type()),
         (here.probe_decoders(), paths.probe_decoders()),
         (here.mock(), paths.mock()),
         (here.cli(), paths.cli()),
