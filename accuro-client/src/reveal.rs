@@ -15,10 +15,11 @@ use std::fmt;
 ///
 /// ```
 /// use accuro_client::{reveal, types};
-/// let demographics: types::Demographics =
-///     serde_json::from_str(r#"{"firstName":"Sample","lastName":"Person"}"#).unwrap();
-/// assert!(!format!("{demographics:?}").contains("Sample"));
-/// assert!(format!("{:?}", reveal(&demographics)).contains("Sample"));
+/// let phone: types::Phone =
+///     serde_json::from_str(r#"{"phoneId":5,"number":"250-555-0100"}"#).unwrap();
+/// assert!(!format!("{phone:?}").contains("555"));
+/// assert!(format!("{phone:?}").contains("phone_id: Some(5)"));
+/// assert!(format!("{:?}", reveal(&phone)).contains("250-555-0100"));
 /// ```
 pub fn reveal<T: serde::Serialize + ?Sized>(value: &T) -> Revealed<'_, T> {
     Revealed(value)
