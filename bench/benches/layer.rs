@@ -142,9 +142,9 @@ impl accuro_client::audit::AuditSink for Discard {
     }
 }
 
-/// The audit sink's cost on the calling path: the same sequential calls
-/// through a transport with a sink and one without, alternating each round;
-/// the median of the per-round differences per call.
+/// The audit sink's cost on the calling path: sequential calls through a
+/// transport with a sink and one without, paired call by call; the median
+/// of the per-round differences per call.
 async fn audit_cost(addr: std::net::SocketAddr, rounds: usize) {
     // Two transports configured alike but for the sink.
     let plain_transport = accuro_client::Transport::builder()
@@ -164,23 +164,34 @@ async fn audit_cost(addr: std::net::SocketAddr, rounds: usize) {
             layer_call(client).await;
         }
     }
+    // Paired: each iteration sends one call through each client (order
+    // swapped every time), adding each one's time to its own total, so that
+    // host drift slows both alike.
     let (mut with, mut without, mut deltas) = (vec![], vec![], vec![]);
-    for round in 0..rounds.max(3) * 2 {
-        let per_call = |rps: f64| 1e6 / rps;
-        let (a, b) = if round % 2 == 0 {
-            let a = per_call(sequential(|| layer_call(&audited)).await.0);
-            (a, per_call(sequential(|| layer_call(plain)).await.0))
-        } else {
-            let b = per_call(sequential(|| layer_call(plain)).await.0);
-            (per_call(sequential(|| layer_call(&audited)).await.0), b)
-        };
-        with.push(a);
-        without.push(b);
-        deltas.push(a - b);
+    for _ in 0..rounds.max(3) * 2 {
+        let (mut a, mut b) = (Duration::ZERO, Duration::ZERO);
+        for i in 0..SEQUENTIAL {
+            let time = |client| async move {
+                let started = Instant::now();
+                std::hint::black_box(layer_call(client).await);
+                started.elapsed()
+            };
+            if i % 2 == 0 {
+                a += time(&audited).await;
+                b += time(plain).await;
+            } else {
+                b += time(plain).await;
+                a += time(&audited).await;
+            }
+        }
+        let per_call = |d: Duration| d.as_secs_f64() * 1e6 / SEQUENTIAL as f64;
+        with.push(per_call(a));
+        without.push(per_call(b));
+        deltas.push(per_call(a) - per_call(b));
     }
     let stats = transport.audit_stats().expect("stats");
     println!(
-        "  audit sink   {:+.2} µs per call (median of {} per-round differences; without {:.1} µs, with {:.1} µs; {} events, {} dropped)",
+        "  audit sink   {:+.2} µs per call (paired; median of {} per-round differences; without {:.1} µs, with {:.1} µs; {} events, {} dropped)",
         median(deltas.clone()),
         deltas.len(),
         median(without),
