@@ -24,6 +24,13 @@ impl Capture {
         capture
     }
 
+    /// Forgets what was written so far.
+    pub fn clear(&self) {
+        if let Ok(mut bytes) = self.0.lock() {
+            bytes.clear();
+        }
+    }
+
     /// What was written so far.
     pub fn text(&self) -> String {
         self.0

@@ -1,6 +1,6 @@
 //! Synthetic credentials, and clients and builders pointed at a stand-in.
 
-use accuro_client::{Client, ClientBuilder};
+use accuro_client::{Client, ClientBuilder, RetryPolicy};
 use base64::Engine as _;
 use wiremock::MockServer;
 
@@ -79,4 +79,27 @@ pub fn raw_http_client() -> reqwest::Client {
 /// A client with default settings pointed at `server`.
 pub fn client(server: &MockServer) -> Client {
     builder(server).build().expect("test client")
+}
+
+/// The default retry policy with waits of 1 to 2 ms: retries on the real
+/// clock against a stand-in on loopback, without slowing the tests.
+pub fn quick_retry_policy() -> RetryPolicy {
+    RetryPolicy {
+        initial_backoff: std::time::Duration::from_millis(1),
+        max_backoff: std::time::Duration::from_millis(2),
+        ..RetryPolicy::default()
+    }
+}
+
+/// A client of the stand-in at `uri` with [`quick_retry_policy`].
+pub fn quick_client_at(uri: &str) -> Client {
+    builder_at(uri)
+        .retry_policy(quick_retry_policy())
+        .build()
+        .expect("client")
+}
+
+/// A client of `server` with [`quick_retry_policy`].
+pub fn quick_client(server: &MockServer) -> Client {
+    quick_client_at(&server.uri())
 }

@@ -183,3 +183,24 @@ pub async fn mount_once_then(
 pub fn gateway_401() -> ResponseTemplate {
     ResponseTemplate::new(401).set_body_json(json!({"code": "401", "message": "Unauthorized"}))
 }
+
+/// A stand-in whose token endpoint issues tokens that live an hour.
+pub async fn stand_in() -> MockServer {
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    server
+}
+
+/// Answers every `http_method` request at `at` with `answer`.
+pub async fn mount_answer(
+    server: &MockServer,
+    http_method: &str,
+    at: &str,
+    answer: ResponseTemplate,
+) {
+    Mock::given(method(http_method))
+        .and(path(at))
+        .respond_with(answer)
+        .mount(server)
+        .await;
+}

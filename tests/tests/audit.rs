@@ -6,12 +6,11 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use accuro_client::Client;
 use accuro_client::audit::{AuditEvent, AuditOutcome, AuditSink, JsonLinesFile};
-use accuro_client::{Client, RetryPolicy};
 use accuro_tests::*;
 use serde_json::json;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 const PATIENT: &str = "/rest/v2/provider-portal/patients/1001";
 /// A value that must never reach the audit trail (a query value, a body).
@@ -39,11 +38,7 @@ impl Kept {
 
 fn client_with(server: &MockServer, sink: impl AuditSink) -> (Client, accuro_client::Transport) {
     let transport = accuro_client::Transport::builder()
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(2),
-            ..RetryPolicy::default()
-        })
+        .retry_policy(quick_retry_policy())
         .audit_sink(sink)
         .build()
         .expect("transport");
@@ -53,31 +48,20 @@ fn client_with(server: &MockServer, sink: impl AuditSink) -> (Client, accuro_cli
     (client, transport)
 }
 
-async fn stand_in() -> MockServer {
-    let server = MockServer::start().await;
-    TokenIssuer::new(Some(3600)).mount(&server).await;
-    server
+fn patient() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"patientId": 1001, "patientStatusId": 1}))
 }
 
 #[tokio::test]
 async fn one_event_per_call_with_the_patient_id_and_nothing_of_query_or_body() {
     let server = stand_in().await;
-    mount_get(
-        &server,
-        PATIENT,
-        json!({"patientId": 1001, "patientStatusId": 1}),
-    )
-    .await;
-    Mock::given(method("GET"))
-        .and(path("/rest/v2/provider-portal/patients/search"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"contents": []})))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/rest/v1/provider-portal/patients/1001/phones"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!(5)))
-        .mount(&server)
-        .await;
+    mount_answer(&server, "GET", PATIENT, patient()).await;
+    let search = "/rest/v2/provider-portal/patients/search";
+    let no_one = ResponseTemplate::new(200).set_body_json(json!({"contents": []}));
+    mount_answer(&server, "GET", search, no_one).await;
+    let phones = "/rest/v1/provider-portal/patients/1001/phones";
+    let new_id = ResponseTemplate::new(201).set_body_json(json!(5));
+    mount_answer(&server, "POST", phones, new_id).await;
     let kept = Kept::default();
     let (client, transport) = client_with(&server, kept.clone());
 
@@ -166,14 +150,17 @@ async fn a_retried_call_is_one_event_and_a_refusal_is_refused() {
         "GET",
         PATIENT,
         ResponseTemplate::new(503),
-        ResponseTemplate::new(200).set_body_json(json!({"patientId": 1001, "patientStatusId": 1})),
+        patient(),
     )
     .await;
-    Mock::given(method("GET"))
-        .and(path("/rest/v2/provider-portal/patients/404"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": "not found"})))
-        .mount(&server)
-        .await;
+    let not_found = ResponseTemplate::new(404).set_body_json(json!({"error": "not found"}));
+    mount_answer(
+        &server,
+        "GET",
+        "/rest/v2/provider-portal/patients/404",
+        not_found,
+    )
+    .await;
     let kept = Kept::default();
     let (client, transport) = client_with(&server, kept.clone());
     client
@@ -199,12 +186,7 @@ async fn the_file_sink_is_private_appends_one_line_per_call_and_refuses_links() 
     let folder = tempfile::tempdir().expect("temp dir");
     let file = folder.path().join("audit.jsonl");
     let server = stand_in().await;
-    mount_get(
-        &server,
-        PATIENT,
-        json!({"patientId": 1001, "patientStatusId": 1}),
-    )
-    .await;
+    mount_answer(&server, "GET", PATIENT, patient()).await;
     let (client, transport) = client_with(&server, JsonLinesFile::open(&file).expect("open"));
     client
         .get_patient()
@@ -268,15 +250,8 @@ async fn the_file_sink_is_private_appends_one_line_per_call_and_refuses_links() 
 #[tokio::test]
 async fn a_call_dropped_in_flight_is_audited_as_cancelled() {
     let server = stand_in().await;
-    Mock::given(method("GET"))
-        .and(path(PATIENT))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"patientId": 1001, "patientStatusId": 1}))
-                .set_delay(Duration::from_secs(3600)),
-        )
-        .mount(&server)
-        .await;
+    let an_hour_late = patient().set_delay(Duration::from_secs(3600));
+    mount_answer(&server, "GET", PATIENT, an_hour_late).await;
     let kept = Kept::default();
     let (client, transport) = client_with(&server, kept.clone());
     client.authenticate().await.expect("token");
@@ -324,12 +299,7 @@ impl AuditSink for Stuck {
 #[tokio::test]
 async fn a_stuck_sink_delays_no_call_and_its_dropped_events_are_counted() {
     let server = stand_in().await;
-    mount_get(
-        &server,
-        PATIENT,
-        json!({"patientId": 1001, "patientStatusId": 1}),
-    )
-    .await;
+    mount_answer(&server, "GET", PATIENT, patient()).await;
     let (started_tx, started) = mpsc::channel();
     let (release, release_rx) = mpsc::channel::<()>();
     let transport = accuro_client::Transport::builder()

@@ -6,9 +6,8 @@
 //! `NotFound`.
 
 use std::sync::atomic::Ordering;
-use std::time::Duration;
 
-use accuro_client::{Error, ErrorKind, RetryPolicy, types};
+use accuro_client::{Error, ErrorKind, types};
 use accuro_tests::*;
 use serde_json::json;
 use wiremock::{MockServer, ResponseTemplate};
@@ -86,23 +85,6 @@ fn every_write_states_its_retry_safety_with_a_reason() {
             .unwrap_or_else(|| panic!("{id} is not a write of the spec"));
         assert_eq!(*idempotent, Some(false), "{id} must never be sent twice");
     }
-}
-
-/// A client of the stand-in at `uri` whose retries wait 1 ms, on the real
-/// clock (the stand-in is on loopback).
-fn quick_client_at(uri: &str) -> accuro_client::Client {
-    builder_at(uri)
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(2),
-            ..RetryPolicy::default()
-        })
-        .build()
-        .expect("client")
-}
-
-fn quick_client(server: &MockServer) -> accuro_client::Client {
-    quick_client_at(&server.uri())
 }
 
 #[tokio::test]

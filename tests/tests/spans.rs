@@ -3,43 +3,24 @@
 //! `http.response.status_code`, `error.type`, `http.request.resend_count`)
 //! beside the operation id, and holds no query, path value or body.
 
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
-use accuro_client::RetryPolicy;
+use accuro_client::{Client, RetryPolicy, types};
+use accuro_tests::capture::Capture;
 use accuro_tests::*;
 use progenitor_client::ClientInfo as _;
 use serde_json::json;
 use tracing_subscriber::fmt::format::FmtSpan;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 const PATIENT: &str = "/rest/v2/provider-portal/patients/1001";
 const TEMPLATE: &str = "url.template=\"/rest/v2/provider-portal/patients/{patientId}\"";
 
-#[derive(Clone, Default)]
-struct Lines(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Lines {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Everything the test binary's subscriber writes (installed once: a
 /// subscriber per test thread races with the others' on tracing's global
 /// interest cache).
-fn captured() -> &'static Lines {
-    static LINES: std::sync::OnceLock<Lines> = std::sync::OnceLock::new();
+fn captured() -> &'static Capture {
+    static LINES: std::sync::OnceLock<Capture> = std::sync::OnceLock::new();
     LINES.get_or_init(|| {
-        let lines = Lines::default();
+        let lines = Capture::default();
         let writer = lines.clone();
         tracing_subscriber::fmt()
             .with_max_level(tracing::Level::DEBUG)
@@ -51,34 +32,27 @@ fn captured() -> &'static Lines {
     })
 }
 
-/// The closed `accuro.request` spans of `call`, one line each. The tests
-/// of this file take turns (wiremock reuses its servers' ports, so nothing
-/// in a span tells two tests apart).
-async fn spans_of<F: std::future::Future>(call: F) -> Vec<String> {
+/// The closed `accuro.request` span of a `get_patient(1001)` call through
+/// `client`. The tests of this file take turns (wiremock reuses its
+/// servers' ports, so nothing in a span tells two tests apart).
+async fn span_of_get(client: &Client) -> (String, Result<types::Patient, accuro_client::Error>) {
     static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
     let _turn = TURN.lock().await;
     let lines = captured();
-    if let Ok(mut bytes) = lines.0.lock() {
-        bytes.clear();
-    }
-    call.await;
-    let text = String::from_utf8_lossy(&lines.0.lock().map(|b| b.clone()).unwrap_or_default())
-        .into_owned();
-    text.lines()
-        .filter(|l| l.contains("accuro.request") && l.contains("close"))
+    lines.clear();
+    let answer = client
+        .get_patient()
+        .patient_id(1001)
+        .send()
+        .await
+        .map(|rv| rv.into_inner());
+    let span = lines
+        .text()
+        .lines()
+        .find(|l| l.contains("accuro.request") && l.contains("close") && l.contains("get_patient"))
         .map(str::to_owned)
-        .collect()
-}
-
-fn client(server: &MockServer) -> accuro_client::Client {
-    builder(server)
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(2),
-            ..RetryPolicy::default()
-        })
-        .build()
-        .expect("client")
+        .unwrap_or_else(|| panic!("no span of get_patient in {}", lines.text()));
+    (span, answer)
 }
 
 fn assert_common(span: &str, server: &MockServer) {
@@ -100,31 +74,17 @@ fn assert_common(span: &str, server: &MockServer) {
     );
 }
 
+fn patient() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"patientId": 1001, "patientStatusId": 1}))
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn a_successful_call() {
-    let server = MockServer::start().await;
-    TokenIssuer::new(Some(3600)).mount(&server).await;
-    mount_get(
-        &server,
-        PATIENT,
-        json!({"patientId": 1001, "patientStatusId": 1}),
-    )
-    .await;
-    let client = client(&server);
-    let spans = spans_of(async {
-        client
-            .get_patient()
-            .patient_id(1001)
-            .send()
-            .await
-            .expect("get");
-    })
-    .await;
-    let span = spans
-        .iter()
-        .find(|s| s.contains("get_patient"))
-        .expect("the span");
-    assert_common(span, &server);
+    let server = stand_in().await;
+    mount_answer(&server, "GET", PATIENT, patient()).await;
+    let (span, answer) = span_of_get(&quick_client(&server)).await;
+    answer.expect("get");
+    assert_common(&span, &server);
     assert!(span.contains("http.response.status_code=200"), "{span}");
     assert!(
         !span.contains("error.type") && !span.contains("resend_count"),
@@ -134,59 +94,30 @@ async fn a_successful_call() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_retried_call() {
-    let server = MockServer::start().await;
-    TokenIssuer::new(Some(3600)).mount(&server).await;
+    let server = stand_in().await;
     mount_once_then(
         &server,
         "GET",
         PATIENT,
         ResponseTemplate::new(503),
-        ResponseTemplate::new(200).set_body_json(json!({"patientId": 1001, "patientStatusId": 1})),
+        patient(),
     )
     .await;
-    let client = client(&server);
-    let spans = spans_of(async {
-        client
-            .get_patient()
-            .patient_id(1001)
-            .send()
-            .await
-            .expect("get");
-    })
-    .await;
-    let span = spans
-        .iter()
-        .find(|s| s.contains("get_patient"))
-        .expect("the span");
-    assert_common(span, &server);
+    let (span, answer) = span_of_get(&quick_client(&server)).await;
+    answer.expect("get");
+    assert_common(&span, &server);
     assert!(span.contains("http.request.resend_count=1"), "{span}");
     assert!(span.contains("http.response.status_code=200"), "{span}");
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_failed_call() {
-    let server = MockServer::start().await;
-    TokenIssuer::new(Some(3600)).mount(&server).await;
-    Mock::given(method("GET"))
-        .and(path(PATIENT))
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": "not found"})))
-        .mount(&server)
-        .await;
-    let client = client(&server);
-    let spans = spans_of(async {
-        let _ = client
-            .get_patient()
-            .patient_id(1001)
-            .send()
-            .await
-            .expect_err("404");
-    })
-    .await;
-    let span = spans
-        .iter()
-        .find(|s| s.contains("get_patient"))
-        .expect("the span");
-    assert_common(span, &server);
+    let server = stand_in().await;
+    let not_found = ResponseTemplate::new(404).set_body_json(json!({"error": "not found"}));
+    mount_answer(&server, "GET", PATIENT, not_found).await;
+    let (span, answer) = span_of_get(&quick_client(&server)).await;
+    answer.expect_err("404");
+    assert_common(&span, &server);
     assert!(span.contains("http.response.status_code=404"), "{span}");
     assert!(span.contains("error.type=\"404\""), "{span}");
 }
@@ -197,8 +128,7 @@ async fn a_call_without_an_answer() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = closed.local_addr().expect("address").port();
     drop(closed);
-    let server = MockServer::start().await;
-    TokenIssuer::new(Some(3600)).mount(&server).await;
+    let server = stand_in().await;
     let client = builder(&server)
         .retry_policy(RetryPolicy::none())
         .build()
@@ -207,24 +137,14 @@ async fn a_call_without_an_answer() {
         .authenticate()
         .await
         .expect("a token from the stand-in");
-    let elsewhere = accuro_client::Client::new_with_client(
+    // The token's client, sending its REST calls to the closed port.
+    let elsewhere = Client::new_with_client(
         &format!("http://127.0.0.1:{port}"),
         raw_http_client(),
         client.inner().clone(),
     );
-    let spans = spans_of(async {
-        let _ = elsewhere
-            .get_patient()
-            .patient_id(1001)
-            .send()
-            .await
-            .expect_err("refused");
-    })
-    .await;
-    let span = spans
-        .iter()
-        .find(|s| s.contains("get_patient"))
-        .expect("the span");
+    let (span, answer) = span_of_get(&elsewhere).await;
+    answer.expect_err("refused");
     assert!(span.contains("error.type=\"transport\""), "{span}");
     assert!(!span.contains("status_code"), "{span}");
 }
