@@ -375,6 +375,26 @@ impl Client {
     }
 }
 
+/// How a call ended: its last status, if any, and its outcome as the audit
+/// trail names it (an answer marked by [`outcome::mark`] is an unknown outcome).
+fn ended(outcome: &reqwest::Result<Response>) -> (Option<StatusCode>, AuditOutcome) {
+    match outcome {
+        Ok(response) => {
+            let status = response.status();
+            let kind = if outcome::is_marked(response.headers()) {
+                AuditOutcome::OutcomeUnknown
+            } else if status.is_client_error() || status.is_server_error() {
+                AuditOutcome::Refused
+            } else {
+                AuditOutcome::Success
+            };
+            (Some(status), kind)
+        }
+        Err(e) if e.is_timeout() => (None, AuditOutcome::Timeout),
+        Err(_) => (None, AuditOutcome::Transport),
+    }
+}
+
 /// Statuses whose `Retry-After` matters.
 fn is_transient(status: StatusCode) -> bool {
     matches!(
@@ -500,40 +520,29 @@ impl ClientHooks<Layer> for Client {
             if attempts > 1 {
                 span.record("http.request.resend_count", attempts - 1);
             }
-            match &outcome {
-                Ok(response) => {
-                    let status = response.status();
-                    span.record("http.response.status_code", status.as_u16());
-                    if status.is_client_error() || status.is_server_error() {
-                        span.record("error.type", status.as_str());
-                    }
+            (outcome, attempts)
+        };
+        // How the call ended, read once for the span and the audit event.
+        if pending.is_some() || !span.is_disabled() {
+            let (status, kind) = ended(&outcome);
+            if let Some(status) = status {
+                span.record("http.response.status_code", status.as_u16());
+            }
+            match (kind, status) {
+                (AuditOutcome::Success, _) => {}
+                (_, Some(status)) => {
+                    span.record("error.type", status.as_str());
                 }
-                Err(e) if e.is_timeout() => {
+                (AuditOutcome::Timeout, None) => {
                     span.record("error.type", "timeout");
                 }
-                Err(_) => {
+                (_, None) => {
                     span.record("error.type", "transport");
                 }
             }
-            (outcome, attempts)
-        };
-        if let Some(pending) = pending {
-            let (status, kind) = match &outcome {
-                Ok(response) => {
-                    let status = response.status();
-                    let kind = if outcome::is_marked(response.headers()) {
-                        AuditOutcome::OutcomeUnknown
-                    } else if status.is_client_error() || status.is_server_error() {
-                        AuditOutcome::Refused
-                    } else {
-                        AuditOutcome::Success
-                    };
-                    (Some(status.as_u16()), kind)
-                }
-                Err(e) if e.is_timeout() => (None, AuditOutcome::Timeout),
-                Err(_) => (None, AuditOutcome::Transport),
-            };
-            pending.finish(status, kind, attempts);
+            if let Some(pending) = pending {
+                pending.finish(status.map(|s| s.as_u16()), kind, attempts);
+            }
         }
         outcome.map(|response| crate::answer_cap::cap(response, limit))
     }

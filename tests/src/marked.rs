@@ -149,26 +149,20 @@ impl<'a> Marker<'a> {
                 self.record(text.clone(), redacted, hidden, out);
                 Json::from(text)
             }
-            Some("integer") => {
-                let n = self.number();
-                let value = if redacted {
-                    91_000_000 + n
+            Some(kind @ ("integer" | "number")) => {
+                // Numbers whole and below 2^24: exact in an `f32` too.
+                let (secret, safe) = if kind == "integer" {
+                    (91_000_000, 72_000_000)
                 } else {
-                    72_000_000 + n
+                    (9_300_000, 7_400_000)
                 };
+                let value = self.number() + if redacted { secret } else { safe };
                 self.record(value.to_string(), redacted, hidden, out);
-                Json::from(value)
-            }
-            Some("number") => {
-                let n = self.number();
-                // Whole and below 2^24: exact in an `f32` too.
-                let value = if redacted {
-                    9_300_000 + n
+                if kind == "integer" {
+                    Json::from(value)
                 } else {
-                    7_400_000 + n
-                };
-                self.record(value.to_string(), redacted, hidden, out);
-                Json::from(f64::from(value))
+                    Json::from(f64::from(value))
+                }
             }
             Some("boolean") => Json::from(true),
             Some("array") => match schema.get("items") {
