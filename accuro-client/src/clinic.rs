@@ -9,7 +9,6 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use base64::Engine as _;
 use reqwest::Url;
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
@@ -251,9 +250,10 @@ impl ClinicConfig {
             .hyphenated()
             .to_string();
 
-        let credentials = base64::engine::general_purpose::STANDARD
-            .encode(format!("{client_id}:{}", secret.expose_secret()));
-        let basic = sensitive_header(n.client_secret, &format!("Basic {credentials}"))?;
+        let basic = sensitive_header(
+            n.client_secret,
+            &accuro_spec::token_endpoint::basic_header(&client_id, secret.expose_secret()),
+        )?;
 
         Ok(Checked {
             base_url,

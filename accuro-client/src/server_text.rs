@@ -31,31 +31,9 @@ pub(crate) enum ServerText<'a> {
     Withheld(usize),
 }
 
-/// Accuro's and the gateway's messages known to carry no value.
-pub(crate) const KNOWN_MESSAGES: [&str; 22] = [
-    "Access is denied",
-    "Access Denied",
-    "Access denied due to missing or invalid subscription key.",
-    "Appointment is locked",
-    "Bad Request",
-    "Configuration error: Accuro clinic not found.",
-    "Forbidden",
-    "Insufficient Permissions",
-    "Internal Server Error",
-    "invalid_client",
-    "invalid_grant",
-    "invalid_request",
-    "invalid_scope",
-    "Not Found",
-    "Payload Too Large",
-    "Request Constraint Violation",
-    "Required Parameter Missing.",
-    "Rest API Service is not enabled for this client.",
-    "Start date or patient id must be supplied",
-    "The provided uuid does not match one associated with your ACRON.",
-    "Timezone not set in Accuro",
-    "Unauthorized",
-];
+/// Accuro's and the gateway's messages known to carry no value (the one
+/// catalogue, kept with the rest of what is known of Accuro).
+pub(crate) const KNOWN_MESSAGES: [&str; 22] = accuro_spec::texts::KNOWN;
 
 /// The known message that names the fields it refused, each a property path.
 const INVALID_FIELDS: &str = "Unable to process json. Invalid value at field(s): ";

@@ -132,7 +132,7 @@ pub(crate) struct Prepared {
 /// Parses and checks the spec, then prepares it for progenitor.
 pub(crate) fn prepare(spec_text: &str, options: &Options) -> Result<Prepared, Error> {
     let mut spec = parse_spec(spec_text, &options.spec_name)?;
-    check_rules(&spec, &options.spec_name)?;
+    rules::check_located(&spec, Some(spec_text), &options.spec_name)?;
     let document: serde_yaml::Value = serde_yaml::from_str(spec_text)
         .map_err(|e| Error::Format(format!("{}: {e}", options.spec_name)))?;
     let undecided = phi::check(&document);

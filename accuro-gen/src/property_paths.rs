@@ -18,7 +18,7 @@ use crate::{Error, Options};
 /// spec's property paths, sorted, under the generated files' header.
 pub fn generate_property_paths(spec_text: &str, options: &Options) -> Result<String, Error> {
     let spec = crate::parse_spec(spec_text, &options.spec_name)?;
-    crate::check_rules(&spec, &options.spec_name)?;
+    crate::rules::check_located(&spec, Some(spec_text), &options.spec_name)?;
     let document: Value = serde_yaml::from_str(spec_text)
         .map_err(|e| Error::Format(format!("{}: {e}", options.spec_name)))?;
     let paths = property_paths(&document);

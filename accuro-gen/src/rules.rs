@@ -95,6 +95,16 @@ pub fn handwritten_method(op: &Operation) -> Option<&str> {
 
 /// Checks every rule and reports all violations together.
 pub fn check(spec: &OpenAPI, spec_name: &str) -> Result<(), Error> {
+    check_located(spec, None, spec_name)
+}
+
+/// [`check`]; an operationId that is not snake_case names its line in
+/// `spec_text` when given.
+pub fn check_located(
+    spec: &OpenAPI,
+    spec_text: Option<&str>,
+    spec_name: &str,
+) -> Result<(), Error> {
     let mut violations = Vec::new();
     let mut seen_ids: BTreeMap<&str, String> = BTreeMap::new();
 
@@ -125,6 +135,11 @@ pub fn check(spec: &OpenAPI, spec_name: &str) -> Result<(), Error> {
             match &op.operation_id {
                 None => push("no operationId; add one in snake_case, e.g. `list_offices`".into()),
                 Some(id) => {
+                    let line = spec_text
+                        .and_then(|text| accuro_spec::naming::line_of_operation_id(text, id));
+                    if let Some(problem) = accuro_spec::naming::operation_id_problem(id, line) {
+                        push(problem);
+                    }
                     if let Some(first) = seen_ids.insert(id, location.clone()) {
                         push(format!(
                             "operationId `{id}` is already used by {first}; operation ids must be unique"

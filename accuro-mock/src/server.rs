@@ -6,10 +6,12 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use accuro_client::{Client, ClientBuilder, ClinicConfig, ConfigError};
-use base64::Engine as _;
 use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
 
-use crate::gateway::{Gateway, Refusal, RestRequest};
+use accuro_spec::gateway::Refusal;
+use accuro_spec::token_endpoint::{self, TokenRequest};
+
+use crate::gateway::{Gateway, Request};
 use crate::generated::ROUTES;
 use crate::token::TokenDesk;
 
@@ -88,13 +90,17 @@ impl Shared {
         let form: Vec<(String, String)> = url::form_urlencoded::parse(&req.body_bytes())
             .into_owned()
             .collect();
-        let (status, body) = match self.desk.refusal(&query, req.headers_vec(), &form) {
-            Some(refusal) => (refusal.status(), refusal.body()),
-            None => {
+        let request = TokenRequest {
+            headers: req.headers_vec(),
+            query: &query,
+            form: Some(&form),
+        };
+        let (status, body) = match self.desk.scopes(&request) {
+            Err(refusal) => (refusal.status(), refusal.body()),
+            Ok(scopes) => {
                 self.issued = self.issued.saturating_add(1);
                 let token = format!("mock-access-token-{}", self.issued);
-                let scopes = self.desk.scopes_for(&form);
-                let body = self.desk.answer(&token, &scopes, self.token_lifetime);
+                let body = token_endpoint::answer(&token, &scopes, self.token_lifetime, None);
                 self.gateway.tokens.insert(token, scopes);
                 (200, body)
             }
@@ -219,8 +225,6 @@ impl MockAccuro {
     }
 
     fn start_with(settings: Settings, server: MockServer) -> MockAccuro {
-        let credentials = base64::engine::general_purpose::STANDARD
-            .encode(format!("{}:{}", settings.client_id, settings.client_secret));
         let shared = Arc::new(Mutex::new(Shared {
             gateway: Gateway {
                 subscription_key: settings.subscription_key.clone(),
@@ -229,7 +233,8 @@ impl MockAccuro {
             },
             desk: TokenDesk {
                 tenant: settings.tenant.clone(),
-                basic: format!("Basic {credentials}"),
+                client_id: settings.client_id.clone(),
+                client_secret: settings.client_secret.clone(),
                 granted: settings.scopes.clone(),
             },
             token_lifetime: settings.token_lifetime,
@@ -255,7 +260,7 @@ impl MockAccuro {
             self.server.mock(|when, then| {
                 when.path_prefix("/rest/").is_true(move |req| {
                     let (path, query) = split_uri(req.uri_str());
-                    let request = RestRequest {
+                    let request = Request {
                         method: req.method_str(),
                         path,
                         headers: req.headers_vec(),

@@ -8,7 +8,7 @@ use serde_json::json;
 
 /// The API's error shape without violations: `{"error":"..."}`.
 pub(crate) fn api_error(status: StatusCode, error: &str) -> Response {
-    (status, Json(json!({"error": error}))).into_response()
+    (status, Json(accuro_spec::texts::server_body(error))).into_response()
 }
 
 /// One refused value: its field, the value as text (`None`: `"(null)"`) and
@@ -43,7 +43,7 @@ pub(crate) fn constraint_violations(violations: &[Violation]) -> Response {
             })
         })
         .collect();
-    let mut body = json!({"error": "Request Constraint Violation"});
+    let mut body = accuro_spec::texts::server_body(accuro_spec::texts::CONSTRAINT_VIOLATION);
     if !list.is_empty() {
         body["constraintViolations"] = list.into();
     }

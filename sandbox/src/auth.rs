@@ -1,26 +1,30 @@
-//! The token endpoint, and the checks every REST request goes through.
+//! The token endpoint, and the checks every REST request goes through: the
+//! rules are [`accuro_spec::token_endpoint`]'s and
+//! [`accuro_spec::gateway`]'s; what the sandbox issues is kept here.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use accuro_spec::gateway::{Clinic, RestRequest};
+use accuro_spec::routes::Resolution;
+use accuro_spec::token_endpoint::{self, Grant, TokenRefusal, TokenRequest};
+use accuro_spec::{Operation, Spec, texts};
 use axum::Json;
-use axum::extract::{Form, MatchedPath, Query, Request, State as Extract};
+use axum::body::Bytes;
+use axum::extract::{MatchedPath, Request, State as Extract};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use base64::Engine as _;
-use serde_json::json;
 use tokio::time::Instant;
 
 use crate::State;
 use crate::api_error::api_error;
 use crate::fallback::{self, Resolved};
-use crate::spec_routes::{Operation, Resolution, SpecRoutes};
 
 /// Every scope the spec names (none if the built-in spec does not parse,
 /// which [`crate::Sandbox::start`] reports).
 pub(crate) fn spec_scopes() -> Vec<String> {
-    match SpecRoutes::embedded() {
+    match Spec::embedded() {
         Ok(spec) => spec.scopes(),
         Err(e) => {
             tracing::error!(error = %e, "no scope to grant");
@@ -29,13 +33,10 @@ pub(crate) fn spec_scopes() -> Vec<String> {
     }
 }
 
-/// The gateway's error shape: `{"code":"401","message":"..."}`.
-pub(crate) fn gateway(status: StatusCode, message: &str) -> Response {
-    (
-        status,
-        Json(json!({"code": status.as_u16().to_string(), "message": message})),
-    )
-        .into_response()
+/// An answer with Accuro's status and JSON body.
+fn json_answer(status: u16, body: serde_json::Value) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, Json(body)).into_response()
 }
 
 struct Issued {
@@ -72,22 +73,16 @@ impl Tokens {
                 expires_at: Instant::now() + lifetime,
             },
         );
-        let mut body = json!({
-            "token_type": "Bearer",
-            "expires_in": lifetime.as_secs(),
-            "access_token": access,
-            "scope": scopes.join(" "),
-        });
-        if state.config.refresh_tokens {
+        let refresh = state.config.refresh_tokens.then(|| {
             let refresh = format!(
                 "sbx-refresh-{}-{:08x}",
                 self.serial,
                 fastish_hash(!self.serial)
             );
-            self.refresh.insert(refresh.clone(), scopes);
-            body["refresh_token"] = json!(refresh);
-        }
-        body
+            self.refresh.insert(refresh.clone(), scopes.clone());
+            refresh
+        });
+        token_endpoint::answer(&access, &scopes, lifetime.as_secs(), refresh.as_deref())
     }
 
     /// The scopes of a valid token.
@@ -106,88 +101,94 @@ fn fastish_hash(n: u64) -> u32 {
     (x as u32) ^ ((x >> 32) as u32)
 }
 
-/// `POST /v1/token?tenant=...`: Basic credentials, form body.
+/// `POST /v1/token?tenant=...`: Basic credentials, form body, checked in
+/// the endpoint's order ([`TokenRequest`]).
 pub(crate) async fn token(
     Extract(state): Extract<Arc<State>>,
-    Query(query): Query<HashMap<String, String>>,
+    uri: Uri,
     headers: HeaderMap,
-    form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,
+    body: Bytes,
 ) -> Response {
     state.stats().token_requests += 1;
-    if state.faults().token_outage {
-        return gateway(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable");
-    }
-    let Some(tenant) = query.get("tenant") else {
-        return gateway(StatusCode::BAD_REQUEST, "Bad Request");
-    };
-    let Some((id, secret)) = basic_credentials(&headers) else {
-        return gateway(StatusCode::UNAUTHORIZED, "Unauthorized");
-    };
-    let Some(client) = state
-        .config
-        .clients
-        .iter()
-        .find(|c| c.client_id == id && c.client_secret == secret && &c.tenant == tenant)
-    else {
-        return gateway(StatusCode::UNAUTHORIZED, "Unauthorized");
-    };
-    let Ok(Form(form)) = form else {
-        return gateway(StatusCode::BAD_REQUEST, "Bad Request");
-    };
-    let mut tokens = state.tokens();
-    match form.get("grant_type").map(String::as_str) {
-        Some("client_credentials") => {
-            let requested: Vec<String> = form
-                .get("scope")
-                .map(|s| {
-                    s.split([' ', ','])
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default();
-            if requested.iter().any(|s| !client.scopes.contains(s)) {
-                return gateway(StatusCode::BAD_REQUEST, "invalid_scope");
-            }
-            let scopes = if requested.is_empty() {
-                client.scopes.clone()
-            } else {
-                requested
-            };
-            Json(tokens.issue(scopes, &state)).into_response()
-        }
-        Some("refresh_token") => {
-            // Single use: spending it removes it.
-            match form
-                .get("refresh_token")
-                .and_then(|r| tokens.refresh.remove(r))
-            {
-                Some(scopes) => {
-                    state.stats().refresh_grants += 1;
-                    Json(tokens.issue(scopes, &state)).into_response()
-                }
-                None => {
-                    state.stats().refused_refresh_grants += 1;
-                    gateway(StatusCode::BAD_REQUEST, "invalid_grant")
-                }
-            }
-        }
-        _ => gateway(StatusCode::BAD_REQUEST, "unsupported_grant_type"),
+    match grant(&state, &uri, &headers, &body) {
+        Ok(answer) => Json(answer).into_response(),
+        Err(refusal) => json_answer(refusal.status(), refusal.body()),
     }
 }
 
-fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
-    let value = headers.get("authorization")?.to_str().ok()?;
-    let (scheme, encoded) = value.split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("basic") {
+/// The token a request gets, or why not.
+fn grant(
+    state: &State,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<serde_json::Value, TokenRefusal> {
+    if state.faults().token_outage {
+        return Err(TokenRefusal::Unavailable);
+    }
+    let headers = header_pairs(headers);
+    let query = query_pairs(uri);
+    let form = form_pairs(&headers, body);
+    let request = TokenRequest {
+        headers: &headers,
+        query: &query,
+        form: form.as_deref(),
+    };
+    let (tenant, id, secret) = request.credentials()?;
+    let client = state
+        .config
+        .clients
+        .iter()
+        .find(|c| c.client_id == id && c.client_secret == secret && c.tenant == tenant)
+        .ok_or(TokenRefusal::Credentials)?;
+    let mut tokens = state.tokens();
+    match request.grant()? {
+        Grant::ClientCredentials { scopes } => {
+            let scopes = token_endpoint::scopes_for(&scopes, &client.scopes)?;
+            Ok(tokens.issue(scopes, state))
+        }
+        // Single use: spending it removes it.
+        Grant::RefreshToken(refresh) => match tokens.refresh.remove(&refresh) {
+            Some(scopes) => {
+                state.stats().refresh_grants += 1;
+                Ok(tokens.issue(scopes, state))
+            }
+            None => {
+                state.stats().refused_refresh_grants += 1;
+                Err(TokenRefusal::RefreshToken)
+            }
+        },
+    }
+}
+
+/// A request's headers as `(name, value)` (values that are not text left
+/// out).
+fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+        .collect()
+}
+
+/// A request's decoded query parameters.
+fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// A form body's fields; `None` when it is not a form
+/// (`application/x-www-form-urlencoded`, UTF-8).
+fn form_pairs(headers: &[(String, String)], body: &[u8]) -> Option<Vec<(String, String)>> {
+    let (_, content_type) = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))?;
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if !essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
         return None;
     }
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()?;
-    let decoded = String::from_utf8(decoded).ok()?;
-    let (id, secret) = decoded.split_once(':')?;
-    Some((id.to_owned(), secret.to_owned()))
+    std::str::from_utf8(body).ok()?;
+    Some(url::form_urlencoded::parse(body).into_owned().collect())
 }
 
 /// Every REST request: resolves it to its operation of the spec (a path
@@ -202,11 +203,11 @@ pub(crate) async fn guard(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let spec: &'static SpecRoutes = state.spec;
+    let spec: &'static Spec = state.spec;
     let op = match spec.resolve(request.method().as_str(), request.uri().path()) {
-        Resolution::Operation(op) => op,
+        Resolution::Found(op) => op,
         Resolution::MethodNotAllowed => {
-            return api_error(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed");
+            return api_error(StatusCode::METHOD_NOT_ALLOWED, texts::METHOD_NOT_ALLOWED);
         }
         Resolution::NotFound => return StatusCode::NOT_FOUND.into_response(),
     };
@@ -224,60 +225,28 @@ pub(crate) async fn guard(
     next.run(request).await
 }
 
-/// What every REST request must carry, checked in Accuro's order: a bearer
-/// token the sandbox issued (401, gateway shape), the subscription key (401,
-/// gateway shape), the clinic `uuid` (400 `Required Parameter Missing.` or a
-/// mismatch), one of the operation's scopes (401 `{"error":"Access is
-/// denied"}`, not 403, as the server answers), then the operation's other
-/// required query parameters (400 `Required Parameter Missing.`).
+/// What every REST request must carry, checked in Accuro's order by
+/// [`Clinic::check`]: a bearer token the sandbox issued and has not
+/// expired, the subscription key, the clinic `uuid`, one of the operation's
+/// scopes, its other required query parameters.
 // The refusal is the answer, ready to send: axum's idiom (see handlers.rs).
 #[allow(clippy::result_large_err)]
 fn check(state: &State, headers: &HeaderMap, uri: &Uri, op: &Operation) -> Result<(), Response> {
-    let bearer = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim().to_owned());
-    let scopes = match bearer
-        .as_deref()
-        .and_then(|t| state.tokens().scopes(t).map(<[String]>::to_vec))
-    {
-        Some(scopes) => scopes,
-        None => return Err(gateway(StatusCode::UNAUTHORIZED, "Unauthorized")),
+    let headers = header_pairs(headers);
+    let query = query_pairs(uri);
+    let request = RestRequest {
+        headers: &headers,
+        query: &query,
     };
-    let key_ok = headers
-        .get("x-qhr-subscription-key")
-        .is_some_and(|k| k.as_bytes() == state.config.subscription_key.as_bytes());
-    if !key_ok {
-        return Err(gateway(
-            StatusCode::UNAUTHORIZED,
-            "Access denied due to missing or invalid subscription key.",
-        ));
-    }
-    let query: HashMap<String, String> = Query::try_from_uri(uri).map(|q| q.0).unwrap_or_default();
-    let missing = || api_error(StatusCode::BAD_REQUEST, "Required Parameter Missing.");
-    match query.get("uuid").filter(|u| !u.trim().is_empty()) {
-        Some(uuid) if uuid.eq_ignore_ascii_case(&state.config.clinic_uuid) => {}
-        None => return Err(missing()),
-        Some(_) => {
-            return Err(api_error(
-                StatusCode::BAD_REQUEST,
-                "The provided uuid does not match one associated with your ACRON.",
-            ));
-        }
-    }
-    // A scope (or Accuro role) the token lacks: 401, not 403, from the server.
-    let needed = op.scopes();
-    if !needed.is_empty() && !needed.iter().any(|s| scopes.contains(s)) {
-        return Err(api_error(StatusCode::UNAUTHORIZED, "Access is denied"));
-    }
-    if op
-        .required_query()
-        .iter()
-        .any(|name| name != "uuid" && !query.contains_key(name))
-    {
-        return Err(missing());
-    }
-    Ok(())
+    let clinic = Clinic {
+        subscription_key: &state.config.subscription_key,
+        uuid: &state.config.clinic_uuid,
+    };
+    let needed: Vec<&str> = op.scopes().iter().map(String::as_str).collect();
+    let required: Vec<&str> = op.required_query().collect();
+    let scopes_of = |token: &str| state.tokens().scopes(token).map(<[String]>::to_vec);
+    clinic
+        .check(&request, scopes_of, &needed, &required)
+        .map(|_| ())
+        .map_err(|refusal| json_answer(refusal.status(), refusal.body()))
 }

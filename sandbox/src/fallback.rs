@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::spec_routes::{Example, Operation};
+use accuro_spec::{Media, Operation};
 
 /// The operation a request resolved to, for the handlers reached after the
 /// guard (a request extension).
@@ -38,8 +38,8 @@ pub(crate) async fn serve(resolved: Option<Extension<Resolved>>) -> Response {
 /// multipart one.
 pub(crate) fn answer(op: &Operation) -> Response {
     let success = op.success();
-    let status = StatusCode::from_u16(success.status()).unwrap_or(StatusCode::OK);
-    let Some(example) = success.body() else {
+    let status = StatusCode::from_u16(success.status).unwrap_or(StatusCode::OK);
+    let Some(example) = success.body else {
         return status.into_response();
     };
     let (media_type, bytes) = encode(example);
@@ -51,9 +51,9 @@ pub(crate) fn answer(op: &Operation) -> Response {
 }
 
 /// The `Content-Type` and body of an example.
-fn encode(example: &Example) -> (String, Vec<u8>) {
-    let media_type = example.media_type().to_ascii_lowercase();
-    let value = example.value();
+fn encode(example: &Media) -> (String, Vec<u8>) {
+    let media_type = example.media_type.to_ascii_lowercase();
+    let value = &example.example;
     if media_type.ends_with("json") {
         return (media_type, json_bytes(value));
     }

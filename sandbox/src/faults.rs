@@ -79,7 +79,7 @@ pub(crate) async fn inject(
     if rate > 0.0 && ((n as f64) * rate).floor() > (((n - 1) as f64) * rate).floor() {
         return (
             StatusCode::INTERNAL_SERVER_ERROR,
-            Json(json!({"error": "Internal Server Error"})),
+            Json(json!({"error": accuro_spec::texts::INTERNAL_SERVER_ERROR})),
         )
             .into_response();
     }

@@ -30,7 +30,10 @@ use crate::seed::{self, Booking, Db, Document};
 const API_VERSION: &str = "10.13.0";
 
 fn too_large() -> Response {
-    api_error(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large")
+    api_error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        accuro_spec::texts::PAYLOAD_TOO_LARGE,
+    )
 }
 
 fn known_provider(db: &Db, id: i64) -> bool {
@@ -325,11 +328,17 @@ async fn patch_patient(Extract(state): S, Path(id): Path<i64>, body: Bytes) -> R
         return not_found();
     };
     let Ok(mut merged) = serde_json::to_value(current) else {
-        return api_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+        return api_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            accuro_spec::texts::INTERNAL_SERVER_ERROR,
+        );
     };
     merge_patch(&mut merged, &patch);
     let Ok(bytes) = serde_json::to_vec(&merged) else {
-        return api_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+        return api_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            accuro_spec::texts::INTERNAL_SERVER_ERROR,
+        );
     };
     let mut patched: Patient = match parse_body(&bytes) {
         Ok(p) => p,

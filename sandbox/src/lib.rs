@@ -14,7 +14,7 @@
 //!   are state: deterministic synthetic data in Accuro's shapes (its date
 //!   forms, HHMM times, the pagination envelope, its error texts) that
 //!   writes change; every other operation answers the spec's example for its
-//!   first 2xx answer ([`spec_routes`] reads them from the built-in spec);
+//!   first 2xx answer ([`accuro_spec::Spec`] reads them from the built-in spec);
 //! - fault knobs ([`Faults`]) add latency, errors, 429 bursts, a token outage,
 //!   token revocation, a `null` end-of-search cursor, or an answer that breaks
 //!   the spec; they can be set in process or through `PUT /__sandbox/faults`
@@ -34,7 +34,6 @@ mod faults;
 mod handlers;
 mod respond;
 mod seed;
-pub mod spec_routes;
 mod tasks;
 mod waitlists;
 
@@ -158,7 +157,7 @@ pub struct Stats {
 pub(crate) struct State {
     pub(crate) config: Config,
     /// The operations of the built-in spec.
-    pub(crate) spec: &'static spec_routes::SpecRoutes,
+    pub(crate) spec: &'static accuro_spec::Spec,
     pub(crate) db: Mutex<seed::Db>,
     pub(crate) faults: Mutex<Faults>,
     pub(crate) tokens: Mutex<auth::Tokens>,
@@ -192,7 +191,7 @@ impl Sandbox {
     /// the port cannot be bound, or if the built-in spec does not parse
     /// (`InvalidData`).
     pub async fn start(config: Config, port: u16) -> std::io::Result<Self> {
-        let spec = spec_routes::SpecRoutes::embedded()
+        let spec = accuro_spec::Spec::embedded()
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;

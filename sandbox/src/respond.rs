@@ -27,7 +27,7 @@ pub(crate) type Q = Query<HashMap<String, String>>;
 
 /// 404 `{"error":"Not Found"}`.
 pub(crate) fn not_found() -> Response {
-    api_error(StatusCode::NOT_FOUND, "Not Found")
+    api_error(StatusCode::NOT_FOUND, accuro_spec::texts::NOT_FOUND)
 }
 
 /// 400 with one constraint violation.

@@ -73,7 +73,12 @@ async fn list_tasks(Extract(state): S, Query(q): Q) -> Response {
         (Ok(Some(start)), Ok(Some(end))) => (start, end),
         (Err(e), _) | (_, Err(e)) => return e,
         // The guard answers a missing one before.
-        _ => return api_error(StatusCode::BAD_REQUEST, "Required Parameter Missing."),
+        _ => {
+            return api_error(
+                StatusCode::BAD_REQUEST,
+                accuro_spec::texts::REQUIRED_PARAMETER_MISSING,
+            );
+        }
     };
     let span = (end.date() - start.date()).num_days();
     if span < 0 {
@@ -218,7 +223,10 @@ async fn create_task(Extract(state): S, body: Bytes) -> Response {
         return e;
     }
     let Ok(id) = i32::try_from(db.next_task) else {
-        return api_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+        return api_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            accuro_spec::texts::INTERNAL_SERVER_ERROR,
+        );
     };
     db.next_task += 1;
     task.id = Some(id);
@@ -274,11 +282,17 @@ async fn patch_task(Extract(state): S, Path(id): Path<String>, body: Bytes) -> R
         Err(e) => return e,
     };
     let Some(Ok(mut merged)) = db.tasks.get(&id).map(serde_json::to_value) else {
-        return api_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+        return api_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            accuro_spec::texts::INTERNAL_SERVER_ERROR,
+        );
     };
     merge_patch(&mut merged, &patch);
     let Ok(bytes) = serde_json::to_vec(&merged) else {
-        return api_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+        return api_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            accuro_spec::texts::INTERNAL_SERVER_ERROR,
+        );
     };
     match parse_body(&bytes) {
         Ok(task) => store(&mut db, id, task),

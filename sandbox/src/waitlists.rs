@@ -102,7 +102,10 @@ async fn create_waitlist(Extract(state): S, body: Bytes) -> Response {
     };
     let mut db = state.db();
     let Ok(id) = i32::try_from(db.next_waitlist) else {
-        return api_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+        return api_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            accuro_spec::texts::INTERNAL_SERVER_ERROR,
+        );
     };
     db.next_waitlist += 1;
     request.id = Some(id);

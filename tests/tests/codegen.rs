@@ -226,6 +226,29 @@ fn rule_checks_name_the_operation_and_the_fix() {
     );
 }
 
+/// QHR's own file writes operation ids in camelCase. Such a spec fails in a
+/// few lines that name the id, its line and the snake_case it meant: not
+/// with the generated code's parse error listing every operation.
+#[test]
+fn a_camel_case_operation_id_is_one_located_line() {
+    let spec = edited("operationId: list_offices", "operationId: holdoutProbe");
+    let line = spec
+        .lines()
+        .position(|l| l.trim() == "operationId: holdoutProbe")
+        .map(|i| i + 1)
+        .expect("the edited line");
+    let err = generate(&spec, &Options::default()).expect_err("camelCase");
+    let printed = err.to_string();
+    assert!(
+        printed.contains(&format!(
+            "GET /rest/v1/offices (holdoutProbe): `holdoutProbe` (line {line}): operationIds are snake_case; did you mean `holdout_probe`?"
+        )),
+        "{printed}"
+    );
+    assert!(printed.lines().count() <= 3, "{printed}");
+    assert!(printed.len() < 400, "{} bytes: {printed}", printed.len());
+}
+
 #[test]
 fn openapi_3_1_is_refused_with_the_fix() {
     let err = generate(

@@ -353,23 +353,23 @@ fn mark(value: &Value, n: &mut usize) -> Value {
 
 impl Respond for MarkedExamples {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        use accuro_sandbox::spec_routes::{Resolution, SpecRoutes};
-        let Ok(routes) = SpecRoutes::embedded() else {
+        use accuro_spec::{Spec, routes::Resolution};
+        let Ok(routes) = Spec::embedded() else {
             return ResponseTemplate::new(500);
         };
-        let Resolution::Operation(op) = routes.resolve(request.method.as_str(), request.url.path())
+        let Resolution::Found(op) = routes.resolve(request.method.as_str(), request.url.path())
         else {
             return ResponseTemplate::new(404);
         };
         let answer = op.success();
-        let template = ResponseTemplate::new(answer.status());
-        match answer.body() {
-            Some(body) if body.media_type().contains("json") => {
-                template.set_body_json(mark(body.value(), &mut 0))
+        let template = ResponseTemplate::new(answer.status);
+        match answer.body {
+            Some(body) if body.media_type.contains("json") => {
+                template.set_body_json(mark(&body.example, &mut 0))
             }
             Some(body) => template.set_body_raw(
                 format!("{NAME_MARKER} {PHN_MARKER}").into_bytes(),
-                body.media_type(),
+                &body.media_type,
             ),
             None => template,
         }

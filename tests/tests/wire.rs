@@ -379,21 +379,21 @@ struct SpecExamples;
 
 impl wiremock::Respond for SpecExamples {
     fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
-        use accuro_sandbox::spec_routes::{Resolution, SpecRoutes};
-        let Ok(routes) = SpecRoutes::embedded() else {
+        use accuro_spec::{Spec, routes::Resolution};
+        let Ok(routes) = Spec::embedded() else {
             return ResponseTemplate::new(500);
         };
         match routes.resolve(request.method.as_str(), request.url.path()) {
-            Resolution::Operation(op) => {
+            Resolution::Found(op) => {
                 let answer = op.success();
-                let template = ResponseTemplate::new(answer.status());
-                match answer.body() {
-                    Some(body) if body.media_type().contains("json") => {
-                        template.set_body_json(body.value().clone())
+                let template = ResponseTemplate::new(answer.status);
+                match answer.body {
+                    Some(body) if body.media_type.contains("json") => {
+                        template.set_body_json(body.example.clone())
                     }
                     Some(body) => template.set_body_raw(
-                        body.value().as_str().unwrap_or("").as_bytes().to_vec(),
-                        body.media_type(),
+                        body.example.as_str().unwrap_or("").as_bytes().to_vec(),
+                        &body.media_type,
                     ),
                     None => template,
                 }
@@ -409,7 +409,7 @@ impl wiremock::Respond for SpecExamples {
 /// and `uuid` exactly once and no `api-version`; every operation is seen.
 #[tokio::test]
 async fn every_generated_operation_has_its_route_token_key_and_uuid_once() {
-    use accuro_sandbox::spec_routes::{Resolution, SpecRoutes};
+    use accuro_spec::{Spec, routes::Resolution};
     let server = MockServer::start().await;
     TokenIssuer::new(Some(3600)).mount(&server).await;
     Mock::given(wiremock::matchers::path_regex("^/rest/"))
@@ -420,14 +420,14 @@ async fn every_generated_operation_has_its_route_token_key_and_uuid_once() {
         .await
         .unwrap_or_else(|problems| panic!("{problems}"));
 
-    let routes = SpecRoutes::embedded().expect("the spec");
+    let routes = Spec::embedded().expect("the spec");
     let mut seen = std::collections::BTreeSet::new();
     for request in server.received_requests().await.expect("recording") {
         if request.url.path() == TOKEN_PATH {
             continue;
         }
         let what = format!("{} {}", request.method, request.url.path());
-        let Resolution::Operation(op) = routes.resolve(request.method.as_str(), request.url.path())
+        let Resolution::Found(op) = routes.resolve(request.method.as_str(), request.url.path())
         else {
             panic!("{what}: not an operation of the spec");
         };
