@@ -64,9 +64,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use rustls::pki_types::pem::PemObject as _;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-
 use crate::Client;
 use crate::audit::{AuditClinic, AuditQueue, AuditSink, AuditStats, ClinicAudit};
 use crate::clinic::ClinicConfig;
@@ -468,72 +465,26 @@ impl TransportBuilder {
     /// The rustls configuration: the *ring* provider, the roots, the
     /// identity, ALPN for the HTTP versions built in.
     fn tls(&self) -> Result<rustls::ClientConfig, ConfigError> {
-        let invalid = |name: &'static str, reason: String| ConfigError::Invalid { name, reason };
-        let mut roots = rustls::RootCertStore::empty();
-        if self.platform_roots {
-            // A missing or unreadable store is not an error: Mozilla's roots
-            // are the fallback, and the extra ones still serve.
-            let loaded = rustls_native_certs::load_native_certs();
-            if !loaded.errors.is_empty() {
-                tracing::debug!(
-                    errors = loaded.errors.len(),
-                    "some of the platform's root certificates could not be read"
-                );
-            }
-            for cert in loaded.certs {
-                let _ = roots.add(cert);
-            }
-        }
-        if self.mozilla_roots.unwrap_or(roots.is_empty()) {
-            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        }
-        for pem in &self.extra_roots {
-            let mut added = 0usize;
-            for cert in CertificateDer::pem_slice_iter(pem) {
-                let cert = cert.map_err(|e| invalid("add_root_certificates_pem", e.to_string()))?;
-                roots
-                    .add(cert)
-                    .map_err(|e| invalid("add_root_certificates_pem", e.to_string()))?;
-                added += 1;
-            }
-            if added == 0 {
-                return Err(invalid(
-                    "add_root_certificates_pem",
-                    "holds no PEM certificate".into(),
-                ));
-            }
-        }
-        if roots.is_empty() {
-            return Err(invalid(
-                "roots",
-                "no root certificate is trusted: the platform has none, and Mozilla's are off"
-                    .into(),
-            ));
-        }
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let builder = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| ConfigError::Http(format!("TLS: {e}")))?
-            .with_root_certificates(roots);
-        let mut config = match &self.identity {
-            None => builder.with_no_client_auth(),
-            Some((chain_pem, key_pem)) => {
-                let chain = CertificateDer::pem_slice_iter(chain_pem)
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| invalid("identity_pem", format!("certificate chain: {e}")))?;
-                if chain.is_empty() {
-                    return Err(invalid("identity_pem", "holds no certificate".into()));
-                }
-                // The key's parse error is not shown: it could quote key material.
-                let key = PrivateKeyDer::from_pem_slice(key_pem)
-                    .map_err(|_| invalid("identity_pem", "the private key is not PEM".into()))?;
-                builder
-                    .with_client_auth_cert(chain, key)
-                    .map_err(|e| invalid("identity_pem", e.to_string()))?
-            }
+        use accuro_fetch::tls::{Roots, TlsError, client_config};
+        let roots = Roots {
+            platform: self.platform_roots,
+            mozilla: self.mozilla_roots,
+            extra_pem: self.extra_roots.clone(),
         };
-        config.alpn_protocols = alpn();
-        Ok(config)
+        let identity = self
+            .identity
+            .as_ref()
+            .map(|(chain, key)| (chain.as_slice(), key.as_slice()));
+        client_config(&roots, identity, alpn()).map_err(|e| {
+            let invalid =
+                |name: &'static str, reason: String| ConfigError::Invalid { name, reason };
+            match e {
+                TlsError::ExtraRoot(reason) => invalid("add_root_certificates_pem", reason),
+                TlsError::NoRoots => invalid("roots", e.to_string()),
+                TlsError::Identity(reason) => invalid("identity_pem", reason),
+                other => ConfigError::Http(format!("TLS: {other}")),
+            }
+        })
     }
 }
 

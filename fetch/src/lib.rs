@@ -13,11 +13,9 @@
 //! - Errors carry the cause chain but never the URL's query (a signed URL's
 //!   token).
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use rustls::pki_types::CertificateDer;
-use rustls::pki_types::pem::PemObject as _;
+pub mod tls;
 
 /// Default cap on a fetched document.
 pub const DEFAULT_MAX_BYTES: u64 = 32 * 1024 * 1024;
@@ -132,27 +130,15 @@ pub fn is_url(text: &str) -> bool {
 /// A rustls client configuration with the *ring* provider, Mozilla's roots
 /// and `extra_roots_pem`; nothing is installed process-wide.
 pub fn tls_config(extra_roots_pem: Option<&[u8]>) -> Result<rustls::ClientConfig, FetchError> {
-    let mut roots = rustls::RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    if let Some(pem) = extra_roots_pem {
-        let mut added = 0usize;
-        for cert in CertificateDer::pem_slice_iter(pem) {
-            let cert = cert.map_err(|e| FetchError::Roots(e.to_string()))?;
-            roots
-                .add(cert)
-                .map_err(|e| FetchError::Roots(e.to_string()))?;
-            added += 1;
-        }
-        if added == 0 {
-            return Err(FetchError::Roots("no certificate in it".into()));
-        }
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    Ok(rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| FetchError::Tls(e.to_string()))?
-        .with_root_certificates(roots)
-        .with_no_client_auth())
+    let roots = tls::Roots {
+        platform: false,
+        mozilla: Some(true),
+        extra_pem: extra_roots_pem.map(<[u8]>::to_vec).into_iter().collect(),
+    };
+    tls::client_config(&roots, None, Vec::new()).map_err(|e| match e {
+        tls::TlsError::ExtraRoot(reason) => FetchError::Roots(reason),
+        other => FetchError::Tls(other.to_string()),
+    })
 }
 
 /// A `reqwest` client builder using [`tls_config`], with the timeouts of
