@@ -94120,6 +94120,8 @@ pub mod prelude {
 /// What the layer knows of an operation from the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OperationRoute {
+    /// The operation id, as the spec writes it.
+    pub operation_id: &'static str,
     /// `GET`, `POST`, ...
     pub method: &'static str,
     /// The path template (`/rest/v2/provider-portal/patients/{patientId}`).
@@ -94139,6 +94141,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
     match operation_id {
         "request_token" => {
             Some(OperationRoute {
+                operation_id: "request_token",
                 method: "POST",
                 path: "/v1/token",
                 idempotent: false,
@@ -94147,6 +94150,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_api_version" => {
             Some(OperationRoute {
+                operation_id: "get_api_version",
                 method: "GET",
                 path: "/rest/v1/api-version",
                 idempotent: true,
@@ -94155,6 +94159,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_offices" => {
             Some(OperationRoute {
+                operation_id: "list_offices",
                 method: "GET",
                 path: "/rest/v1/offices",
                 idempotent: true,
@@ -94163,6 +94168,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_genders" => {
             Some(OperationRoute {
+                operation_id: "list_genders",
                 method: "GET",
                 path: "/rest/v1/genders",
                 idempotent: true,
@@ -94171,6 +94177,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_locations" => {
             Some(OperationRoute {
+                operation_id: "list_locations",
                 method: "GET",
                 path: "/rest/v1/locations",
                 idempotent: true,
@@ -94179,6 +94186,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_insurers" => {
             Some(OperationRoute {
+                operation_id: "list_insurers",
                 method: "GET",
                 path: "/rest/v1/provider-portal/insurers",
                 idempotent: true,
@@ -94187,6 +94195,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_insurers_by_ids" => {
             Some(OperationRoute {
+                operation_id: "list_insurers_by_ids",
                 method: "POST",
                 path: "/rest/v1/provider-portal/insurers",
                 idempotent: true,
@@ -94195,6 +94204,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_providers" => {
             Some(OperationRoute {
+                operation_id: "list_providers",
                 method: "GET",
                 path: "/rest/v1/providers",
                 idempotent: true,
@@ -94203,6 +94213,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_provider" => {
             Some(OperationRoute {
+                operation_id: "create_provider",
                 method: "POST",
                 path: "/rest/v1/providers",
                 idempotent: false,
@@ -94211,6 +94222,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_provider_offices" => {
             Some(OperationRoute {
+                operation_id: "list_provider_offices",
                 method: "GET",
                 path: "/rest/v1/providers/offices",
                 idempotent: true,
@@ -94219,6 +94231,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_provider_types" => {
             Some(OperationRoute {
+                operation_id: "list_provider_types",
                 method: "GET",
                 path: "/rest/v1/providers/types",
                 idempotent: true,
@@ -94227,6 +94240,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_provider_statuses" => {
             Some(OperationRoute {
+                operation_id: "list_provider_statuses",
                 method: "GET",
                 path: "/rest/v1/providers/statuses",
                 idempotent: true,
@@ -94235,6 +94249,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_specialties" => {
             Some(OperationRoute {
+                operation_id: "list_specialties",
                 method: "GET",
                 path: "/rest/v1/providers/specialties",
                 idempotent: true,
@@ -94243,6 +94258,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_provider" => {
             Some(OperationRoute {
+                operation_id: "get_provider",
                 method: "GET",
                 path: "/rest/v1/providers/{providerId}",
                 idempotent: true,
@@ -94251,6 +94267,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_provider" => {
             Some(OperationRoute {
+                operation_id: "update_provider",
                 method: "PUT",
                 path: "/rest/v1/providers/{providerId}",
                 idempotent: false,
@@ -94259,6 +94276,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_provider_specialties" => {
             Some(OperationRoute {
+                operation_id: "list_provider_specialties",
                 method: "GET",
                 path: "/rest/v1/providers/{providerId}/specialties",
                 idempotent: true,
@@ -94267,6 +94285,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "search_patients" => {
             Some(OperationRoute {
+                operation_id: "search_patients",
                 method: "GET",
                 path: "/rest/v2/provider-portal/patients/search",
                 idempotent: true,
@@ -94275,6 +94294,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_patient" => {
             Some(OperationRoute {
+                operation_id: "create_patient",
                 method: "POST",
                 path: "/rest/v2/provider-portal/patients",
                 idempotent: false,
@@ -94283,6 +94303,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient" => {
             Some(OperationRoute {
+                operation_id: "get_patient",
                 method: "GET",
                 path: "/rest/v2/provider-portal/patients/{patientId}",
                 idempotent: true,
@@ -94291,6 +94312,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "replace_patient" => {
             Some(OperationRoute {
+                operation_id: "replace_patient",
                 method: "PUT",
                 path: "/rest/v2/provider-portal/patients/{patientId}",
                 idempotent: false,
@@ -94299,6 +94321,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "patch_patient" => {
             Some(OperationRoute {
+                operation_id: "patch_patient",
                 method: "PATCH",
                 path: "/rest/v2/provider-portal/patients/{patientId}",
                 idempotent: false,
@@ -94307,6 +94330,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_allergies" => {
             Some(OperationRoute {
+                operation_id: "list_allergies",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/allergies",
                 idempotent: true,
@@ -94315,6 +94339,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_immunizations" => {
             Some(OperationRoute {
+                operation_id: "list_immunizations",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/immunizations",
                 idempotent: true,
@@ -94323,6 +94348,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_folders" => {
             Some(OperationRoute {
+                operation_id: "list_patient_folders",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/documents/folders",
                 idempotent: true,
@@ -94331,6 +94357,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_folders" => {
             Some(OperationRoute {
+                operation_id: "list_folders",
                 method: "GET",
                 path: "/rest/v1/provider-portal/folders",
                 idempotent: true,
@@ -94339,6 +94366,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_folder" => {
             Some(OperationRoute {
+                operation_id: "create_folder",
                 method: "POST",
                 path: "/rest/v1/provider-portal/folders",
                 idempotent: false,
@@ -94347,6 +94375,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "upload_document" => {
             Some(OperationRoute {
+                operation_id: "upload_document",
                 method: "POST",
                 path: "/rest/v1/provider-portal/documents",
                 idempotent: false,
@@ -94355,6 +94384,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_letter_types" => {
             Some(OperationRoute {
+                operation_id: "list_letter_types",
                 method: "GET",
                 path: "/rest/v1/provider-portal/letters/types",
                 idempotent: true,
@@ -94363,6 +94393,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "search_letters" => {
             Some(OperationRoute {
+                operation_id: "search_letters",
                 method: "GET",
                 path: "/rest/v1/provider-portal/letters",
                 idempotent: true,
@@ -94371,6 +94402,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_letter" => {
             Some(OperationRoute {
+                operation_id: "create_letter",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/letters",
                 idempotent: false,
@@ -94379,6 +94411,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_lab_tests" => {
             Some(OperationRoute {
+                operation_id: "list_lab_tests",
                 method: "GET",
                 path: "/rest/v1/provider-portal/labs/tests",
                 idempotent: true,
@@ -94387,6 +94420,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_lab_test" => {
             Some(OperationRoute {
+                operation_id: "create_lab_test",
                 method: "POST",
                 path: "/rest/v1/provider-portal/labs/tests",
                 idempotent: false,
@@ -94395,6 +94429,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_lab_test_results" => {
             Some(OperationRoute {
+                operation_id: "list_lab_test_results",
                 method: "GET",
                 path: "/rest/v1/provider-portal/labs/tests/{testId}/results",
                 idempotent: true,
@@ -94403,6 +94438,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "add_lab_test_results" => {
             Some(OperationRoute {
+                operation_id: "add_lab_test_results",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/labs/tests/{testId}/results",
                 idempotent: false,
@@ -94411,6 +94447,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "delete_lab_test_results" => {
             Some(OperationRoute {
+                operation_id: "delete_lab_test_results",
                 method: "DELETE",
                 path: "/rest/v1/provider-portal/labs/tests/{testId}/results",
                 idempotent: true,
@@ -94419,6 +94456,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_lab_results" => {
             Some(OperationRoute {
+                operation_id: "list_lab_results",
                 method: "GET",
                 path: "/rest/v1/provider-portal/labs/results",
                 idempotent: true,
@@ -94427,6 +94465,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_lab_result" => {
             Some(OperationRoute {
+                operation_id: "create_lab_result",
                 method: "POST",
                 path: "/rest/v1/provider-portal/labs/results",
                 idempotent: false,
@@ -94435,6 +94474,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_appointments" => {
             Some(OperationRoute {
+                operation_id: "list_appointments",
                 method: "GET",
                 path: "/rest/v1/provider-portal/scheduler/appointments",
                 idempotent: true,
@@ -94443,6 +94483,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_appointment" => {
             Some(OperationRoute {
+                operation_id: "create_appointment",
                 method: "POST",
                 path: "/rest/v1/provider-portal/scheduler/appointments",
                 idempotent: false,
@@ -94451,6 +94492,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_appointment" => {
             Some(OperationRoute {
+                operation_id: "get_appointment",
                 method: "GET",
                 path: "/rest/v1/provider-portal/scheduler/appointments/{appointmentId}",
                 idempotent: true,
@@ -94459,6 +94501,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_appointment" => {
             Some(OperationRoute {
+                operation_id: "update_appointment",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/scheduler/appointments/{appointmentId}",
                 idempotent: false,
@@ -94467,6 +94510,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "cancel_appointment" => {
             Some(OperationRoute {
+                operation_id: "cancel_appointment",
                 method: "DELETE",
                 path: "/rest/v1/provider-portal/scheduler/appointments/{appointmentId}",
                 idempotent: false,
@@ -94475,6 +94519,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "patch_appointment" => {
             Some(OperationRoute {
+                operation_id: "patch_appointment",
                 method: "PATCH",
                 path: "/rest/v1/provider-portal/scheduler/appointments/{appointmentId}",
                 idempotent: false,
@@ -94483,6 +94528,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_appointment_statuses" => {
             Some(OperationRoute {
+                operation_id: "list_appointment_statuses",
                 method: "GET",
                 path: "/rest/v1/provider-portal/scheduler/appointments/{appointmentId}/statuses",
                 idempotent: true,
@@ -94491,6 +94537,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_appointment_history" => {
             Some(OperationRoute {
+                operation_id: "get_appointment_history",
                 method: "GET",
                 path: "/rest/v1/provider-portal/scheduler/appointments/{appointmentId}/history",
                 idempotent: true,
@@ -94499,6 +94546,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_appointment_types" => {
             Some(OperationRoute {
+                operation_id: "list_appointment_types",
                 method: "GET",
                 path: "/rest/v1/provider-portal/scheduler/types",
                 idempotent: true,
@@ -94507,6 +94555,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_appointment_reasons" => {
             Some(OperationRoute {
+                operation_id: "list_appointment_reasons",
                 method: "GET",
                 path: "/rest/v1/provider-portal/scheduler/reasons",
                 idempotent: true,
@@ -94515,6 +94564,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_scheduler_statuses" => {
             Some(OperationRoute {
+                operation_id: "list_scheduler_statuses",
                 method: "GET",
                 path: "/rest/v1/provider-portal/scheduler/statuses",
                 idempotent: true,
@@ -94523,6 +94573,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_scheduler_status" => {
             Some(OperationRoute {
+                operation_id: "create_scheduler_status",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/scheduler/statuses",
                 idempotent: false,
@@ -94531,6 +94582,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_statuses_for_appointments" => {
             Some(OperationRoute {
+                operation_id: "list_statuses_for_appointments",
                 method: "POST",
                 path: "/rest/v1/provider-portal/scheduler/statuses",
                 idempotent: true,
@@ -94539,6 +94591,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_appointment_priorities" => {
             Some(OperationRoute {
+                operation_id: "list_appointment_priorities",
                 method: "GET",
                 path: "/rest/v1/provider-portal/scheduler/priorities",
                 idempotent: true,
@@ -94547,6 +94600,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_scheduler_sites" => {
             Some(OperationRoute {
+                operation_id: "list_scheduler_sites",
                 method: "GET",
                 path: "/rest/v1/provider-portal/scheduler/sites",
                 idempotent: true,
@@ -94555,6 +94609,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_accuro_settings" => {
             Some(OperationRoute {
+                operation_id: "get_accuro_settings",
                 method: "GET",
                 path: "/rest/v1/accuro-settings",
                 idempotent: true,
@@ -94563,6 +94618,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_details" => {
             Some(OperationRoute {
+                operation_id: "get_details",
                 method: "GET",
                 path: "/rest/v1/details",
                 idempotent: true,
@@ -94571,6 +94627,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_official_languages" => {
             Some(OperationRoute {
+                operation_id: "list_official_languages",
                 method: "GET",
                 path: "/rest/v1/enumerations/languages/official",
                 idempotent: true,
@@ -94579,6 +94636,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_spoken_languages" => {
             Some(OperationRoute {
+                operation_id: "list_spoken_languages",
                 method: "GET",
                 path: "/rest/v1/enumerations/languages/spoken",
                 idempotent: true,
@@ -94587,6 +94645,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_name_suffixes" => {
             Some(OperationRoute {
+                operation_id: "list_name_suffixes",
                 method: "GET",
                 path: "/rest/v1/enumerations/name-suffixes",
                 idempotent: true,
@@ -94595,6 +94654,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_person_titles" => {
             Some(OperationRoute {
+                operation_id: "list_person_titles",
                 method: "GET",
                 path: "/rest/v1/enumerations/person-titles",
                 idempotent: true,
@@ -94603,6 +94663,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_physician_master_numbers" => {
             Some(OperationRoute {
+                operation_id: "list_physician_master_numbers",
                 method: "GET",
                 path: "/rest/v1/enumerations/physician-master-numbers",
                 idempotent: true,
@@ -94611,6 +94672,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_relationship_statuses" => {
             Some(OperationRoute {
+                operation_id: "list_relationship_statuses",
                 method: "GET",
                 path: "/rest/v1/enumerations/relationship-statuses",
                 idempotent: true,
@@ -94619,6 +94681,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "change_current_office" => {
             Some(OperationRoute {
+                operation_id: "change_current_office",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/current-office",
                 idempotent: true,
@@ -94627,6 +94690,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_custom_properties" => {
             Some(OperationRoute {
+                operation_id: "list_custom_properties",
                 method: "GET",
                 path: "/rest/v1/provider-portal/custom-properties",
                 idempotent: true,
@@ -94635,6 +94699,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_insurer" => {
             Some(OperationRoute {
+                operation_id: "get_insurer",
                 method: "GET",
                 path: "/rest/v1/provider-portal/insurers/{insurerId}",
                 idempotent: true,
@@ -94643,6 +94708,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_address_types" => {
             Some(OperationRoute {
+                operation_id: "list_address_types",
                 method: "GET",
                 path: "/rest/v1/provider-portal/selection-lists/address-types",
                 idempotent: true,
@@ -94651,6 +94717,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_chart_unlock_reasons" => {
             Some(OperationRoute {
+                operation_id: "list_chart_unlock_reasons",
                 method: "GET",
                 path: "/rest/v1/provider-portal/selection-lists/chart-unlock-reasons",
                 idempotent: true,
@@ -94659,6 +94726,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_mask_removal_reasons" => {
             Some(OperationRoute {
+                operation_id: "list_mask_removal_reasons",
                 method: "GET",
                 path: "/rest/v1/provider-portal/selection-lists/mask-removal-reasons",
                 idempotent: true,
@@ -94667,6 +94735,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_referral_statuses" => {
             Some(OperationRoute {
+                operation_id: "list_referral_statuses",
                 method: "GET",
                 path: "/rest/v1/provider-portal/selection-lists/referral-statuses",
                 idempotent: true,
@@ -94675,6 +94744,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_referral_types" => {
             Some(OperationRoute {
+                operation_id: "list_referral_types",
                 method: "GET",
                 path: "/rest/v1/provider-portal/selection-lists/referral-types",
                 idempotent: true,
@@ -94683,6 +94753,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_waitlist_body_areas" => {
             Some(OperationRoute {
+                operation_id: "list_waitlist_body_areas",
                 method: "GET",
                 path: "/rest/v1/provider-portal/selection-lists/waitlist-body-areas",
                 idempotent: true,
@@ -94691,6 +94762,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_waitlist_surgical_refused_reasons" => {
             Some(OperationRoute {
+                operation_id: "list_waitlist_surgical_refused_reasons",
                 method: "GET",
                 path: "/rest/v1/provider-portal/selection-lists/waitlist-surgical-refused-reasons",
                 idempotent: true,
@@ -94699,6 +94771,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_waitlist_surgical_types" => {
             Some(OperationRoute {
+                operation_id: "list_waitlist_surgical_types",
                 method: "GET",
                 path: "/rest/v1/provider-portal/selection-lists/waitlist-surgical-types",
                 idempotent: true,
@@ -94707,6 +94780,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_provider_lab_groups" => {
             Some(OperationRoute {
+                operation_id: "list_provider_lab_groups",
                 method: "GET",
                 path: "/rest/v1/provider-portal/provider/{providerId}/lab-groups",
                 idempotent: true,
@@ -94715,6 +94789,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_office_providers" => {
             Some(OperationRoute {
+                operation_id: "list_office_providers",
                 method: "GET",
                 path: "/rest/v1/providers/offices/{officeId}",
                 idempotent: true,
@@ -94723,6 +94798,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "search_providers" => {
             Some(OperationRoute {
+                operation_id: "search_providers",
                 method: "GET",
                 path: "/rest/v1/providers/search",
                 idempotent: true,
@@ -94731,6 +94807,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_provider_lab_ids" => {
             Some(OperationRoute {
+                operation_id: "list_provider_lab_ids",
                 method: "GET",
                 path: "/rest/v1/providers/{physicianId}/lab-ids",
                 idempotent: true,
@@ -94739,6 +94816,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_provider_lab_id" => {
             Some(OperationRoute {
+                operation_id: "create_provider_lab_id",
                 method: "POST",
                 path: "/rest/v1/providers/{physicianId}/lab-ids",
                 idempotent: false,
@@ -94747,6 +94825,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "delete_provider_lab_ids" => {
             Some(OperationRoute {
+                operation_id: "delete_provider_lab_ids",
                 method: "DELETE",
                 path: "/rest/v1/providers/{physicianId}/lab-ids",
                 idempotent: true,
@@ -94755,6 +94834,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "disable_provider" => {
             Some(OperationRoute {
+                operation_id: "disable_provider",
                 method: "PUT",
                 path: "/rest/v1/providers/{providerId}/disable",
                 idempotent: true,
@@ -94763,6 +94843,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_provider_identifiers" => {
             Some(OperationRoute {
+                operation_id: "list_provider_identifiers",
                 method: "GET",
                 path: "/rest/v1/providers/{providerId}/identifiers",
                 idempotent: true,
@@ -94771,6 +94852,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "add_provider_office" => {
             Some(OperationRoute {
+                operation_id: "add_provider_office",
                 method: "PUT",
                 path: "/rest/v1/providers/{providerId}/offices",
                 idempotent: false,
@@ -94779,6 +94861,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_identifiers" => {
             Some(OperationRoute {
+                operation_id: "list_patient_identifiers",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patient-identifiers",
                 idempotent: true,
@@ -94787,6 +94870,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_repliforms_reportables" => {
             Some(OperationRoute {
+                operation_id: "list_patient_repliforms_reportables",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patient-repliforms-reportables",
                 idempotent: true,
@@ -94795,6 +94879,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_statuses" => {
             Some(OperationRoute {
+                operation_id: "list_patient_statuses",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patient-statuses",
                 idempotent: true,
@@ -94803,6 +94888,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_status" => {
             Some(OperationRoute {
+                operation_id: "get_patient_status",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patient-statuses/{id}",
                 idempotent: true,
@@ -94811,6 +94897,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_patient_v1" => {
             Some(OperationRoute {
+                operation_id: "create_patient_v1",
                 method: "POST",
                 path: "/rest/v1/provider-portal/patients",
                 idempotent: false,
@@ -94819,6 +94906,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_flags" => {
             Some(OperationRoute {
+                operation_id: "list_flags",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/flags",
                 idempotent: true,
@@ -94827,6 +94915,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_flag" => {
             Some(OperationRoute {
+                operation_id: "get_flag",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/flags/{flagId}",
                 idempotent: true,
@@ -94835,6 +94924,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "search_patients_v1" => {
             Some(OperationRoute {
+                operation_id: "search_patients_v1",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/search",
                 idempotent: true,
@@ -94843,6 +94933,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_v1" => {
             Some(OperationRoute {
+                operation_id: "get_patient_v1",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}",
                 idempotent: true,
@@ -94851,6 +94942,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "replace_patient_v1" => {
             Some(OperationRoute {
+                operation_id: "replace_patient_v1",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/patients/{patientId}",
                 idempotent: false,
@@ -94859,6 +94951,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "patch_patient_v1" => {
             Some(OperationRoute {
+                operation_id: "patch_patient_v1",
                 method: "PATCH",
                 path: "/rest/v1/provider-portal/patients/{patientId}",
                 idempotent: false,
@@ -94867,6 +94960,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_aliases" => {
             Some(OperationRoute {
+                operation_id: "list_patient_aliases",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/aliases",
                 idempotent: true,
@@ -94875,6 +94969,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_patient_aliases" => {
             Some(OperationRoute {
+                operation_id: "update_patient_aliases",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/patients/{patientId}/aliases",
                 idempotent: false,
@@ -94883,6 +94978,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_patient_alias" => {
             Some(OperationRoute {
+                operation_id: "create_patient_alias",
                 method: "POST",
                 path: "/rest/v1/provider-portal/patients/{patientId}/aliases",
                 idempotent: false,
@@ -94891,6 +94987,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "delete_patient_aliases" => {
             Some(OperationRoute {
+                operation_id: "delete_patient_aliases",
                 method: "DELETE",
                 path: "/rest/v1/provider-portal/patients/{patientId}/aliases",
                 idempotent: true,
@@ -94899,6 +94996,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_custom_properties" => {
             Some(OperationRoute {
+                operation_id: "list_patient_custom_properties",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/custom-properties",
                 idempotent: true,
@@ -94907,6 +95005,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_patient_custom_properties" => {
             Some(OperationRoute {
+                operation_id: "update_patient_custom_properties",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/patients/{patientId}/custom-properties",
                 idempotent: true,
@@ -94915,6 +95014,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "patch_patient_custom_properties" => {
             Some(OperationRoute {
+                operation_id: "patch_patient_custom_properties",
                 method: "PATCH",
                 path: "/rest/v1/provider-portal/patients/{patientId}/custom-properties",
                 idempotent: true,
@@ -94923,6 +95023,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_emails" => {
             Some(OperationRoute {
+                operation_id: "list_patient_emails",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/emails",
                 idempotent: true,
@@ -94931,6 +95032,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_patient_emails" => {
             Some(OperationRoute {
+                operation_id: "update_patient_emails",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/patients/{patientId}/emails",
                 idempotent: false,
@@ -94939,6 +95041,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_patient_email" => {
             Some(OperationRoute {
+                operation_id: "create_patient_email",
                 method: "POST",
                 path: "/rest/v1/provider-portal/patients/{patientId}/emails",
                 idempotent: false,
@@ -94947,6 +95050,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "delete_patient_emails" => {
             Some(OperationRoute {
+                operation_id: "delete_patient_emails",
                 method: "DELETE",
                 path: "/rest/v1/provider-portal/patients/{patientId}/emails",
                 idempotent: true,
@@ -94955,6 +95059,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_flags" => {
             Some(OperationRoute {
+                operation_id: "list_patient_flags",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/flags",
                 idempotent: true,
@@ -94963,6 +95068,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "apply_patient_flags" => {
             Some(OperationRoute {
+                operation_id: "apply_patient_flags",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/patients/{patientId}/flags",
                 idempotent: false,
@@ -94971,6 +95077,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_flag" => {
             Some(OperationRoute {
+                operation_id: "get_patient_flag",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/flags/{flagId}",
                 idempotent: true,
@@ -94979,6 +95086,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "apply_patient_flag" => {
             Some(OperationRoute {
+                operation_id: "apply_patient_flag",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/patients/{patientId}/flags/{flagId}",
                 idempotent: false,
@@ -94987,6 +95095,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "remove_patient_flag" => {
             Some(OperationRoute {
+                operation_id: "remove_patient_flag",
                 method: "DELETE",
                 path: "/rest/v1/provider-portal/patients/{patientId}/flags/{flagId}",
                 idempotent: true,
@@ -94995,6 +95104,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_insurers" => {
             Some(OperationRoute {
+                operation_id: "list_patient_insurers",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/insurers",
                 idempotent: true,
@@ -95003,6 +95113,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_patient_insurers" => {
             Some(OperationRoute {
+                operation_id: "update_patient_insurers",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/patients/{patientId}/insurers",
                 idempotent: false,
@@ -95011,6 +95122,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "search_patient_masks" => {
             Some(OperationRoute {
+                operation_id: "search_patient_masks",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/masks",
                 idempotent: true,
@@ -95019,6 +95131,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_patient_mask" => {
             Some(OperationRoute {
+                operation_id: "create_patient_mask",
                 method: "POST",
                 path: "/rest/v1/provider-portal/patients/{patientId}/masks",
                 idempotent: false,
@@ -95027,6 +95140,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_mask" => {
             Some(OperationRoute {
+                operation_id: "get_patient_mask",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/masks/{maskId}",
                 idempotent: true,
@@ -95035,6 +95149,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_patient_mask" => {
             Some(OperationRoute {
+                operation_id: "update_patient_mask",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/patients/{patientId}/masks/{maskId}",
                 idempotent: false,
@@ -95043,6 +95158,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_mask_authorizations" => {
             Some(OperationRoute {
+                operation_id: "list_patient_mask_authorizations",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/masks/{maskId}/authorizations",
                 idempotent: true,
@@ -95051,6 +95167,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_patient_mask_authorization" => {
             Some(OperationRoute {
+                operation_id: "create_patient_mask_authorization",
                 method: "POST",
                 path: "/rest/v1/provider-portal/patients/{patientId}/masks/{maskId}/authorizations",
                 idempotent: false,
@@ -95059,6 +95176,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_mask_authorization" => {
             Some(OperationRoute {
+                operation_id: "get_patient_mask_authorization",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/masks/{maskId}/authorizations/{authorizationId}",
                 idempotent: true,
@@ -95067,6 +95185,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_patient_mask_authorization" => {
             Some(OperationRoute {
+                operation_id: "update_patient_mask_authorization",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/patients/{patientId}/masks/{maskId}/authorizations/{authorizationId}",
                 idempotent: false,
@@ -95075,6 +95194,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "delete_patient_mask_authorization" => {
             Some(OperationRoute {
+                operation_id: "delete_patient_mask_authorization",
                 method: "DELETE",
                 path: "/rest/v1/provider-portal/patients/{patientId}/masks/{maskId}/authorizations/{authorizationId}",
                 idempotent: false,
@@ -95083,6 +95203,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_phones" => {
             Some(OperationRoute {
+                operation_id: "list_patient_phones",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/phones",
                 idempotent: true,
@@ -95091,6 +95212,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_patient_phones" => {
             Some(OperationRoute {
+                operation_id: "update_patient_phones",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/patients/{patientId}/phones",
                 idempotent: false,
@@ -95099,6 +95221,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_patient_phone" => {
             Some(OperationRoute {
+                operation_id: "create_patient_phone",
                 method: "POST",
                 path: "/rest/v1/provider-portal/patients/{patientId}/phones",
                 idempotent: false,
@@ -95107,6 +95230,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "delete_patient_phones" => {
             Some(OperationRoute {
+                operation_id: "delete_patient_phones",
                 method: "DELETE",
                 path: "/rest/v1/provider-portal/patients/{patientId}/phones",
                 idempotent: true,
@@ -95115,6 +95239,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_profile_picture" => {
             Some(OperationRoute {
+                operation_id: "get_patient_profile_picture",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/profile-picture",
                 idempotent: true,
@@ -95123,6 +95248,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "upload_patient_profile_picture" => {
             Some(OperationRoute {
+                operation_id: "upload_patient_profile_picture",
                 method: "POST",
                 path: "/rest/v1/provider-portal/patients/{patientId}/profile-picture",
                 idempotent: false,
@@ -95131,6 +95257,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_role_flags" => {
             Some(OperationRoute {
+                operation_id: "list_patient_role_flags",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/role-flags",
                 idempotent: true,
@@ -95139,6 +95266,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_patient_role_flags" => {
             Some(OperationRoute {
+                operation_id: "update_patient_role_flags",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/patients/{patientId}/role-flags",
                 idempotent: false,
@@ -95147,6 +95275,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_user_flags" => {
             Some(OperationRoute {
+                operation_id: "list_patient_user_flags",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/user-flags",
                 idempotent: true,
@@ -95155,6 +95284,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_patient_user_flags" => {
             Some(OperationRoute {
+                operation_id: "update_patient_user_flags",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/patients/{patientId}/user-flags",
                 idempotent: false,
@@ -95163,6 +95293,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_role_flags_v2" => {
             Some(OperationRoute {
+                operation_id: "list_patient_role_flags_v2",
                 method: "GET",
                 path: "/rest/v2/provider-portal/patients/{patientId}/role-flags",
                 idempotent: true,
@@ -95171,6 +95302,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_patient_role_flags_v2" => {
             Some(OperationRoute {
+                operation_id: "update_patient_role_flags_v2",
                 method: "PUT",
                 path: "/rest/v2/provider-portal/patients/{patientId}/role-flags",
                 idempotent: false,
@@ -95179,6 +95311,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_patient_role_flag" => {
             Some(OperationRoute {
+                operation_id: "create_patient_role_flag",
                 method: "POST",
                 path: "/rest/v2/provider-portal/patients/{patientId}/role-flags",
                 idempotent: false,
@@ -95187,6 +95320,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "delete_patient_role_flag" => {
             Some(OperationRoute {
+                operation_id: "delete_patient_role_flag",
                 method: "DELETE",
                 path: "/rest/v2/provider-portal/patients/{patientId}/role-flags/{roleId}",
                 idempotent: true,
@@ -95195,6 +95329,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_user_flags_v2" => {
             Some(OperationRoute {
+                operation_id: "list_patient_user_flags_v2",
                 method: "GET",
                 path: "/rest/v2/provider-portal/patients/{patientId}/user-flags",
                 idempotent: true,
@@ -95203,6 +95338,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_patient_user_flags_v2" => {
             Some(OperationRoute {
+                operation_id: "update_patient_user_flags_v2",
                 method: "PUT",
                 path: "/rest/v2/provider-portal/patients/{patientId}/user-flags",
                 idempotent: false,
@@ -95211,6 +95347,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_patient_user_flag" => {
             Some(OperationRoute {
+                operation_id: "create_patient_user_flag",
                 method: "POST",
                 path: "/rest/v2/provider-portal/patients/{patientId}/user-flags",
                 idempotent: false,
@@ -95219,6 +95356,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "delete_patient_user_flag" => {
             Some(OperationRoute {
+                operation_id: "delete_patient_user_flag",
                 method: "DELETE",
                 path: "/rest/v2/provider-portal/patients/{patientId}/user-flags/{userId}",
                 idempotent: true,
@@ -95227,6 +95365,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_appointment_materials_v1" => {
             Some(OperationRoute {
+                operation_id: "get_appointment_materials_v1",
                 method: "GET",
                 path: "/rest/v1/materials/appointments/{appointmentId}",
                 idempotent: true,
@@ -95235,6 +95374,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_appointment_billprocedures" => {
             Some(OperationRoute {
+                operation_id: "list_appointment_billprocedures",
                 method: "GET",
                 path: "/rest/v1/provider-portal/appointments/{appointmentId}/billprocedures",
                 idempotent: true,
@@ -95243,6 +95383,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_applied_availabilities" => {
             Some(OperationRoute {
+                operation_id: "list_applied_availabilities",
                 method: "GET",
                 path: "/rest/v1/provider-portal/scheduler/applied-availabilities",
                 idempotent: true,
@@ -95251,6 +95392,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_applied_suggestions" => {
             Some(OperationRoute {
+                operation_id: "list_applied_suggestions",
                 method: "GET",
                 path: "/rest/v1/provider-portal/scheduler/applied-suggestions",
                 idempotent: true,
@@ -95259,6 +95401,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_billing_details_for_appointments" => {
             Some(OperationRoute {
+                operation_id: "list_billing_details_for_appointments",
                 method: "POST",
                 path: "/rest/v1/provider-portal/scheduler/appointments/billing_details",
                 idempotent: true,
@@ -95267,6 +95410,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_appointment_histories" => {
             Some(OperationRoute {
+                operation_id: "list_appointment_histories",
                 method: "GET",
                 path: "/rest/v1/provider-portal/scheduler/appointments/history",
                 idempotent: true,
@@ -95275,6 +95419,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_appointment_billing_details" => {
             Some(OperationRoute {
+                operation_id: "list_appointment_billing_details",
                 method: "GET",
                 path: "/rest/v1/provider-portal/scheduler/appointments/{appointmentId}/billing_details",
                 idempotent: true,
@@ -95283,6 +95428,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_appointment_lock" => {
             Some(OperationRoute {
+                operation_id: "create_appointment_lock",
                 method: "POST",
                 path: "/rest/v1/provider-portal/scheduler/appointments/{appointmentId}/lock",
                 idempotent: false,
@@ -95291,6 +95437,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "delete_appointment_lock" => {
             Some(OperationRoute {
+                operation_id: "delete_appointment_lock",
                 method: "DELETE",
                 path: "/rest/v1/provider-portal/scheduler/appointments/{appointmentId}/lock",
                 idempotent: false,
@@ -95299,6 +95446,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_appointment_schedule_rooms" => {
             Some(OperationRoute {
+                operation_id: "list_appointment_schedule_rooms",
                 method: "GET",
                 path: "/rest/v1/provider-portal/scheduler/appointments/{appointmentId}/schedule-rooms",
                 idempotent: true,
@@ -95307,6 +95455,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "add_appointment_status" => {
             Some(OperationRoute {
+                operation_id: "add_appointment_status",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/scheduler/appointments/{appointmentId}/statuses/{statusId}",
                 idempotent: false,
@@ -95315,6 +95464,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "remove_appointment_status" => {
             Some(OperationRoute {
+                operation_id: "remove_appointment_status",
                 method: "DELETE",
                 path: "/rest/v1/provider-portal/scheduler/appointments/{appointmentId}/statuses/{statusId}",
                 idempotent: false,
@@ -95323,6 +95473,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_availability_templates" => {
             Some(OperationRoute {
+                operation_id: "list_availability_templates",
                 method: "GET",
                 path: "/rest/v1/provider-portal/scheduler/availability-templates",
                 idempotent: true,
@@ -95331,6 +95482,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_availability_template" => {
             Some(OperationRoute {
+                operation_id: "get_availability_template",
                 method: "GET",
                 path: "/rest/v1/provider-portal/scheduler/availability-templates/{templateId}",
                 idempotent: true,
@@ -95339,6 +95491,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_schedule_lock" => {
             Some(OperationRoute {
+                operation_id: "create_schedule_lock",
                 method: "POST",
                 path: "/rest/v1/provider-portal/scheduler/lock",
                 idempotent: false,
@@ -95347,6 +95500,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "delete_schedule_lock" => {
             Some(OperationRoute {
+                operation_id: "delete_schedule_lock",
                 method: "DELETE",
                 path: "/rest/v1/provider-portal/scheduler/lock",
                 idempotent: true,
@@ -95355,6 +95509,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_provider_calendar_notes" => {
             Some(OperationRoute {
+                operation_id: "list_provider_calendar_notes",
                 method: "GET",
                 path: "/rest/v1/provider-portal/scheduler/providers/{providerId}/calendar-notes",
                 idempotent: true,
@@ -95363,6 +95518,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_provider_calendar_notes" => {
             Some(OperationRoute {
+                operation_id: "update_provider_calendar_notes",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/scheduler/providers/{providerId}/calendar-notes",
                 idempotent: true,
@@ -95371,6 +95527,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_provider_calendar_note" => {
             Some(OperationRoute {
+                operation_id: "create_provider_calendar_note",
                 method: "POST",
                 path: "/rest/v1/provider-portal/scheduler/providers/{providerId}/calendar-notes",
                 idempotent: false,
@@ -95379,6 +95536,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "delete_provider_calendar_notes" => {
             Some(OperationRoute {
+                operation_id: "delete_provider_calendar_notes",
                 method: "DELETE",
                 path: "/rest/v1/provider-portal/scheduler/providers/{providerId}/calendar-notes",
                 idempotent: true,
@@ -95387,6 +95545,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_appointment_reason" => {
             Some(OperationRoute {
+                operation_id: "update_appointment_reason",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/scheduler/reasons/{reasonId}",
                 idempotent: true,
@@ -95395,6 +95554,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_schedule_room" => {
             Some(OperationRoute {
+                operation_id: "get_schedule_room",
                 method: "GET",
                 path: "/rest/v1/provider-portal/scheduler/schedule-rooms/{id}",
                 idempotent: true,
@@ -95403,6 +95563,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_scheduler_time_intervals" => {
             Some(OperationRoute {
+                operation_id: "list_scheduler_time_intervals",
                 method: "GET",
                 path: "/rest/v1/provider-portal/scheduler/scheduler-time-intervals",
                 idempotent: true,
@@ -95411,6 +95572,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_scheduler_status" => {
             Some(OperationRoute {
+                operation_id: "update_scheduler_status",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/scheduler/statuses/{statusId}",
                 idempotent: true,
@@ -95419,6 +95581,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_schedule_suggestions" => {
             Some(OperationRoute {
+                operation_id: "list_schedule_suggestions",
                 method: "GET",
                 path: "/rest/v1/provider-portal/scheduler/suggestions",
                 idempotent: true,
@@ -95427,6 +95590,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_wait_room_entries" => {
             Some(OperationRoute {
+                operation_id: "list_wait_room_entries",
                 method: "GET",
                 path: "/rest/v1/provider-portal/wait-room-entries",
                 idempotent: true,
@@ -95435,6 +95599,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_wait_room_entry" => {
             Some(OperationRoute {
+                operation_id: "get_wait_room_entry",
                 method: "GET",
                 path: "/rest/v1/provider-portal/wait-room-entries/{id}",
                 idempotent: true,
@@ -95443,6 +95608,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_appointment_priorities_public" => {
             Some(OperationRoute {
+                operation_id: "list_appointment_priorities_public",
                 method: "GET",
                 path: "/rest/v1/scheduler/priorities",
                 idempotent: true,
@@ -95451,6 +95617,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_appointment_reasons_public" => {
             Some(OperationRoute {
+                operation_id: "list_appointment_reasons_public",
                 method: "GET",
                 path: "/rest/v1/scheduler/reasons",
                 idempotent: true,
@@ -95459,6 +95626,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_scheduler_statuses_public" => {
             Some(OperationRoute {
+                operation_id: "list_scheduler_statuses_public",
                 method: "GET",
                 path: "/rest/v1/scheduler/statuses",
                 idempotent: true,
@@ -95467,6 +95635,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_appointment_types_public" => {
             Some(OperationRoute {
+                operation_id: "list_appointment_types_public",
                 method: "GET",
                 path: "/rest/v1/scheduler/types",
                 idempotent: true,
@@ -95475,6 +95644,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_sites" => {
             Some(OperationRoute {
+                operation_id: "list_sites",
                 method: "GET",
                 path: "/rest/v1/sites",
                 idempotent: true,
@@ -95483,6 +95653,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_site" => {
             Some(OperationRoute {
+                operation_id: "get_site",
                 method: "GET",
                 path: "/rest/v1/sites/{siteId}",
                 idempotent: true,
@@ -95491,6 +95662,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_appointment_materials" => {
             Some(OperationRoute {
+                operation_id: "list_appointment_materials",
                 method: "GET",
                 path: "/rest/v2/materials/appointments",
                 idempotent: true,
@@ -95499,6 +95671,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_appointment_materials" => {
             Some(OperationRoute {
+                operation_id: "get_appointment_materials",
                 method: "GET",
                 path: "/rest/v2/materials/appointments/{appointmentId}",
                 idempotent: true,
@@ -95507,6 +95680,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_lab_results_public" => {
             Some(OperationRoute {
+                operation_id: "list_lab_results_public",
                 method: "GET",
                 path: "/rest/v1/labs/results",
                 idempotent: true,
@@ -95515,6 +95689,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_lab_result_public" => {
             Some(OperationRoute {
+                operation_id: "get_lab_result_public",
                 method: "GET",
                 path: "/rest/v1/labs/results/{resultId}",
                 idempotent: true,
@@ -95523,6 +95698,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_lab_sources_public" => {
             Some(OperationRoute {
+                operation_id: "list_lab_sources_public",
                 method: "GET",
                 path: "/rest/v1/labs/sources",
                 idempotent: true,
@@ -95531,6 +95707,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_lab_tests_public" => {
             Some(OperationRoute {
+                operation_id: "list_lab_tests_public",
                 method: "GET",
                 path: "/rest/v1/labs/tests",
                 idempotent: true,
@@ -95539,6 +95716,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_lab_test_public" => {
             Some(OperationRoute {
+                operation_id: "get_lab_test_public",
                 method: "GET",
                 path: "/rest/v1/labs/tests/{testId}",
                 idempotent: true,
@@ -95547,6 +95725,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_lab_test_results_public" => {
             Some(OperationRoute {
+                operation_id: "list_lab_test_results_public",
                 method: "GET",
                 path: "/rest/v1/labs/tests/{testId}/results",
                 idempotent: true,
@@ -95555,6 +95734,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_lab_link_groups" => {
             Some(OperationRoute {
+                operation_id: "list_lab_link_groups",
                 method: "GET",
                 path: "/rest/v1/provider-portal/lab-link-groups",
                 idempotent: true,
@@ -95563,6 +95743,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_lab_link_group" => {
             Some(OperationRoute {
+                operation_id: "get_lab_link_group",
                 method: "GET",
                 path: "/rest/v1/provider-portal/lab-link-groups/{groupId}",
                 idempotent: true,
@@ -95571,6 +95752,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_lab_result" => {
             Some(OperationRoute {
+                operation_id: "get_lab_result",
                 method: "GET",
                 path: "/rest/v1/provider-portal/labs/results/{resultId}",
                 idempotent: true,
@@ -95579,6 +95761,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_lab_result" => {
             Some(OperationRoute {
+                operation_id: "update_lab_result",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/labs/results/{resultId}",
                 idempotent: true,
@@ -95587,6 +95770,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_lab_sources" => {
             Some(OperationRoute {
+                operation_id: "list_lab_sources",
                 method: "GET",
                 path: "/rest/v1/provider-portal/labs/sources",
                 idempotent: true,
@@ -95595,6 +95779,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_lab_test" => {
             Some(OperationRoute {
+                operation_id: "get_lab_test",
                 method: "GET",
                 path: "/rest/v1/provider-portal/labs/tests/{testId}",
                 idempotent: true,
@@ -95603,6 +95788,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_lab_test" => {
             Some(OperationRoute {
+                operation_id: "update_lab_test",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/labs/tests/{testId}",
                 idempotent: true,
@@ -95611,6 +95797,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_lab_groups" => {
             Some(OperationRoute {
+                operation_id: "list_patient_lab_groups",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/lab-groups",
                 idempotent: true,
@@ -95619,6 +95806,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_patient_lab_group" => {
             Some(OperationRoute {
+                operation_id: "create_patient_lab_group",
                 method: "POST",
                 path: "/rest/v1/provider-portal/patients/{patientId}/lab-groups",
                 idempotent: false,
@@ -95627,6 +95815,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_lab_group_history" => {
             Some(OperationRoute {
+                operation_id: "get_patient_lab_group_history",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/lab-groups/{baseGroupId}/history",
                 idempotent: true,
@@ -95635,6 +95824,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_lab_group" => {
             Some(OperationRoute {
+                operation_id: "get_patient_lab_group",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/lab-groups/{groupId}",
                 idempotent: true,
@@ -95643,6 +95833,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_patient_lab_group" => {
             Some(OperationRoute {
+                operation_id: "update_patient_lab_group",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/patients/{patientId}/lab-groups/{groupId}",
                 idempotent: false,
@@ -95651,6 +95842,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "delete_patient_lab_group" => {
             Some(OperationRoute {
+                operation_id: "delete_patient_lab_group",
                 method: "DELETE",
                 path: "/rest/v1/provider-portal/patients/{patientId}/lab-groups/{groupId}",
                 idempotent: false,
@@ -95659,6 +95851,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_lab_group_observations" => {
             Some(OperationRoute {
+                operation_id: "list_patient_lab_group_observations",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/lab-groups/{groupId}/observations",
                 idempotent: true,
@@ -95667,6 +95860,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "add_patient_lab_group_observation" => {
             Some(OperationRoute {
+                operation_id: "add_patient_lab_group_observation",
                 method: "POST",
                 path: "/rest/v1/provider-portal/patients/{patientId}/lab-groups/{groupId}/observations",
                 idempotent: false,
@@ -95675,6 +95869,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_lab_group_observation" => {
             Some(OperationRoute {
+                operation_id: "get_patient_lab_group_observation",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/lab-groups/{groupId}/observations/{observationId}",
                 idempotent: true,
@@ -95683,6 +95878,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_patient_lab_group_observation" => {
             Some(OperationRoute {
+                operation_id: "update_patient_lab_group_observation",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/patients/{patientId}/lab-groups/{groupId}/observations/{observationId}",
                 idempotent: false,
@@ -95691,6 +95887,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "delete_patient_lab_group_observation" => {
             Some(OperationRoute {
+                operation_id: "delete_patient_lab_group_observation",
                 method: "DELETE",
                 path: "/rest/v1/provider-portal/patients/{patientId}/lab-groups/{groupId}/observations/{observationId}",
                 idempotent: false,
@@ -95699,6 +95896,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_lab_group_recipients" => {
             Some(OperationRoute {
+                operation_id: "list_patient_lab_group_recipients",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/lab-groups/{groupId}/recipients",
                 idempotent: true,
@@ -95707,6 +95905,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_patient_lab_group_recipients" => {
             Some(OperationRoute {
+                operation_id: "update_patient_lab_group_recipients",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/patients/{patientId}/lab-groups/{groupId}/recipients",
                 idempotent: false,
@@ -95715,6 +95914,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "remove_patient_lab_group_recipients" => {
             Some(OperationRoute {
+                operation_id: "remove_patient_lab_group_recipients",
                 method: "DELETE",
                 path: "/rest/v1/provider-portal/patients/{patientId}/lab-groups/{groupId}/recipients",
                 idempotent: false,
@@ -95723,6 +95923,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "review_patient_lab_group" => {
             Some(OperationRoute {
+                operation_id: "review_patient_lab_group",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/patients/{patientId}/lab-groups/{groupId}/reviews",
                 idempotent: false,
@@ -95731,6 +95932,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_diagnosis_statuses" => {
             Some(OperationRoute {
+                operation_id: "list_diagnosis_statuses",
                 method: "GET",
                 path: "/rest/v1/provider-portal/diagnosis-statuses",
                 idempotent: true,
@@ -95739,6 +95941,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_diagnosis_status" => {
             Some(OperationRoute {
+                operation_id: "get_diagnosis_status",
                 method: "GET",
                 path: "/rest/v1/provider-portal/diagnosis-statuses/{statusId}",
                 idempotent: true,
@@ -95747,6 +95950,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_history_regular_items" => {
             Some(OperationRoute {
+                operation_id: "list_history_regular_items",
                 method: "GET",
                 path: "/rest/v1/provider-portal/history-regular",
                 idempotent: true,
@@ -95755,6 +95959,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_history_regular_item" => {
             Some(OperationRoute {
+                operation_id: "get_history_regular_item",
                 method: "GET",
                 path: "/rest/v1/provider-portal/history-regular/{historyRegularId}",
                 idempotent: true,
@@ -95763,6 +95968,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_history_types" => {
             Some(OperationRoute {
+                operation_id: "list_history_types",
                 method: "GET",
                 path: "/rest/v1/provider-portal/history-types",
                 idempotent: true,
@@ -95771,6 +95977,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_history_type" => {
             Some(OperationRoute {
+                operation_id: "get_history_type",
                 method: "GET",
                 path: "/rest/v1/provider-portal/history-types/{typeId}",
                 idempotent: true,
@@ -95779,6 +95986,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_medication_limited_use_codes" => {
             Some(OperationRoute {
+                operation_id: "list_medication_limited_use_codes",
                 method: "GET",
                 path: "/rest/v1/provider-portal/medications/limited-use-codes",
                 idempotent: true,
@@ -95787,6 +95995,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_allergy" => {
             Some(OperationRoute {
+                operation_id: "get_patient_allergy",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/allergies/{patientAllergyId}",
                 idempotent: true,
@@ -95795,6 +96004,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_allergy_comments" => {
             Some(OperationRoute {
+                operation_id: "list_patient_allergy_comments",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/allergies/{patientAllergyId}/comments",
                 idempotent: true,
@@ -95803,6 +96013,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_allergy_reactions" => {
             Some(OperationRoute {
+                operation_id: "list_patient_allergy_reactions",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/allergies/{patientAllergyId}/reactions",
                 idempotent: true,
@@ -95811,6 +96022,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_diagnoses" => {
             Some(OperationRoute {
+                operation_id: "list_patient_diagnoses",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/diagnoses",
                 idempotent: true,
@@ -95819,6 +96031,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_diagnosis" => {
             Some(OperationRoute {
+                operation_id: "get_patient_diagnosis",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/diagnoses/{diagnosisId}",
                 idempotent: true,
@@ -95827,6 +96040,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_diagnosis_histories" => {
             Some(OperationRoute {
+                operation_id: "list_patient_diagnosis_histories",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/diagnoses/{diagnosisId}/histories",
                 idempotent: true,
@@ -95835,6 +96049,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_diagnosis_history" => {
             Some(OperationRoute {
+                operation_id: "get_patient_diagnosis_history",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/diagnoses/{diagnosisId}/histories/{historyId}",
                 idempotent: true,
@@ -95843,6 +96058,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_history_items" => {
             Some(OperationRoute {
+                operation_id: "list_patient_history_items",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/history-items",
                 idempotent: true,
@@ -95851,6 +96067,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_history_item" => {
             Some(OperationRoute {
+                operation_id: "get_patient_history_item",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/history-items/{historyItemId}",
                 idempotent: true,
@@ -95859,6 +96076,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_history_item_histories" => {
             Some(OperationRoute {
+                operation_id: "list_patient_history_item_histories",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/history-items/{historyItemId}/histories",
                 idempotent: true,
@@ -95867,6 +96085,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_history_item_history" => {
             Some(OperationRoute {
+                operation_id: "get_patient_history_item_history",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/history-items/{historyItemId}/histories/{historyId}",
                 idempotent: true,
@@ -95875,6 +96094,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_immunization_schedules" => {
             Some(OperationRoute {
+                operation_id: "list_patient_immunization_schedules",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/immunization-schedules",
                 idempotent: true,
@@ -95883,6 +96103,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_immunization_schedule" => {
             Some(OperationRoute {
+                operation_id: "get_patient_immunization_schedule",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/immunization-schedules/{id}",
                 idempotent: true,
@@ -95891,6 +96112,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_immunization_schedule_scheduled_vaccines" => {
             Some(OperationRoute {
+                operation_id: "list_patient_immunization_schedule_scheduled_vaccines",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/immunization-schedules/{scheduleId}/scheduled-vaccines",
                 idempotent: true,
@@ -95899,6 +96121,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_immunization" => {
             Some(OperationRoute {
+                operation_id: "get_patient_immunization",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/immunizations/{immunizationId}",
                 idempotent: true,
@@ -95907,6 +96130,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_medical_summary" => {
             Some(OperationRoute {
+                operation_id: "get_patient_medical_summary",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/medical-summary",
                 idempotent: true,
@@ -95915,6 +96139,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_no_known_allergies" => {
             Some(OperationRoute {
+                operation_id: "list_patient_no_known_allergies",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/no-known-allergies",
                 idempotent: true,
@@ -95923,6 +96148,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_no_known_allergy" => {
             Some(OperationRoute {
+                operation_id: "get_patient_no_known_allergy",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/no-known-allergies/{allergyId}",
                 idempotent: true,
@@ -95931,6 +96157,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_prescriptions" => {
             Some(OperationRoute {
+                operation_id: "list_patient_prescriptions",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/prescriptions",
                 idempotent: true,
@@ -95939,6 +96166,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_all_prescription_histories" => {
             Some(OperationRoute {
+                operation_id: "list_patient_all_prescription_histories",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/prescriptions/histories",
                 idempotent: true,
@@ -95947,6 +96175,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_prescription" => {
             Some(OperationRoute {
+                operation_id: "get_patient_prescription",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/prescriptions/{prescriptionId}",
                 idempotent: true,
@@ -95955,6 +96184,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_prescription_histories" => {
             Some(OperationRoute {
+                operation_id: "list_patient_prescription_histories",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/prescriptions/{prescriptionId}/histories",
                 idempotent: true,
@@ -95963,6 +96193,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_prescription_history_summaries" => {
             Some(OperationRoute {
+                operation_id: "list_patient_prescription_history_summaries",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/prescriptions/{prescriptionId}/histories/summaries",
                 idempotent: true,
@@ -95971,6 +96202,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_prescription_history" => {
             Some(OperationRoute {
+                operation_id: "get_patient_prescription_history",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/prescriptions/{prescriptionId}/histories/{historyId}",
                 idempotent: true,
@@ -95979,6 +96211,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_patient_prescription_order_status" => {
             Some(OperationRoute {
+                operation_id: "create_patient_prescription_order_status",
                 method: "POST",
                 path: "/rest/v1/provider-portal/patients/{patientId}/prescriptions/{prescriptionId}/order-statuses",
                 idempotent: false,
@@ -95987,6 +96220,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_scheduled_vaccines" => {
             Some(OperationRoute {
+                operation_id: "list_patient_scheduled_vaccines",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/scheduled-vaccines",
                 idempotent: true,
@@ -95995,6 +96229,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_prescription_favorites" => {
             Some(OperationRoute {
+                operation_id: "list_prescription_favorites",
                 method: "GET",
                 path: "/rest/v1/provider-portal/prescription-favorites",
                 idempotent: true,
@@ -96003,6 +96238,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_prescription_favorite" => {
             Some(OperationRoute {
+                operation_id: "get_prescription_favorite",
                 method: "GET",
                 path: "/rest/v1/provider-portal/prescription-favorites/{favoriteId}",
                 idempotent: true,
@@ -96011,6 +96247,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_prescription_favorite_prescriptions" => {
             Some(OperationRoute {
+                operation_id: "list_prescription_favorite_prescriptions",
                 method: "GET",
                 path: "/rest/v1/provider-portal/prescription-favorites/{favoriteId}/prescriptions",
                 idempotent: true,
@@ -96019,6 +96256,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_prescription_favorite_prescription" => {
             Some(OperationRoute {
+                operation_id: "get_prescription_favorite_prescription",
                 method: "GET",
                 path: "/rest/v1/provider-portal/prescription-favorites/{favoriteId}/prescriptions/{rxId}",
                 idempotent: true,
@@ -96027,6 +96265,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_prescriptions" => {
             Some(OperationRoute {
+                operation_id: "list_prescriptions",
                 method: "GET",
                 path: "/rest/v1/provider-portal/prescriptions",
                 idempotent: true,
@@ -96035,6 +96274,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_vaccines" => {
             Some(OperationRoute {
+                operation_id: "list_vaccines",
                 method: "GET",
                 path: "/rest/v1/provider-portal/vaccines",
                 idempotent: true,
@@ -96043,6 +96283,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_vaccine" => {
             Some(OperationRoute {
+                operation_id: "get_vaccine",
                 method: "GET",
                 path: "/rest/v1/provider-portal/vaccines/{vaccineId}",
                 idempotent: true,
@@ -96051,6 +96292,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_prescriptions_v2" => {
             Some(OperationRoute {
+                operation_id: "list_patient_prescriptions_v2",
                 method: "GET",
                 path: "/rest/v2/provider-portal/patients/{patientId}/prescriptions",
                 idempotent: true,
@@ -96059,6 +96301,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_document_file_types" => {
             Some(OperationRoute {
+                operation_id: "list_document_file_types",
                 method: "GET",
                 path: "/rest/v1/provider-portal/documents/file-types",
                 idempotent: true,
@@ -96067,6 +96310,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_document_reviews" => {
             Some(OperationRoute {
+                operation_id: "list_document_reviews",
                 method: "GET",
                 path: "/rest/v1/provider-portal/documents/{documentId}/reviews",
                 idempotent: true,
@@ -96075,6 +96319,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_folder_sub_folders" => {
             Some(OperationRoute {
+                operation_id: "list_folder_sub_folders",
                 method: "GET",
                 path: "/rest/v1/provider-portal/folders/sub-folders",
                 idempotent: true,
@@ -96083,6 +96328,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_folder_sub_folder" => {
             Some(OperationRoute {
+                operation_id: "create_folder_sub_folder",
                 method: "POST",
                 path: "/rest/v1/provider-portal/folders/sub-folders",
                 idempotent: false,
@@ -96091,6 +96337,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_folder_sub_folder" => {
             Some(OperationRoute {
+                operation_id: "get_folder_sub_folder",
                 method: "GET",
                 path: "/rest/v1/provider-portal/folders/sub-folders/{subFolderId}",
                 idempotent: true,
@@ -96099,6 +96346,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "delete_folder_sub_folder" => {
             Some(OperationRoute {
+                operation_id: "delete_folder_sub_folder",
                 method: "DELETE",
                 path: "/rest/v1/provider-portal/folders/sub-folders/{subFolderId}",
                 idempotent: true,
@@ -96107,6 +96355,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_folder" => {
             Some(OperationRoute {
+                operation_id: "get_folder",
                 method: "GET",
                 path: "/rest/v1/provider-portal/folders/{folderId}",
                 idempotent: true,
@@ -96115,6 +96364,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_folder" => {
             Some(OperationRoute {
+                operation_id: "update_folder",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/folders/{folderId}",
                 idempotent: true,
@@ -96123,6 +96373,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "delete_folder" => {
             Some(OperationRoute {
+                operation_id: "delete_folder",
                 method: "DELETE",
                 path: "/rest/v1/provider-portal/folders/{folderId}",
                 idempotent: true,
@@ -96131,6 +96382,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_patient_documents" => {
             Some(OperationRoute {
+                operation_id: "list_patient_documents",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/documents",
                 idempotent: true,
@@ -96139,6 +96391,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_patient_document" => {
             Some(OperationRoute {
+                operation_id: "get_patient_document",
                 method: "GET",
                 path: "/rest/v1/provider-portal/patients/{patientId}/documents/{documentId}",
                 idempotent: true,
@@ -96147,6 +96400,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_generated_letters" => {
             Some(OperationRoute {
+                operation_id: "list_generated_letters",
                 method: "GET",
                 path: "/rest/v1/provider-portal/generated-letters",
                 idempotent: true,
@@ -96155,6 +96409,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_generated_letter" => {
             Some(OperationRoute {
+                operation_id: "get_generated_letter",
                 method: "GET",
                 path: "/rest/v1/provider-portal/generated-letters/{id}",
                 idempotent: true,
@@ -96163,6 +96418,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_generated_letter_status" => {
             Some(OperationRoute {
+                operation_id: "update_generated_letter_status",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/generated-letters/{id}/status",
                 idempotent: true,
@@ -96171,6 +96427,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_letter" => {
             Some(OperationRoute {
+                operation_id: "get_letter",
                 method: "GET",
                 path: "/rest/v1/provider-portal/letters/{letterId}",
                 idempotent: true,
@@ -96179,6 +96436,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_referral_orders" => {
             Some(OperationRoute {
+                operation_id: "list_referral_orders",
                 method: "GET",
                 path: "/rest/v1/provider-portal/referral-orders",
                 idempotent: true,
@@ -96187,6 +96445,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_referral_order" => {
             Some(OperationRoute {
+                operation_id: "create_referral_order",
                 method: "POST",
                 path: "/rest/v1/provider-portal/referral-orders",
                 idempotent: false,
@@ -96195,6 +96454,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_referral_order" => {
             Some(OperationRoute {
+                operation_id: "get_referral_order",
                 method: "GET",
                 path: "/rest/v1/provider-portal/referral-orders/{id}",
                 idempotent: true,
@@ -96203,6 +96463,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_referral_order" => {
             Some(OperationRoute {
+                operation_id: "update_referral_order",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/referral-orders/{id}",
                 idempotent: false,
@@ -96211,6 +96472,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_generated_letters_v2" => {
             Some(OperationRoute {
+                operation_id: "list_generated_letters_v2",
                 method: "GET",
                 path: "/rest/v2/provider-portal/generated-letters",
                 idempotent: true,
@@ -96219,6 +96481,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_generated_letter_v2" => {
             Some(OperationRoute {
+                operation_id: "get_generated_letter_v2",
                 method: "GET",
                 path: "/rest/v2/provider-portal/generated-letters/{id}",
                 idempotent: true,
@@ -96227,6 +96490,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_waitlist_complaints" => {
             Some(OperationRoute {
+                operation_id: "list_waitlist_complaints",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlist-complaints",
                 idempotent: true,
@@ -96235,6 +96499,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_waitlist_consult_priorities" => {
             Some(OperationRoute {
+                operation_id: "list_waitlist_consult_priorities",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlist-consult-priorities",
                 idempotent: true,
@@ -96243,6 +96508,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_waitlist_consult_priority" => {
             Some(OperationRoute {
+                operation_id: "get_waitlist_consult_priority",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlist-consult-priorities/{priorityId}",
                 idempotent: true,
@@ -96251,6 +96517,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_waitlist_consult_sites" => {
             Some(OperationRoute {
+                operation_id: "list_waitlist_consult_sites",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlist-consult-sites",
                 idempotent: true,
@@ -96259,6 +96526,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_waitlist_consult_statuses" => {
             Some(OperationRoute {
+                operation_id: "list_waitlist_consult_statuses",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlist-consult-statuses",
                 idempotent: true,
@@ -96267,6 +96535,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_waitlist_consult_status" => {
             Some(OperationRoute {
+                operation_id: "get_waitlist_consult_status",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlist-consult-statuses/{statusId}",
                 idempotent: true,
@@ -96275,6 +96544,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_waitlist_consult_types" => {
             Some(OperationRoute {
+                operation_id: "list_waitlist_consult_types",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlist-consult-types",
                 idempotent: true,
@@ -96283,6 +96553,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_waitlist_patient_unavailabilites" => {
             Some(OperationRoute {
+                operation_id: "list_waitlist_patient_unavailabilites",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlist-patient-unavailabilites",
                 idempotent: true,
@@ -96291,6 +96562,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_waitlist_patient_unavailabilite" => {
             Some(OperationRoute {
+                operation_id: "get_waitlist_patient_unavailabilite",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlist-patient-unavailabilites/{id}",
                 idempotent: true,
@@ -96299,6 +96571,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_waitlist_procedures" => {
             Some(OperationRoute {
+                operation_id: "list_waitlist_procedures",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlist-procedures",
                 idempotent: true,
@@ -96307,6 +96580,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_waitlist_providers" => {
             Some(OperationRoute {
+                operation_id: "list_waitlist_providers",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlist-providers",
                 idempotent: true,
@@ -96315,6 +96589,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_waitlist_provider" => {
             Some(OperationRoute {
+                operation_id: "get_waitlist_provider",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlist-providers/{id}",
                 idempotent: true,
@@ -96323,6 +96598,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_waitlist_request_procedures" => {
             Some(OperationRoute {
+                operation_id: "list_waitlist_request_procedures",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlist-request-procedures",
                 idempotent: true,
@@ -96331,6 +96607,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_waitlist_request_procedure" => {
             Some(OperationRoute {
+                operation_id: "create_waitlist_request_procedure",
                 method: "POST",
                 path: "/rest/v1/provider-portal/waitlist-request-procedures",
                 idempotent: false,
@@ -96339,6 +96616,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_waitlist_request_procedure" => {
             Some(OperationRoute {
+                operation_id: "get_waitlist_request_procedure",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlist-request-procedures/{id}",
                 idempotent: true,
@@ -96347,6 +96625,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_waitlist_surgical_priorities" => {
             Some(OperationRoute {
+                operation_id: "list_waitlist_surgical_priorities",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlist-surgical-priorities",
                 idempotent: true,
@@ -96355,6 +96634,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_waitlist_surgical_priority" => {
             Some(OperationRoute {
+                operation_id: "get_waitlist_surgical_priority",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlist-surgical-priorities/{id}",
                 idempotent: true,
@@ -96363,6 +96643,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_waitlist_surgical_sites" => {
             Some(OperationRoute {
+                operation_id: "list_waitlist_surgical_sites",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlist-surgical-sites",
                 idempotent: true,
@@ -96371,6 +96652,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_waitlist_surgical_site" => {
             Some(OperationRoute {
+                operation_id: "get_waitlist_surgical_site",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlist-surgical-sites/{id}",
                 idempotent: true,
@@ -96379,6 +96661,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_waitlist_surgical_statuses" => {
             Some(OperationRoute {
+                operation_id: "list_waitlist_surgical_statuses",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlist-surgical-statuses",
                 idempotent: true,
@@ -96387,6 +96670,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_waitlist_surgical_status" => {
             Some(OperationRoute {
+                operation_id: "get_waitlist_surgical_status",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlist-surgical-statuses/{id}",
                 idempotent: true,
@@ -96395,6 +96679,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_waitlists" => {
             Some(OperationRoute {
+                operation_id: "list_waitlists",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlists",
                 idempotent: true,
@@ -96403,6 +96688,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_waitlist" => {
             Some(OperationRoute {
+                operation_id: "create_waitlist",
                 method: "POST",
                 path: "/rest/v1/provider-portal/waitlists",
                 idempotent: false,
@@ -96411,6 +96697,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_waitlist_request_consult_sites" => {
             Some(OperationRoute {
+                operation_id: "list_waitlist_request_consult_sites",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlists/{requestId}/consult-sites",
                 idempotent: true,
@@ -96419,6 +96706,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_waitlist_request_consult_sites" => {
             Some(OperationRoute {
+                operation_id: "update_waitlist_request_consult_sites",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/waitlists/{requestId}/consult-sites",
                 idempotent: false,
@@ -96427,6 +96715,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_waitlist" => {
             Some(OperationRoute {
+                operation_id: "get_waitlist",
                 method: "GET",
                 path: "/rest/v1/provider-portal/waitlists/{waitlistId}",
                 idempotent: true,
@@ -96435,6 +96724,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_waitlist" => {
             Some(OperationRoute {
+                operation_id: "update_waitlist",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/waitlists/{waitlistId}",
                 idempotent: false,
@@ -96443,6 +96733,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_waitlist_attachment" => {
             Some(OperationRoute {
+                operation_id: "create_waitlist_attachment",
                 method: "POST",
                 path: "/rest/v1/provider-portal/waitlists/{waitlistId}/attachments",
                 idempotent: false,
@@ -96451,6 +96742,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_tasks" => {
             Some(OperationRoute {
+                operation_id: "list_tasks",
                 method: "GET",
                 path: "/rest/v1/provider-portal/tasks",
                 idempotent: true,
@@ -96459,6 +96751,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_task" => {
             Some(OperationRoute {
+                operation_id: "create_task",
                 method: "POST",
                 path: "/rest/v1/provider-portal/tasks",
                 idempotent: false,
@@ -96467,6 +96760,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_task_reasons" => {
             Some(OperationRoute {
+                operation_id: "list_task_reasons",
                 method: "GET",
                 path: "/rest/v1/provider-portal/tasks/reasons",
                 idempotent: true,
@@ -96475,6 +96769,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_task" => {
             Some(OperationRoute {
+                operation_id: "get_task",
                 method: "GET",
                 path: "/rest/v1/provider-portal/tasks/{taskId}",
                 idempotent: true,
@@ -96483,6 +96778,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_task" => {
             Some(OperationRoute {
+                operation_id: "update_task",
                 method: "PUT",
                 path: "/rest/v1/provider-portal/tasks/{taskId}",
                 idempotent: false,
@@ -96491,6 +96787,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "delete_task" => {
             Some(OperationRoute {
+                operation_id: "delete_task",
                 method: "DELETE",
                 path: "/rest/v1/provider-portal/tasks/{taskId}",
                 idempotent: true,
@@ -96499,6 +96796,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "patch_task" => {
             Some(OperationRoute {
+                operation_id: "patch_task",
                 method: "PATCH",
                 path: "/rest/v1/provider-portal/tasks/{taskId}",
                 idempotent: false,
@@ -96507,6 +96805,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_task_attachments" => {
             Some(OperationRoute {
+                operation_id: "list_task_attachments",
                 method: "GET",
                 path: "/rest/v1/provider-portal/tasks/{taskId}/attachments",
                 idempotent: true,
@@ -96515,6 +96814,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "manage_task_attachments" => {
             Some(OperationRoute {
+                operation_id: "manage_task_attachments",
                 method: "POST",
                 path: "/rest/v1/provider-portal/tasks/{taskId}/attachments",
                 idempotent: false,
@@ -96523,6 +96823,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "add_task_roles" => {
             Some(OperationRoute {
+                operation_id: "add_task_roles",
                 method: "POST",
                 path: "/rest/v1/provider-portal/tasks/{taskId}/roles",
                 idempotent: false,
@@ -96531,6 +96832,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "add_task_users" => {
             Some(OperationRoute {
+                operation_id: "add_task_users",
                 method: "POST",
                 path: "/rest/v1/provider-portal/tasks/{taskId}/users",
                 idempotent: false,
@@ -96539,6 +96841,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_accessible_providers" => {
             Some(OperationRoute {
+                operation_id: "list_accessible_providers",
                 method: "GET",
                 path: "/rest/v1/accessible-providers",
                 idempotent: true,
@@ -96547,6 +96850,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_roles" => {
             Some(OperationRoute {
+                operation_id: "list_roles",
                 method: "GET",
                 path: "/rest/v1/provider-portal/roles",
                 idempotent: true,
@@ -96555,6 +96859,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_role" => {
             Some(OperationRoute {
+                operation_id: "get_role",
                 method: "GET",
                 path: "/rest/v1/provider-portal/roles/{id}",
                 idempotent: true,
@@ -96563,6 +96868,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_user_features" => {
             Some(OperationRoute {
+                operation_id: "list_user_features",
                 method: "GET",
                 path: "/rest/v1/security/users/{userId}/features",
                 idempotent: true,
@@ -96571,6 +96877,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "search_users" => {
             Some(OperationRoute {
+                operation_id: "search_users",
                 method: "GET",
                 path: "/rest/v1/users",
                 idempotent: true,
@@ -96579,6 +96886,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_user" => {
             Some(OperationRoute {
+                operation_id: "create_user",
                 method: "POST",
                 path: "/rest/v1/users",
                 idempotent: false,
@@ -96587,6 +96895,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "reassign_user_tasks" => {
             Some(OperationRoute {
+                operation_id: "reassign_user_tasks",
                 method: "PUT",
                 path: "/rest/v1/users/{existingUserId}/assign-tasks",
                 idempotent: false,
@@ -96595,6 +96904,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_user" => {
             Some(OperationRoute {
+                operation_id: "get_user",
                 method: "GET",
                 path: "/rest/v1/users/{userId}",
                 idempotent: true,
@@ -96603,6 +96913,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "update_user" => {
             Some(OperationRoute {
+                operation_id: "update_user",
                 method: "PUT",
                 path: "/rest/v1/users/{userId}",
                 idempotent: false,
@@ -96611,6 +96922,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_user_offices" => {
             Some(OperationRoute {
+                operation_id: "list_user_offices",
                 method: "GET",
                 path: "/rest/v1/users/{userId}/offices",
                 idempotent: true,
@@ -96619,6 +96931,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_user_tasks" => {
             Some(OperationRoute {
+                operation_id: "list_user_tasks",
                 method: "GET",
                 path: "/rest/v1/users/{userId}/tasks",
                 idempotent: true,
@@ -96627,6 +96940,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_whoami" => {
             Some(OperationRoute {
+                operation_id: "get_whoami",
                 method: "GET",
                 path: "/rest/v1/whoami",
                 idempotent: true,
@@ -96635,6 +96949,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_contact" => {
             Some(OperationRoute {
+                operation_id: "create_contact",
                 method: "POST",
                 path: "/rest/v1/contacts",
                 idempotent: false,
@@ -96643,6 +96958,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "search_contacts" => {
             Some(OperationRoute {
+                operation_id: "search_contacts",
                 method: "GET",
                 path: "/rest/v1/contacts/search",
                 idempotent: true,
@@ -96651,6 +96967,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_contact" => {
             Some(OperationRoute {
+                operation_id: "get_contact",
                 method: "GET",
                 path: "/rest/v1/contacts/{contactId}",
                 idempotent: true,
@@ -96659,6 +96976,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "list_contact_external_contact_identifiers" => {
             Some(OperationRoute {
+                operation_id: "list_contact_external_contact_identifiers",
                 method: "GET",
                 path: "/rest/v1/contacts/{contactId}/external-contact-identifiers",
                 idempotent: true,
@@ -96667,6 +96985,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "create_contact_external_contact_identifier" => {
             Some(OperationRoute {
+                operation_id: "create_contact_external_contact_identifier",
                 method: "POST",
                 path: "/rest/v1/contacts/{contactId}/external-contact-identifiers",
                 idempotent: false,
@@ -96675,6 +96994,7 @@ pub fn operation_route(operation_id: &str) -> Option<OperationRoute> {
         }
         "get_contact_external_contact_identifier" => {
             Some(OperationRoute {
+                operation_id: "get_contact_external_contact_identifier",
                 method: "GET",
                 path: "/rest/v1/contacts/{contactId}/external-contact-identifiers/{systemIdentifier}",
                 idempotent: true,

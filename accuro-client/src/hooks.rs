@@ -224,8 +224,14 @@ impl Client {
         // sent again after a 502-504 or a cut): a refusal of the resend is
         // then an unknown outcome, not a plain refusal.
         let mut earlier_may_have_acted = false;
+        let counter = if is_token {
+            &shared.token_requests
+        } else {
+            &shared.requests
+        };
         loop {
             attempts = attempts.saturating_add(1);
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let spare = if (may_retry && attempts < policy.max_attempts) || may_replay {
                 request.try_clone()
             } else {

@@ -4,6 +4,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
@@ -41,6 +42,10 @@ pub(crate) struct Shared {
     /// The store shared with other processes, if the transport has one.
     pub(crate) store: Option<ClinicStore>,
     pub(crate) audit: Option<ClinicAudit>,
+    /// Requests sent to the token endpoint.
+    pub(crate) token_requests: AtomicU64,
+    /// REST requests sent, each attempt counted.
+    pub(crate) requests: AtomicU64,
 }
 
 /// A clinic's place in a shared store: its token's key, its subscription

@@ -59,6 +59,7 @@ mod layer;
 mod outcome;
 pub mod pagination;
 mod path_segment;
+mod raw_read;
 mod retry;
 mod reveal;
 mod server_text;
@@ -86,6 +87,7 @@ pub use layer::Layer;
 #[doc(hidden)]
 pub use path_segment::{encode_path_segment, encode_path_value};
 pub use printable::{is_unprintable, printable};
+pub use raw_read::{RawAnswer, RequestCounts};
 pub use retry::RetryPolicy;
 pub use reveal::{Revealed, reveal};
 pub use transport::{

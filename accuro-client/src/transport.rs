@@ -184,6 +184,8 @@ impl Transport {
             in_flight: s.in_flight.clone(),
             store,
             audit,
+            token_requests: Default::default(),
+            requests: Default::default(),
         });
         Ok(Client::new_with_client(base_url, s.http.clone(), layer))
     }

@@ -218,13 +218,15 @@ fn routes(endpoints: &[Endpoint]) -> proc_macro2::TokenStream {
         let (id, method, path, idempotent, safe) =
             (&e.operation_id, &e.method, &e.path, e.idempotent, e.safe);
         quote::quote! {
-            #id => Some(OperationRoute { method: #method, path: #path, idempotent: #idempotent, safe: #safe }),
+            #id => Some(OperationRoute { operation_id: #id, method: #method, path: #path, idempotent: #idempotent, safe: #safe }),
         }
     });
     quote::quote! {
         /// What the layer knows of an operation from the spec.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub struct OperationRoute {
+            /// The operation id, as the spec writes it.
+            pub operation_id: &'static str,
             /// `GET`, `POST`, ...
             pub method: &'static str,
             /// The path template (`/rest/v2/provider-portal/patients/{patientId}`).

@@ -75,7 +75,7 @@ pub async fn probe(
             return Err(ProbeError::UnknownOperation);
         }
     }
-    let base_url = accuro_fetch::shown(config.base_url.as_str());
+    let base_url = config.base_url_shown.clone();
     let mut transport = Transport::new(config, options.limits, options.extra_roots_pem.clone())
         .map_err(ProbeError::Config)?;
     let mut schemas = Schemas::new(&spec.document);
@@ -126,14 +126,14 @@ pub async fn probe(
                     sent_any = true;
                     example_sent |= !from_examples.is_empty();
                     let accept = accept_of(op);
-                    let mut outcome = transport.get(&segments, &query, accept).await;
+                    let mut outcome = transport.get(&op.id, &segments, &query, accept).await;
                     // A list refused (400) without a date range: once more with one.
                     if matches!(&outcome, Ok(raw) if raw.status == 400)
                         && let Fill::Ready { query: dated, .. } =
                             fill(op, &pool, last_name, use_examples, true, 0)
                         && dated.len() > query.len()
                     {
-                        outcome = transport.get(&segments, &dated, accept).await;
+                        outcome = transport.get(&op.id, &segments, &dated, accept).await;
                     }
                     // A record not found: the next identifiers seen, a few times.
                     let mut alternative = 0;
@@ -150,7 +150,7 @@ pub async fn probe(
                         else {
                             break;
                         };
-                        outcome = transport.get(&other, &other_query, accept).await;
+                        outcome = transport.get(&op.id, &other, &other_query, accept).await;
                     }
                     let report = match outcome {
                         Ok(raw) => {
@@ -224,8 +224,8 @@ pub async fn probe(
         pending = still;
     }
     let mut summary = Summary::of(&done);
-    summary.token_requests = transport.token_requests;
-    summary.requests = transport.requests;
+    summary.token_requests = transport.token_requests();
+    summary.requests = transport.requests();
     summary.millis = started.elapsed().as_millis();
     Ok(Report {
         base_url,

@@ -1,17 +1,16 @@
-//! The probe's HTTP: the client-credentials token, the three things every
-//! REST call carries, pacing, and obeying `429 Retry-After`.
+//! The probe's requests, sent through the client's pipeline
+//! ([`Client::read_raw`]): the token, the three things every REST call
+//! carries, the 401 replay, the wait for a `429 Retry-After`, the answer
+//! cap, and only reads (`GET` operations of the spec) are the client's. What
+//! is the probe's own: the pace, and what an answer means for the report.
 //!
-//! The probe sends its own requests (rather than the typed client's) because
-//! it must see the raw answer: status, media type and bytes. Only `GET` is
-//! ever sent to the REST API. Redirects are not followed, so the
-//! subscription key and the token never reach another host; a redirect is
-//! reported as a status the spec does not list.
+//! Redirects are never followed (the client's rule), so the subscription
+//! key and the token never reach another host; a redirect is reported as a
+//! status the spec does not list.
 
 use std::time::Duration;
 
-use base64::Engine as _;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
-use secrecy::{ExposeSecret, SecretString};
+use accuro_client::{Client, Error, RetryPolicy, Transport as Pipeline};
 use tokio::time::Instant;
 
 use crate::config::Config;
@@ -83,64 +82,71 @@ pub struct Limits {
 
 /// Sends the probe's requests.
 pub struct Transport {
-    http: reqwest::Client,
-    config: Config,
+    client: Client,
     limits: Limits,
-    token: Option<SecretString>,
-    had_token: bool,
+    /// Whether an answer (any status) has come: a token failure after one is
+    /// a failed renewal.
+    answered: bool,
+    /// Whether a fresh token was refused by the gateway: no further request
+    /// is sent (each would fetch one more token to be refused).
     fresh_refused: bool,
     next_send: Instant,
-    /// Token requests sent.
-    pub token_requests: u32,
-    /// REST requests sent (retries included).
-    pub requests: u32,
 }
 
 impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Transport")
-            .field("config", &self.config)
+            .field("client", &self.client)
             .field("limits", &self.limits)
-            .field("token", &self.token.as_ref().map(|_| "[redacted]"))
             .finish_non_exhaustive()
     }
 }
 
 impl Transport {
-    /// A transport for `config`, trusting `extra_roots_pem` beside Mozilla's roots.
+    /// A transport for `config`, trusting `extra_roots_pem` beside Mozilla's
+    /// roots (not the platform's: the probe's trust is the same everywhere).
     pub fn new(
         config: Config,
         limits: Limits,
         extra_roots_pem: Option<Vec<u8>>,
     ) -> Result<Self, String> {
-        let options = accuro_fetch::Options {
-            extra_roots_pem,
-            connect_timeout: limits.connect_timeout,
-            timeout: limits.request_timeout,
-            ..accuro_fetch::Options::default()
-        };
-        let http = accuro_fetch::client_builder(&options)
-            .map_err(|e| e.to_string())?
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("accuro-probe/", env!("CARGO_PKG_VERSION")))
+        let mut builder = Pipeline::builder()
+            .connect_timeout(limits.connect_timeout)
+            .request_timeout(limits.request_timeout)
+            .token_timeout(limits.request_timeout)
+            .max_answer_bytes(limits.max_answer_bytes)
+            .retry_policy(RetryPolicy {
+                max_attempts: RATE_LIMIT_RETRIES.saturating_add(1),
+                initial_backoff: Duration::from_secs(1),
+                max_backoff: Duration::from_secs(5),
+                max_elapsed: MAX_RETRY_WAIT,
+            })
+            .platform_roots(false)
+            .mozilla_roots(true);
+        if let Some(pem) = extra_roots_pem {
+            builder = builder.add_root_certificates_pem(pem);
+        }
+        let client = builder
             .build()
-            .map_err(|e| {
-                format!(
-                    "cannot build the HTTP client: {}",
-                    accuro_fetch::cause_chain(&e)
-                )
-            })?;
+            .and_then(|pipeline| pipeline.clinic(config.clinic))
+            .map_err(|e| e.to_string())?;
         Ok(Self {
-            http,
-            config,
+            client,
             limits,
-            token: None,
-            had_token: false,
+            answered: false,
             fresh_refused: false,
             next_send: Instant::now(),
-            token_requests: 0,
-            requests: 0,
         })
+    }
+
+    /// Token requests sent.
+    pub fn token_requests(&self) -> u32 {
+        u32::try_from(self.client.request_counts().token_requests).unwrap_or(u32::MAX)
+    }
+
+    /// REST requests sent (retries and replays included).
+    pub fn requests(&self) -> u32 {
+        u32::try_from(self.client.request_counts().requests).unwrap_or(u32::MAX)
     }
 
     /// Waits for the next slot of the pace.
@@ -150,213 +156,69 @@ impl Transport {
         self.next_send = Instant::now() + gap;
     }
 
-    fn url(&self, segments: &[String]) -> Result<url::Url, SendError> {
-        let mut url = self.config.base_url.clone();
-        url.path_segments_mut()
-            .map_err(|()| SendError::Network("the base URL cannot hold a path".into()))?
-            .pop_if_empty()
-            .extend(segments);
-        Ok(url)
-    }
-
-    /// A new token; a 429 is waited out as for REST calls. The answer is
-    /// read under the same cap.
-    async fn fetch_token(&mut self) -> Result<SecretString, String> {
-        let mut url = self
-            .url(&["v1".into(), "token".into()])
-            .map_err(|e| e.to_string())?;
-        url.query_pairs_mut()
-            .append_pair("tenant", &self.config.tenant);
-        let basic = base64::engine::general_purpose::STANDARD.encode(format!(
-            "{}:{}",
-            self.config.client_id,
-            self.config.client_secret.expose_secret()
-        ));
-        let mut authorization = HeaderValue::try_from(format!("Basic {basic}"))
-            .map_err(|_| "the client id or secret is not header text".to_owned())?;
-        authorization.set_sensitive(true);
-        let form =
-            accuro_client::token::TokenRequest::client_credentials(self.config.scopes.join(" "));
-        let mut waits = 0u32;
-        loop {
-            self.pace().await;
-            self.token_requests = self.token_requests.saturating_add(1);
-            let response = self
-                .http
-                .post(url.clone())
-                .header(AUTHORIZATION, authorization.clone())
-                .form(&form)
-                .send()
-                .await
-                .map_err(|e| accuro_fetch::cause_chain(&e))?;
-            let status = response.status().as_u16();
-            if status == 429 {
-                let wait = retry_after(response.headers().get(RETRY_AFTER));
-                if waits >= RATE_LIMIT_RETRIES || wait > MAX_RETRY_WAIT {
-                    return Err("the token endpoint is rate-limiting (429)".into());
-                }
-                waits += 1;
-                tokio::time::sleep(wait).await;
-                continue;
-            }
-            if status != 200 {
-                return Err(format!("the token endpoint answered {status}"));
-            }
-            let body = read(response, self.limits.max_answer_bytes)
-                .await
-                .map_err(|e| format!("reading the token endpoint's answer: {e}"))?;
-            let token: accuro_client::token::TokenResponse = serde_json::from_slice(&body.body)
-                .map_err(|_| "the token endpoint's answer does not decode".to_owned())?;
-            return Ok(token.access_token);
-        }
-    }
-
-    /// `GET`s the REST path `segments` with `query` (the `uuid` added) and
-    /// `accept`, with a fresh token once after a 401 (not again once a fresh
-    /// token has been refused) and after each 429's `Retry-After`.
+    /// `GET`s the read `operation` at the REST path `segments` with `query`
+    /// and `accept`. A 401 the client's replay with a fresh token did not
+    /// cure is [`SendError::Refused`]; a 429 still answered after the
+    /// waits, or asking to wait longer than [`MAX_RETRY_WAIT`], is
+    /// [`SendError::RateLimited`].
     pub async fn get(
         &mut self,
+        operation: &str,
         segments: &[String],
         query: &[(String, String)],
         accept: Option<&str>,
     ) -> Result<Raw, SendError> {
-        let mut url = self.url(segments)?;
+        if self.fresh_refused {
+            return Err(SendError::Refused);
+        }
+        self.pace().await;
+        let answer = match self
+            .client
+            .read_raw(operation, segments, query, accept)
+            .await
         {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in query {
-                pairs.append_pair(name, value);
+            Ok(answer) => answer,
+            Err(e) => return Err(self.failed(&e)),
+        };
+        self.answered = true;
+        match answer.status {
+            401 => {
+                // The server's scope refusal is the operation's own; the
+                // gateway's (token, key, uuid) would refuse every request.
+                let scope_refusal = serde_json::from_slice::<serde_json::Value>(&answer.body)
+                    .ok()
+                    .and_then(|body| {
+                        body.get("error")
+                            .and_then(|e| e.as_str())
+                            .map(str::to_owned)
+                    })
+                    .is_some_and(|error| error == accuro_spec::texts::ACCESS_DENIED);
+                self.fresh_refused |= !scope_refusal;
+                Err(SendError::Refused)
             }
-            pairs.append_pair("uuid", self.config.uuid.expose_secret());
-        }
-        let mut renewed = false;
-        let mut waits = 0u32;
-        loop {
-            let token = match &self.token {
-                Some(t) => t.clone(),
-                None => match self.fetch_token().await {
-                    Ok(t) => {
-                        self.token = Some(t.clone());
-                        self.had_token = true;
-                        t
-                    }
-                    Err(why) if self.had_token => return Err(SendError::Renewal(why)),
-                    Err(why) => return Err(SendError::Token(why)),
-                },
-            };
-            self.pace().await;
-            self.requests = self.requests.saturating_add(1);
-            let mut bearer = HeaderValue::try_from(format!("Bearer {}", token.expose_secret()))
-                .map_err(|_| SendError::Token("the token is not header text".into()))?;
-            bearer.set_sensitive(true);
-            let mut key = HeaderValue::try_from(self.config.subscription_key.expose_secret())
-                .map_err(|_| {
-                    SendError::Network("the subscription key is not header text".into())
-                })?;
-            key.set_sensitive(true);
-            let mut request = self
-                .http
-                .get(url.clone())
-                .header(AUTHORIZATION, bearer)
-                .header("X-QHR-Subscription-Key", key);
-            if let Some(accept) = accept {
-                request = request.header(reqwest::header::ACCEPT, accept);
-            }
-            let response = request
-                .send()
-                .await
-                .map_err(|e| SendError::Network(accuro_fetch::cause_chain(&e)))?;
-            let status = response.status().as_u16();
-            if status == 401 {
-                if !renewed && !self.fresh_refused {
-                    renewed = true;
-                    self.token = None;
-                    continue;
-                }
-                self.fresh_refused = true;
-                return Err(SendError::Refused);
-            }
-            self.fresh_refused = false;
-            if status == 429 {
-                let wait = retry_after(response.headers().get(RETRY_AFTER));
-                if waits >= RATE_LIMIT_RETRIES {
-                    return Err(SendError::RateLimited(format!(
-                        "after {RATE_LIMIT_RETRIES} waits"
-                    )));
-                }
-                if wait > MAX_RETRY_WAIT {
-                    return Err(SendError::RateLimited(format!(
-                        "with a Retry-After of {} s, longer than the {} s the probe waits",
-                        wait.as_secs(),
-                        MAX_RETRY_WAIT.as_secs()
-                    )));
-                }
-                waits += 1;
-                tokio::time::sleep(wait).await;
-                continue;
-            }
-            return read(response, self.limits.max_answer_bytes).await;
+            429 => Err(SendError::RateLimited(match answer.retry_after {
+                Some(wait) if wait > MAX_RETRY_WAIT => format!(
+                    "with a Retry-After of {} s, longer than the {} s the probe waits",
+                    wait.as_secs(),
+                    MAX_RETRY_WAIT.as_secs()
+                ),
+                _ => format!("after {RATE_LIMIT_RETRIES} waits"),
+            })),
+            status => Ok(Raw {
+                status,
+                content_type: answer.content_type,
+                body: answer.body,
+            }),
         }
     }
-}
 
-/// The wait a 429 asks for: `Retry-After` in seconds or as an HTTP date;
-/// 1 s when absent or unreadable.
-pub fn retry_after(header: Option<&HeaderValue>) -> Duration {
-    let Some(text) = header.and_then(|h| h.to_str().ok()).map(str::trim) else {
-        return Duration::from_secs(1);
-    };
-    if let Ok(seconds) = text.parse::<u64>() {
-        return Duration::from_secs(seconds);
-    }
-    httpdate::parse_http_date(text)
-        .ok()
-        .and_then(|at| at.duration_since(std::time::SystemTime::now()).ok())
-        .unwrap_or(Duration::from_secs(1))
-}
-
-async fn read(mut response: reqwest::Response, cap: u64) -> Result<Raw, SendError> {
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    if response.content_length().is_some_and(|n| n > cap) {
-        return Err(SendError::TooLarge(cap));
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| SendError::Network(accuro_fetch::cause_chain(&e)))?
-    {
-        let total = u64::try_from(body.len().saturating_add(chunk.len())).unwrap_or(u64::MAX);
-        if total > cap {
-            return Err(SendError::TooLarge(cap));
+    /// What a call that got no answer to check means for the probe.
+    fn failed(&self, e: &Error) -> SendError {
+        match e {
+            Error::AnswerTooLarge { limit, .. } => SendError::TooLarge(*limit),
+            Error::Token { source, .. } if self.answered => SendError::Renewal(source.to_string()),
+            Error::Token { source, .. } => SendError::Token(source.to_string()),
+            other => SendError::Network(other.to_string()),
         }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(Raw {
-        status,
-        content_type,
-        body,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retry_after_reads_seconds_and_falls_back() {
-        assert_eq!(
-            retry_after(Some(&HeaderValue::from_static("30"))),
-            Duration::from_secs(30)
-        );
-        assert_eq!(retry_after(None), Duration::from_secs(1));
-        assert_eq!(
-            retry_after(Some(&HeaderValue::from_static("soon"))),
-            Duration::from_secs(1)
-        );
     }
 }
