@@ -326,3 +326,7 @@ impl Inner {
         at.saturating_duration_since(now)
     }
 }
+
+#[cfg(test)]
+#[path = "cache_tests.rs"]
+mod tests;

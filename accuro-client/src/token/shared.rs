@@ -480,3 +480,7 @@ impl Drop for HeldLock {
         });
     }
 }
+
+#[cfg(test)]
+#[path = "shared_tests.rs"]
+mod tests;
