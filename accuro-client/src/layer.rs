@@ -1,6 +1,6 @@
 //! What the generated [`crate::Client`] carries under every call: the
 //! credentials, the clinic's uuid, the policies and the token cache. The
-//! behaviour lives in `hooks` (progenitor's hooks and the send loop).
+//! behaviour lives in `pipeline` (progenitor's hooks and the send loop).
 
 use std::fmt;
 use std::sync::Arc;

@@ -35,7 +35,7 @@
 //!   holds a URL, a secret or a response body that may carry health data:
 //!   printing it, or passing it on with `?`, is safe to log.
 //! - [`ClientBuilder`] configures the client; the layer under every call lives
-//!   in this crate's `layer`, `hooks`, `retry`, `created` and [`token`] modules.
+//!   in this crate's `layer`, `pipeline`, `retry`, `created` and [`token`] modules.
 //! - The operations progenitor cannot generate (JSON merge patches, multipart
 //!   uploads, letters answered as multipart) are methods of [`Client`] written
 //!   by hand in `handwritten/`, on the same layer and with the same [`Error`].
@@ -51,7 +51,7 @@ mod config;
 mod created;
 mod error;
 mod handwritten;
-mod hooks;
+mod pipeline;
 mod printable;
 #[rustfmt::skip]
 mod property_paths;

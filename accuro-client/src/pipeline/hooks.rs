@@ -1,0 +1,145 @@
+//! progenitor's hooks under every call: `pre` stamps the credentials on the
+//! request, `exec` runs the [`send`](super::send) loop inside its span and
+//! audit event, and caps the answer.
+
+use progenitor_client::{ClientHooks, OperationInfo};
+use reqwest::header::AUTHORIZATION;
+use reqwest::{Request, Response, StatusCode};
+use tracing::Instrument as _;
+
+use super::{SUBSCRIPTION_KEY, TOKEN_OPERATION, millis};
+use crate::Client;
+use crate::audit::{self, AuditOutcome};
+use crate::generated::operation_route;
+use crate::layer::Layer;
+use crate::outcome;
+
+/// How a call ended: its last status, if any, and its outcome as the audit
+/// trail names it (an answer marked by [`outcome::mark`] is an unknown outcome).
+fn ended(outcome: &reqwest::Result<Response>) -> (Option<StatusCode>, AuditOutcome) {
+    match outcome {
+        Ok(response) => {
+            let status = response.status();
+            let kind = if outcome::is_marked(response.headers()) {
+                AuditOutcome::OutcomeUnknown
+            } else if status.is_client_error() || status.is_server_error() {
+                AuditOutcome::Refused
+            } else {
+                AuditOutcome::Success
+            };
+            (Some(status), kind)
+        }
+        Err(e) if e.is_timeout() => (None, AuditOutcome::Timeout),
+        Err(_) => (None, AuditOutcome::Transport),
+    }
+}
+
+impl ClientHooks<Layer> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let shared = &self.inner.shared;
+        let headers = request.headers_mut();
+        if info.operation_id == TOKEN_OPERATION {
+            headers.insert(AUTHORIZATION, shared.basic.clone());
+            return Ok(());
+        }
+        // `before_call` made sure a valid token is cached. A token that
+        // expired on arrival (`expires_in` 0) still serves the call it was
+        // fetched for. Should the token have been dropped since (a 401 of
+        // another call), the request goes without one: its 401 is then
+        // replayed once with a new token.
+        let bearer = shared
+            .cache
+            .valid_header(|refresh| self.renewal(refresh))
+            .or_else(|| shared.cache.current_header());
+        if let Some(bearer) = bearer {
+            headers.insert(AUTHORIZATION, bearer);
+        }
+        headers.insert(SUBSCRIPTION_KEY, shared.subscription_key.clone());
+        request
+            .url_mut()
+            .query_pairs_mut()
+            .append_pair("uuid", &shared.uuid);
+        Ok(())
+    }
+
+    async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
+        let shared = &self.inner.shared;
+        let route = operation_route(info.operation_id);
+        let template = route.map_or("?", |r| r.path);
+        // Field values are only computed when a subscriber wants the span.
+        // Names of OpenTelemetry's HTTP client conventions; no query, no
+        // path value, no body.
+        let span = tracing::debug_span!(
+            "accuro.request",
+            otel.kind = "client",
+            otel.name = %format_args!("{} {template}", request.method()),
+            operation = info.operation_id,
+            http.request.method = %request.method(),
+            url.template = template,
+            server.address = request.url().host_str().unwrap_or(""),
+            server.port = request.url().port_or_known_default(),
+            http.response.status_code = tracing::field::Empty,
+            error.type = tracing::field::Empty,
+            http.request.resend_count = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        let limit = shared.max_answer_bytes;
+        // Recorded when the call ends, or when it is dropped first.
+        let pending = shared
+            .audit
+            .as_ref()
+            .filter(|_| info.operation_id != TOKEN_OPERATION)
+            .map(|audit| {
+                let method = route.map_or("?", |r| r.method);
+                audit::Pending::start(
+                    audit,
+                    info.operation_id,
+                    method,
+                    template,
+                    request.url().path(),
+                )
+            });
+        let (outcome, attempts) = if span.is_disabled() {
+            super::send::send(self, shared, request, info).await
+        } else {
+            let started = std::time::Instant::now();
+            let (outcome, attempts) = super::send::send(self, shared, request, info)
+                .instrument(span.clone())
+                .await;
+            span.record("latency_ms", millis(started.elapsed()));
+            span.record("attempts", attempts);
+            if attempts > 1 {
+                span.record("http.request.resend_count", attempts - 1);
+            }
+            (outcome, attempts)
+        };
+        // How the call ended, read once for the span and the audit event.
+        if pending.is_some() || !span.is_disabled() {
+            let (status, kind) = ended(&outcome);
+            if let Some(status) = status {
+                span.record("http.response.status_code", status.as_u16());
+            }
+            match (kind, status) {
+                (AuditOutcome::Success, _) => {}
+                (_, Some(status)) => {
+                    span.record("error.type", status.as_str());
+                }
+                (AuditOutcome::Timeout, None) => {
+                    span.record("error.type", "timeout");
+                }
+                (_, None) => {
+                    span.record("error.type", "transport");
+                }
+            }
+            if let Some(pending) = pending {
+                pending.finish(status.map(|s| s.as_u16()), kind, attempts);
+            }
+        }
+        outcome.map(|response| crate::answer_cap::cap(response, limit))
+    }
+}

@@ -1,0 +1,228 @@
+//! The pipeline alone: the send loop over a stand-in [`Parts`] (no HTTP),
+//! the token cache seeded through it, tokio's clock paused.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use progenitor_client::OperationInfo;
+use reqwest::header::{AUTHORIZATION, HeaderValue};
+use reqwest::{Method, Request, Response, StatusCode};
+use secrecy::SecretString;
+use tokio::time::Instant;
+
+use super::send::{Parts, send};
+use crate::layer::Shared;
+use crate::retry::RetryPolicy;
+use crate::token::{Fetch, Token, TokenCache, TokenError, TokenResponse};
+
+/// Headers of a scripted answer.
+type Headers = &'static [(&'static str, &'static str)];
+/// A scripted answer: status, headers, body.
+type Scripted = (u16, Headers, &'static str);
+
+/// Answers attempts from a script, records the token each carried, and
+/// issues `token-<n>` on renewal.
+#[derive(Default)]
+struct StandIn {
+    answers: Mutex<VecDeque<Scripted>>,
+    carried: Mutex<Vec<Option<HeaderValue>>>,
+    renewals: Arc<AtomicUsize>,
+}
+
+impl StandIn {
+    fn answering(answers: &[Scripted]) -> Self {
+        Self {
+            answers: Mutex::new(answers.iter().copied().collect()),
+            ..Self::default()
+        }
+    }
+
+    fn carried(&self) -> Vec<Option<HeaderValue>> {
+        self.carried
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+impl Parts for StandIn {
+    fn execute(&self, request: Request) -> impl Future<Output = reqwest::Result<Response>> + Send {
+        let carried = request.headers().get(AUTHORIZATION).cloned();
+        self.carried
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(carried);
+        let (status, headers, body) = self
+            .answers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop_front()
+            .unwrap_or((599, &[], "the script ran out"));
+        let mut answer = http::Response::builder().status(status);
+        for (name, value) in headers {
+            answer = answer.header(*name, *value);
+        }
+        let answer = answer
+            .body(body.to_owned())
+            .unwrap_or_else(|_| http::Response::new(String::new()));
+        std::future::ready(Ok(Response::from(answer)))
+    }
+
+    fn renewal(&self, _refresh: Option<SecretString>) -> Fetch {
+        let n = self.renewals.fetch_add(1, Ordering::SeqCst) + 1;
+        Box::pin(async move { token(n) })
+    }
+}
+
+fn token(n: usize) -> Result<Token, TokenError> {
+    let answer: TokenResponse = serde_json::from_value(serde_json::json!({
+        "access_token": format!("token-{n}"),
+        "expires_in": 3600,
+    }))
+    .map_err(|e| TokenError::InvalidResponse(e.to_string()))?;
+    Token::from_response(answer, Instant::now(), Duration::from_secs(30), 0.0)
+}
+
+fn bearer(n: usize) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!("Bearer token-{n}")).ok()
+}
+
+fn shared() -> Shared {
+    Shared {
+        tenant: "tenant".into(),
+        client_id: "client".into(),
+        basic: HeaderValue::from_static("Basic c3RhbmQtaW46c2VjcmV0"),
+        scope: String::new(),
+        subscription_key: HeaderValue::from_static("key"),
+        uuid: "00000000-0000-4000-8000-000000000001".into(),
+        refresh_margin: Duration::from_secs(30),
+        retry: RetryPolicy::default(),
+        cache: TokenCache::new(Duration::from_secs(5)),
+        jitter: Arc::new(|| 0.0),
+        max_answer_bytes: 1 << 20,
+        in_flight: None,
+        store: None,
+        audit: None,
+        token_requests: Default::default(),
+        requests: Default::default(),
+    }
+}
+
+/// A request for `operation` carrying the cached token, as `pre` sends it.
+async fn request(stand_in: &StandIn, shared: &Shared, method: Method) -> Request {
+    let mut request = Request::new(
+        method,
+        "http://stand-in.invalid/rest/v1/offices"
+            .parse()
+            .unwrap_or_else(|_| unreachable!()),
+    );
+    if let Ok(token) = shared.cache.token(|r| stand_in.renewal(r)).await {
+        request
+            .headers_mut()
+            .insert(AUTHORIZATION, token.header.clone());
+    }
+    request
+}
+
+async fn run(
+    stand_in: &StandIn,
+    shared: &Shared,
+    operation: &'static str,
+    method: Method,
+) -> (StatusCode, u32, String) {
+    let request = request(stand_in, shared, method).await;
+    let info = OperationInfo {
+        operation_id: operation,
+    };
+    let (outcome, attempts) = send(stand_in, shared, request, &info).await;
+    match outcome {
+        Ok(response) => {
+            let status = response.status();
+            let unknown = crate::outcome::is_marked(response.headers());
+            let body = response.text().await.unwrap_or_default();
+            let body = if unknown {
+                format!("[unknown outcome] {body}")
+            } else {
+                body
+            };
+            (status, attempts, body)
+        }
+        Err(_) => (
+            StatusCode::from_u16(599).unwrap_or_default(),
+            attempts,
+            String::new(),
+        ),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_401_drops_the_token_and_replays_once_with_a_new_one() {
+    let stand_in = StandIn::answering(&[(401, &[], ""), (200, &[], "[]")]);
+    let shared = shared();
+    let (status, attempts, _) = run(&stand_in, &shared, "list_offices", Method::GET).await;
+    assert_eq!((status, attempts), (StatusCode::OK, 2));
+    assert_eq!(stand_in.carried(), [bearer(1), bearer(2)]);
+    assert_eq!(stand_in.renewals.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_second_401_is_the_answer_not_a_third_attempt() {
+    let stand_in = StandIn::answering(&[(401, &[], ""), (401, &[], ""), (200, &[], "[]")]);
+    let shared = shared();
+    let (status, attempts, _) = run(&stand_in, &shared, "list_offices", Method::GET).await;
+    assert_eq!((status, attempts), (StatusCode::UNAUTHORIZED, 2));
+    assert_eq!(
+        shared.cache.current_header(),
+        None,
+        "the refused token is dropped"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_is_waited_out_for_its_retry_after_on_the_clock() {
+    let stand_in = StandIn::answering(&[(429, &[("retry-after", "3")], ""), (200, &[], "[]")]);
+    let shared = shared();
+    let started = Instant::now();
+    let (status, attempts, _) = run(&stand_in, &shared, "list_offices", Method::GET).await;
+    assert_eq!((status, attempts), (StatusCode::OK, 2));
+    assert_eq!(started.elapsed(), Duration::from_secs(3));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_503_is_sent_again_only_when_sending_twice_is_harmless() {
+    let shared = shared();
+    let read = StandIn::answering(&[(503, &[], ""), (200, &[], "[]")]);
+    let (status, attempts, _) = run(&read, &shared, "list_offices", Method::GET).await;
+    assert_eq!((status, attempts), (StatusCode::OK, 2));
+    let write = StandIn::answering(&[(503, &[], ""), (201, &[], "1")]);
+    let (status, attempts, _) = run(&write, &shared, "create_patient", Method::POST).await;
+    assert_eq!((status, attempts), (StatusCode::SERVICE_UNAVAILABLE, 1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refused_resend_of_a_write_is_an_unknown_outcome() {
+    let stand_in = StandIn::answering(&[(502, &[], ""), (404, &[], "")]);
+    let shared = shared();
+    let (status, attempts, body) = run(
+        &stand_in,
+        &shared,
+        "delete_lab_test_results",
+        Method::DELETE,
+    )
+    .await;
+    assert_eq!((status, attempts), (StatusCode::NOT_FOUND, 2));
+    assert!(body.starts_with("[unknown outcome]"), "{body}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_new_id_answered_only_in_location_becomes_the_201_the_spec_documents() {
+    let stand_in = StandIn::answering(&[(204, &[("location", "/rest/v1/patients/42")], "")]);
+    let shared = shared();
+    let (status, attempts, body) = run(&stand_in, &shared, "create_patient", Method::POST).await;
+    assert_eq!(
+        (status, attempts, body.as_str()),
+        (StatusCode::CREATED, 1, "42")
+    );
+}

@@ -1,0 +1,193 @@
+//! The token source: a valid token before every call, the renewal the
+//! cache runs (through the shared store when the transport has one), and
+//! the token endpoint's failures as [`TokenError`]s.
+
+use secrecy::SecretString;
+use tokio::time::Instant;
+
+use super::TOKEN_OPERATION;
+use crate::Client;
+use crate::call::BeforeCall;
+use crate::error::Error;
+use crate::token::{Fetch, Judge, Token, TokenError, TokenInfo, TokenRequest};
+
+impl BeforeCall for Client {
+    /// Makes sure a valid token is cached before `operation`'s request is
+    /// built: the current token (a due renewal starts in the background), or,
+    /// when there is none, the renewal in flight. Called by every generated
+    /// `send()` and every handwritten call.
+    async fn before_call(&self, operation: &'static str) -> Result<(), Error> {
+        if operation == TOKEN_OPERATION {
+            return Ok(());
+        }
+        let shared = &self.inner.shared;
+        // A 429 pause another process recorded for the subscription key,
+        // waited out before the token is looked at (it may expire meanwhile).
+        if let Some(store) = &shared.store
+            && store.shared.may_be_paused(&store.pause)
+        {
+            Box::pin(
+                store
+                    .shared
+                    .wait_out_pause(&store.pause, shared.retry.max_elapsed),
+            )
+            .await;
+        }
+        let cache = &shared.cache;
+        if cache.has_valid(|refresh| self.renewal(refresh)) {
+            return Ok(());
+        }
+        // Boxed: rare (no valid token), and it keeps every call's future small.
+        Box::pin(cache.token(|refresh| self.renewal(refresh)))
+            .await
+            .map(drop)
+            .map_err(|source| Error::Token { operation, source })
+    }
+}
+
+impl Client {
+    /// Makes sure a fresh access token is cached: reuses it, or waits for
+    /// the renewal (shared with concurrent callers, and with the background
+    /// renewal calls start once a token is due). Every call gets a token by
+    /// itself; call this at start-up to find bad credentials, tenant or
+    /// scopes before the first real request.
+    ///
+    /// ```no_run
+    /// # async fn run() -> accuro_client::Result<()> {
+    /// let client = accuro_client::Client::from_env()?;
+    /// client.authenticate().await?; // Err(kind Credentials) if QHR refuses them
+    /// # Ok(()) }
+    /// ```
+    pub async fn authenticate(&self) -> Result<(), Error> {
+        let cache = &self.inner.shared.cache;
+        if cache.has_fresh() {
+            return Ok(());
+        }
+        Box::pin(cache.fresh_token(|refresh| self.renewal(refresh)))
+            .await
+            .map(drop)
+            .map_err(|source| Error::Token {
+                operation: TOKEN_OPERATION,
+                source,
+            })
+    }
+
+    /// What the clinic's access token allows and how long it lives: the
+    /// scopes granted, the time left, the time to its renewal. Fetches a
+    /// token first when none is fresh (as [`authenticate`](Self::authenticate)
+    /// does). The token itself is never handed out.
+    ///
+    /// ```no_run
+    /// # async fn run() -> accuro_client::Result<()> {
+    /// let client = accuro_client::Client::from_env()?;
+    /// let info = client.token_info().await?;
+    /// println!("scopes {:?}, valid for {:?}", info.scopes, info.expires_in);
+    /// # Ok(()) }
+    /// ```
+    pub async fn token_info(&self) -> Result<TokenInfo, Error> {
+        self.authenticate().await?;
+        self.inner.shared.cache.info().ok_or(Error::Token {
+            operation: TOKEN_OPERATION,
+            source: TokenError::InvalidResponse("no token after a successful renewal".into()),
+        })
+    }
+
+    /// A token renewal, ready to run in a task of its own: it owns a clone
+    /// of the client (shared state, no copy of the settings). With a shared
+    /// store, the store is asked first and the token endpoint only under the
+    /// store's lock (see [`SharedStore`](crate::token::SharedStore)).
+    pub(super) fn renewal(&self, refresh: Option<SecretString>) -> Fetch {
+        let client = self.clone();
+        Box::pin(async move {
+            let shared = &client.inner.shared;
+            match &shared.store {
+                None => client.fetch_token(refresh).await,
+                Some(store) => {
+                    store
+                        .shared
+                        .fetch(
+                            &store.key,
+                            refresh,
+                            Judge {
+                                refused: store.refused(),
+                                margin: shared.refresh_margin,
+                                jitter: (shared.jitter)(),
+                            },
+                            |refresh| client.fetch_token(refresh),
+                        )
+                        .await
+                }
+            }
+        })
+    }
+
+    /// Renews the token: with the refresh token when there is one (spent once),
+    /// falling back to client credentials when there is none or it fails.
+    async fn fetch_token(&self, refresh: Option<SecretString>) -> Result<Token, TokenError> {
+        if let Some(refresh) = refresh {
+            match self
+                .request_token_once(TokenRequest::refresh(refresh))
+                .await
+            {
+                Ok(token) => return Ok(token),
+                Err(e) => {
+                    tracing::debug!(error = %e, "refresh grant failed; falling back to client credentials")
+                }
+            }
+        }
+        let scope = self.inner.shared.scope.clone();
+        self.request_token_once(TokenRequest::client_credentials(scope))
+            .await
+    }
+
+    async fn request_token_once(&self, body: TokenRequest) -> Result<Token, TokenError> {
+        let shared = &self.inner.shared;
+        // The lifetime counts from before the request is sent.
+        let sent_at = Instant::now();
+        let answer = self
+            .request_token()
+            .tenant(shared.tenant.as_str())
+            .body(body)
+            .send()
+            .await;
+        match answer {
+            Ok(rv) => Token::from_response(
+                rv.into_inner(),
+                sent_at,
+                shared.refresh_margin,
+                (shared.jitter)(),
+            ),
+            Err(e) => Err(token_error(e)),
+        }
+    }
+}
+
+/// The token endpoint's failure as a [`TokenError`].
+fn token_error(e: Error) -> TokenError {
+    match e {
+        Error::Api {
+            status, mut body, ..
+        } => {
+            // A refused value could echo a credential: never keep it.
+            for v in body.constraint_violations.iter_mut().flatten() {
+                v.value = None;
+            }
+            TokenError::Rejected {
+                status: status.as_u16(),
+                body,
+            }
+        }
+        Error::UnexpectedStatus { status, .. } => TokenError::UnexpectedStatus {
+            status: status.as_u16(),
+        },
+        Error::Timeout { .. } => TokenError::Timeout,
+        Error::Transport { message, .. } => TokenError::Transport(message),
+        Error::InvalidResponse { message, .. } => TokenError::InvalidResponse(message),
+        Error::Token { source, .. } => source,
+        Error::InvalidRequest { message, .. } => TokenError::InvalidRequest(message),
+        Error::AnswerTooLarge { limit, .. } => {
+            TokenError::InvalidResponse(format!("the answer is larger than the {limit}-byte cap"))
+        }
+        other => TokenError::InvalidRequest(other.to_string()),
+    }
+}
