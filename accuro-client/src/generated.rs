@@ -49465,7 +49465,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::Layer,
+    pub(crate) inner: crate::ClientState,
 }
 impl Client {
     /// Construct a new client with an existing `reqwest::Client`,
@@ -49477,7 +49477,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::Layer,
+        inner: crate::ClientState,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -49486,7 +49486,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::Layer> for Client {
+impl ClientInfo<crate::ClientState> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -49496,7 +49496,7 @@ impl ClientInfo<crate::Layer> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::Layer {
+    fn inner(&self) -> &crate::ClientState {
         &self.inner
     }
 }
@@ -49504,7 +49504,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::Layer>,
+        Client: ClientHooks<crate::ClientState>,
     {}
 };
 impl Client {

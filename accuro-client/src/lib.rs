@@ -35,7 +35,7 @@
 //!   holds a URL, a secret or a response body that may carry health data:
 //!   printing it, or passing it on with `?`, is safe to log.
 //! - [`ClientBuilder`] configures the client; the layer under every call lives
-//!   in this crate's `layer`, `pipeline`, `retry`, `created` and [`token`] modules.
+//!   in this crate's `state`, `pipeline`, `retry`, `new_id` and [`token`] modules.
 //! - The operations progenitor cannot generate (JSON merge patches, multipart
 //!   uploads, letters answered as multipart) are methods of [`Client`] written
 //!   by hand in `handwritten/`, on the same layer and with the same [`Error`].
@@ -48,14 +48,13 @@ pub mod audit;
 mod call;
 mod clinic;
 mod config;
-mod created;
 mod error;
 mod handwritten;
+mod new_id;
 mod pipeline;
 mod printable;
 #[rustfmt::skip]
 mod property_paths;
-mod layer;
 mod outcome;
 pub mod pagination;
 mod path_segment;
@@ -64,6 +63,7 @@ mod retry;
 mod reveal;
 mod server_text;
 pub mod shapes;
+mod state;
 pub mod token;
 mod transport;
 
@@ -83,7 +83,13 @@ pub use generated::{ByteStream, Client, ResponseValue, builder, types};
 pub use handwritten::Document;
 #[cfg(feature = "letters")]
 pub use handwritten::WithContent;
-pub use layer::Layer;
+pub use state::ClientState;
+/// The client's state under every call, by its old name.
+#[deprecated(
+    since = "0.1.0",
+    note = "renamed `ClientState`: it is the client's state, not a tower layer"
+)]
+pub type Layer = ClientState;
 #[doc(hidden)]
 pub use path_segment::{encode_path_segment, encode_path_value};
 pub use printable::{is_unprintable, printable};

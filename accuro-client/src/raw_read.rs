@@ -129,10 +129,10 @@ impl Client {
 
     /// Requests this clinic's client has sent so far.
     pub fn request_counts(&self) -> RequestCounts {
-        let shared = &self.inner.shared;
+        let clinic = &self.inner.clinic;
         RequestCounts {
-            token_requests: shared.token_requests.load(Ordering::Relaxed),
-            requests: shared.requests.load(Ordering::Relaxed),
+            token_requests: clinic.token_requests.load(Ordering::Relaxed),
+            requests: clinic.requests.load(Ordering::Relaxed),
         }
     }
 }

@@ -68,8 +68,8 @@ use crate::Client;
 use crate::audit::{AuditClinic, AuditQueue, AuditSink, AuditStats, ClinicAudit};
 use crate::clinic::ClinicConfig;
 use crate::error::ConfigError;
-use crate::layer::{ClinicStore, Jitter, Layer, Shared};
 use crate::retry::RetryPolicy;
+use crate::state::{ClientState, ClinicState, ClinicStore, Jitter};
 use crate::token::{PauseKey, SharedStore, StoreKey, TokenCache, split_scopes};
 
 /// Default time allowed to open a connection.
@@ -169,7 +169,7 @@ impl Transport {
                 checked_uuid.clone(),
             )),
         });
-        let layer = Layer::new(Shared {
+        let state = ClientState::new(ClinicState {
             tenant: checked.tenant,
             client_id: checked.client_id,
             basic: checked.basic,
@@ -187,7 +187,7 @@ impl Transport {
             token_requests: Default::default(),
             requests: Default::default(),
         });
-        Ok(Client::new_with_client(base_url, s.http.clone(), layer))
+        Ok(Client::new_with_client(base_url, s.http.clone(), state))
     }
 }
 

@@ -87,7 +87,7 @@ impl Default for Options {
         Self {
             spec_name: "spec/accuro.yaml".into(),
             command: "cargo xtask regen".into(),
-            inner_type: "crate::Layer".into(),
+            inner_type: "crate::ClientState".into(),
             replacements: [
                 ("ApiError", "crate::ApiError"),
                 ("TokenRequest", "crate::token::TokenRequest"),

@@ -150,7 +150,7 @@ fn debug_output_redacts_secrets() {
     assert_redacted(&format!("{call:?}"));
 }
 
-fn progenitor_inner(client: &Client) -> &accuro_client::Layer {
+fn progenitor_inner(client: &Client) -> &accuro_client::ClientState {
     use progenitor_client::ClientInfo;
     client.inner()
 }

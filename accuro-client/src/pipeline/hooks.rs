@@ -11,8 +11,8 @@ use super::{SUBSCRIPTION_KEY, TOKEN_OPERATION, millis};
 use crate::Client;
 use crate::audit::{self, AuditOutcome};
 use crate::generated::operation_route;
-use crate::layer::Layer;
 use crate::outcome;
+use crate::state::ClientState;
 
 /// How a call ended: its last status, if any, and its outcome as the audit
 /// trail names it (an answer marked by [`outcome::mark`] is an unknown outcome).
@@ -34,16 +34,16 @@ fn ended(outcome: &reqwest::Result<Response>) -> (Option<StatusCode>, AuditOutco
     }
 }
 
-impl ClientHooks<Layer> for Client {
+impl ClientHooks<ClientState> for Client {
     async fn pre<E>(
         &self,
         request: &mut Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        let shared = &self.inner.shared;
+        let clinic = &self.inner.clinic;
         let headers = request.headers_mut();
         if info.operation_id == TOKEN_OPERATION {
-            headers.insert(AUTHORIZATION, shared.basic.clone());
+            headers.insert(AUTHORIZATION, clinic.basic.clone());
             return Ok(());
         }
         // `before_call` made sure a valid token is cached. A token that
@@ -51,23 +51,23 @@ impl ClientHooks<Layer> for Client {
         // fetched for. Should the token have been dropped since (a 401 of
         // another call), the request goes without one: its 401 is then
         // replayed once with a new token.
-        let bearer = shared
+        let bearer = clinic
             .cache
             .valid_header(|refresh| self.renewal(refresh))
-            .or_else(|| shared.cache.current_header());
+            .or_else(|| clinic.cache.current_header());
         if let Some(bearer) = bearer {
             headers.insert(AUTHORIZATION, bearer);
         }
-        headers.insert(SUBSCRIPTION_KEY, shared.subscription_key.clone());
+        headers.insert(SUBSCRIPTION_KEY, clinic.subscription_key.clone());
         request
             .url_mut()
             .query_pairs_mut()
-            .append_pair("uuid", &shared.uuid);
+            .append_pair("uuid", &clinic.uuid);
         Ok(())
     }
 
     async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
-        let shared = &self.inner.shared;
+        let clinic = &self.inner.clinic;
         let route = operation_route(info.operation_id);
         let template = route.map_or("?", |r| r.path);
         // Field values are only computed when a subscriber wants the span.
@@ -88,9 +88,9 @@ impl ClientHooks<Layer> for Client {
             attempts = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        let limit = shared.max_answer_bytes;
+        let limit = clinic.max_answer_bytes;
         // Recorded when the call ends, or when it is dropped first.
-        let pending = shared
+        let pending = clinic
             .audit
             .as_ref()
             .filter(|_| info.operation_id != TOKEN_OPERATION)
@@ -105,10 +105,10 @@ impl ClientHooks<Layer> for Client {
                 )
             });
         let (outcome, attempts) = if span.is_disabled() {
-            super::send::send(self, shared, request, info).await
+            super::send::send(self, clinic, request, info).await
         } else {
             let started = std::time::Instant::now();
-            let (outcome, attempts) = super::send::send(self, shared, request, info)
+            let (outcome, attempts) = super::send::send(self, clinic, request, info)
                 .instrument(span.clone())
                 .await;
             span.record("latency_ms", millis(started.elapsed()));

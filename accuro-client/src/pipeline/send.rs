@@ -10,7 +10,7 @@
 //!    the request is replayed once with a new token ([`with_new_token`]);
 //! 4. the pure retry decision ([`RetryPolicy::decide`](crate::RetryPolicy)),
 //!    its wait slept on tokio's clock;
-//! 5. [`finish`]: the new-id answer normalised ([`normalise_created`]), a
+//! 5. [`finish`]: the new-id answer normalised ([`normalise_new_id`]), a
 //!    refused resend of a write marked as an unknown outcome ([`outcome`]).
 
 use std::future::Future;
@@ -25,11 +25,11 @@ use tokio::time::Instant;
 
 use super::{TOKEN_OPERATION, millis};
 use crate::Client;
-use crate::created::normalise_created;
 use crate::generated::operation_route;
-use crate::layer::Shared;
+use crate::new_id::normalise_new_id;
 use crate::outcome;
 use crate::retry::{Attempt, Decision, attempt_of_error, retry_after};
+use crate::state::ClinicState;
 use crate::token::Fetch;
 
 /// What the loop sends through: an attempt on the wire, and a token
@@ -63,11 +63,11 @@ struct InFlight(
 /// answer and the number of attempts (also on failure).
 pub(crate) async fn send<P: Parts>(
     parts: &P,
-    shared: &Shared,
+    clinic: &ClinicState,
     mut request: Request,
     info: &OperationInfo,
 ) -> (reqwest::Result<Response>, u32) {
-    let policy = &shared.retry;
+    let policy = &clinic.retry;
     let is_token = info.operation_id == TOKEN_OPERATION;
     // Looked up only when a retry is considered (rare).
     let idempotent = || operation_route(info.operation_id).is_some_and(|r| r.idempotent);
@@ -90,14 +90,14 @@ pub(crate) async fn send<P: Parts>(
             .then(|| request.headers().get(AUTHORIZATION).cloned())
             .flatten();
         let (mut outcome, attempt) =
-            self::attempt(parts, shared, request, is_token, attempts).await;
+            self::attempt(parts, clinic, request, is_token, attempts).await;
         if !is_token {
-            share_pause(shared, &attempt).await;
+            share_pause(clinic, &attempt).await;
         }
         let unauthorized =
             !is_token && matches!(&outcome, Ok(r) if r.status() == StatusCode::UNAUTHORIZED);
         if unauthorized {
-            refused(shared, sent_token.as_ref());
+            refused(clinic, sent_token.as_ref());
             if may_replay {
                 may_replay = false;
                 // The refused answer gives its place up before a new token
@@ -108,7 +108,7 @@ pub(crate) async fn send<P: Parts>(
                 // Boxed: rare, and it keeps every call's future small.
                 if let Some(next) = spare
                     && let Some(next) =
-                        Box::pin(with_new_token(parts, shared, next, sent_token.as_ref())).await
+                        Box::pin(with_new_token(parts, clinic, next, sent_token.as_ref())).await
                 {
                     tracing::debug!("401 answered; replaying once with a new token");
                     request = next;
@@ -121,7 +121,7 @@ pub(crate) async fn send<P: Parts>(
                 attempts,
                 idempotent(),
                 started.elapsed(),
-                (shared.jitter)(),
+                (clinic.jitter)(),
             )
             && let Some(next) = spare
         {
@@ -152,19 +152,19 @@ pub(crate) async fn send<P: Parts>(
 /// as the retry decision sees it.
 async fn attempt<P: Parts>(
     parts: &P,
-    shared: &Shared,
+    clinic: &ClinicState,
     request: Request,
     is_token: bool,
     number: u32,
 ) -> (reqwest::Result<Response>, Attempt) {
     let counter = if is_token {
-        &shared.token_requests
+        &clinic.token_requests
     } else {
-        &shared.requests
+        &clinic.requests
     };
     counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let sent = tracing::enabled!(tracing::Level::DEBUG).then(std::time::Instant::now);
-    let permit = match &shared.in_flight {
+    let permit = match &clinic.in_flight {
         Some(limit) => Arc::clone(limit).acquire_owned().await.ok().map(Arc::new),
         None => None,
     };
@@ -205,14 +205,14 @@ async fn attempt<P: Parts>(
 
 /// A 429 with a `Retry-After`: every process using the subscription key
 /// pauses (recorded in the shared store, if there is one).
-async fn share_pause(shared: &Shared, attempt: &Attempt) {
+async fn share_pause(clinic: &ClinicState, attempt: &Attempt) {
     if let (
         Some(store),
         Attempt::Answered {
             status: StatusCode::TOO_MANY_REQUESTS,
             retry_after: Some(wait),
         },
-    ) = (&shared.store, attempt)
+    ) = (&clinic.store, attempt)
     {
         Box::pin(store.shared.record_pause(&store.pause, *wait)).await;
     }
@@ -221,12 +221,12 @@ async fn share_pause(shared: &Shared, attempt: &Attempt) {
 /// A 401: the refused token is dropped, replayable request or not. The
 /// store learns of it first: a renewal started once the cache drops it must
 /// not take it from the store.
-fn refused(shared: &Shared, sent_token: Option<&HeaderValue>) {
+fn refused(clinic: &ClinicState, sent_token: Option<&HeaderValue>) {
     if let Some(refused) = sent_token {
-        if let Some(store) = &shared.store {
+        if let Some(store) = &clinic.store {
             store.refuse(refused);
         }
-        shared.cache.reject(refused);
+        clinic.cache.reject(refused);
     }
 }
 
@@ -235,11 +235,11 @@ fn refused(shared: &Shared, sent_token: Option<&HeaderValue>) {
 /// to replay with (a refused token is never replayed).
 async fn with_new_token<P: Parts>(
     parts: &P,
-    shared: &Shared,
+    clinic: &ClinicState,
     mut request: Request,
     refused: Option<&HeaderValue>,
 ) -> Option<Request> {
-    let fresh = shared
+    let fresh = clinic
         .cache
         .token(|refresh| parts.renewal(refresh))
         .await
@@ -261,7 +261,7 @@ async fn finish(
     info: &OperationInfo,
     earlier_may_have_acted: bool,
 ) -> Response {
-    let response = normalise_created(outcome::strip(response), info);
+    let response = normalise_new_id(outcome::strip(response), info);
     let unknown = earlier_may_have_acted
         && outcome::may_follow_success(response.status())
         && !operation_route(info.operation_id).is_some_and(|r| r.safe);

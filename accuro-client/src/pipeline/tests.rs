@@ -13,8 +13,8 @@ use secrecy::SecretString;
 use tokio::time::Instant;
 
 use super::send::{Parts, send};
-use crate::layer::Shared;
 use crate::retry::RetryPolicy;
+use crate::state::ClinicState;
 use crate::token::{Fetch, Token, TokenCache, TokenError, TokenResponse};
 
 /// Headers of a scripted answer.
@@ -89,8 +89,8 @@ fn bearer(n: usize) -> Option<HeaderValue> {
     HeaderValue::from_str(&format!("Bearer token-{n}")).ok()
 }
 
-fn shared() -> Shared {
-    Shared {
+fn clinic_state() -> ClinicState {
+    ClinicState {
         tenant: "tenant".into(),
         client_id: "client".into(),
         basic: HeaderValue::from_static("Basic c3RhbmQtaW46c2VjcmV0"),
@@ -111,14 +111,14 @@ fn shared() -> Shared {
 }
 
 /// A request for `operation` carrying the cached token, as `pre` sends it.
-async fn request(stand_in: &StandIn, shared: &Shared, method: Method) -> Request {
+async fn request(stand_in: &StandIn, clinic: &ClinicState, method: Method) -> Request {
     let mut request = Request::new(
         method,
         "http://stand-in.invalid/rest/v1/offices"
             .parse()
             .unwrap_or_else(|_| unreachable!()),
     );
-    if let Ok(token) = shared.cache.token(|r| stand_in.renewal(r)).await {
+    if let Ok(token) = clinic.cache.token(|r| stand_in.renewal(r)).await {
         request
             .headers_mut()
             .insert(AUTHORIZATION, token.header.clone());
@@ -128,15 +128,15 @@ async fn request(stand_in: &StandIn, shared: &Shared, method: Method) -> Request
 
 async fn run(
     stand_in: &StandIn,
-    shared: &Shared,
+    clinic: &ClinicState,
     operation: &'static str,
     method: Method,
 ) -> (StatusCode, u32, String) {
-    let request = request(stand_in, shared, method).await;
+    let request = request(stand_in, clinic, method).await;
     let info = OperationInfo {
         operation_id: operation,
     };
-    let (outcome, attempts) = send(stand_in, shared, request, &info).await;
+    let (outcome, attempts) = send(stand_in, clinic, request, &info).await;
     match outcome {
         Ok(response) => {
             let status = response.status();
@@ -160,8 +160,8 @@ async fn run(
 #[tokio::test(start_paused = true)]
 async fn a_401_drops_the_token_and_replays_once_with_a_new_one() {
     let stand_in = StandIn::answering(&[(401, &[], ""), (200, &[], "[]")]);
-    let shared = shared();
-    let (status, attempts, _) = run(&stand_in, &shared, "list_offices", Method::GET).await;
+    let clinic = clinic_state();
+    let (status, attempts, _) = run(&stand_in, &clinic, "list_offices", Method::GET).await;
     assert_eq!((status, attempts), (StatusCode::OK, 2));
     assert_eq!(stand_in.carried(), [bearer(1), bearer(2)]);
     assert_eq!(stand_in.renewals.load(Ordering::SeqCst), 2);
@@ -170,11 +170,11 @@ async fn a_401_drops_the_token_and_replays_once_with_a_new_one() {
 #[tokio::test(start_paused = true)]
 async fn a_second_401_is_the_answer_not_a_third_attempt() {
     let stand_in = StandIn::answering(&[(401, &[], ""), (401, &[], ""), (200, &[], "[]")]);
-    let shared = shared();
-    let (status, attempts, _) = run(&stand_in, &shared, "list_offices", Method::GET).await;
+    let clinic = clinic_state();
+    let (status, attempts, _) = run(&stand_in, &clinic, "list_offices", Method::GET).await;
     assert_eq!((status, attempts), (StatusCode::UNAUTHORIZED, 2));
     assert_eq!(
-        shared.cache.current_header(),
+        clinic.cache.current_header(),
         None,
         "the refused token is dropped"
     );
@@ -183,31 +183,31 @@ async fn a_second_401_is_the_answer_not_a_third_attempt() {
 #[tokio::test(start_paused = true)]
 async fn a_429_is_waited_out_for_its_retry_after_on_the_clock() {
     let stand_in = StandIn::answering(&[(429, &[("retry-after", "3")], ""), (200, &[], "[]")]);
-    let shared = shared();
+    let clinic = clinic_state();
     let started = Instant::now();
-    let (status, attempts, _) = run(&stand_in, &shared, "list_offices", Method::GET).await;
+    let (status, attempts, _) = run(&stand_in, &clinic, "list_offices", Method::GET).await;
     assert_eq!((status, attempts), (StatusCode::OK, 2));
     assert_eq!(started.elapsed(), Duration::from_secs(3));
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_503_is_sent_again_only_when_sending_twice_is_harmless() {
-    let shared = shared();
+    let clinic = clinic_state();
     let read = StandIn::answering(&[(503, &[], ""), (200, &[], "[]")]);
-    let (status, attempts, _) = run(&read, &shared, "list_offices", Method::GET).await;
+    let (status, attempts, _) = run(&read, &clinic, "list_offices", Method::GET).await;
     assert_eq!((status, attempts), (StatusCode::OK, 2));
     let write = StandIn::answering(&[(503, &[], ""), (201, &[], "1")]);
-    let (status, attempts, _) = run(&write, &shared, "create_patient", Method::POST).await;
+    let (status, attempts, _) = run(&write, &clinic, "create_patient", Method::POST).await;
     assert_eq!((status, attempts), (StatusCode::SERVICE_UNAVAILABLE, 1));
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_refused_resend_of_a_write_is_an_unknown_outcome() {
     let stand_in = StandIn::answering(&[(502, &[], ""), (404, &[], "")]);
-    let shared = shared();
+    let clinic = clinic_state();
     let (status, attempts, body) = run(
         &stand_in,
-        &shared,
+        &clinic,
         "delete_lab_test_results",
         Method::DELETE,
     )
@@ -219,8 +219,8 @@ async fn a_refused_resend_of_a_write_is_an_unknown_outcome() {
 #[tokio::test(start_paused = true)]
 async fn a_new_id_answered_only_in_location_becomes_the_201_the_spec_documents() {
     let stand_in = StandIn::answering(&[(204, &[("location", "/rest/v1/patients/42")], "")]);
-    let shared = shared();
-    let (status, attempts, body) = run(&stand_in, &shared, "create_patient", Method::POST).await;
+    let clinic = clinic_state();
+    let (status, attempts, body) = run(&stand_in, &clinic, "create_patient", Method::POST).await;
     assert_eq!(
         (status, attempts, body.as_str()),
         (StatusCode::CREATED, 1, "42")

@@ -9,7 +9,7 @@ use super::TOKEN_OPERATION;
 use crate::Client;
 use crate::call::BeforeCall;
 use crate::error::Error;
-use crate::token::{Fetch, Judge, Token, TokenError, TokenInfo, TokenRequest};
+use crate::token::{Fetch, StoredTokenCheck, Token, TokenError, TokenInfo, TokenRequest};
 
 impl BeforeCall for Client {
     /// Makes sure a valid token is cached before `operation`'s request is
@@ -20,20 +20,20 @@ impl BeforeCall for Client {
         if operation == TOKEN_OPERATION {
             return Ok(());
         }
-        let shared = &self.inner.shared;
+        let clinic = &self.inner.clinic;
         // A 429 pause another process recorded for the subscription key,
         // waited out before the token is looked at (it may expire meanwhile).
-        if let Some(store) = &shared.store
+        if let Some(store) = &clinic.store
             && store.shared.may_be_paused(&store.pause)
         {
             Box::pin(
                 store
                     .shared
-                    .wait_out_pause(&store.pause, shared.retry.max_elapsed),
+                    .wait_out_pause(&store.pause, clinic.retry.max_elapsed),
             )
             .await;
         }
-        let cache = &shared.cache;
+        let cache = &clinic.cache;
         if cache.has_valid(|refresh| self.renewal(refresh)) {
             return Ok(());
         }
@@ -59,7 +59,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn authenticate(&self) -> Result<(), Error> {
-        let cache = &self.inner.shared.cache;
+        let cache = &self.inner.clinic.cache;
         if cache.has_fresh() {
             return Ok(());
         }
@@ -86,7 +86,7 @@ impl Client {
     /// ```
     pub async fn token_info(&self) -> Result<TokenInfo, Error> {
         self.authenticate().await?;
-        self.inner.shared.cache.info().ok_or(Error::Token {
+        self.inner.clinic.cache.info().ok_or(Error::Token {
             operation: TOKEN_OPERATION,
             source: TokenError::InvalidResponse("no token after a successful renewal".into()),
         })
@@ -99,8 +99,8 @@ impl Client {
     pub(super) fn renewal(&self, refresh: Option<SecretString>) -> Fetch {
         let client = self.clone();
         Box::pin(async move {
-            let shared = &client.inner.shared;
-            match &shared.store {
+            let clinic = &client.inner.clinic;
+            match &clinic.store {
                 None => client.fetch_token(refresh).await,
                 Some(store) => {
                     store
@@ -108,10 +108,10 @@ impl Client {
                         .fetch(
                             &store.key,
                             refresh,
-                            Judge {
+                            StoredTokenCheck {
                                 refused: store.refused(),
-                                margin: shared.refresh_margin,
-                                jitter: (shared.jitter)(),
+                                margin: clinic.refresh_margin,
+                                jitter: (clinic.jitter)(),
                             },
                             |refresh| client.fetch_token(refresh),
                         )
@@ -135,18 +135,18 @@ impl Client {
                 }
             }
         }
-        let scope = self.inner.shared.scope.clone();
+        let scope = self.inner.clinic.scope.clone();
         self.request_token_once(TokenRequest::client_credentials(scope))
             .await
     }
 
     async fn request_token_once(&self, body: TokenRequest) -> Result<Token, TokenError> {
-        let shared = &self.inner.shared;
+        let clinic = &self.inner.clinic;
         // The lifetime counts from before the request is sent.
         let sent_at = Instant::now();
         let answer = self
             .request_token()
-            .tenant(shared.tenant.as_str())
+            .tenant(clinic.tenant.as_str())
             .body(body)
             .send()
             .await;
@@ -154,8 +154,8 @@ impl Client {
             Ok(rv) => Token::from_response(
                 rv.into_inner(),
                 sent_at,
-                shared.refresh_margin,
-                (shared.jitter)(),
+                clinic.refresh_margin,
+                (clinic.jitter)(),
             ),
             Err(e) => Err(token_error(e)),
         }

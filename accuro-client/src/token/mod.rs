@@ -61,7 +61,7 @@ pub(crate) use cache::{Fetch, TokenCache};
 pub use memory_store::MemoryStore;
 #[cfg(feature = "redis")]
 pub use redis_store::{DEFAULT_RESPONSE_TIMEOUT, RedisStore, RedisStoreBuilder};
-pub(crate) use shared::Judge;
+pub(crate) use shared::StoredTokenCheck;
 pub use shared::{
     DEFAULT_LOCK_TTL, DEFAULT_MAX_PAUSE, DEFAULT_PAUSE_CHECK, DEFAULT_STORE_RETRY,
     DEFAULT_STORE_TIMEOUT, SharedStore,

@@ -272,7 +272,7 @@ impl SharedStore {
         &self,
         key: &StoreKey,
         local_refresh: Option<SecretString>,
-        judge: Judge,
+        judge: StoredTokenCheck,
         request: R,
     ) -> Result<Token, TokenError>
     where
@@ -325,7 +325,7 @@ impl SharedStore {
         &self,
         key: &StoreKey,
         local_refresh: Option<SecretString>,
-        judge: &Judge,
+        judge: &StoredTokenCheck,
         request: R,
     ) -> Result<Token, TokenError>
     where
@@ -438,13 +438,13 @@ impl SharedStore {
 
 /// Which token read from a store will do: one fresh by this process's
 /// refresh margin (and jitter), and not the one a 401 last refused here.
-pub(crate) struct Judge {
+pub(crate) struct StoredTokenCheck {
     pub(crate) refused: Option<HeaderValue>,
     pub(crate) margin: Duration,
     pub(crate) jitter: f64,
 }
 
-impl Judge {
+impl StoredTokenCheck {
     /// The token read at `read_at`, if it will do.
     fn usable(&self, found: Option<StoredToken>, read_at: Instant) -> Option<Token> {
         let token = Token::from_stored(found?, read_at, self.margin, self.jitter).ok()?;

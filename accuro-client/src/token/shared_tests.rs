@@ -10,7 +10,7 @@ use reqwest::header::HeaderValue;
 use secrecy::SecretString;
 use tokio::time::Instant;
 
-use super::{Judge, SharedStore};
+use super::{SharedStore, StoredTokenCheck};
 use crate::token::store::{StoreKey, TokenStore};
 use crate::token::{MemoryStore, Token, TokenError, TokenResponse};
 
@@ -27,8 +27,8 @@ fn key() -> StoreKey {
     )
 }
 
-fn judge(refused: Option<HeaderValue>) -> Judge {
-    Judge {
+fn judge(refused: Option<HeaderValue>) -> StoredTokenCheck {
+    StoredTokenCheck {
         refused,
         margin: MARGIN,
         jitter: 0.0,

@@ -15,7 +15,7 @@ const ANSWERS_NEW_ID: [&str; 1] = ["create_patient"];
 /// without a body takes the id from the last path segment of `Location`.
 /// Without a usable `Location` such an answer is left as it is (and is then
 /// reported as an unexpected answer, not guessed at).
-pub(crate) fn normalise_created(response: Response, info: &OperationInfo) -> Response {
+pub(crate) fn normalise_new_id(response: Response, info: &OperationInfo) -> Response {
     let status = response.status();
     if !ANSWERS_NEW_ID.contains(&info.operation_id)
         || ![StatusCode::OK, StatusCode::CREATED, StatusCode::NO_CONTENT].contains(&status)

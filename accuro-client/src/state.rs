@@ -20,11 +20,11 @@ pub(crate) type Jitter = Arc<dyn Fn() -> f64 + Send + Sync>;
 /// What the generated `Client` carries: credentials, the clinic's uuid and
 /// the token cache. Cheap to clone (shared). `Debug` shows no secret.
 #[derive(Clone)]
-pub struct Layer {
-    pub(crate) shared: Arc<Shared>,
+pub struct ClientState {
+    pub(crate) clinic: Arc<ClinicState>,
 }
 
-pub(crate) struct Shared {
+pub(crate) struct ClinicState {
     pub(crate) tenant: String,
     pub(crate) client_id: String,
     pub(crate) basic: HeaderValue,
@@ -73,18 +73,18 @@ impl ClinicStore {
     }
 }
 
-impl Layer {
-    pub(crate) fn new(shared: Shared) -> Self {
+impl ClientState {
+    pub(crate) fn new(clinic: ClinicState) -> Self {
         Self {
-            shared: Arc::new(shared),
+            clinic: Arc::new(clinic),
         }
     }
 }
 
-impl fmt::Debug for Layer {
+impl fmt::Debug for ClientState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = &self.shared;
-        f.debug_struct("Layer")
+        let s = &self.clinic;
+        f.debug_struct("ClientState")
             .field("tenant", &s.tenant)
             .field("client_id", &s.client_id)
             .field("client_secret", &"[redacted]")

@@ -1,8 +1,9 @@
-//! Issue 10's defects, one test each (the comment above each group says how
-//! the code before the issue-10 work, `4d06322`, failed it), and next to
-//! them the guards the issue asked for that the old code already met (a POST
-//! answered 502/503 sent once, a 429 and a refused connection retried for
-//! `create_letter`, no `api-version` header and one `uuid`): those say so.
+//! Resends and renewals under stress: issue 10's defects, one test each
+//! (the comment above each group says how the code before the issue-10
+//! work, `4d06322`, failed it), and next to them the guards the issue
+//! asked for that the old code already met (a POST answered 502/503 sent
+//! once, a 429 and a refused connection retried for `create_letter`, no
+//! `api-version` header and one `uuid`): those say so.
 //! Synthetic data only.
 //!
 //! Timing: tokio's paused clock where waits matter. Where a test must wait
