@@ -158,6 +158,8 @@ pub(crate) struct State {
     pub(crate) config: Config,
     /// The operations of the built-in spec.
     pub(crate) spec: &'static accuro_spec::Spec,
+    /// The lookup lists of the seed data (the db's, read without its lock).
+    pub(crate) lookups: &'static seed::Lookups,
     pub(crate) db: Mutex<seed::Db>,
     pub(crate) faults: Mutex<Faults>,
     pub(crate) tokens: Mutex<auth::Tokens>,
@@ -188,16 +190,19 @@ pub struct Sandbox {
 
 impl Sandbox {
     /// Starts the sandbox on 127.0.0.1:`port` (0: any free port). Fails if
-    /// the port cannot be bound, or if the built-in spec does not parse
-    /// (`InvalidData`).
+    /// the port cannot be bound, or if the built-in spec or seed data does
+    /// not parse (`InvalidData`).
     pub async fn start(config: Config, port: u16) -> std::io::Result<Self> {
         let spec = accuro_spec::Spec::embedded()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let db = seed::clinic(config.patients)
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(State {
             spec,
-            db: Mutex::new(seed::clinic(config.patients)),
+            lookups: db.lookups,
+            db: Mutex::new(db),
             faults: Mutex::new(config.faults.clone()),
             tokens: Mutex::default(),
             stats: Mutex::default(),

@@ -5,18 +5,22 @@
 //!
 //! Each file of a crate's `src` is a module named by its stem, except the
 //! files of a directory, which are the directory's module (`token/*` is
-//! `token`, `shapes/*` is `shapes`); `generated.rs` is module `generated`.
-//! `lib.rs` is the crate root, not a module: it declares and assembles them
-//! all (the sandbox's router merges its handlers' routes), so a name it
-//! defines (`crate::State`) is no dependency; `main.rs` is another crate (the
-//! sandbox's binary) and is left out. A module depends on another when its
-//! code (comments and string literals left out) names it through a `crate::`
-//! path or a `use crate::{...}` list; names the crate root re-exports
-//! (`crate::Client`, `crate::Error`, ...) are resolved to their defining
-//! module by reading the `pub use` / `pub(crate) use` lines of `lib.rs`.
+//! `token`, `pipeline/*` is `pipeline`); `generated.rs` is module
+//! `generated`. `lib.rs` is the crate root, not a module: a name it defines
+//! (`crate::State`) is no dependency, and a name it re-exports
+//! (`crate::Client`) is resolved to its defining module. `main.rs` is
+//! another crate (a binary) and is left out. The sources are read with
+//! `syn`: a module depends on another when a `crate::` path in its code, in
+//! a `use` tree or inside a macro's tokens, names it; comments, docs and
+//! string literals are not code.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+use proc_macro2::{TokenStream, TokenTree};
+use syn::visit::Visit;
+
+type Graph = BTreeMap<String, BTreeSet<String>>;
 
 fn source_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../accuro-client/src")
@@ -41,241 +45,145 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// `main.rs`, a binary's root).
 fn module_of(root: &Path, file: &Path) -> Option<String> {
     let relative = file.strip_prefix(root).expect("under src");
-    let mut parts = relative.iter().map(|p| p.to_string_lossy().into_owned());
-    let first = parts.next()?;
+    let first = relative.iter().next()?.to_string_lossy().into_owned();
     if relative.components().count() > 1 {
-        return Some(first); // token/cache.rs -> token, shapes/date.rs -> shapes
+        return Some(first); // token/cache.rs -> token
     }
     let stem = first.trim_end_matches(".rs").to_owned();
     (stem != "lib" && stem != "main").then_some(stem)
 }
 
-/// The code of a Rust file with comments removed and string and character
-/// literals emptied, so that only code is searched.
-fn code_only(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    let ident = |c: char| c.is_alphanumeric() || c == '_';
-    while i < chars.len() {
-        let c = chars[i];
-        let next = chars.get(i + 1).copied();
-        if c == '/' && next == Some('/') {
-            while i < chars.len() && chars[i] != '\n' {
-                i += 1;
-            }
-        } else if c == '/' && next == Some('*') {
-            let mut depth = 0;
-            while i < chars.len() {
-                if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
-                    depth += 1;
-                    i += 2;
-                } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
+fn parse(text: &str, file: &Path) -> syn::File {
+    syn::parse_file(text).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+}
+
+/// The second segment of every `crate::` path of a file.
+#[derive(Default)]
+struct CrateHeads(Vec<String>);
+
+impl CrateHeads {
+    fn of(file: &syn::File) -> Vec<String> {
+        let mut heads = Self::default();
+        heads.visit_file(file);
+        heads.0
+    }
+
+    /// `crate :: x` sequences in a macro's tokens (its body is not parsed).
+    fn tokens(&mut self, tokens: TokenStream) {
+        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        for (i, tree) in trees.iter().enumerate() {
+            match tree {
+                TokenTree::Group(group) => self.tokens(group.stream()),
+                TokenTree::Ident(ident) if ident == "crate" => {
+                    if let [
+                        TokenTree::Punct(a),
+                        TokenTree::Punct(b),
+                        TokenTree::Ident(head),
+                        ..,
+                    ] = &trees[i + 1..]
+                        && a.as_char() == ':'
+                        && b.as_char() == ':'
+                    {
+                        self.0.push(head.to_string());
                     }
-                } else {
-                    i += 1;
                 }
+                _ => {}
             }
-            out.push(' ');
-        } else if c == 'r'
-            && (i == 0 || !ident(chars[i - 1]))
-            && matches!(next, Some('"') | Some('#'))
+        }
+    }
+}
+
+/// The names a use tree below `crate::` starts with.
+fn use_heads(tree: &syn::UseTree, out: &mut Vec<String>) {
+    match tree {
+        syn::UseTree::Path(p) => out.push(p.ident.to_string()),
+        syn::UseTree::Name(n) => out.push(n.ident.to_string()),
+        syn::UseTree::Rename(r) => out.push(r.ident.to_string()),
+        syn::UseTree::Group(g) => g.items.iter().for_each(|t| use_heads(t, out)),
+        syn::UseTree::Glob(_) => {}
+    }
+}
+
+impl<'ast> Visit<'ast> for CrateHeads {
+    fn visit_use_tree(&mut self, tree: &'ast syn::UseTree) {
+        if let syn::UseTree::Path(p) = tree
+            && p.ident == "crate"
         {
-            // A raw string: r"..." or r#"..."#.
-            let mut j = i + 1;
-            let mut hashes = 0;
-            while chars.get(j) == Some(&'#') {
-                hashes += 1;
-                j += 1;
+            use_heads(&p.tree, &mut self.0);
+            return;
+        }
+        syn::visit::visit_use_tree(self, tree);
+    }
+
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        let mut segments = path.segments.iter();
+        if let (Some(first), Some(second)) = (segments.next(), segments.next())
+            && first.ident == "crate"
+        {
+            self.0.push(second.ident.to_string());
+        }
+        syn::visit::visit_path(self, path);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        self.tokens(mac.tokens.clone());
+        syn::visit::visit_macro(self, mac);
+    }
+}
+
+/// The names a `use` brings in, each with the first segment of its path:
+/// `a::B` → (`B`, `a`), `a::{B as C}` → (`C`, `a`).
+fn use_names(tree: &syn::UseTree, first: Option<&str>, out: &mut BTreeMap<String, String>) {
+    match tree {
+        syn::UseTree::Path(p) => {
+            let head = p.ident.to_string();
+            use_names(&p.tree, Some(first.unwrap_or(&head)), out);
+        }
+        syn::UseTree::Name(n) => {
+            if let Some(first) = first {
+                out.insert(n.ident.to_string(), first.to_owned());
             }
-            if chars.get(j) != Some(&'"') {
-                out.push(c);
-                i += 1;
+        }
+        syn::UseTree::Rename(r) => {
+            if let Some(first) = first {
+                out.insert(r.rename.to_string(), first.to_owned());
+            }
+        }
+        syn::UseTree::Group(g) => g.items.iter().for_each(|t| use_names(t, first, out)),
+        syn::UseTree::Glob(_) => {}
+    }
+}
+
+/// What the crate root exports (name → defining module) and defines.
+fn root_names(lib: &syn::File) -> (BTreeMap<String, String>, BTreeSet<String>) {
+    let mut exports = BTreeMap::new();
+    let mut items = BTreeSet::new();
+    for item in &lib.items {
+        let name = match item {
+            syn::Item::Use(u) if !matches!(u.vis, syn::Visibility::Inherited) => {
+                use_names(&u.tree, None, &mut exports);
                 continue;
             }
-            j += 1;
-            loop {
-                if j >= chars.len() {
-                    break;
-                }
-                if chars[j] == '"' && (1..=hashes).all(|k| chars.get(j + k) == Some(&'#')) {
-                    j += 1 + hashes;
-                    break;
-                }
-                j += 1;
-            }
-            out.push_str("\"\"");
-            i = j;
-        } else if c == '"' {
-            i += 1;
-            while i < chars.len() && chars[i] != '"' {
-                i += if chars[i] == '\\' { 2 } else { 1 };
-            }
-            i += 1;
-            out.push_str("\"\"");
-        } else if c == '\'' {
-            // A character literal ('x', '\n', '\''), or a lifetime ('a).
-            if next == Some('\\') {
-                i += 2;
-                while i < chars.len() && chars[i] != '\'' {
-                    i += 1;
-                }
-                i += 1;
-                out.push_str("' '");
-            } else if chars.get(i + 2) == Some(&'\'') {
-                i += 3;
-                out.push_str("' '");
-            } else {
-                out.push(c);
-                i += 1;
-            }
-        } else {
-            out.push(c);
-            i += 1;
-        }
-    }
-    out
-}
-
-fn leading_ident(text: &str) -> &str {
-    let end = text
-        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .unwrap_or(text.len());
-    &text[..end]
-}
-
-/// The first segment of each item of a `{a, b::c, d::{e, f}}` list (the text
-/// after the opening brace), up to its closing brace.
-fn list_heads(after_brace: &str) -> Vec<String> {
-    let mut heads = Vec::new();
-    let mut depth = 0;
-    let mut item_start = true;
-    let mut rest = after_brace;
-    while let Some(c) = rest.chars().next() {
-        if item_start && (c.is_alphanumeric() || c == '_') {
-            let head = leading_ident(rest);
-            heads.push(head.to_owned());
-            rest = &rest[head.len()..];
-            item_start = false;
-            continue;
-        }
-        match c {
-            '{' => depth += 1,
-            '}' if depth == 0 => break,
-            '}' => depth -= 1,
-            ',' if depth == 0 => item_start = true,
-            _ => {}
-        }
-        rest = &rest[c.len_utf8()..];
-    }
-    heads
-}
-
-/// The first segments of every `crate::` path in `code`.
-fn crate_heads(code: &str) -> Vec<String> {
-    let mut heads = Vec::new();
-    for (at, _) in code.match_indices("crate::") {
-        if at > 0 {
-            let before = code[..at].chars().next_back().unwrap_or(' ');
-            if before.is_alphanumeric() || before == '_' {
-                continue; // `mycrate::`
-            }
-        }
-        let rest = code[at + "crate::".len()..].trim_start();
-        if let Some(list) = rest.strip_prefix('{') {
-            heads.extend(list_heads(list));
-        } else {
-            let head = leading_ident(rest);
-            if !head.is_empty() {
-                heads.push(head.to_owned());
-            }
-        }
-    }
-    heads
-}
-
-/// What each name the crate root re-exports resolves to: its module.
-fn root_exports(lib: &str) -> BTreeMap<String, String> {
-    let mut exports = BTreeMap::new();
-    let code = code_only(lib);
-    for statement in code.split(';') {
-        let statement = statement.trim();
-        let Some(path) = statement
-            .strip_prefix("pub use ")
-            .or_else(|| statement.strip_prefix("pub(crate) use "))
-        else {
-            continue;
+            syn::Item::Struct(s) => &s.ident,
+            syn::Item::Enum(e) => &e.ident,
+            syn::Item::Union(u) => &u.ident,
+            syn::Item::Fn(f) => &f.sig.ident,
+            syn::Item::Const(c) => &c.ident,
+            syn::Item::Static(s) => &s.ident,
+            syn::Item::Type(t) => &t.ident,
+            syn::Item::Trait(t) => &t.ident,
+            _ => continue,
         };
-        let path = path.trim();
-        let module = leading_ident(path).to_owned();
-        let rest = path[module.len()..].trim_start_matches("::").trim();
-        let names: Vec<String> = if let Some(list) = rest.strip_prefix('{') {
-            list.trim_end_matches('}')
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(last_name)
-                .collect()
-        } else {
-            vec![last_name(rest)]
-        };
-        for name in names {
-            exports.insert(name, module.clone());
-        }
+        items.insert(name.to_string());
     }
-    exports
-}
-
-/// The names of the items `lib.rs` defines itself, outside any block
-/// (`struct State`, `fn router`, `const TENANT`, ...).
-fn root_items(lib: &str) -> BTreeSet<String> {
-    const KEYWORDS: [&str; 8] = [
-        "struct", "enum", "union", "fn", "const", "static", "type", "trait",
-    ];
-    let code = code_only(lib);
-    let mut items = BTreeSet::new();
-    let mut depth = 0usize;
-    let mut rest = code.as_str();
-    while let Some(c) = rest.chars().next() {
-        if c.is_alphanumeric() || c == '_' {
-            let word = leading_ident(rest);
-            rest = &rest[word.len()..];
-            if depth == 0 && KEYWORDS.contains(&word) {
-                let name = leading_ident(rest.trim_start());
-                if !name.is_empty() && !KEYWORDS.contains(&name) {
-                    items.insert(name.to_owned());
-                }
-            }
-            continue;
-        }
-        match c {
-            '{' => depth += 1,
-            '}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        rest = &rest[c.len_utf8()..];
-    }
-    items
-}
-
-/// The name an item of a `use` brings in: `a::B` -> `B`, `B as C` -> `C`.
-fn last_name(item: &str) -> String {
-    let item = item.trim();
-    if let Some((_, alias)) = item.split_once(" as ") {
-        return alias.trim().to_owned();
-    }
-    item.rsplit("::").next().unwrap_or(item).trim().to_owned()
+    (exports, items)
 }
 
 /// A cycle in `graph`, if there is one, as the list of its modules.
-fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+fn find_cycle(graph: &Graph) -> Option<Vec<String>> {
     fn visit(
         node: &str,
-        graph: &BTreeMap<String, BTreeSet<String>>,
+        graph: &Graph,
         state: &mut BTreeMap<String, u8>,
         stack: &mut Vec<String>,
     ) -> Option<Vec<String>> {
@@ -314,14 +222,17 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
 }
 
 /// The module graph of the crate whose sources are in `root`.
-fn module_graph(root: &Path) -> BTreeMap<String, BTreeSet<String>> {
+fn module_graph(root: &Path) -> Graph {
     let mut files = Vec::new();
     rust_files(root, &mut files);
-    let lib = std::fs::read_to_string(root.join("lib.rs")).expect("lib.rs");
-    let exports = root_exports(&lib);
-    let root_items = root_items(&lib);
+    let lib_path = root.join("lib.rs");
+    let lib = parse(
+        &std::fs::read_to_string(&lib_path).expect("lib.rs"),
+        &lib_path,
+    );
+    let (exports, root_items) = root_names(&lib);
     let modules: BTreeSet<String> = files.iter().filter_map(|f| module_of(root, f)).collect();
-    let mut graph: BTreeMap<String, BTreeSet<String>> = modules
+    let mut graph: Graph = modules
         .iter()
         .map(|m| (m.clone(), BTreeSet::new()))
         .collect();
@@ -329,8 +240,8 @@ fn module_graph(root: &Path) -> BTreeMap<String, BTreeSet<String>> {
         let Some(module) = module_of(root, file) else {
             continue;
         };
-        let code = code_only(&std::fs::read_to_string(file).expect("read"));
-        for head in crate_heads(&code) {
+        let source = parse(&std::fs::read_to_string(file).expect("read"), file);
+        for head in CrateHeads::of(&source) {
             if !modules.contains(&head) && root_items.contains(&head) {
                 continue; // the crate root: not a module
             }
@@ -355,7 +266,7 @@ fn module_graph(root: &Path) -> BTreeMap<String, BTreeSet<String>> {
 }
 
 /// Prints `graph` and fails on its first cycle.
-fn assert_no_cycle(graph: &BTreeMap<String, BTreeSet<String>>) {
+fn assert_no_cycle(graph: &Graph) {
     for (module, deps) in graph {
         eprintln!(
             "{module} -> {}",
@@ -371,18 +282,18 @@ fn assert_no_cycle(graph: &BTreeMap<String, BTreeSet<String>>) {
 fn the_module_graph_has_no_cycle() {
     let graph = module_graph(&source_dir());
     assert_no_cycle(&graph);
-    // The parser sees what it must: the generated module names the layer's
-    // trait and error, and the hooks name the generated client.
+    // The reader sees what it must: the generated module names the state's
+    // trait and error, and the pipeline names the generated client.
     assert!(graph["generated"].contains("call"), "{graph:?}");
     assert!(graph["generated"].contains("error"), "{graph:?}");
-    assert!(graph["hooks"].contains("generated"), "{graph:?}");
+    assert!(graph["pipeline"].contains("generated"), "{graph:?}");
 }
 
 #[test]
 fn the_sandbox_module_graph_has_no_cycle() {
     let graph = module_graph(&sandbox_source_dir());
     assert_no_cycle(&graph);
-    // The parser sees what it must: the handlers and the modules beside them
+    // The reader sees what it must: the handlers and the modules beside them
     // share the request and answer helpers and the API's error bodies; the
     // binary is not a module.
     for module in ["handlers", "tasks", "waitlists"] {
@@ -424,8 +335,8 @@ fn a_cycle_between_sandbox_modules_is_found() {
 }
 
 #[test]
-fn the_cycle_finder_finds_a_cycle() {
-    let graph: BTreeMap<String, BTreeSet<String>> = [
+fn the_cycle_finder_and_the_reader_find_what_they_must() {
+    let graph: Graph = [
         ("a", &["b"][..]),
         ("b", &["c"][..]),
         ("c", &["a"][..]),
@@ -438,14 +349,13 @@ fn the_cycle_finder_finds_a_cycle() {
         find_cycle(&graph),
         Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
     );
-    assert_eq!(
-        crate_heads("use crate::{a::B, c, d::{e, f}};\nlet x = crate::g::h(); mycrate::z"),
-        ["a", "c", "d", "g"]
+    let file = parse(
+        "use crate::{a::B, c, d::{e, f}};\n\
+         /// crate::doc is not code\n\
+         fn f() { let _ = crate::g::h(); mycrate::z(); m!(crate::k::l); let _ = \"crate::x\"; }",
+        Path::new("example.rs"),
     );
-    assert_eq!(
-        code_only("let s = \"crate::x\"; // crate::y\nlet c = '\"'; crate::z"),
-        "let s = \"\"; \nlet c = ' '; crate::z"
-    );
+    assert_eq!(CrateHeads::of(&file), ["a", "c", "d", "g", "k"]);
 }
 
 #[test]
