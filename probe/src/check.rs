@@ -6,16 +6,19 @@
 //! no value of the answer is ever copied into one, and `jsonschema`'s and
 //! serde's messages, which quote values, are never used.
 
-use jsonschema::ValidationError;
-use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
 use crate::decode::Decoder;
 use crate::finding::{Finding, Findings, Kind};
 use crate::schema::Schemas;
-use crate::shape::shape;
 use crate::spec::Operation;
-use crate::walk::{Step, at, label, steps_of_pointer, undocumented};
+use crate::walk::undocumented;
+
+mod decoding;
+mod violations;
+
+use decoding::decoding;
+use violations::violations;
 
 /// Schema violations read from one answer, at most (the rest are counted
 /// in the occurrences of those already seen, or dropped).
@@ -209,100 +212,6 @@ pub fn check(
     }
 }
 
-/// Marks the findings at each path where the typed client's decoding stops
-/// as breaking it, or adds a decoding finding where no schema finding is.
-/// Decoding stops at the first value it cannot read; it is resumed past that
-/// value (made `null`) a bounded number of times to find the others.
-fn decoding(
-    decode: fn(&[u8]) -> Result<(), crate::decode::DecodeFailure>,
-    body: &[u8],
-    value: &Value,
-    document: &Value,
-    schema: &Value,
-    findings: &mut Findings,
-) {
-    let mut patched: Option<Value> = None;
-    let mut seen: Vec<Vec<Step>> = Vec::new();
-    for _ in 0..=MAX_DECODE_RESUMES {
-        let result = match &patched {
-            None => decode(body),
-            Some(v) => match serde_json::to_vec(v) {
-                Ok(bytes) => decode(&bytes),
-                Err(_) => return,
-            },
-        };
-        let Err(failure) = result else {
-            return;
-        };
-        if failure.syntax || seen.contains(&failure.steps) {
-            return;
-        }
-        let path = label(document, schema, &failure.steps);
-        if !findings.mark_breaking(Kind::Schema, &path) {
-            let actual = at(value, &failure.steps).map_or_else(|| "absent".to_owned(), shape);
-            findings.push(
-                Finding::new(
-                    Kind::Decoding,
-                    path,
-                    "a value the typed client reads (the spec allows this one)",
-                    actual,
-                )
-                .breaking(true),
-            );
-        }
-        let mut next = patched.take().unwrap_or_else(|| value.clone());
-        match at_mut(&mut next, &failure.steps) {
-            Some(slot) if !slot.is_null() => *slot = Value::Null,
-            // Nothing left to skip past: stop.
-            _ => return,
-        }
-        seen.push(failure.steps);
-        patched = Some(next);
-    }
-}
-
-fn at_mut<'a>(value: &'a mut Value, steps: &[Step]) -> Option<&'a mut Value> {
-    steps.iter().try_fold(value, |node, step| match step {
-        Step::Index(i) => node.get_mut(*i),
-        Step::Key(k) => node.get_mut(k.as_str()),
-    })
-}
-
-/// The findings of one `jsonschema` error. An `anyOf`/`oneOf` that no
-/// alternative matches is reported with the errors of its closest
-/// alternative (the one with the fewest), at their own paths.
-fn violations(
-    error: &ValidationError<'_>,
-    value: &Value,
-    document: &Value,
-    schema: &Value,
-    schemas: &Schemas,
-    findings: &mut Findings,
-) {
-    if let ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } =
-        error.kind()
-        && let Some(closest) = context
-            .iter()
-            .filter(|branch| !branch.is_empty())
-            .min_by_key(|branch| branch.len())
-        && closest.len() <= 16
-        // Only when the closest alternative fails inside the value: a value
-        // of none of the alternatives' types is reported as such.
-        && closest.iter().any(|inner| {
-            inner.instance_path().as_str().len() > error.instance_path().as_str().len()
-        })
-    {
-        for inner in closest {
-            violations(inner, value, document, schema, schemas, findings);
-        }
-        return;
-    }
-    let steps = steps_of_pointer(error.instance_path().as_str(), value);
-    let path = label(document, schema, &steps);
-    let (expected, actual) = describe(error.kind(), error.instance(), schemas);
-    findings.push(Finding::new(Kind::Schema, path, expected, actual));
-}
-
 fn is_json(media: &str) -> bool {
     media == "application/json" || media.ends_with("+json") || media == "*/*"
 }
@@ -327,66 +236,6 @@ fn shown_media_type(header: Option<&str>, essence: &str) -> String {
         }
         Some(_) => "a Content-Type that is not a media type".to_owned(),
     }
-}
-
-/// The expected and actual sides of a violation, from the schema's keyword
-/// and the value's shape.
-fn describe(kind: &ValidationErrorKind, instance: &Value, schemas: &Schemas) -> (String, String) {
-    let actual = shape(instance);
-    let expected = match kind {
-        ValidationErrorKind::Type { kind } => match kind {
-            TypeKind::Single(t) => format!("{t}"),
-            TypeKind::Multiple(set) => {
-                let names: Vec<String> = set.iter().map(|t| t.to_string()).collect();
-                names.join(" or ")
-            }
-        },
-        ValidationErrorKind::Format { format } => format!("a string of format `{format}`"),
-        ValidationErrorKind::Pattern { pattern } => match schemas.pattern_name(pattern) {
-            Some(name) => format!("a string in the form of `{name}`"),
-            None => format!("a string matching `{pattern}`"),
-        },
-        ValidationErrorKind::Enum { options } => {
-            let mut text = options.to_string();
-            if text.len() > 160 {
-                let cut = (0..=157)
-                    .rev()
-                    .find(|i| text.is_char_boundary(*i))
-                    .unwrap_or(0);
-                text.truncate(cut);
-                text.push('…');
-            }
-            format!("one of {text}")
-        }
-        ValidationErrorKind::Constant { expected_value } => format!("{expected_value}"),
-        ValidationErrorKind::Minimum { limit } => format!("a number of at least {limit}"),
-        ValidationErrorKind::Maximum { limit } => format!("a number of at most {limit}"),
-        ValidationErrorKind::ExclusiveMinimum { limit } => format!("a number above {limit}"),
-        ValidationErrorKind::ExclusiveMaximum { limit } => format!("a number below {limit}"),
-        ValidationErrorKind::MinLength { limit } => format!("at least {limit} characters"),
-        ValidationErrorKind::MaxLength { limit } => format!("at most {limit} characters"),
-        ValidationErrorKind::MinItems { limit } => format!("at least {limit} items"),
-        ValidationErrorKind::MaxItems { limit } => format!("at most {limit} items"),
-        ValidationErrorKind::Required { property } => {
-            let name = property.as_str().unwrap_or("?");
-            return (format!("the required field `{name}`"), "absent".into());
-        }
-        ValidationErrorKind::AdditionalProperties { unexpected }
-        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
-            return (
-                "no fields beyond those the spec lists".into(),
-                format!("{} other field(s)", unexpected.len()),
-            );
-        }
-        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
-            format!("one of the {} alternatives the spec allows", context.len())
-        }
-        ValidationErrorKind::OneOfMultipleValid { .. } => {
-            "exactly one alternative, but several match".into()
-        }
-        other => format!("what `{}` allows", other.keyword()),
-    };
-    (expected, actual)
 }
 
 #[cfg(test)]
