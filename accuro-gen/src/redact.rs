@@ -21,10 +21,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use quote::quote;
-
 use crate::Error;
 use crate::phi::Classification;
+
+mod debug_impls;
+#[cfg(test)]
+mod tests;
+
+use debug_impls::{enum_impl, named_impl, tuple_impl};
 
 /// How a field is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,11 +197,6 @@ fn drop_debug(attrs: &mut [syn::Attribute]) {
     }
 }
 
-/// The `cfg` attributes of a type, for its `impl`.
-fn cfgs(attrs: &[syn::Attribute]) -> Vec<&syn::Attribute> {
-    attrs.iter().filter(|a| a.path().is_ident("cfg")).collect()
-}
-
 /// The JSON name of a field (`#[serde(rename = "...")]`), if renamed.
 fn serde_name(field: &syn::Field) -> Option<String> {
     let mut found = None;
@@ -251,220 +250,4 @@ fn is_local(ty: &syn::Type, local: &BTreeSet<String>) -> bool {
     // `Result<T, String>`: the error is a message of the builder ("no value
     // supplied for ..."), never a value.
     types.next().is_some_and(|inner| is_local(inner, local))
-}
-
-/// `impl Debug` for a struct with named fields (a type or its builder).
-/// Returns `(is_builder, item)`.
-fn named_impl(
-    ident: &syn::Ident,
-    attrs: &[syn::Attribute],
-    fields: &syn::punctuated::Punctuated<syn::Field, syn::Token![,]>,
-    shown: &BTreeMap<String, Shown>,
-) -> (bool, syn::Item) {
-    let is_builder = fields.iter().any(|f| is_result(&f.ty));
-    let name = ident.to_string();
-    let cfgs = cfgs(attrs);
-    let calls = fields.iter().filter_map(|f| {
-        let field = f.ident.as_ref()?;
-        let label = unraw(field);
-        Some(match shown.get(&label) {
-            Some(Shown::Value) => quote! { .field(#label, &self.#field) },
-            _ => quote! { .field(#label, &::std::format_args!("[redacted]")) },
-        })
-    });
-    let item = syn::parse_quote! {
-        #(#cfgs)*
-        impl ::std::fmt::Debug for #ident {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(#name) #(#calls)* .finish()
-            }
-        }
-    };
-    (is_builder, item)
-}
-
-fn is_result(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Result"))
-}
-
-/// `impl Debug` for a newtype whose values may be health data.
-fn tuple_impl(ident: &syn::Ident, attrs: &[syn::Attribute], len: usize) -> (bool, syn::Item) {
-    let name = ident.to_string();
-    let cfgs = cfgs(attrs);
-    let fields = (0..len).map(|_| quote! { .field(&::std::format_args!("[redacted]")) });
-    let item = syn::parse_quote! {
-        #(#cfgs)*
-        impl ::std::fmt::Debug for #ident {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_tuple(#name) #(#fields)* .finish()
-            }
-        }
-    };
-    (false, item)
-}
-
-/// `impl Debug` for an enum whose variants carry values that may be health
-/// data: variants of generated types print through them, the rest redacted.
-fn enum_impl(e: &syn::ItemEnum, local: &BTreeSet<String>) -> (bool, syn::Item) {
-    let ident = &e.ident;
-    let cfgs = cfgs(&e.attrs);
-    let arms = e.variants.iter().map(|v| {
-        let variant = &v.ident;
-        let label = variant.to_string();
-        match &v.fields {
-            syn::Fields::Unit => quote! { Self::#variant => f.write_str(#label), },
-            syn::Fields::Unnamed(fields) => {
-                let binds: Vec<syn::Ident> = (0..fields.unnamed.len())
-                    .map(|i| quote::format_ident!("v{i}"))
-                    .collect();
-                let shown = fields.unnamed.iter().zip(&binds).map(|(f, b)| {
-                    if is_local(&f.ty, local) {
-                        quote! { .field(#b) }
-                    } else {
-                        quote! { .field(&::std::format_args!("[redacted]")) }
-                    }
-                });
-                quote! {
-                    #[allow(unused_variables)]
-                    Self::#variant(#(#binds),*) => f.debug_tuple(#label) #(#shown)* .finish(),
-                }
-            }
-            syn::Fields::Named(fields) => {
-                let names: Vec<&syn::Ident> = fields
-                    .named
-                    .iter()
-                    .filter_map(|f| f.ident.as_ref())
-                    .collect();
-                let shown = fields.named.iter().filter_map(|f| {
-                    let field = f.ident.as_ref()?;
-                    let text = unraw(field);
-                    Some(if is_local(&f.ty, local) {
-                        quote! { .field(#text, #field) }
-                    } else {
-                        quote! { .field(#text, &::std::format_args!("[redacted]")) }
-                    })
-                });
-                quote! {
-                    #[allow(unused_variables)]
-                    Self::#variant { #(#names),* } => f.debug_struct(#label) #(#shown)* .finish(),
-                }
-            }
-        }
-    });
-    let item = syn::parse_quote! {
-        #(#cfgs)*
-        impl ::std::fmt::Debug for #ident {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #(#arms)*
-                }
-            }
-        }
-    };
-    (false, item)
-}
-
-/// The generated `Debug` of a struct, for the tests.
-#[cfg(test)]
-fn tokens_of(item: &syn::Item) -> proc_macro2::TokenStream {
-    quote! { #item }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn classification() -> Classification {
-        let mut c = Classification::default();
-        c.fields.insert(
-            "Patient".into(),
-            [
-                ("patientId".to_owned(), false),
-                ("phn".to_owned(), true),
-                ("reason".to_owned(), true),
-            ]
-            .into_iter()
-            .collect(),
-        );
-        c.types.insert("Code".into(), false);
-        c
-    }
-
-    #[test]
-    fn fields_follow_the_spec_and_nested_types_their_own() {
-        let mut file: syn::File = syn::parse_quote! {
-            pub mod types {
-                #[derive(Clone, Debug)]
-                pub struct Patient {
-                    #[serde(rename = "patientId", skip_serializing_if = "Option::is_none")]
-                    pub patient_id: Option<i64>,
-                    pub phn: Option<String>,
-                    pub unknown: Option<String>,
-                    pub code: Option<Code>,
-                    pub reason: Option<Kind>,
-                }
-                #[derive(Clone, Debug)]
-                pub struct Code(pub String);
-                #[derive(Clone, Debug)]
-                pub struct Name(pub String);
-                #[derive(Clone, Debug)]
-                pub enum Either { Text(String), Code(Code), None }
-                #[derive(Clone, Debug)]
-                pub enum Kind { A, B }
-                pub mod builder {
-                    #[derive(Clone, Debug)]
-                    pub struct Patient {
-                        patient_id: Result<Option<i64>, String>,
-                        phn: Result<Option<String>, String>,
-                        unknown: Result<Option<String>, String>,
-                        code: Result<Option<super::Code>, String>,
-                        reason: Result<Option<super::Kind>, String>,
-                    }
-                }
-            }
-        };
-        let report = redact(&mut file, &classification()).unwrap();
-        assert_eq!(report.per_type.get("Patient"), Some(&(3, 5)));
-        let text = file
-            .items
-            .iter()
-            .map(|i| tokens_of(i).to_string())
-            .collect::<String>();
-        let squeezed: String = text.split_whitespace().collect();
-        assert!(
-            squeezed.contains(r#".field("patient_id",&self.patient_id)"#),
-            "{text}"
-        );
-        assert!(squeezed.contains(r#".field("phn",&::std::format_args!("[redacted]"))"#));
-        assert!(squeezed.contains(r#".field("unknown",&::std::format_args!("[redacted]"))"#));
-        assert!(squeezed.contains(r#".field("code",&self.code)"#));
-        // A `true` beside a generated type redacts it whole.
-        assert!(squeezed.contains(r#".field("reason",&::std::format_args!("[redacted]"))"#));
-        assert!(
-            squeezed.contains(r#"f.debug_tuple("Name").field(&::std::format_args!("[redacted]"))"#)
-        );
-        assert!(!squeezed.contains("DebugforCode"), "Code is safe: derived");
-        assert!(squeezed.contains(r#"Self::Code(v0)=>f.debug_tuple("Code").field(v0)"#));
-        assert!(squeezed.contains(r#"impl::std::fmt::DebugforPatient"#));
-        // The builder follows its type, inside `builder`.
-        assert_eq!(
-            squeezed.matches("impl::std::fmt::DebugforPatient").count(),
-            2
-        );
-        assert!(squeezed.contains("#[derive(Clone,Debug)]pubenumKind"));
-    }
-
-    #[test]
-    fn a_struct_without_a_schema_is_refused() {
-        let mut file: syn::File = syn::parse_quote! {
-            pub mod types {
-                #[derive(Debug)]
-                pub struct Renamed { pub a: String }
-            }
-        };
-        let e = redact(&mut file, &classification())
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("Renamed"), "{e}");
-    }
 }
