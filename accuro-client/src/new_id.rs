@@ -2,22 +2,22 @@
 //! spec documents.
 
 use progenitor_client::OperationInfo;
+
+use crate::generated::operation_route;
 use reqwest::header::HeaderValue;
 use reqwest::{Response, StatusCode};
 
-/// Operations that answer a new id. The server answers 201 with the id as the
-/// body and a `Location` header; QHR's file documents 204 (a 204 cannot carry
-/// a body, so the id is then only in `Location`), and older guides 200.
-const ANSWERS_NEW_ID: [&str; 1] = ["create_patient"];
-
-/// Turns any of those answers into the 201 the spec documents, so the method
+/// For the operations the spec marks `x-accuro-new-id` (the patient
+/// creation: the server answers 201 with the id as the body and a `Location`
+/// header; QHR's file documents 204, which cannot carry a body, so the id is
+/// then only in `Location`; older guides 200), turns any of those answers into the 201 the spec documents, so the method
 /// returns the id whichever the server sent: a 200 keeps its body; an answer
 /// without a body takes the id from the last path segment of `Location`.
 /// Without a usable `Location` such an answer is left as it is (and is then
 /// reported as an unexpected answer, not guessed at).
 pub(crate) fn normalise_new_id(response: Response, info: &OperationInfo) -> Response {
     let status = response.status();
-    if !ANSWERS_NEW_ID.contains(&info.operation_id)
+    if !operation_route(info.operation_id).is_some_and(|r| r.new_id)
         || ![StatusCode::OK, StatusCode::CREATED, StatusCode::NO_CONTENT].contains(&status)
     {
         return response;

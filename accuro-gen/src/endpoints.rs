@@ -3,7 +3,7 @@
 
 use openapiv3::OpenAPI;
 
-use crate::rules::{SCOPES, handwritten_method, idempotent_reason, is_idempotent, is_safe};
+use crate::rules::{NEW_ID, SCOPES, handwritten_method, idempotent_reason, is_idempotent, is_safe};
 
 /// One operation of the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +36,8 @@ pub struct Endpoint {
     /// Whether it changes nothing on the server: a read, or a write marked
     /// `x-accuro-safe`.
     pub safe: bool,
+    /// Whether its answer's new id is normalised (`x-accuro-new-id`).
+    pub new_id: bool,
 }
 
 /// The spec's operations, in document order.
@@ -73,6 +75,7 @@ pub fn endpoints(spec: &OpenAPI) -> Vec<Endpoint> {
                 idempotent: is_idempotent(method, op),
                 idempotent_reason: idempotent_reason(op).unwrap_or_default().to_owned(),
                 safe: is_safe(method, op),
+                new_id: op.extensions.get(NEW_ID).and_then(|v| v.as_bool()) == Some(true),
             }
         })
         .collect()

@@ -65,7 +65,7 @@ pub use load::parse_spec;
 pub use mock::generate_mock;
 pub use property_paths::generate_property_paths;
 pub use rules::{
-    HANDWRITTEN, IDEMPOTENT, IDEMPOTENT_REASON, SAFE, SCOPES, UUID_PARAM, WRITE_METHODS,
+    HANDWRITTEN, IDEMPOTENT, IDEMPOTENT_REASON, NEW_ID, SAFE, SCOPES, UUID_PARAM, WRITE_METHODS,
     check as check_rules,
 };
 

@@ -9,10 +9,16 @@ use crate::{Endpoint, Error};
 /// template, never the request's URL, and retries only what may be repeated.
 pub(crate) fn routes(endpoints: &[Endpoint]) -> proc_macro2::TokenStream {
     let arms = endpoints.iter().map(|e| {
-        let (id, method, path, idempotent, safe) =
-            (&e.operation_id, &e.method, &e.path, e.idempotent, e.safe);
+        let (id, method, path, idempotent, safe, new_id) = (
+            &e.operation_id,
+            &e.method,
+            &e.path,
+            e.idempotent,
+            e.safe,
+            e.new_id,
+        );
         quote::quote! {
-            #id => Some(OperationRoute { operation_id: #id, method: #method, path: #path, idempotent: #idempotent, safe: #safe }),
+            #id => Some(OperationRoute { operation_id: #id, method: #method, path: #path, idempotent: #idempotent, safe: #safe, new_id: #new_id }),
         }
     });
     quote::quote! {
@@ -34,6 +40,9 @@ pub(crate) fn routes(endpoints: &[Endpoint]) -> proc_macro2::TokenStream {
             /// marked `x-accuro-safe`): a refused resend of it is no sign
             /// that an earlier attempt acted.
             pub safe: bool,
+            /// Whether it answers a new id that the layer normalises to the
+            /// documented 201 (`x-accuro-new-id`).
+            pub new_id: bool,
         }
 
         /// The route of an operation, by operation id (handwritten operations included).

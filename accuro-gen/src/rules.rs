@@ -44,6 +44,10 @@ pub const IDEMPOTENT_REASON: &str = "x-accuro-idempotent-reason";
 /// requires `x-accuro-idempotent: true`. A refused resend of a safe
 /// operation is no sign that an earlier attempt acted.
 pub const SAFE: &str = "x-accuro-safe";
+/// On a write that creates a record: `true` when Accuro may answer its new
+/// id in more than one way (201 with the id, 200, or 204 with the id only in
+/// `Location`); the client then returns the id whichever came.
+pub const NEW_ID: &str = "x-accuro-new-id";
 
 /// The methods that write: each must state [`IDEMPOTENT`] and
 /// [`IDEMPOTENT_REASON`].
@@ -157,6 +161,13 @@ pub fn check_located(
             }
             check_parameters(spec, path, item, op, &mut push);
             check_retry_safety(method, op, &mut push);
+            match op.extensions.get(NEW_ID) {
+                None => {}
+                Some(serde_json::Value::Bool(true)) if is_write(method) => {}
+                Some(_) => push(format!(
+                    "`{NEW_ID}` is `true` on a write that creates a record, or absent"
+                )),
+            }
             match op.extensions.get(HANDWRITTEN) {
                 // progenitor never sees it: only its documentation matters.
                 Some(v) if v.as_str().is_some_and(is_snake_case) => continue,

@@ -44,17 +44,18 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use reqwest::header::HeaderValue;
-use secrecy::SecretString;
 use tokio::time::Instant;
 
-use super::store::{PauseKey, StoreError, StoreFuture, StoreKey, StoredToken, TokenStore};
-use super::{Token, TokenError};
+use super::store::{PauseKey, StoreError, StoreFuture, TokenStore};
+
+mod fetch;
+mod pause;
+
+pub(crate) use fetch::StoredTokenCheck;
 
 /// Default bound on one store operation.
 pub const DEFAULT_STORE_TIMEOUT: Duration = Duration::from_millis(250);
@@ -69,9 +70,6 @@ pub const DEFAULT_MAX_PAUSE: Duration = Duration::from_secs(60);
 
 /// Longest lock accepted (a longer one is this).
 const MAX_LOCK_TTL: Duration = Duration::from_secs(3600);
-/// First wait for another process's token request, doubled up to the next.
-const FIRST_WAIT: Duration = Duration::from_millis(50);
-const LONGEST_WAIT: Duration = Duration::from_secs(1);
 
 /// A token store shared by processes, with the settings of its use; see the
 /// [module docs](self). Given to [`TransportBuilder::shared_store`](crate::TransportBuilder::shared_store).
@@ -256,228 +254,6 @@ impl SharedStore {
                 None
             }
         }
-    }
-
-    fn owner(&self) -> String {
-        let n = self.state.locks.fetch_add(1, Ordering::Relaxed);
-        format!("{}-{n}", self.state.process)
-    }
-
-    /// A token for `key`: from the store, or asked for by `request` (with a
-    /// refresh token when there is one to spend) under the store's lock, or
-    /// by `request` alone when the store fails. `local_refresh` is a refresh
-    /// token only this process holds (one that came while the store was
-    /// down); `judge` says which token in the store will do.
-    pub(crate) async fn fetch<R, F>(
-        &self,
-        key: &StoreKey,
-        local_refresh: Option<SecretString>,
-        judge: StoredTokenCheck,
-        request: R,
-    ) -> Result<Token, TokenError>
-    where
-        R: Fn(Option<SecretString>) -> F,
-        F: Future<Output = Result<Token, TokenError>>,
-    {
-        let mut wait = FIRST_WAIT;
-        loop {
-            let read_at = Instant::now();
-            let Some(found) = self.call("load", || self.store.load(key)).await else {
-                return request(local_refresh).await;
-            };
-            if let Some(token) = judge.usable(found, read_at) {
-                return Ok(token);
-            }
-            let mut held = HeldLock {
-                store: Arc::clone(&self.store),
-                key: key.clone(),
-                owner: self.owner(),
-                timeout: self.timeout,
-                released: false,
-            };
-            match self
-                .call("lock", || {
-                    self.store.try_lock(key, &held.owner, self.lock_ttl)
-                })
-                .await
-            {
-                // The lock may have been taken all the same: the guard
-                // releases it in the background.
-                None => return request(local_refresh).await,
-                Some(true) => {
-                    let outcome = self.fetch_locked(key, local_refresh, &judge, request).await;
-                    self.call_anyway("unlock", || self.store.unlock(key, &held.owner))
-                        .await;
-                    held.released = true;
-                    return outcome;
-                }
-                Some(false) => held.released = true,
-            }
-            // Another process holds the lock: its answer will be in the
-            // store, or its lock will expire and one waiter take over.
-            tokio::time::sleep(wait.mul_f64(0.75 + fastrand::f64() / 2.0)).await;
-            wait = wait.saturating_mul(2).min(LONGEST_WAIT);
-        }
-    }
-
-    /// [`fetch`](Self::fetch) while this process holds the lock of `key`.
-    async fn fetch_locked<R, F>(
-        &self,
-        key: &StoreKey,
-        local_refresh: Option<SecretString>,
-        judge: &StoredTokenCheck,
-        request: R,
-    ) -> Result<Token, TokenError>
-    where
-        R: Fn(Option<SecretString>) -> F,
-        F: Future<Output = Result<Token, TokenError>>,
-    {
-        // Another process may have saved a token between the look and the lock.
-        let read_at = Instant::now();
-        let found = self.call("load", || self.store.load(key)).await.flatten();
-        if let Some(token) = judge.usable(found, read_at) {
-            return Ok(token);
-        }
-        // Taken out of the store in one atomic step: whatever happens to
-        // locks and processes, one process spends it.
-        let refresh = self
-            .call("take refresh", || self.store.take_refresh(key))
-            .await
-            .flatten()
-            .or(local_refresh);
-        let outcome = request(refresh).await;
-        if let Ok(token) = &outcome
-            && let Some(stored) = token.to_stored(Instant::now())
-        {
-            self.call_anyway("save", || self.store.save(key, &stored))
-                .await;
-            // Even if the save seemed to fail: it may have landed, and a
-            // refresh token in the store must not also be spent from here.
-            token.forget_refresh_token();
-        }
-        outcome
-    }
-
-    /// Whether a call under `key` must wait for a known pause or look for
-    /// one first: `false` on almost every call (no allocation, no await).
-    pub(crate) fn may_be_paused(&self, key: &PauseKey) -> bool {
-        let now = Instant::now();
-        let pauses = self.state.pauses.lock().unwrap_or_else(|e| e.into_inner());
-        pauses.get(key).is_none_or(|view| {
-            view.until.is_some_and(|u| u > now)
-                || view
-                    .checked
-                    .and_then(|c| c.checked_add(self.pause_check))
-                    .is_none_or(|next| now >= next)
-        })
-    }
-
-    /// Waits out a 429 pause another process (or client) recorded for `key`,
-    /// looking in the store at most every `pause_check`; `longest` at most
-    /// (the retry policy's budget: a call then goes, and handles its own
-    /// 429 as the policy says).
-    pub(crate) async fn wait_out_pause(&self, key: &PauseKey, longest: Duration) {
-        let now = Instant::now();
-        let mut wait = None;
-        let look = {
-            let mut pauses = self.state.pauses.lock().unwrap_or_else(|e| e.into_inner());
-            let view = match pauses.get_mut(key) {
-                Some(view) => view,
-                None => pauses.entry(key.clone()).or_default(),
-            };
-            if let Some(until) = view.until.filter(|u| *u > now) {
-                wait = Some(until - now);
-                false
-            } else if view
-                .checked
-                .and_then(|c| c.checked_add(self.pause_check))
-                .is_some_and(|next| now < next)
-            {
-                false
-            } else {
-                view.checked = Some(now);
-                true
-            }
-        };
-        if look && let Some(Some(left)) = self.call("pause", || self.store.paused_for(key)).await {
-            let left = left.min(self.max_pause);
-            self.note_pause(key, Instant::now(), left);
-            wait = Some(left);
-        }
-        if let Some(wait) = wait {
-            tracing::debug!(
-                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                "the subscription key is paused after a 429; waiting"
-            );
-            tokio::time::sleep(wait.min(self.max_pause).min(longest)).await;
-        }
-    }
-
-    /// Records a pause of `duration` for `key` after a 429: here at once,
-    /// and in the store for the other processes (best effort).
-    pub(crate) async fn record_pause(&self, key: &PauseKey, duration: Duration) {
-        let duration = duration.min(self.max_pause);
-        if duration.is_zero() {
-            return;
-        }
-        self.note_pause(key, Instant::now(), duration);
-        self.call("pause", || self.store.pause(key, duration)).await;
-    }
-
-    fn note_pause(&self, key: &PauseKey, from: Instant, duration: Duration) {
-        let Some(until) = from.checked_add(duration) else {
-            return;
-        };
-        let mut pauses = self.state.pauses.lock().unwrap_or_else(|e| e.into_inner());
-        let view = pauses.entry(key.clone()).or_default();
-        if view.until.is_none_or(|u| u < until) {
-            view.until = Some(until);
-        }
-    }
-}
-
-/// Which token read from a store will do: one fresh by this process's
-/// refresh margin (and jitter), and not the one a 401 last refused here.
-pub(crate) struct StoredTokenCheck {
-    pub(crate) refused: Option<HeaderValue>,
-    pub(crate) margin: Duration,
-    pub(crate) jitter: f64,
-}
-
-impl StoredTokenCheck {
-    /// The token read at `read_at`, if it will do.
-    fn usable(&self, found: Option<StoredToken>, read_at: Instant) -> Option<Token> {
-        let token = Token::from_stored(found?, read_at, self.margin, self.jitter).ok()?;
-        (token.is_fresh(read_at) && Some(&token.header) != self.refused.as_ref()).then_some(token)
-    }
-}
-
-/// A lock this process holds: released in the background if the renewal
-/// holding it is dropped (its timeout, its runtime stopping) before it
-/// releases it itself.
-struct HeldLock {
-    store: Arc<dyn TokenStore>,
-    key: StoreKey,
-    owner: String,
-    timeout: Duration,
-    released: bool,
-}
-
-impl Drop for HeldLock {
-    fn drop(&mut self) {
-        if self.released {
-            return;
-        }
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
-        let store = Arc::clone(&self.store);
-        let key = self.key.clone();
-        let owner = std::mem::take(&mut self.owner);
-        let timeout = self.timeout;
-        runtime.spawn(async move {
-            let _ = tokio::time::timeout(timeout, store.unlock(&key, &owner)).await;
-        });
     }
 }
 

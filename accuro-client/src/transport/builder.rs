@@ -1,195 +1,20 @@
-//! The transport clients share: one connection pool, one TLS configuration,
-//! the timeouts, the retry policy, the user agent and the answer cap, built
-//! once. A [`Client`] for each clinic is then built from it cheaply with
-//! [`Transport::clinic`]: its own credentials, `uuid` and token cache over
-//! the shared pool.
-//!
-//! ```no_run
-//! use accuro_client::{ClinicConfig, Transport};
-//!
-//! # fn run() -> Result<(), accuro_client::ConfigError> {
-//! let transport = Transport::builder().build()?;
-//! let clinic = transport.clinic(
-//!     ClinicConfig::new()
-//!         .base_url("https://accuro.example.invalid")
-//!         .tenant("exampleclinic")
-//!         .client_id("example-client-id")
-//!         .client_secret("example-client-secret")
-//!         .scopes(["PATIENT_DEMOGRAPHICS_READ"])
-//!         .subscription_key("example-subscription-key")
-//!         .clinic_uuid("00000000-0000-4000-8000-000000000000"),
-//! )?;
-//! # let _ = clinic;
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! # TLS
-//!
-//! Each transport builds its own rustls configuration with the *ring*
-//! provider: nothing is installed process-wide, so an application's own
-//! `reqwest` clients and crypto provider are left alone, whichever is built
-//! first. Roots are the platform's store plus Mozilla's (`webpki-roots`), so
-//! a container without CA files still works; extra roots, a client identity
-//! and a proxy are builder settings. Redirects are never followed, whatever
-//! else is set: a followed redirect would carry the subscription key, and the
-//! URL's query (the clinic's `uuid`, a searched PHN or name), to wherever it
-//! points.
-//!
-//! # Answers
-//!
-//! gzip and brotli are negotiated (`Accept-Encoding`) and decoded. An answer
-//! larger than the cap ([`TransportBuilder::max_answer_bytes`], default
-//! [`DEFAULT_MAX_ANSWER_BYTES`], after decoding) is refused with
-//! [`Error::AnswerTooLarge`](crate::Error::AnswerTooLarge) without being
-//! read past the cap. Downloads (documents, pictures) are capped too: raise
-//! the cap for larger files; a download stream that passes it ends with an
-//! error.
-//!
-//! # Connections
-//!
-//! Idle connections are kept per host ([`TransportBuilder::max_idle_connections_per_host`]).
-//! [`TransportBuilder::max_requests_in_flight`] bounds the requests the
-//! transport has in flight at once, over all its clinics (and so the
-//! connections it opens to a host); further calls wait their turn. Without
-//! it, each concurrent call may open a connection.
-//!
-//! # Proxies
-//!
-//! No proxy is used unless [`TransportBuilder::proxy`] sets one: the
-//! `HTTP_PROXY`/`HTTPS_PROXY` environment variables are not read, so no
-//! variable can route credentials elsewhere.
+//! [`TransportBuilder`]: a [`Transport`]'s settings, its TLS configuration
+//! and its connection pool.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::Client;
-use crate::audit::{AuditClinic, AuditQueue, AuditSink, AuditStats, ClinicAudit};
-use crate::clinic::ClinicConfig;
+use super::{
+    DEFAULT_AUDIT_QUEUE, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ANSWER_BYTES,
+    DEFAULT_MAX_IDLE_PER_HOST, DEFAULT_REFRESH_MARGIN, DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_TOKEN_TIMEOUT, Transport, TransportShared,
+};
+use crate::audit::{AuditQueue, AuditSink};
 use crate::error::ConfigError;
 use crate::retry::RetryPolicy;
-use crate::state::{ClientState, ClinicState, ClinicStore, Jitter};
-use crate::token::{PauseKey, SharedStore, StoreKey, TokenCache, split_scopes};
-
-/// Default time allowed to open a connection.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default time allowed for a whole request, answer included.
-pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// Default margin before expiry at which a cached token is renewed.
-pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
-/// Default time allowed for a token request.
-pub const DEFAULT_TOKEN_TIMEOUT: Duration = Duration::from_secs(30);
-/// Default cap on one answer, after decoding: 64 MiB.
-pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
-/// Default bound on audit events waiting for a slow sink.
-pub const DEFAULT_AUDIT_QUEUE: usize = 1024;
-/// Default cap on idle connections kept per host.
-pub const DEFAULT_MAX_IDLE_PER_HOST: usize = 32;
-
-/// A shared HTTP transport; see the [module docs](self). Cheap to clone
-/// (shared). `Debug` shows no secret.
-#[derive(Clone)]
-pub struct Transport {
-    pub(crate) shared: Arc<TransportShared>,
-}
-
-pub(crate) struct TransportShared {
-    pub(crate) http: reqwest::Client,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) refresh_margin: Duration,
-    pub(crate) token_timeout: Duration,
-    pub(crate) jitter: Jitter,
-    pub(crate) max_answer_bytes: u64,
-    pub(crate) in_flight: Option<Arc<tokio::sync::Semaphore>>,
-    pub(crate) store: Option<SharedStore>,
-    pub(crate) audit: Option<Arc<AuditQueue>>,
-}
-
-impl fmt::Debug for Transport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = &self.shared;
-        f.debug_struct("Transport")
-            .field("retry", &s.retry)
-            .field("refresh_margin", &s.refresh_margin)
-            .field("token_timeout", &s.token_timeout)
-            .field("max_answer_bytes", &s.max_answer_bytes)
-            .field("shared_store", &s.store)
-            .field("audit", &s.audit.as_ref().map(|q| q.stats()))
-            .finish_non_exhaustive()
-    }
-}
-
-impl Transport {
-    /// What became of the audit events so far (`None` without an
-    /// [`audit_sink`](TransportBuilder::audit_sink)).
-    pub fn audit_stats(&self) -> Option<AuditStats> {
-        self.shared.audit.as_ref().map(|q| q.stats())
-    }
-
-    /// Waits until the sink has recorded every queued audit event, or
-    /// `timeout` has passed; whether it got them all (`true` without a
-    /// sink). It blocks the thread: call it at shutdown, or from
-    /// `tokio::task::spawn_blocking`.
-    pub fn flush_audit(&self, timeout: Duration) -> bool {
-        self.shared.audit.as_ref().is_none_or(|q| q.flush(timeout))
-    }
-
-    /// A builder; see [`TransportBuilder`].
-    pub fn builder() -> TransportBuilder {
-        TransportBuilder::default()
-    }
-
-    /// A client for one clinic over this transport: its own credentials,
-    /// `uuid` and token cache, the shared pool and policies. Checks every
-    /// setting of `clinic`; costs no connection and no token.
-    pub fn clinic(&self, clinic: ClinicConfig) -> Result<Client, ConfigError> {
-        let checked = clinic.check()?;
-        let s = &self.shared;
-        let base_url = checked.base_url.as_str().trim_end_matches('/');
-        let store = s.store.as_ref().map(|shared| ClinicStore {
-            shared: shared.clone(),
-            key: StoreKey::new(
-                base_url,
-                &checked.tenant,
-                &checked.client_id,
-                &checked.client_secret,
-                split_scopes(&checked.scope),
-            ),
-            pause: PauseKey::new(checked.subscription_key.as_bytes()),
-            refused: std::sync::Mutex::new(None),
-        });
-        let (checked_tenant, checked_client_id, checked_uuid) =
-            (&checked.tenant, &checked.client_id, &checked.uuid);
-        let audit = s.audit.as_ref().map(|queue| ClinicAudit {
-            queue: Arc::clone(queue),
-            clinic: Arc::new(AuditClinic::new(
-                checked_tenant.clone(),
-                checked_client_id.clone(),
-                checked_uuid.clone(),
-            )),
-        });
-        let state = ClientState::new(ClinicState {
-            tenant: checked.tenant,
-            client_id: checked.client_id,
-            basic: checked.basic,
-            scope: checked.scope,
-            subscription_key: checked.subscription_key,
-            uuid: checked.uuid,
-            refresh_margin: s.refresh_margin,
-            retry: s.retry.clone(),
-            cache: TokenCache::new(s.token_timeout),
-            jitter: Arc::clone(&s.jitter),
-            max_answer_bytes: s.max_answer_bytes,
-            in_flight: s.in_flight.clone(),
-            store,
-            audit,
-            token_requests: Default::default(),
-            requests: Default::default(),
-        });
-        Ok(Client::new_with_client(base_url, s.http.clone(), state))
-    }
-}
+use crate::state::Jitter;
+use crate::token::SharedStore;
 
 /// Builds a [`Transport`].
 #[derive(Clone)]

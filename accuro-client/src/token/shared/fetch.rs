@@ -1,0 +1,166 @@
+//! [`SharedStore::fetch`]: one token request per token across processes,
+//! under the store's lock, and the token read from the store that will do.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+use secrecy::SecretString;
+use tokio::time::Instant;
+
+use super::SharedStore;
+use crate::token::store::{StoreKey, StoredToken, TokenStore};
+use crate::token::{Token, TokenError};
+
+/// First wait for another process's token request, doubled up to the next.
+const FIRST_WAIT: Duration = Duration::from_millis(50);
+const LONGEST_WAIT: Duration = Duration::from_secs(1);
+
+impl SharedStore {
+    fn owner(&self) -> String {
+        let n = self.state.locks.fetch_add(1, Ordering::Relaxed);
+        format!("{}-{n}", self.state.process)
+    }
+
+    /// A token for `key`: from the store, or asked for by `request` (with a
+    /// refresh token when there is one to spend) under the store's lock, or
+    /// by `request` alone when the store fails. `local_refresh` is a refresh
+    /// token only this process holds (one that came while the store was
+    /// down); `judge` says which token in the store will do.
+    pub(crate) async fn fetch<R, F>(
+        &self,
+        key: &StoreKey,
+        local_refresh: Option<SecretString>,
+        judge: StoredTokenCheck,
+        request: R,
+    ) -> Result<Token, TokenError>
+    where
+        R: Fn(Option<SecretString>) -> F,
+        F: Future<Output = Result<Token, TokenError>>,
+    {
+        let mut wait = FIRST_WAIT;
+        loop {
+            let read_at = Instant::now();
+            let Some(found) = self.call("load", || self.store.load(key)).await else {
+                return request(local_refresh).await;
+            };
+            if let Some(token) = judge.usable(found, read_at) {
+                return Ok(token);
+            }
+            let mut held = HeldLock {
+                store: Arc::clone(&self.store),
+                key: key.clone(),
+                owner: self.owner(),
+                timeout: self.timeout,
+                released: false,
+            };
+            match self
+                .call("lock", || {
+                    self.store.try_lock(key, &held.owner, self.lock_ttl)
+                })
+                .await
+            {
+                // The lock may have been taken all the same: the guard
+                // releases it in the background.
+                None => return request(local_refresh).await,
+                Some(true) => {
+                    let outcome = self.fetch_locked(key, local_refresh, &judge, request).await;
+                    self.call_anyway("unlock", || self.store.unlock(key, &held.owner))
+                        .await;
+                    held.released = true;
+                    return outcome;
+                }
+                Some(false) => held.released = true,
+            }
+            // Another process holds the lock: its answer will be in the
+            // store, or its lock will expire and one waiter take over.
+            tokio::time::sleep(wait.mul_f64(0.75 + fastrand::f64() / 2.0)).await;
+            wait = wait.saturating_mul(2).min(LONGEST_WAIT);
+        }
+    }
+
+    /// [`fetch`](Self::fetch) while this process holds the lock of `key`.
+    async fn fetch_locked<R, F>(
+        &self,
+        key: &StoreKey,
+        local_refresh: Option<SecretString>,
+        judge: &StoredTokenCheck,
+        request: R,
+    ) -> Result<Token, TokenError>
+    where
+        R: Fn(Option<SecretString>) -> F,
+        F: Future<Output = Result<Token, TokenError>>,
+    {
+        // Another process may have saved a token between the look and the lock.
+        let read_at = Instant::now();
+        let found = self.call("load", || self.store.load(key)).await.flatten();
+        if let Some(token) = judge.usable(found, read_at) {
+            return Ok(token);
+        }
+        // Taken out of the store in one atomic step: whatever happens to
+        // locks and processes, one process spends it.
+        let refresh = self
+            .call("take refresh", || self.store.take_refresh(key))
+            .await
+            .flatten()
+            .or(local_refresh);
+        let outcome = request(refresh).await;
+        if let Ok(token) = &outcome
+            && let Some(stored) = token.to_stored(Instant::now())
+        {
+            self.call_anyway("save", || self.store.save(key, &stored))
+                .await;
+            // Even if the save seemed to fail: it may have landed, and a
+            // refresh token in the store must not also be spent from here.
+            token.forget_refresh_token();
+        }
+        outcome
+    }
+}
+
+/// Which token read from a store will do: one fresh by this process's
+/// refresh margin (and jitter), and not the one a 401 last refused here.
+pub(crate) struct StoredTokenCheck {
+    pub(crate) refused: Option<HeaderValue>,
+    pub(crate) margin: Duration,
+    pub(crate) jitter: f64,
+}
+
+impl StoredTokenCheck {
+    /// The token read at `read_at`, if it will do.
+    fn usable(&self, found: Option<StoredToken>, read_at: Instant) -> Option<Token> {
+        let token = Token::from_stored(found?, read_at, self.margin, self.jitter).ok()?;
+        (token.is_fresh(read_at) && Some(&token.header) != self.refused.as_ref()).then_some(token)
+    }
+}
+
+/// A lock this process holds: released in the background if the renewal
+/// holding it is dropped (its timeout, its runtime stopping) before it
+/// releases it itself.
+struct HeldLock {
+    store: Arc<dyn TokenStore>,
+    key: StoreKey,
+    owner: String,
+    timeout: Duration,
+    released: bool,
+}
+
+impl Drop for HeldLock {
+    fn drop(&mut self) {
+        if self.released {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let store = Arc::clone(&self.store);
+        let key = self.key.clone();
+        let owner = std::mem::take(&mut self.owner);
+        let timeout = self.timeout;
+        runtime.spawn(async move {
+            let _ = tokio::time::timeout(timeout, store.unlock(&key, &owner)).await;
+        });
+    }
+}
