@@ -4,6 +4,20 @@
 //! page is asked for with `startingId=<lastId>` (exclusive), and the end is an
 //! empty `contents` with `lastId` 0. Pages that come back shorter than asked
 //! are *not* the end: Accuro filters out rows the service user may not see.
+//!
+//! Every cursor-paginated operation of the spec has `<op>_pages` and
+//! `<op>_items` on [`Client`] (the list is generated from the spec by
+//! `cargo xtask regen`):
+//!
+//! ```no_run
+//! use futures_util::TryStreamExt as _;
+//! # async fn run(client: &accuro_client::Client) -> accuro_client::Result<()> {
+//! let pages: Vec<_> = client
+//!     .search_patients_pages(50, |q| q.last_name("Sample"))
+//!     .try_collect()
+//!     .await?;
+//! # Ok(()) }
+//! ```
 
 use std::collections::VecDeque;
 
@@ -75,31 +89,6 @@ macro_rules! page {
         }
     };
 }
-
-page!(feature = "patients", PatientPage, Patient);
-page!(feature = "letters", LetterDtoPage, LetterDto);
-page!(feature = "providers", ProviderPage, Provider);
-page!(feature = "patients", MaskPage, Mask);
-page!(
-    feature = "scheduling",
-    AppointmentMaterialsPage,
-    AppointmentMaterials
-);
-page!(
-    feature = "emr",
-    PrescriptionMedicationPage,
-    PrescriptionMedication
-);
-page!(feature = "letters", ReferralOrderPage, ReferralOrder);
-page!(feature = "waitlist", WaitlistRequestPage, WaitlistRequest);
-page!(
-    any(feature = "tasks", feature = "users"),
-    UserTaskPage,
-    UserTask
-);
-page!(feature = "users", AccuroUserPage, AccuroUser);
-page!(feature = "users", OfficePage, Office);
-page!(feature = "contacts", ContactPage, Contact);
 
 /// The pages `fetch` returns, following `lastId` until the end signal.
 ///
@@ -229,150 +218,7 @@ macro_rules! paginated {
     };
 }
 
-paginated!(
-    feature = "patients", search_patients, SearchPatients, PatientPage, Patient,
-    search_patients_page, search_patients_pages, search_patients_items,
-    #[doc = ""],
-    #[doc = "```no_run"],
-    #[doc = "use futures_util::TryStreamExt as _;"],
-    #[doc = "# async fn run(client: &accuro_client::Client) -> accuro_client::Result<()> {"],
-    #[doc = "let pages: Vec<_> = client"],
-    #[doc = "    .search_patients_pages(50, |q| q.last_name(\"Sample\"))"],
-    #[doc = "    .try_collect()"],
-    #[doc = "    .await?;"],
-    #[doc = "# Ok(()) }"],
-    #[doc = "```"]
-);
-
-// Every other cursor-paginated operation gets its page and item streams. Not `list_user_features`:
-// its page holds a map of office id to features, not a list (one call reads it).
-paginated!(
-    feature = "letters",
-    search_letters,
-    SearchLetters,
-    LetterDtoPage,
-    LetterDto,
-    search_letters_page,
-    search_letters_pages,
-    search_letters_items
-);
-paginated!(
-    feature = "providers",
-    search_providers,
-    SearchProviders,
-    ProviderPage,
-    Provider,
-    search_providers_page,
-    search_providers_pages,
-    search_providers_items
-);
-paginated!(
-    feature = "patients",
-    search_patient_masks,
-    SearchPatientMasks,
-    MaskPage,
-    Mask,
-    search_patient_masks_page,
-    search_patient_masks_pages,
-    search_patient_masks_items
-);
-paginated!(
-    feature = "scheduling",
-    list_appointment_materials,
-    ListAppointmentMaterials,
-    AppointmentMaterialsPage,
-    AppointmentMaterials,
-    list_appointment_materials_page,
-    list_appointment_materials_pages,
-    list_appointment_materials_items
-);
-paginated!(
-    feature = "emr",
-    list_prescriptions,
-    ListPrescriptions,
-    PrescriptionMedicationPage,
-    PrescriptionMedication,
-    list_prescriptions_page,
-    list_prescriptions_pages,
-    list_prescriptions_items
-);
-paginated!(
-    feature = "emr",
-    list_patient_prescriptions_v2,
-    ListPatientPrescriptionsV2,
-    PrescriptionMedicationPage,
-    PrescriptionMedication,
-    list_patient_prescriptions_v2_page,
-    list_patient_prescriptions_v2_pages,
-    list_patient_prescriptions_v2_items
-);
-paginated!(
-    feature = "letters",
-    list_referral_orders,
-    ListReferralOrders,
-    ReferralOrderPage,
-    ReferralOrder,
-    list_referral_orders_page,
-    list_referral_orders_pages,
-    list_referral_orders_items
-);
-paginated!(
-    feature = "waitlist",
-    list_waitlists,
-    ListWaitlists,
-    WaitlistRequestPage,
-    WaitlistRequest,
-    list_waitlists_page,
-    list_waitlists_pages,
-    list_waitlists_items
-);
-paginated!(
-    feature = "tasks",
-    list_tasks,
-    ListTasks,
-    UserTaskPage,
-    UserTask,
-    list_tasks_page,
-    list_tasks_pages,
-    list_tasks_items
-);
-paginated!(
-    feature = "users",
-    search_users,
-    SearchUsers,
-    AccuroUserPage,
-    AccuroUser,
-    search_users_page,
-    search_users_pages,
-    search_users_items
-);
-paginated!(
-    feature = "users",
-    list_user_offices,
-    ListUserOffices,
-    OfficePage,
-    Office,
-    list_user_offices_page,
-    list_user_offices_pages,
-    list_user_offices_items
-);
-paginated!(
-    feature = "users",
-    list_user_tasks,
-    ListUserTasks,
-    UserTaskPage,
-    UserTask,
-    list_user_tasks_page,
-    list_user_tasks_pages,
-    list_user_tasks_items
-);
-paginated!(
-    feature = "contacts",
-    search_contacts,
-    SearchContacts,
-    ContactPage,
-    Contact,
-    search_contacts_page,
-    search_contacts_pages,
-    search_contacts_items
-);
+// The invocations, one per paginated operation of the spec, are written by
+// `cargo xtask regen` (its `page-streams` target).
+#[rustfmt::skip]
+mod operations;

@@ -35,10 +35,9 @@ use syn::{Expr, Item};
 
 use crate::{Error, Options, header, prepare, run_progenitor};
 
-mod pagination;
 mod pass;
 
-use pagination::paginated;
+use crate::paging::paginated;
 use pass::reshape;
 
 /// The token operation: not a subcommand.

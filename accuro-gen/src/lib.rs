@@ -39,6 +39,8 @@ mod features;
 mod load;
 mod lookups;
 mod mock;
+mod page_streams;
+mod paging;
 mod path_values;
 pub mod phi;
 mod prepare;
@@ -63,6 +65,7 @@ pub use error::{Error, Violation};
 pub use every_type::every_type;
 pub use load::parse_spec;
 pub use mock::generate_mock;
+pub use page_streams::generate_page_streams;
 pub use property_paths::generate_property_paths;
 pub use rules::{
     HANDWRITTEN, IDEMPOTENT, IDEMPOTENT_REASON, NEW_ID, SAFE, SCOPES, UUID_PARAM, WRITE_METHODS,

@@ -158,19 +158,14 @@ fn generate_synthetic_300_operations() -> usize {
 
 #[divan::bench(sample_count = 10, sample_size = 1)]
 fn regen_check() -> bool {
+    let paths = xtask::paths::Paths::at(workspace());
     let args = xtask::regen::Args {
         check: true,
-        spec: workspace().join("spec/accuro.yaml"),
-        out: workspace().join("accuro-client/src/generated.rs"),
-        readme: Some(workspace().join("README.md")),
-        property_paths: Some(workspace().join("accuro-client/src/property_paths.rs")),
-        calls: Some(workspace().join("tests/src/every_call.rs")),
-        types: Some(workspace().join("tests/src/every_type.rs")),
-        decoders: Some(workspace().join("probe/src/decoders.rs")),
-        companions: Some((
-            workspace().join("accuro-mock/src/generated.rs"),
-            workspace().join("accuro-cli/src/generated.rs"),
-        )),
+        spec: paths.spec(),
+        targets: xtask::regen::Target::ALL
+            .iter()
+            .map(|t| (*t, t.path(&paths)))
+            .collect(),
         root: workspace().to_path_buf(),
     };
     xtask::regen::run(&args)

@@ -135,7 +135,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let (rebuild, rebuilt) = build(&manifest, &target, area)?;
 
     let module =
-        fs::read_to_string(&args.out).map_err(|e| format!("cannot read the module: {e}"))?;
+        fs::read_to_string(copy.generated()).map_err(|e| format!("cannot read the module: {e}"))?;
     println!("\nbuild cost of accuro-client ({what})");
     println!(
         "  cold build                 {:>6.1} s  ({crates} crates compiled)",

@@ -10,29 +10,36 @@
 //! - `import VENDOR.json --missing`: bring QHR's operations into the spec.
 //! - `probe`: check a live Accuro (the `ACCURO_*` variables) against the spec.
 //!
-//! Arguments are parsed by hand: two flags and two options do not justify the
-//! build time of a command-line parsing crate.
+//! `regen`'s arguments are clap's (the workspace builds clap for the CLI
+//! anyway), and so is its part of the usage; the other tasks parse their
+//! few arguments by hand.
 
 use std::io::Write as _;
 use std::process::ExitCode;
 
 use xtask::{regen, vendor_diff};
 
+/// The usage, `regen`'s part written by clap from its arguments.
+fn usage() -> String {
+    let regen = regen::command().render_help().to_string();
+    let regen: String = regen
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                "\n".to_owned()
+            } else {
+                format!("    {l}\n")
+            }
+        })
+        .collect();
+    USAGE.replace("{regen}", &format!("  regen [--check] [--spec PATH] [--out PATH] [--readme PATH | --no-readme] [TARGET...]\n{regen}"))
+}
+
 const USAGE: &str = "\
 usage: cargo xtask <task> [options]
 
 tasks:
-  regen            regenerate the client module from the spec
-                   without --spec/--out: writes accuro-client/src/generated.rs and
-                   the endpoint table of README.md, nothing else
-                   with --spec and/or --out: writes the module at --out only (no
-                   README unless --readme PATH is given)
-    --check        write nothing; exit 1 with a diff if a target is stale
-    --spec PATH    spec to read (default: spec/accuro.yaml)
-    --out PATH     module to write (default: accuro-client/src/generated.rs)
-    --readme PATH  also write the endpoint table into this README
-    --no-readme    write no README
-  endpoints        print the endpoint table (area, method, path, Rust method, scope)
+{regen}  endpoints        print the endpoint table (area, method, path, Rust method, scope)
     --spec PATH    spec to read (default: spec/accuro.yaml)
   sandbox [ARGS]   run the offline Accuro sandbox (default port 4020; --help for its options)
   quickstart       run the quickstart example against a fresh sandbox
@@ -68,6 +75,10 @@ tasks:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
+        Some("regen") if args[1..].iter().any(|a| a == "--help" || a == "-h") => {
+            print!("{}", regen::command().render_help());
+            return ExitCode::SUCCESS;
+        }
         Some("regen") => regen::Args::parse(&args[1..])
             .and_then(|a| regen::run(&a))
             .map(|outcome| {
@@ -101,10 +112,10 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }),
         Some("help" | "--help" | "-h") | None => {
-            print!("{USAGE}");
+            print!("{}", usage());
             return ExitCode::SUCCESS;
         }
-        Some(other) => Err(format!("unknown task `{other}`\n\n{USAGE}")),
+        Some(other) => Err(format!("unknown task `{other}`\n\n{}", usage())),
     };
     match result {
         Ok(code) => code,

@@ -53,6 +53,11 @@ impl Paths {
         self.root.join("tests/src/every_call.rs")
     }
 
+    /// The client's page streams, `accuro-client/src/pagination/operations.rs`.
+    pub fn page_streams(&self) -> PathBuf {
+        self.root.join("accuro-client/src/pagination/operations.rs")
+    }
+
     /// Every generated type, printed, for the tests (`tests/src/every_type.rs`).
     pub fn every_type(&self) -> PathBuf {
         self.root.join("tests/src/every_type.rs")

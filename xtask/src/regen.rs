@@ -1,4 +1,6 @@
-//! `cargo xtask regen [--check] [--spec PATH] [--out PATH] [--readme PATH | --no-readme]`.
+//! `cargo xtask regen [--check] [--spec PATH] [--out PATH] [--readme PATH | --no-readme] [TARGET...]`:
+//! each generated file is a [`Target`]; the arguments are clap's
+//! ([`command`]), whose help is the usage `cargo xtask help` shows.
 //!
 //! [`run`] never prints; the binary prints the [`Outcome`] it returns.
 
@@ -10,6 +12,9 @@ use crate::files::{FileState, ensure_file_contents};
 pub use crate::paths::display_path;
 use crate::paths::{Paths, display_path_in};
 
+mod target;
+pub use target::Target;
+
 /// What `regen` was asked to do.
 #[derive(Debug, Clone)]
 pub struct Args {
@@ -17,25 +22,8 @@ pub struct Args {
     pub check: bool,
     /// The spec to read.
     pub spec: PathBuf,
-    /// The module to write.
-    pub out: PathBuf,
-    /// The README whose endpoint table is kept up to date (`None`: leave it).
-    pub readme: Option<PathBuf>,
-    /// The client's list of the spec's property paths (`None`: leave it).
-    /// Written with the README, in the default mode only.
-    pub property_paths: Option<PathBuf>,
-    /// The tests' call of every operation (`None`: leave it). Written with
-    /// the README, in the default mode only.
-    pub calls: Option<PathBuf>,
-    /// The tests' table of every generated type (`None`: leave it).
-    /// Written with the README, in the default mode only.
-    pub types: Option<PathBuf>,
-    /// The probe's answer decoders (`None`: leave them). Written with the
-    /// README, in the default mode only.
-    pub decoders: Option<PathBuf>,
-    /// The mock crate's typed helpers and the CLI's commands (`None`: leave
-    /// them). Written with the README, in the default mode only.
-    pub companions: Option<(PathBuf, PathBuf)>,
+    /// The files to write (or compare), each with its target.
+    pub targets: Vec<(Target, PathBuf)>,
     /// The workspace root: paths are named relative to it in the output.
     pub root: PathBuf,
 }
@@ -119,59 +107,127 @@ impl Args {
     /// Parses the arguments after `regen` for the workspace at `paths`.
     ///
     /// A generator command writes only what it is pointed at:
-    /// - with neither `--spec` nor `--out`: the committed client and the README's table;
-    /// - with `--spec` and/or `--out`: the module at `--out` (by default the committed
-    ///   client) and no README, unless `--readme PATH` names one;
+    /// - with no `TARGET`, neither `--spec` nor `--out`: every target, the
+    ///   README's table included;
+    /// - with `--spec` and/or `--out`: the module at `--out` (by default the
+    ///   committed client) and no README, unless `--readme PATH` names one;
+    /// - with `TARGET`s: those only;
     /// - `--no-readme` never writes a README; `--check` writes nothing at all.
     pub fn parse_in(paths: &Paths, args: &[String]) -> Result<Self, String> {
-        let mut check = false;
-        let mut spec = None;
-        let mut out = None;
-        // None: not said; Some(None): --no-readme; Some(Some(path)): --readme PATH.
-        let mut readme: Option<Option<PathBuf>> = None;
-        let mut it = args.iter();
-        while let Some(arg) = it.next() {
-            let mut value = |name: &str| {
-                it.next()
-                    .filter(|v| !v.starts_with("--"))
-                    .map(PathBuf::from)
-                    .ok_or_else(|| format!("`{name}` needs a path"))
-            };
-            match arg.as_str() {
-                "--check" => check = true,
-                "--spec" => spec = Some(value("--spec")?),
-                "--out" => out = Some(value("--out")?),
-                "--readme" | "--no-readme" if readme.is_some() => {
-                    return Err("give one of `--readme PATH` and `--no-readme`, once".into());
-                }
-                "--readme" => readme = Some(Some(value("--readme")?)),
-                "--no-readme" => readme = Some(None),
-                other => {
-                    return Err(format!(
-                        "unknown argument `{other}` for `regen` (try `cargo xtask help`)"
-                    ));
-                }
-            }
-        }
+        let matches = command()
+            .try_get_matches_from(std::iter::once("regen".to_owned()).chain(args.iter().cloned()))
+            .map_err(|e| e.render().to_string().trim_end().to_owned())?;
+        let path = |name: &str| matches.get_one::<PathBuf>(name).cloned();
+        let (spec, out, readme) = (path("spec"), path("out"), path("readme"));
+        let named: Vec<Target> = matches
+            .get_many::<String>("targets")
+            .into_iter()
+            .flatten()
+            .filter_map(|name| Target::named(name))
+            .collect();
         let redirected = spec.is_some() || out.is_some();
-        let readme = match readme {
-            Some(choice) => choice,
-            None if redirected => None,
-            None => Some(paths.readme()),
+        let mut chosen: Vec<Target> = if !named.is_empty() {
+            named
+        } else if redirected {
+            vec![Target::Client]
+        } else {
+            Target::ALL.to_vec()
         };
+        if readme.is_some() && !chosen.contains(&Target::Readme) {
+            chosen.push(Target::Readme);
+        }
+        if matches.get_flag("no-readme") {
+            chosen.retain(|t| *t != Target::Readme);
+        }
+        chosen.sort_unstable();
+        chosen.dedup();
+        let targets = chosen
+            .into_iter()
+            .map(|t| {
+                let at = match t {
+                    Target::Client => out.clone(),
+                    Target::Readme => readme.clone(),
+                    _ => None,
+                };
+                (t, at.unwrap_or_else(|| t.path(paths)))
+            })
+            .collect();
         Ok(Args {
-            check,
+            check: matches.get_flag("check"),
             spec: spec.unwrap_or_else(|| paths.spec()),
-            out: out.unwrap_or_else(|| paths.generated()),
-            property_paths: (!redirected).then(|| paths.property_paths()),
-            calls: (!redirected).then(|| paths.every_call()),
-            types: (!redirected).then(|| paths.every_type()),
-            decoders: (!redirected).then(|| paths.probe_decoders()),
-            companions: (!redirected).then(|| (paths.mock(), paths.cli())),
-            readme,
+            targets,
             root: paths.root().to_path_buf(),
         })
     }
+
+    /// Where `target` is written, when it is one of the targets.
+    pub fn path_of(&self, target: Target) -> Option<&Path> {
+        self.targets
+            .iter()
+            .find(|(t, _)| *t == target)
+            .map(|(_, p)| p.as_path())
+    }
+
+    /// The README whose endpoint table is written, if any.
+    pub fn readme(&self) -> Option<&Path> {
+        self.path_of(Target::Readme)
+    }
+}
+
+/// `regen`'s arguments, for clap: parsing, and the help text the usage shows.
+pub fn command() -> clap::Command {
+    use clap::{Arg, ArgAction, Command, builder::PossibleValuesParser, value_parser};
+    let names: Vec<&'static str> = Target::ALL.iter().map(|t| t.name()).collect();
+    let targets: String = Target::ALL
+        .iter()
+        .map(|t| format!("\n  {:<15}{}", t.name(), t.about()))
+        .collect();
+    Command::new("regen")
+        .about("regenerate the client module and the files generated with it from the spec")
+        .no_binary_name(false)
+        .disable_version_flag(true)
+        .arg(
+            Arg::new("check")
+                .long("check")
+                .action(ArgAction::SetTrue)
+                .help("write nothing; exit 1 with a diff if a target is stale"),
+        )
+        .arg(
+            Arg::new("spec")
+                .long("spec")
+                .value_name("PATH")
+                .value_parser(value_parser!(PathBuf))
+                .help("spec to read (default: spec/accuro.yaml); alone, writes only the client module"),
+        )
+        .arg(
+            Arg::new("out")
+                .long("out")
+                .value_name("PATH")
+                .value_parser(value_parser!(PathBuf))
+                .help("module to write (default: accuro-client/src/generated.rs); alone, writes only it"),
+        )
+        .arg(
+            Arg::new("readme")
+                .long("readme")
+                .value_name("PATH")
+                .value_parser(value_parser!(PathBuf))
+                .conflicts_with("no-readme")
+                .help("also write the endpoint table into this README"),
+        )
+        .arg(
+            Arg::new("no-readme")
+                .long("no-readme")
+                .action(ArgAction::SetTrue)
+                .help("write no README"),
+        )
+        .arg(
+            Arg::new("targets")
+                .value_name("TARGET")
+                .num_args(0..)
+                .value_parser(PossibleValuesParser::new(names))
+                .hide_possible_values(true)
+                .help(format!("only these targets (default: all):{targets}")),
+        )
 }
 
 /// The spec's path by default.
@@ -232,36 +288,32 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
     let generated = accuro_gen::generate(&spec_text, &options).map_err(|e| e.to_string())?;
     let lines = generated.code.lines().count();
 
-    let mut targets = vec![(args.out.clone(), generated.code.clone())];
-    if let Some(property_paths) = &args.property_paths {
-        let code =
-            accuro_gen::generate_property_paths(&spec_text, &options).map_err(|e| e.to_string())?;
-        targets.push((property_paths.clone(), code));
-    }
-    if let Some(calls) = &args.calls {
-        let code = accuro_gen::calls(&spec_text, &generated.code, &options.spec_name)
-            .map_err(|e| e.to_string())?;
-        targets.push((calls.clone(), code));
-    }
-    if let Some(types) = &args.types {
-        let code = accuro_gen::every_type(&generated.code).map_err(|e| e.to_string())?;
-        targets.push((types.clone(), code));
-    }
-    if let Some(decoders) = &args.decoders {
-        let code = accuro_gen::decoders(&spec_text, &generated.code, &options.spec_name)
-            .map_err(|e| e.to_string())?;
-        targets.push((decoders.clone(), code));
-    }
-    if let Some((mock, cli)) = &args.companions {
-        let code = accuro_gen::generate_mock(&spec_text, &options).map_err(|e| e.to_string())?;
-        targets.push((mock.clone(), code));
-        let code = accuro_gen::generate_cli(&spec_text, &options).map_err(|e| e.to_string())?;
-        targets.push((cli.clone(), code));
-    }
-    if let Some(readme) = &args.readme {
-        let current = read(readme, "the README")?;
-        let expected = with_table(&current, &endpoint_table(&args.spec)?)?;
-        targets.push((readme.clone(), expected));
+    let mut targets = Vec::with_capacity(args.targets.len());
+    for (target, path) in &args.targets {
+        let gen_error = |e: accuro_gen::Error| e.to_string();
+        let contents = match target {
+            Target::Client => generated.code.clone(),
+            Target::PropertyPaths => {
+                accuro_gen::generate_property_paths(&spec_text, &options).map_err(gen_error)?
+            }
+            Target::PageStreams => {
+                accuro_gen::generate_page_streams(&spec_text, &options).map_err(gen_error)?
+            }
+            Target::Calls => accuro_gen::calls(&spec_text, &generated.code, &options.spec_name)
+                .map_err(gen_error)?,
+            Target::Types => accuro_gen::every_type(&generated.code).map_err(gen_error)?,
+            Target::Decoders => {
+                accuro_gen::decoders(&spec_text, &generated.code, &options.spec_name)
+                    .map_err(gen_error)?
+            }
+            Target::Mock => accuro_gen::generate_mock(&spec_text, &options).map_err(gen_error)?,
+            Target::Cli => accuro_gen::generate_cli(&spec_text, &options).map_err(gen_error)?,
+            Target::Readme => {
+                let current = read(path, "the README")?;
+                with_table(&current, &endpoint_table(&args.spec)?)?
+            }
+        };
+        targets.push((path.clone(), contents));
     }
     // Everything is computed; now each file is checked or written.
     let mut written = Vec::new();
@@ -279,8 +331,12 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
         });
     }
     if written.is_empty() {
+        let shown = args
+            .path_of(Target::Client)
+            .or_else(|| args.targets.first().map(|(_, p)| p.as_path()))
+            .map_or_else(|| "nothing".to_owned(), |p| display_path_in(&args.root, p));
         return Ok(Outcome::UpToDate {
-            out: display_path_in(&args.root, &args.out),
+            out: shown,
             operations: generated.operations.len(),
             lines,
             millis: started.elapsed().as_millis(),

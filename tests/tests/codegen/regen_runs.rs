@@ -42,13 +42,10 @@ fn regen(copy: &Copy, check: bool) -> Result<Outcome, String> {
     regen::run(&regen::Args {
         check,
         spec: copy.spec.clone(),
-        out: copy.out.clone(),
-        readme: Some(copy.readme.clone()),
-        property_paths: None,
-        calls: None,
-        types: None,
-        decoders: None,
-        companions: None,
+        targets: vec![
+            (regen::Target::Client, copy.out.clone()),
+            (regen::Target::Readme, copy.readme.clone()),
+        ],
         root: workspace(),
     })
 }
@@ -127,7 +124,10 @@ fn a_missing_spec_is_one_clear_error() {
 #[test]
 fn arguments_are_checked() {
     let err = regen::Args::parse(&["--spec".to_owned()]).expect_err("missing value");
-    assert!(err.contains("`--spec` needs a path"));
+    assert!(
+        err.contains("--spec <PATH>") && err.contains("value is required"),
+        "{err}"
+    );
     let err = regen::Args::parse(&["--frobnicate".to_owned()]).expect_err("unknown");
-    assert!(err.contains("unknown argument `--frobnicate`"));
+    assert!(err.contains("unexpected argument '--frobnicate'"), "{err}");
 }

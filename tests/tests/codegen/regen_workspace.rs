@@ -40,6 +40,7 @@ fn workspace_copy() -> (tempfile::TempDir, xtask::paths::Paths) {
         (here.readme(), paths.readme()),
         (here.every_call(), paths.every_call()),
         (here.every_type(), paths.every_type()),
+        (here.page_streams(), paths.page_streams()),
         (here.probe_decoders(), paths.probe_decoders()),
         (here.mock(), paths.mock()),
         (here.cli(), paths.cli()),
@@ -87,7 +88,7 @@ fn regen_with_spec_and_out_writes_only_out() {
         args(&["--spec", &experiment.to_string_lossy()]),
     ] {
         let parsed = regen::Args::parse_in(&paths, &given).expect("arguments");
-        assert_eq!(parsed.readme, None, "{given:?} must not name a README");
+        assert_eq!(parsed.readme(), None, "{given:?} must not name a README");
         regen::run(&parsed).expect("regen runs");
     }
     assert!(out.exists(), "--out was written");
@@ -107,7 +108,7 @@ fn regen_with_spec_and_out_writes_only_out() {
     git(dir.path(), &["checkout", "-q", "--", "."]);
     fs::remove_file(&out).expect("remove preview");
     let parsed = regen::Args::parse_in(&paths, &[]).expect("arguments");
-    assert_eq!(parsed.readme, Some(paths.readme()));
+    assert_eq!(parsed.readme(), Some(paths.readme().as_path()));
     regen::run(&parsed).expect("regen runs");
     let status = git(
         dir.path(),
