@@ -137,18 +137,12 @@ impl Client {
     }
 }
 
-/// Whether a path's segments fill a template: as many, the literal ones
-/// equal, each parameter non-empty and neither `.` nor `..`.
+/// Whether a path's segments fill a template (the one route matcher,
+/// [`accuro_spec::routes::fills`]), none of them `.` or `..` (which a URL
+/// parser would remove, sending the request elsewhere).
 fn has_shape(template: &str, segments: &[String]) -> bool {
-    let parts: Vec<&str> = template.trim_start_matches('/').split('/').collect();
-    parts.len() == segments.len()
-        && parts.iter().zip(segments).all(|(part, given)| {
-            if part.starts_with('{') && part.ends_with('}') {
-                !matches!(given.as_str(), "" | "." | "..")
-            } else {
-                part == given
-            }
-        })
+    accuro_spec::routes::fills(template, segments)
+        && !segments.iter().any(|s| matches!(s.as_str(), "." | ".."))
 }
 
 #[cfg(test)]

@@ -73,6 +73,14 @@ fn literals(template: &str, request: &[&str]) -> Option<Vec<bool>> {
         .collect()
 }
 
+/// Whether a path, given as its segments (`["rest", "v1", "patients",
+/// "7"]`), is one of `template`'s: as many segments, the literal ones equal,
+/// each parameter non-empty.
+pub fn fills<S: AsRef<str>>(template: &str, segments: &[S]) -> bool {
+    let segments: Vec<&str> = segments.iter().map(AsRef::as_ref).collect();
+    literals(template, &segments).is_some()
+}
+
 /// Whether two templates have the same shape: the same literal segments in
 /// the same places, parameters where either has one (their names may
 /// differ: axum's `{id}` is the spec's `{patientId}`).
@@ -197,6 +205,15 @@ mod tests {
         assert_eq!(find("GET", "/rest/v1/things//x"), Resolution::NotFound);
         assert_eq!(find("GET", "/rest/v1/things/"), Resolution::NotFound);
         assert_eq!(find("GET", "/rest/v1/nowhere"), Resolution::NotFound);
+    }
+
+    #[test]
+    fn a_path_fills_its_template() {
+        let t = "/rest/v1/patients/{patientId}";
+        assert!(fills(t, &["rest", "v1", "patients", "7"]));
+        assert!(!fills(t, &["rest", "v1", "patients", ""]));
+        assert!(!fills(t, &["rest", "v1", "letters", "7"]));
+        assert!(!fills(t, &["rest", "v1", "patients"]));
     }
 
     #[test]
