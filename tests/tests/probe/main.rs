@@ -53,7 +53,10 @@ pub(crate) fn stand_in_env(server: &MockServer) -> impl Fn(&str) -> Option<Strin
     ])
 }
 
-pub(crate) async fn probe_with(lookup: impl Fn(&str) -> Option<String>, options: &Options) -> Report {
+pub(crate) async fn probe_with(
+    lookup: impl Fn(&str) -> Option<String>,
+    options: &Options,
+) -> Report {
     let config = accuro_probe::config::Config::from_lookup(lookup).expect("config");
     let spec = Spec::embedded().expect("the spec");
     probe(config, &spec, options, &mut |_| {})
@@ -61,7 +64,10 @@ pub(crate) async fn probe_with(lookup: impl Fn(&str) -> Option<String>, options:
         .expect("the probe runs")
 }
 
-pub(crate) fn findings_of<'a>(report: &'a Report, operation: &str) -> &'a [accuro_probe::finding::Finding] {
+pub(crate) fn findings_of<'a>(
+    report: &'a Report,
+    operation: &str,
+) -> &'a [accuro_probe::finding::Finding] {
     &report
         .operations
         .iter()
