@@ -40,6 +40,6 @@ mod load;
 mod model;
 
 #[cfg(feature = "load")]
-pub use load::{EMBEDDED, SpecError, follow};
+pub use load::{EMBEDDED, SpecError, follow, yaml_to_json};
 #[cfg(feature = "load")]
 pub use model::{Answer, Location, Media, Operation, Parameter, Spec, Success};

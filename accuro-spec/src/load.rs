@@ -294,8 +294,8 @@ fn example(document: &Value, media: &Value) -> Value {
 }
 
 /// A YAML value as JSON; map keys that are not strings (`200:`) become their
-/// text.
-fn yaml_to_json(yaml: serde_yaml::Value) -> Value {
+/// text, tags are dropped.
+pub fn yaml_to_json(yaml: serde_yaml::Value) -> Value {
     use serde_yaml::Value as Y;
     match yaml {
         Y::Null => Value::Null,
