@@ -55,7 +55,7 @@ pub mod defaults {
 pub struct MockAccuro {
     server: MockServer,
     settings: Settings,
-    shared: Arc<Mutex<Shared>>,
+    state: Arc<Mutex<MockState>>,
 }
 
 #[derive(Clone)]
@@ -71,7 +71,7 @@ struct Settings {
 
 /// What the request matchers and the token endpoint share: the gateway
 /// (with the tokens issued), the token desk, the counters.
-struct Shared {
+struct MockState {
     gateway: Gateway,
     desk: TokenDesk,
     token_lifetime: u64,
@@ -81,7 +81,7 @@ struct Shared {
     token_requests: usize,
 }
 
-impl Shared {
+impl MockState {
     /// The token endpoint's answer to `req`: a refusal, or a new token
     /// carrying the scopes asked for (all the clinic granted when none were).
     fn token_answer(&mut self, req: &HttpMockRequest) -> HttpMockResponse {
@@ -113,8 +113,8 @@ impl Shared {
     }
 }
 
-fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
-    shared.lock().unwrap_or_else(PoisonError::into_inner)
+fn lock(state: &Mutex<MockState>) -> MutexGuard<'_, MockState> {
+    state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Settings for a [`MockAccuro`] other than the [`defaults`].
@@ -225,7 +225,7 @@ impl MockAccuro {
     }
 
     fn start_with(settings: Settings, server: MockServer) -> MockAccuro {
-        let shared = Arc::new(Mutex::new(Shared {
+        let state = Arc::new(Mutex::new(MockState {
             gateway: Gateway {
                 subscription_key: settings.subscription_key.clone(),
                 clinic_uuid: settings.clinic_uuid.clone(),
@@ -244,7 +244,7 @@ impl MockAccuro {
         let mock = MockAccuro {
             server,
             settings,
-            shared,
+            state,
         };
         mock.install();
         mock
@@ -256,7 +256,7 @@ impl MockAccuro {
         // first mock that matches, so no mock of the test's can answer a
         // request the gateway refuses.
         for refusal in Refusal::ALL {
-            let shared = Arc::clone(&self.shared);
+            let state = Arc::clone(&self.state);
             self.server.mock(|when, then| {
                 when.path_prefix("/rest/").is_true(move |req| {
                     let (path, query) = split_uri(req.uri_str());
@@ -266,17 +266,17 @@ impl MockAccuro {
                         headers: req.headers_vec(),
                         query: &query,
                     };
-                    lock(&shared).gateway.refusal(&request) == Some(refusal)
+                    lock(&state).gateway.refusal(&request) == Some(refusal)
                 });
                 then.status(refusal.status())
                     .header("content-type", "application/json")
                     .json_body(refusal.body());
             });
         }
-        let shared = Arc::clone(&self.shared);
+        let state = Arc::clone(&self.state);
         self.server.mock(|when, then| {
             when.method(httpmock::Method::POST).path("/v1/token");
-            then.respond_with(move |req| lock(&shared).token_answer(req));
+            then.respond_with(move |req| lock(&state).token_answer(req));
         });
     }
 
@@ -322,14 +322,14 @@ impl MockAccuro {
 
     /// How many requests reached the token endpoint, refused ones included.
     pub fn token_requests(&self) -> usize {
-        lock(&self.shared).token_requests
+        lock(&self.state).token_requests
     }
 
     /// Expires every token issued so far: a call carrying one is answered
     /// 401, as Accuro answers an expired token; the token endpoint goes on
     /// issuing new ones.
     pub fn expire_tokens(&self) {
-        lock(&self.shared).gateway.tokens.clear();
+        lock(&self.state).gateway.tokens.clear();
     }
 
     /// Removes every mock you added and puts the gateway and the token

@@ -34,7 +34,7 @@ pub struct AuditStats {
     pub pending: u64,
 }
 
-struct Shared {
+struct QueueState {
     queue: Mutex<VecDeque<AuditEvent>>,
     capacity: usize,
     accepted: AtomicU64,
@@ -50,7 +50,7 @@ struct Shared {
     changed: Condvar,
 }
 
-impl Shared {
+impl QueueState {
     fn lock_queue(&self) -> MutexGuard<'_, VecDeque<AuditEvent>> {
         self.queue.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -64,7 +64,7 @@ impl Shared {
 /// The calls' end of the queue. Dropping it (with the transport and its
 /// clients) lets the thread finish the queue and end.
 pub(crate) struct AuditQueue {
-    shared: Arc<Shared>,
+    state: Arc<QueueState>,
     thread: Thread,
 }
 
@@ -72,7 +72,7 @@ impl AuditQueue {
     /// Starts the thread that hands `sink` the events.
     pub(crate) fn start(sink: Box<dyn AuditSink>, capacity: usize) -> std::io::Result<Self> {
         let capacity = capacity.max(1);
-        let shared = Arc::new(Shared {
+        let state = Arc::new(QueueState {
             queue: Mutex::new(VecDeque::new()),
             capacity,
             accepted: AtomicU64::new(0),
@@ -84,7 +84,7 @@ impl AuditQueue {
             done: Mutex::new(()),
             changed: Condvar::new(),
         });
-        let theirs = Arc::clone(&shared);
+        let theirs = Arc::clone(&state);
         let handle = std::thread::Builder::new()
             .name("accuro-audit".into())
             .spawn(move || {
@@ -94,14 +94,14 @@ impl AuditQueue {
                 drop(sink);
             })?;
         Ok(Self {
-            shared,
+            state,
             thread: handle.thread().clone(),
         })
     }
 
     /// Queues `event` without waiting; a full queue drops it (counted).
     pub(crate) fn push(&self, event: AuditEvent) {
-        let s = &*self.shared;
+        let s = &*self.state;
         let gone = s.gone.load(Ordering::Relaxed);
         let len = {
             let mut queue = s.lock_queue();
@@ -140,7 +140,7 @@ impl AuditQueue {
     }
 
     pub(crate) fn stats(&self) -> AuditStats {
-        let s = &*self.shared;
+        let s = &*self.state;
         let delivered = s.delivered.load(Ordering::Acquire);
         let failed = s.failed.load(Ordering::Acquire);
         let accepted = s.accepted.load(Ordering::Acquire);
@@ -155,7 +155,7 @@ impl AuditQueue {
     /// Wakes the thread, then waits (blocking) until every queued event is
     /// recorded or `timeout` has passed; whether the queue was emptied.
     pub(crate) fn flush(&self, timeout: Duration) -> bool {
-        let s = &*self.shared;
+        let s = &*self.state;
         let deadline = std::time::Instant::now().checked_add(timeout);
         let mut guard = s.done.lock().unwrap_or_else(|e| e.into_inner());
         loop {
@@ -185,13 +185,13 @@ impl AuditQueue {
 
 impl Drop for AuditQueue {
     fn drop(&mut self) {
-        self.shared.closed.store(true, Ordering::Release);
+        self.state.closed.store(true, Ordering::Release);
         self.thread.unpark();
     }
 }
 
 /// Marks the thread gone when it ends, however it ends.
-struct Gone<'a>(&'a Shared);
+struct Gone<'a>(&'a QueueState);
 
 impl Drop for Gone<'_> {
     fn drop(&mut self) {
@@ -200,7 +200,7 @@ impl Drop for Gone<'_> {
     }
 }
 
-fn deliver(sink: &dyn AuditSink, s: &Shared) {
+fn deliver(sink: &dyn AuditSink, s: &QueueState) {
     let _gone = Gone(s);
     let mut batch = VecDeque::new();
     loop {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::{
     DEFAULT_AUDIT_QUEUE, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ANSWER_BYTES,
     DEFAULT_MAX_IDLE_PER_HOST, DEFAULT_REFRESH_MARGIN, DEFAULT_REQUEST_TIMEOUT,
-    DEFAULT_TOKEN_TIMEOUT, Transport, TransportShared,
+    DEFAULT_TOKEN_TIMEOUT, Transport, TransportState,
 };
 use crate::audit::{AuditQueue, AuditSink};
 use crate::error::ConfigError;
@@ -273,7 +273,7 @@ impl TransportBuilder {
             None => None,
         };
         Ok(Transport {
-            shared: Arc::new(TransportShared {
+            state: Arc::new(TransportState {
                 http,
                 retry: self.retry,
                 refresh_margin: self.refresh_margin,

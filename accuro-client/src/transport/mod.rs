@@ -95,10 +95,10 @@ pub const DEFAULT_MAX_IDLE_PER_HOST: usize = 32;
 /// (shared). `Debug` shows no secret.
 #[derive(Clone)]
 pub struct Transport {
-    pub(crate) shared: Arc<TransportShared>,
+    pub(crate) state: Arc<TransportState>,
 }
 
-pub(crate) struct TransportShared {
+pub(crate) struct TransportState {
     pub(crate) http: reqwest::Client,
     pub(crate) retry: RetryPolicy,
     pub(crate) refresh_margin: Duration,
@@ -112,7 +112,7 @@ pub(crate) struct TransportShared {
 
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = &self.shared;
+        let s = &self.state;
         f.debug_struct("Transport")
             .field("retry", &s.retry)
             .field("refresh_margin", &s.refresh_margin)
@@ -128,7 +128,7 @@ impl Transport {
     /// What became of the audit events so far (`None` without an
     /// [`audit_sink`](TransportBuilder::audit_sink)).
     pub fn audit_stats(&self) -> Option<AuditStats> {
-        self.shared.audit.as_ref().map(|q| q.stats())
+        self.state.audit.as_ref().map(|q| q.stats())
     }
 
     /// Waits until the sink has recorded every queued audit event, or
@@ -136,7 +136,7 @@ impl Transport {
     /// sink). It blocks the thread: call it at shutdown, or from
     /// `tokio::task::spawn_blocking`.
     pub fn flush_audit(&self, timeout: Duration) -> bool {
-        self.shared.audit.as_ref().is_none_or(|q| q.flush(timeout))
+        self.state.audit.as_ref().is_none_or(|q| q.flush(timeout))
     }
 
     /// A builder; see [`TransportBuilder`].
@@ -149,7 +149,7 @@ impl Transport {
     /// setting of `clinic`; costs no connection and no token.
     pub fn clinic(&self, clinic: ClinicConfig) -> Result<Client, ConfigError> {
         let checked = clinic.check()?;
-        let s = &self.shared;
+        let s = &self.state;
         let base_url = checked.base_url.as_str().trim_end_matches('/');
         let store = s.store.as_ref().map(|shared| ClinicStore {
             shared: shared.clone(),
