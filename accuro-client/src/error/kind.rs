@@ -75,6 +75,11 @@ impl Error {
             Error::Config(_) => ErrorKind::Config,
             Error::Token { source, .. } => match source {
                 TokenError::Rejected { .. } => ErrorKind::Credentials,
+                TokenError::BackingOff { last, .. }
+                    if matches!(**last, TokenError::Rejected { .. }) =>
+                {
+                    ErrorKind::Credentials
+                }
                 TokenError::Timeout => ErrorKind::Timeout,
                 TokenError::Transport(_) => ErrorKind::Transport,
                 _ => ErrorKind::TokenEndpoint,

@@ -10,7 +10,10 @@
 //!   restarts it, nor duplicates it, nor loses the refresh token it spends.
 //! - A renewal that fails while the current token is still valid is tried
 //!   again after a backoff (1 s doubling to 60 s, never past the expiry);
-//!   once the token has expired, waiting callers get the renewal's error.
+//!   once the token has expired, waiting callers get the renewal's error,
+//!   and the callers after them fail fast for a window of their own
+//!   ([`super::outage`]: 1 s doubling to 60 s, with jitter) instead of each
+//!   asking a failing token endpoint again.
 //! - [`TokenCache::reject`] drops the current token if it is the one a 401
 //!   refused (compare-and-swap: a newer token is never dropped).
 //!
@@ -30,6 +33,7 @@ use reqwest::header::HeaderValue;
 use secrecy::SecretString;
 use tokio::time::Instant;
 
+use super::outage::Outage;
 use super::{RENEWAL_BACKOFF_MAX, RENEWAL_BACKOFF_START, Token, TokenError};
 
 /// A token request, ready to run: what the layer hands the cache.
@@ -50,6 +54,10 @@ struct Inner {
     flight: Mutex<Option<(u64, Flight)>>,
     generations: std::sync::atomic::AtomicU64,
     backoff: Mutex<Backoff>,
+    /// Failed token requests while there is no valid token.
+    outage: Mutex<Outage>,
+    /// Spreads the outage windows (0..=1).
+    jitter: Arc<dyn Fn() -> f64 + Send + Sync>,
     /// Longest a token request may take, whatever the transport's timeouts.
     fetch_timeout: Duration,
 }
@@ -69,8 +77,24 @@ impl TokenCache {
                 flight: Mutex::new(None),
                 generations: std::sync::atomic::AtomicU64::new(0),
                 backoff: Mutex::new(Backoff::default()),
+                outage: Mutex::new(Outage::default()),
+                jitter: Arc::new(fastrand::f64),
                 fetch_timeout,
             }),
+        }
+    }
+
+    /// The same cache, its outage windows spread by `jitter` (0..=1; the
+    /// client's, which tests fix). Call before the cache is shared.
+    pub(crate) fn with_jitter(self, jitter: Arc<dyn Fn() -> f64 + Send + Sync>) -> Self {
+        match Arc::try_unwrap(self.inner) {
+            Ok(mut inner) => {
+                inner.jitter = jitter;
+                Self {
+                    inner: Arc::new(inner),
+                }
+            }
+            Err(inner) => Self { inner },
         }
     }
 
@@ -148,6 +172,9 @@ impl TokenCache {
             }
             return Ok(token);
         }
+        if let Some(refused) = self.inner.backing_off(now) {
+            return Err(refused);
+        }
         self.inner.start_flight(fetch).await
     }
 
@@ -160,10 +187,14 @@ impl TokenCache {
         F: FnOnce(Option<SecretString>) -> Fetch,
     {
         let now = Instant::now();
-        if let Some(token) = self.inner.current.load_full().filter(|t| t.is_valid(now))
-            && (token.is_fresh(now) || !self.inner.may_renew(now))
-        {
-            return Ok(token);
+        match self.inner.current.load_full().filter(|t| t.is_valid(now)) {
+            Some(token) if token.is_fresh(now) || !self.inner.may_renew(now) => return Ok(token),
+            Some(_) => {}
+            None => {
+                if let Some(refused) = self.inner.backing_off(now) {
+                    return Err(refused);
+                }
+            }
         }
         self.inner.start_flight(fetch).await
     }
@@ -195,6 +226,24 @@ impl Drop for ClearFlight {
 }
 
 impl Inner {
+    /// The error a caller without a valid token gets at `now` while the
+    /// token endpoint is backed off: none while a renewal is in flight (the
+    /// caller waits for it) or once the window has passed.
+    fn backing_off(&self, now: Instant) -> Option<TokenError> {
+        if self
+            .flight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+        {
+            return None;
+        }
+        self.outage
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .refusal(now)
+    }
+
     /// Whether a background renewal may start now (not while backing off).
     fn may_renew(&self, now: Instant) -> bool {
         let backoff = self.backoff.lock().unwrap_or_else(|e| e.into_inner());
@@ -289,6 +338,10 @@ impl Inner {
                 let token = Arc::new(token);
                 self.current.store(Some(Arc::clone(&token)));
                 *self.backoff.lock().unwrap_or_else(|e| e.into_inner()) = Backoff::default();
+                self.outage
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .reset();
                 Ok(token)
             }
             Err(e) => {
@@ -303,7 +356,19 @@ impl Inner {
                         );
                         Ok(still_valid)
                     }
-                    None => Err(e),
+                    None => {
+                        let window = self
+                            .outage
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .record(&e, now, (self.jitter)());
+                        tracing::warn!(
+                            error = %e,
+                            retry_in_ms = u64::try_from(window.as_millis()).unwrap_or(u64::MAX),
+                            "token request failed with no valid token; callers fail fast until the next try"
+                        );
+                        Err(e)
+                    }
                 }
             }
         }

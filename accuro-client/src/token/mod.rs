@@ -39,6 +39,7 @@ mod cache;
 #[cfg(feature = "redis")]
 mod key_names;
 mod memory_store;
+mod outage;
 #[cfg(feature = "redis")]
 mod redis_store;
 #[cfg(feature = "redis")]
@@ -112,23 +113,42 @@ pub enum TokenError {
     /// The token request could not be built (a configuration problem).
     #[error("the token request could not be built: {}", crate::printable(.0))]
     InvalidRequest(String),
+    /// Not sent: the clinic has no valid token, and its last token requests
+    /// failed, so callers fail fast until the window passes (1 s doubling to
+    /// 60 s, with jitter) rather than each asking the token endpoint again.
+    #[error(
+        "backing off after {failures} failed token request(s), next try in {:.1} s: {last}",
+        retry_in.as_secs_f64()
+    )]
+    BackingOff {
+        /// Token requests that failed in a row.
+        failures: u32,
+        /// How long until the next token request may be sent.
+        retry_in: Duration,
+        /// The last failure.
+        last: Box<TokenError>,
+    },
 }
 
 impl TokenError {
-    /// The HTTP status of the token endpoint's answer, if there was one.
+    /// The HTTP status of the token endpoint's answer, if there was one
+    /// (backing off: the last failure's).
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             TokenError::Rejected { status, .. } | TokenError::UnexpectedStatus { status } => {
                 StatusCode::from_u16(*status).ok()
             }
+            TokenError::BackingOff { last, .. } => last.status(),
             _ => None,
         }
     }
 
-    /// The token endpoint's error body, if it sent one.
+    /// The token endpoint's error body, if it sent one (backing off: the
+    /// last failure's).
     pub fn body(&self) -> Option<&ApiError> {
         match self {
             TokenError::Rejected { body, .. } => Some(body),
+            TokenError::BackingOff { last, .. } => last.body(),
             _ => None,
         }
     }

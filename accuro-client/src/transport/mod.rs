@@ -182,7 +182,7 @@ impl Transport {
             uuid: checked.uuid,
             refresh_margin: s.refresh_margin,
             retry: s.retry.clone(),
-            cache: TokenCache::new(s.token_timeout),
+            cache: TokenCache::new(s.token_timeout).with_jitter(Arc::clone(&s.jitter)),
             jitter: Arc::clone(&s.jitter),
             max_answer_bytes: s.max_answer_bytes,
             in_flight: s.in_flight.clone(),

@@ -3,6 +3,7 @@
 //! resets; renewal failing while the token is still valid. Each test counts
 //! the requests the server saw (the retries observed).
 
+mod outage;
 mod retries;
 mod tokens;
 
