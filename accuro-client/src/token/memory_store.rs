@@ -8,7 +8,8 @@ use std::time::Duration;
 use secrecy::SecretString;
 use tokio::time::Instant;
 
-use super::store::{PauseKey, StoreFuture, StoreKey, StoredToken, TokenStore};
+use super::RENEWAL_BACKOFF_MAX;
+use super::store::{PauseKey, StoreFuture, StoreKey, StoredBackoff, StoredToken, TokenStore};
 
 /// A [`TokenStore`] in this process's memory, on tokio's clock: clients of
 /// one process that share it share their tokens, as replicas do over Redis.
@@ -23,6 +24,7 @@ struct Entries {
     tokens: HashMap<StoreKey, (StoredToken, Instant)>,
     locks: HashMap<StoreKey, (String, Instant)>,
     pauses: HashMap<PauseKey, Instant>,
+    backoffs: HashMap<StoreKey, (StoredBackoff, Instant)>,
 }
 
 impl MemoryStore {
@@ -129,6 +131,40 @@ impl TokenStore for MemoryStore {
             if *slot < until {
                 *slot = until;
             }
+        });
+        ready(())
+    }
+
+    fn backoff<'a>(&'a self, key: &'a StoreKey) -> StoreFuture<'a, Option<StoredBackoff>> {
+        ready(self.with(|e, now| {
+            let (backoff, until) = e.backoffs.get(key)?;
+            // The count outlives the window by a minute.
+            if now >= until.checked_add(RENEWAL_BACKOFF_MAX).unwrap_or(*until) {
+                e.backoffs.remove(key);
+                return None;
+            }
+            Some(StoredBackoff {
+                window: until.saturating_duration_since(now),
+                ..*backoff
+            })
+        }))
+    }
+
+    fn set_backoff<'a>(
+        &'a self,
+        key: &'a StoreKey,
+        backoff: &'a StoredBackoff,
+    ) -> StoreFuture<'a, ()> {
+        self.with(|e, now| {
+            let until = now.checked_add(backoff.window).unwrap_or(now);
+            e.backoffs.insert(key.clone(), (*backoff, until));
+        });
+        ready(())
+    }
+
+    fn clear_backoff<'a>(&'a self, key: &'a StoreKey) -> StoreFuture<'a, ()> {
+        self.with(|e, _| {
+            e.backoffs.remove(key);
         });
         ready(())
     }

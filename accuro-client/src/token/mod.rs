@@ -68,7 +68,8 @@ pub use shared::{
     DEFAULT_STORE_TIMEOUT, SharedStore,
 };
 pub use store::{
-    PauseKey, StoreConfigError, StoreError, StoreFuture, StoreKey, StoredToken, TokenStore,
+    PauseKey, StoreConfigError, StoreError, StoreFuture, StoreKey, StoredBackoff, StoredToken,
+    TokenStore,
 };
 pub use wire::{GrantType, TokenRequest, TokenResponse, split_scopes};
 

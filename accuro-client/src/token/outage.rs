@@ -27,11 +27,26 @@ impl Outage {
     /// the next one may be sent. `jitter` (0..=1) spreads it: the window is
     /// between half and all of the doubled delay, so that many clients do
     /// not come back together.
+    /// A refusal from the shared store (another process's failures) is
+    /// taken as it is: its count, its window and its last failure.
     pub(crate) fn record(&mut self, error: &TokenError, now: Instant, jitter: f64) -> Duration {
-        self.failures = self.failures.saturating_add(1);
-        let window = window(self.failures, jitter);
+        let window = match error {
+            TokenError::BackingOff {
+                failures,
+                retry_in,
+                last,
+            } => {
+                self.failures = *failures;
+                self.last = Some((**last).clone());
+                *retry_in
+            }
+            other => {
+                self.failures = self.failures.saturating_add(1);
+                self.last = Some(other.clone());
+                window(self.failures, jitter)
+            }
+        };
         self.next_try = now.checked_add(window);
-        self.last = Some(error.clone());
         window
     }
 

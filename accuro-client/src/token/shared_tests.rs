@@ -176,3 +176,55 @@ async fn a_holder_whose_renewal_is_dropped_releases_its_lock() {
         .unwrap_or(false);
     assert!(taken, "the dropped holder's lock is still held");
 }
+
+#[tokio::test(start_paused = true)]
+async fn one_processs_failed_token_request_backs_every_process_off() {
+    let (_, a, b) = processes();
+    let k = key();
+    let requests = AtomicUsize::new(0);
+    let failing = |_refresh: Option<SecretString>| {
+        requests.fetch_add(1, Ordering::SeqCst);
+        async { Err::<Token, _>(TokenError::UnexpectedStatus { status: 503 }) }
+    };
+    let first = a.fetch(&k, None, judge(None), failing).await;
+    assert!(matches!(
+        first,
+        Err(TokenError::UnexpectedStatus { status: 503 })
+    ));
+    // The other process does not ask: it backs off for the window recorded
+    // (1 s with no jitter... half of it: the check's jitter is 0).
+    let second = b.fetch(&k, None, judge(None), failing).await;
+    let Err(TokenError::BackingOff {
+        failures,
+        retry_in,
+        last,
+    }) = second
+    else {
+        panic!("not backing off: {:?}", second.err());
+    };
+    assert_eq!((failures, retry_in), (1, Duration::from_millis(500)));
+    assert_eq!(*last, TokenError::UnexpectedStatus { status: 503 });
+    assert_eq!(requests.load(Ordering::SeqCst), 1);
+    // After the window, one process asks again; a failure doubles it.
+    tokio::time::advance(Duration::from_millis(500)).await;
+    assert!(b.fetch(&k, None, judge(None), failing).await.is_err());
+    assert_eq!(requests.load(Ordering::SeqCst), 2);
+    let Err(TokenError::BackingOff {
+        failures, retry_in, ..
+    }) = a.fetch(&k, None, judge(None), failing).await
+    else {
+        panic!("not backing off");
+    };
+    assert_eq!((failures, retry_in), (2, Duration::from_secs(1)));
+    // A token clears it for everyone.
+    tokio::time::advance(Duration::from_secs(1)).await;
+    let ok = a
+        .fetch(&k, None, judge(None), |_| async { token("back", None) })
+        .await;
+    assert!(ok.is_ok());
+    tokio::time::advance(Duration::from_secs(LIFETIME)).await;
+    let again = b
+        .fetch(&k, None, judge(None), |_| async { token("again", None) })
+        .await;
+    assert!(again.is_ok_and(|t| t.header == bearer("again")));
+}

@@ -221,6 +221,49 @@ pub trait TokenStore: Send + Sync + fmt::Debug + 'static {
     /// Pauses calls under `key` for `duration`, unless they are already
     /// paused for longer.
     fn pause<'a>(&'a self, key: &'a PauseKey, duration: Duration) -> StoreFuture<'a, ()>;
+
+    /// The token requests for `key` that failed in a row, and how long
+    /// every process backs off before the next (zero once the window has
+    /// passed: the count is kept a minute longer, so that the next failure
+    /// doubles the window). A store that keeps none (the default) shares no
+    /// backoff: each process backs off on its own.
+    fn backoff<'a>(&'a self, key: &'a StoreKey) -> StoreFuture<'a, Option<StoredBackoff>> {
+        let _ = key;
+        Box::pin(std::future::ready(Ok(None)))
+    }
+
+    /// Records `backoff` for `key`, its window from now, replacing what was
+    /// there.
+    fn set_backoff<'a>(
+        &'a self,
+        key: &'a StoreKey,
+        backoff: &'a StoredBackoff,
+    ) -> StoreFuture<'a, ()> {
+        let _ = (key, backoff);
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    /// Forgets the backoff of `key`: a token came.
+    fn clear_backoff<'a>(&'a self, key: &'a StoreKey) -> StoreFuture<'a, ()> {
+        let _ = key;
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
+/// A token-request backoff shared by the processes of a store: how many
+/// requests failed in a row, what the last answered, and the window left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredBackoff {
+    /// Token requests that failed in a row.
+    pub failures: u32,
+    /// The last failure's HTTP status (`None`: no answer, a timeout or a
+    /// cut connection).
+    pub status: Option<u16>,
+    /// Whether the last failure was a refusal of the credentials.
+    pub rejected: bool,
+    /// How long the window lasts (from when it was recorded, or is left
+    /// when read: zero once it has passed), at most a minute.
+    pub window: Duration,
 }
 
 #[cfg(test)]

@@ -48,6 +48,9 @@ pub struct DeskState {
     pub expires_in: i64,
     /// Whether tokens come with a refresh token.
     pub refresh_tokens: bool,
+    /// Whether the token endpoint is down (every token request answered
+    /// 503, and counted).
+    pub down: bool,
     issued_count: u64,
 }
 
@@ -134,6 +137,13 @@ async fn token(
                 )
                     .into_response();
             }
+        }
+        if s.down {
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(json!({"code": "503", "message": "Service Unavailable"})),
+            )
+                .into_response();
         }
         (s.hold.remove(&tenant), s.slow.remove(&tenant))
     };

@@ -5,6 +5,7 @@
 //! Waits here are on conditions (a request seen, a key set), or on the
 //! token lifetimes the stand-in issues: real processes run on the real clock.
 
+mod backoff;
 mod outages;
 mod pauses;
 mod seal_keys;

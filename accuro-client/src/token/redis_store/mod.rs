@@ -35,6 +35,7 @@
 //! stopped answering (a partition, a failover behind one address, a dropped
 //! NAT entry) is replaced, not waited on.
 
+mod backoff;
 mod builder;
 mod connection;
 mod scripts;
@@ -50,7 +51,9 @@ use secrecy::SecretString;
 
 use super::key_names::KeyNames;
 use super::seal::Sealer;
-use super::store::{PauseKey, StoreError, StoreFuture, StoreKey, StoredToken, TokenStore};
+use super::store::{
+    PauseKey, StoreError, StoreFuture, StoreKey, StoredBackoff, StoredToken, TokenStore,
+};
 
 pub use builder::{DEFAULT_RESPONSE_TIMEOUT, RedisStoreBuilder};
 use scripts::{PAUSE, UNLOCK};
@@ -274,6 +277,22 @@ impl TokenStore for RedisStore {
                 .await?;
             Ok(())
         })
+    }
+
+    fn backoff<'a>(&'a self, key: &'a StoreKey) -> StoreFuture<'a, Option<StoredBackoff>> {
+        Box::pin(self.load_backoff(key))
+    }
+
+    fn set_backoff<'a>(
+        &'a self,
+        key: &'a StoreKey,
+        backoff: &'a StoredBackoff,
+    ) -> StoreFuture<'a, ()> {
+        Box::pin(self.save_backoff(key, backoff))
+    }
+
+    fn clear_backoff<'a>(&'a self, key: &'a StoreKey) -> StoreFuture<'a, ()> {
+        Box::pin(self.delete_backoff(key))
     }
 }
 

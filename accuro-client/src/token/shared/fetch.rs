@@ -11,7 +11,8 @@ use secrecy::SecretString;
 use tokio::time::Instant;
 
 use super::SharedStore;
-use crate::token::store::{StoreKey, StoredToken, TokenStore};
+use crate::token::outage::window;
+use crate::token::store::{StoreKey, StoredBackoff, StoredToken, TokenStore};
 use crate::token::{Token, TokenError};
 
 /// First wait for another process's token request, doubled up to the next.
@@ -48,6 +49,16 @@ impl SharedStore {
             };
             if let Some(token) = judge.usable(found, read_at) {
                 return Ok(token);
+            }
+            // Another process's token request failed: every process backs
+            // off for the window it recorded.
+            if let Some(backoff) = self
+                .call("backoff", || self.store.backoff(key))
+                .await
+                .flatten()
+                .filter(|b| !b.window.is_zero())
+            {
+                return Err(backing_off(&backoff));
             }
             let mut held = HeldLock {
                 store: Arc::clone(&self.store),
@@ -106,17 +117,56 @@ impl SharedStore {
             .await
             .flatten()
             .or(local_refresh);
+        // The failures so far (the window has passed, or this process
+        // would not be here), read before the request is sent.
+        let failed_before = self
+            .call("backoff", || self.store.backoff(key))
+            .await
+            .flatten()
+            .map_or(0, |b| b.failures);
         let outcome = request(refresh).await;
-        if let Ok(token) = &outcome
-            && let Some(stored) = token.to_stored(Instant::now())
-        {
-            self.call_anyway("save", || self.store.save(key, &stored))
-                .await;
-            // Even if the save seemed to fail: it may have landed, and a
-            // refresh token in the store must not also be spent from here.
-            token.forget_refresh_token();
+        match &outcome {
+            Ok(token) => {
+                if let Some(stored) = token.to_stored(Instant::now()) {
+                    self.call_anyway("save", || self.store.save(key, &stored))
+                        .await;
+                }
+                // Even if the save seemed to fail: it may have landed, and a
+                // refresh token in the store must not also be spent from here.
+                token.forget_refresh_token();
+                self.call_anyway("clear backoff", || self.store.clear_backoff(key))
+                    .await;
+            }
+            Err(e) => {
+                let failures = failed_before.saturating_add(1);
+                let backoff = StoredBackoff {
+                    failures,
+                    status: e.status().map(|s| s.as_u16()),
+                    rejected: matches!(e, TokenError::Rejected { .. }),
+                    window: window(failures, judge.jitter),
+                };
+                self.call_anyway("record backoff", || self.store.set_backoff(key, &backoff))
+                    .await;
+            }
         }
         outcome
+    }
+}
+
+/// The error of a caller backing off for another process's failures.
+fn backing_off(backoff: &StoredBackoff) -> TokenError {
+    let last = match (backoff.status, backoff.rejected) {
+        (Some(status), true) => TokenError::Rejected {
+            status,
+            body: Box::default(),
+        },
+        (Some(status), false) => TokenError::UnexpectedStatus { status },
+        (None, _) => TokenError::Transport("another process's token request failed".into()),
+    };
+    TokenError::BackingOff {
+        failures: backoff.failures,
+        retry_in: backoff.window,
+        last: Box::new(last),
     }
 }
 
