@@ -258,9 +258,13 @@ mod tests {
 
     #[test]
     fn singulars() {
-        assert_eq!(singular("categories"), "category");
-        assert_eq!(singular("addresses"), "address");
-        assert_eq!(singular("classes"), "class");
-        assert_eq!(singular("offices"), "office");
+        for (plural, one) in [
+            ("categories", "category"),
+            ("addresses", "address"),
+            ("classes", "class"),
+            ("offices", "office"),
+        ] {
+            assert_eq!(singular(plural), one, "{plural}");
+        }
     }
 }
