@@ -106,6 +106,21 @@ impl TokenStore for MemoryStore {
         }))
     }
 
+    fn extend_lock<'a>(
+        &'a self,
+        key: &'a StoreKey,
+        owner: &'a str,
+        ttl: Duration,
+    ) -> StoreFuture<'a, bool> {
+        ready(self.with(|e, now| match e.locks.get_mut(key) {
+            Some((holder, until)) if holder == owner && *until > now => {
+                *until = now.checked_add(ttl).unwrap_or(now);
+                true
+            }
+            _ => false,
+        }))
+    }
+
     fn unlock<'a>(&'a self, key: &'a StoreKey, owner: &'a str) -> StoreFuture<'a, ()> {
         self.with(|e, _| {
             if e.locks.get(key).is_some_and(|(o, _)| o == owner) {

@@ -16,12 +16,17 @@
 //!    then asks the token endpoint and saves the answer for its lifetime.
 //!    A refresh token is kept apart in the store and taken out of it in one
 //!    atomic step ([`TokenStore::take_refresh`]) before it is spent, so one
-//!    process spends it, whatever happens to the lock. A holder whose
-//!    renewal is dropped releases its lock in the background.
+//!    process spends it, whatever happens to the lock. While its request
+//!    is in flight the holder extends its lock every third of its life
+//!    ([`TokenStore::extend_lock`]), so a slow holder keeps it. A holder
+//!    whose renewal is dropped releases its lock in the background.
 //! 3. The others wait for the holder's answer, looking again after 50 ms,
-//!    then 100, 200, … up to 1 s apart (with jitter): no fast polling. A
-//!    holder that dies keeps its lock until the lock expires; then one of
+//!    then 100, 200, … up to 500 ms apart (with jitter): no fast polling. A
+//!    holder that dies stops extending its lock; once it expires, one of
 //!    the waiters takes it over.
+//! 4. A failed token request is recorded in the store
+//!    ([`TokenStore::set_backoff`]): every process backs off for its window
+//!    (1 s doubling to 60 s) instead of asking again; a token clears it.
 //!
 //! # 429
 //!
@@ -60,7 +65,9 @@ pub(crate) use fetch::StoredTokenCheck;
 /// Default bound on one store operation.
 pub const DEFAULT_STORE_TIMEOUT: Duration = Duration::from_millis(250);
 /// Default life of a token lock: a holder that dies is taken over after it.
-pub const DEFAULT_LOCK_TTL: Duration = Duration::from_secs(10);
+/// A live holder extends it every third of it while its request is in
+/// flight ([`TokenStore::extend_lock`]), so it can be short.
+pub const DEFAULT_LOCK_TTL: Duration = Duration::from_secs(3);
 /// Default wait before a degraded store is tried again.
 pub const DEFAULT_STORE_RETRY: Duration = Duration::from_secs(5);
 /// Default interval between looks for a shared 429 pause.
@@ -152,13 +159,13 @@ impl SharedStore {
         self
     }
 
-    /// How long a token lock lives (default 10 s): a holder that dies is
-    /// taken over after it, and no process waits much longer than this for
-    /// another's token request. Keep it above a token request's usual time
-    /// (a request outliving it lets one other process ask too) and below
-    /// the token timeout (30 s by default: a wait for a token counts
-    /// against it: building the transport refuses a lock longer than half
-    /// of it).
+    /// How long a token lock lives (default 3 s): a holder that dies is
+    /// taken over after it. A live holder extends it every third of it
+    /// while its token request is in flight (with a store that can:
+    /// [`TokenStore::extend_lock`]; with one that cannot, a request
+    /// outliving the lock lets one other process ask too). Keep it below the
+    /// token timeout (30 s by default: a wait for a token counts against
+    /// it: building the transport refuses a lock longer than half of it).
     /// At most an hour.
     pub fn lock_ttl(mut self, ttl: Duration) -> Self {
         self.lock_ttl = ttl.clamp(Duration::from_millis(1), MAX_LOCK_TTL);

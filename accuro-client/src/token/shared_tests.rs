@@ -228,3 +228,40 @@ async fn one_processs_failed_token_request_backs_every_process_off() {
         .await;
     assert!(again.is_ok_and(|t| t.header == bearer("again")));
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_live_holder_keeps_its_lock_while_its_slow_request_runs() {
+    let (store, a, b) = processes();
+    let ttl = Duration::from_secs(3);
+    let (a, b) = (a.lock_ttl(ttl), b.lock_ttl(ttl));
+    let k = key();
+    let requests = AtomicUsize::new(0);
+    // A token request of 10 s, over three lock lives.
+    let slow = |_refresh: Option<SecretString>| {
+        requests.fetch_add(1, Ordering::SeqCst);
+        async {
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            token("slow", None)
+        }
+    };
+    let (x, y) = tokio::join!(a.fetch(&k, None, judge(None), slow), async {
+        // The other process comes once the lock would have expired unextended.
+        tokio::time::sleep(Duration::from_secs(4)).await;
+        b.fetch(&k, None, judge(None), slow).await
+    });
+    assert!(x.is_ok_and(|t| t.header == bearer("slow")));
+    assert!(
+        y.is_ok_and(|t| t.header == bearer("slow")),
+        "the waiter took the holder's token"
+    );
+    assert_eq!(
+        requests.load(Ordering::SeqCst),
+        1,
+        "the lock was taken from a live holder"
+    );
+    let free = store
+        .try_lock(&k, "another-process", ttl)
+        .await
+        .unwrap_or(false);
+    assert!(free, "the holder released its lock");
+}

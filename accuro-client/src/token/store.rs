@@ -215,6 +215,23 @@ pub trait TokenStore: Send + Sync + fmt::Debug + 'static {
     /// Releases the lock of `key` if `owner` still holds it.
     fn unlock<'a>(&'a self, key: &'a StoreKey, owner: &'a str) -> StoreFuture<'a, ()>;
 
+    /// Makes the lock of `key` live `ttl` from now if `owner` still holds
+    /// it; returns whether it did. The holder calls it every third of the
+    /// lock's life while its token request is in flight, so that a short
+    /// lock is taken over soon after a holder dies without being taken
+    /// from a live, slow one. A store that cannot (the default) lets the
+    /// lock expire on time: a request outliving it lets one other process
+    /// ask too.
+    fn extend_lock<'a>(
+        &'a self,
+        key: &'a StoreKey,
+        owner: &'a str,
+        ttl: Duration,
+    ) -> StoreFuture<'a, bool> {
+        let _ = (key, owner, ttl);
+        Box::pin(std::future::ready(Ok(false)))
+    }
+
     /// How long calls under `key` are paused, if they are.
     fn paused_for<'a>(&'a self, key: &'a PauseKey) -> StoreFuture<'a, Option<Duration>>;
 

@@ -56,7 +56,7 @@ use super::store::{
 };
 
 pub use builder::{DEFAULT_RESPONSE_TIMEOUT, RedisStoreBuilder};
-use scripts::{PAUSE, UNLOCK};
+use scripts::{EXTEND, PAUSE, UNLOCK};
 
 /// How far a pause's sealed end may be from this host's clock: a pause read
 /// lasts at most until then (and never longer than Redis keeps it), so an
@@ -225,6 +225,27 @@ impl TokenStore for RedisStore {
                 )
                 .await?;
             Ok(taken.is_some())
+        })
+    }
+
+    fn extend_lock<'a>(
+        &'a self,
+        key: &'a StoreKey,
+        owner: &'a str,
+        ttl: Duration,
+    ) -> StoreFuture<'a, bool> {
+        Box::pin(async move {
+            let extended: i64 = self
+                .run(
+                    redis::cmd("EVAL")
+                        .arg(EXTEND)
+                        .arg(1)
+                        .arg(self.name("lock", key.as_str()))
+                        .arg(owner)
+                        .arg(millis(ttl).max(1)),
+                )
+                .await?;
+            Ok(extended == 1)
         })
     }
 

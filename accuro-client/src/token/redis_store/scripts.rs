@@ -3,6 +3,9 @@
 /// Releases a lock only if its holder still holds it.
 pub(super) const UNLOCK: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then \
                       return redis.call('DEL', KEYS[1]) else return 0 end";
+/// Makes a lock live `ARGV[2]` ms from now only if its holder still holds it.
+pub(super) const EXTEND: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then \
+                      return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
 /// Takes a value out: of all the processes asking, one gets it.
 pub(super) const TAKE: &str = "local v = redis.call('GET', KEYS[1]) \
                     if v then redis.call('DEL', KEYS[1]) end return v";

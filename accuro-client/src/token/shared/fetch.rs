@@ -15,9 +15,11 @@ use crate::token::outage::window;
 use crate::token::store::{StoreKey, StoredBackoff, StoredToken, TokenStore};
 use crate::token::{Token, TokenError};
 
-/// First wait for another process's token request, doubled up to the next.
+/// First wait for another process's token request, doubled up to the next
+/// (with ±25 % jitter): a dead holder's lock is seen free within about
+/// 600 ms of its expiry.
 const FIRST_WAIT: Duration = Duration::from_millis(50);
-const LONGEST_WAIT: Duration = Duration::from_secs(1);
+const LONGEST_WAIT: Duration = Duration::from_millis(500);
 
 impl SharedStore {
     fn owner(&self) -> String {
@@ -77,7 +79,8 @@ impl SharedStore {
                 // releases it in the background.
                 None => return request(local_refresh).await,
                 Some(true) => {
-                    let outcome = self.fetch_locked(key, local_refresh, &judge, request).await;
+                    let locked = self.fetch_locked(key, local_refresh, &judge, request);
+                    let outcome = self.with_watchdog(key, &held.owner, locked).await;
                     self.call_anyway("unlock", || self.store.unlock(key, &held.owner))
                         .await;
                     held.released = true;
@@ -89,6 +92,40 @@ impl SharedStore {
             // store, or its lock will expire and one waiter take over.
             tokio::time::sleep(wait.mul_f64(0.75 + fastrand::f64() / 2.0)).await;
             wait = wait.saturating_mul(2).min(LONGEST_WAIT);
+        }
+    }
+
+    /// Runs `work` (this process's token request, under the lock of `key`),
+    /// extending the lock every third of its life while it runs: a short
+    /// lock is then taken over soon after a holder dies, never from a live,
+    /// slow one. An extension refused (the lock was lost, or the store
+    /// cannot extend) or failed stops the extensions; the work goes on.
+    async fn with_watchdog<T>(
+        &self,
+        key: &StoreKey,
+        owner: &str,
+        work: impl Future<Output = T>,
+    ) -> T {
+        let every = (self.lock_ttl / 3).max(Duration::from_millis(1));
+        let watchdog = async {
+            loop {
+                tokio::time::sleep(every).await;
+                let extended = self
+                    .call_anyway("extend lock", || {
+                        self.store.extend_lock(key, owner, self.lock_ttl)
+                    })
+                    .await;
+                if extended != Some(true) {
+                    break;
+                }
+            }
+            std::future::pending::<()>().await;
+        };
+        let work = std::pin::pin!(work);
+        let watchdog = std::pin::pin!(watchdog);
+        match futures_util::future::select(work, watchdog).await {
+            futures_util::future::Either::Left((done, _)) => done,
+            futures_util::future::Either::Right(((), work)) => work.await,
         }
     }
 
