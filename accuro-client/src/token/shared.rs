@@ -86,6 +86,9 @@ pub struct SharedStore {
     store: Arc<dyn TokenStore>,
     timeout: Duration,
     lock_ttl: Duration,
+    /// Whether a lock holder extends its lock while its request runs
+    /// (off only for a transport built without timers, in tests).
+    pub(crate) watchdog: bool,
     retry_after: Duration,
     pause_check: Duration,
     max_pause: Duration,
@@ -140,6 +143,7 @@ impl SharedStore {
             store,
             timeout: DEFAULT_STORE_TIMEOUT,
             lock_ttl: DEFAULT_LOCK_TTL,
+            watchdog: true,
             retry_after: DEFAULT_STORE_RETRY,
             pause_check: DEFAULT_PAUSE_CHECK,
             max_pause: DEFAULT_MAX_PAUSE,

@@ -35,6 +35,8 @@ pub struct TransportBuilder {
     max_answer_bytes: u64,
     max_in_flight: Option<usize>,
     store: Option<SharedStore>,
+    /// Whether the transport arms timers of its own (see `without_timers`).
+    timers: bool,
     audit: Option<Arc<dyn AuditSink>>,
     audit_queue: usize,
 }
@@ -58,6 +60,7 @@ impl Default for TransportBuilder {
             max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
             max_in_flight: None,
             store: None,
+            timers: true,
             audit: None,
             audit_queue: DEFAULT_AUDIT_QUEUE,
         }
@@ -117,7 +120,7 @@ impl TransportBuilder {
     }
 
     /// Arms no timer of the transport's own: no connect or request timeout,
-    /// no idle-connection timer, and no token timeout (a `token_timeout`
+    /// no idle-connection timer, no lock watchdog, and no token timeout (a `token_timeout`
     /// set before is dropped; set one after to keep it). For tests on a
     /// paused tokio clock, which jumps to the next pending timer while a
     /// loopback server answers; never for production.
@@ -127,6 +130,7 @@ impl TransportBuilder {
         self.request_timeout = None;
         self.pool_idle_timeout = None;
         self.token_timeout = Duration::MAX;
+        self.timers = false;
         self
     }
 
@@ -283,7 +287,11 @@ impl TransportBuilder {
                 in_flight: self
                     .max_in_flight
                     .map(|n| Arc::new(tokio::sync::Semaphore::new(n))),
-                store: self.store,
+                store: self.store.map(|mut store| {
+                    // The lock watchdog's timer too (tests on a paused clock).
+                    store.watchdog &= self.timers;
+                    store
+                }),
                 audit,
             }),
         })
