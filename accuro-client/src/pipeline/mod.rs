@@ -3,12 +3,14 @@
 //!
 //! - [`token_source`]: before a request is built, the generated `send()`
 //!   calls [`Client::before_call`](crate::call::BeforeCall): it makes sure a
-//!   valid token is cached (waiting only when there is none), so the hooks
-//!   themselves never fail; a shared 429 pause is waited out first.
+//!   sendable token (more than [`SEND_MARGIN`](crate::token::SEND_MARGIN)
+//!   left) is cached, waiting for the renewal only when there is none, so
+//!   the hooks themselves never fail; a shared 429 pause is waited out first.
 //! - [`hooks`] `pre`: for the token operation, adds HTTP Basic
 //!   authentication; for every REST operation, adds `Authorization: Bearer
 //!   …` (the cached token), `X-QHR-Subscription-Key` and the `uuid` query
-//!   parameter, each once.
+//!   parameter, each once; a streamed body (never replayed) waits for a due
+//!   renewal and goes with the new token.
 //! - [`hooks`] `exec`: sends the request in a `tracing` span named on
 //!   OpenTelemetry's HTTP client conventions (method, path template, server
 //!   address and port, status, error type, resends, beside the operation id:

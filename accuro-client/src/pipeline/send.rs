@@ -9,7 +9,8 @@
 //! 3. [`refused`]: a 401 drops the refused token (the store learns first);
 //!    the request is replayed once with a new token ([`with_new_token`]);
 //! 4. the pure retry decision ([`RetryPolicy::decide`](crate::RetryPolicy)),
-//!    its wait slept on tokio's clock;
+//!    its wait slept on tokio's clock, the resend given a sendable token
+//!    ([`restamp`]);
 //! 5. [`finish`]: the new-id answer normalised ([`normalise_new_id`]), a
 //!    refused resend of a write marked as an unknown outcome ([`outcome`]).
 
@@ -131,11 +132,19 @@ pub(crate) async fn send<P: Parts>(
                 "transient failure; retrying"
             );
             earlier_may_have_acted |= attempt.may_have_acted();
-            drop(outcome);
+            // The answer gives its place up, and is kept through the wait
+            // only in case no token can be had for the resend.
+            if let Ok(response) = &mut outcome {
+                response.extensions_mut().remove::<InFlight>();
+            }
             // Boxed: rare, and it keeps every call's future small.
             Box::pin(tokio::time::sleep(wait)).await;
-            request = next;
-            continue;
+            if let Some(next) = Box::pin(restamp(parts, clinic, next)).await {
+                drop(outcome);
+                request = next;
+                continue;
+            }
+            tracing::debug!("no sendable token for the resend; the last outcome stands");
         }
         return match outcome {
             Ok(response) => (
@@ -250,6 +259,32 @@ async fn with_new_token<P: Parts>(
     request
         .headers_mut()
         .insert(AUTHORIZATION, fresh.header.clone());
+    Some(request)
+}
+
+/// Before a resend (after the retry wait): the request with a sendable
+/// token, the current one or the renewal's (the wait may have taken its
+/// token close to expiry). `None` when none can be had: the resend is not
+/// sent. (The token request itself is never retried here.)
+async fn restamp<P: Parts>(
+    parts: &P,
+    clinic: &ClinicState,
+    mut request: Request,
+) -> Option<Request> {
+    let header = match clinic
+        .cache
+        .sendable_header(|refresh| parts.renewal(refresh))
+    {
+        Some(header) => header,
+        None => clinic
+            .cache
+            .token(|refresh| parts.renewal(refresh))
+            .await
+            .ok()?
+            .header
+            .clone(),
+    };
+    request.headers_mut().insert(AUTHORIZATION, header);
     Some(request)
 }
 

@@ -29,6 +29,10 @@ struct StandIn {
     answers: Mutex<VecDeque<Scripted>>,
     carried: Mutex<Vec<Option<HeaderValue>>>,
     renewals: Arc<AtomicUsize>,
+    /// The lifetime of the tokens it issues, in seconds (0: an hour).
+    lifetime: u64,
+    /// Renewals after the first fail (503).
+    renewals_fail: bool,
 }
 
 impl StandIn {
@@ -72,14 +76,25 @@ impl Parts for StandIn {
 
     fn renewal(&self, _refresh: Option<SecretString>) -> Fetch {
         let n = self.renewals.fetch_add(1, Ordering::SeqCst) + 1;
-        Box::pin(async move { token(n) })
+        let lifetime = if self.lifetime == 0 {
+            3600
+        } else {
+            self.lifetime
+        };
+        let fails = self.renewals_fail && n > 1;
+        Box::pin(async move {
+            if fails {
+                return Err(TokenError::UnexpectedStatus { status: 503 });
+            }
+            token(n, lifetime)
+        })
     }
 }
 
-fn token(n: usize) -> Result<Token, TokenError> {
+fn token(n: usize, lifetime: u64) -> Result<Token, TokenError> {
     let answer: TokenResponse = serde_json::from_value(serde_json::json!({
         "access_token": format!("token-{n}"),
-        "expires_in": 3600,
+        "expires_in": lifetime,
     }))
     .map_err(|e| TokenError::InvalidResponse(e.to_string()))?;
     Token::from_response(answer, Instant::now(), Duration::from_secs(30), 0.0)
@@ -225,4 +240,58 @@ async fn a_new_id_answered_only_in_location_becomes_the_201_the_spec_documents()
         (status, attempts, body.as_str()),
         (StatusCode::CREATED, 1, "42")
     );
+}
+
+/// A retry policy that waits out a `Retry-After` of up to a minute.
+fn patient_retries() -> RetryPolicy {
+    RetryPolicy {
+        max_elapsed: Duration::from_secs(60),
+        ..RetryPolicy::default()
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_resend_after_a_long_wait_goes_with_a_sendable_token() {
+    // 20 s tokens, a 30 s refresh margin: renewal due at once (half the
+    // lifetime, 10 s), sent until 5 s before expiry (SEND_MARGIN).
+    let stand_in = StandIn {
+        lifetime: 20,
+        ..StandIn::answering(&[(429, &[("retry-after", "17")], ""), (200, &[], "[]")])
+    };
+    let clinic = ClinicState {
+        retry: patient_retries(),
+        ..clinic_state()
+    };
+    let (status, attempts, _) = run(&stand_in, &clinic, "list_offices", Method::GET).await;
+    assert_eq!((status, attempts), (StatusCode::OK, 2));
+    // token-1 had 3 s left after the wait: below the send margin, so the
+    // resend went with the renewal's token.
+    assert_eq!(stand_in.carried(), [bearer(1), bearer(2)]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_resend_that_no_sendable_token_can_go_with_is_not_sent() {
+    let stand_in = StandIn {
+        lifetime: 20,
+        renewals_fail: true,
+        ..StandIn::answering(&[(429, &[("retry-after", "17")], ""), (200, &[], "[]")])
+    };
+    let clinic = ClinicState {
+        retry: patient_retries(),
+        ..clinic_state()
+    };
+    let (status, attempts, _) = run(&stand_in, &clinic, "list_offices", Method::GET).await;
+    // The 429 stands: the token would have expired on the way.
+    assert_eq!((status, attempts), (StatusCode::TOO_MANY_REQUESTS, 1));
+    assert_eq!(stand_in.carried(), [bearer(1)]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_resend_shortly_after_goes_with_the_same_token() {
+    let stand_in = StandIn::answering(&[(429, &[("retry-after", "2")], ""), (200, &[], "[]")]);
+    let clinic = clinic_state();
+    let (status, attempts, _) = run(&stand_in, &clinic, "list_offices", Method::GET).await;
+    assert_eq!((status, attempts), (StatusCode::OK, 2));
+    assert_eq!(stand_in.carried(), [bearer(1), bearer(1)]);
+    assert_eq!(stand_in.renewals.load(Ordering::SeqCst), 1);
 }

@@ -12,10 +12,14 @@ use crate::error::Error;
 use crate::token::{Fetch, StoredTokenCheck, Token, TokenError, TokenInfo, TokenRequest};
 
 impl BeforeCall for Client {
-    /// Makes sure a valid token is cached before `operation`'s request is
-    /// built: the current token (a due renewal starts in the background), or,
-    /// when there is none, the renewal in flight. Called by every generated
-    /// `send()` and every handwritten call.
+    /// Makes sure a sendable token (more than [`SEND_MARGIN`] left) is
+    /// cached before `operation`'s request is built: the current token (a
+    /// due renewal starts in the background), or, when there is none, the
+    /// renewal in flight, waited for within the token timeout and the call's
+    /// own timeout. Called by every generated `send()` and every handwritten
+    /// call.
+    ///
+    /// [`SEND_MARGIN`]: crate::token::SEND_MARGIN
     async fn before_call(&self, operation: &'static str) -> Result<(), Error> {
         if operation == TOKEN_OPERATION {
             return Ok(());
@@ -34,10 +38,10 @@ impl BeforeCall for Client {
             .await;
         }
         let cache = &clinic.cache;
-        if cache.has_valid(|refresh| self.renewal(refresh)) {
+        if cache.has_sendable(|refresh| self.renewal(refresh)) {
             return Ok(());
         }
-        // Boxed: rare (no valid token), and it keeps every call's future small.
+        // Boxed: rare (no sendable token), and it keeps every call's future small.
         Box::pin(cache.token(|refresh| self.renewal(refresh)))
             .await
             .map(drop)

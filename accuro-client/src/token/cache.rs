@@ -1,17 +1,20 @@
 //! The token cache: a lock-free read of the current token, and renewal in a
 //! task of its own, shared by every caller that needs it.
 //!
-//! - While the cached token is valid, calls use it. Once it is due for
+//! - A token is *sendable* while it has more than its send margin left
+//!   ([`super::SEND_MARGIN`]); only a sendable token is handed to a call.
+//! - While the cached token is sendable, calls use it. Once it is due for
 //!   renewal, the first call to notice starts one renewal in the background
 //!   and goes on with the current token: no caller waits for a renewal while
-//!   it still has a valid token.
-//! - A caller with no valid token waits for the renewal in flight (or starts
-//!   one). The renewal runs in a spawned task: cancelling any caller neither
+//!   it still has a sendable token.
+//! - A caller with no sendable token waits for the renewal in flight (or
+//!   starts one), for at most the token timeout and the call's own timeout.
+//!   The renewal runs in a spawned task: cancelling any caller neither
 //!   restarts it, nor duplicates it, nor loses the refresh token it spends.
-//! - A renewal that fails while the current token is still valid is tried
-//!   again after a backoff (1 s doubling to 60 s, never past the expiry);
-//!   once the token has expired, waiting callers get the renewal's error,
-//!   and the callers after them fail fast for a window of their own
+//! - A renewal that fails while the current token is still sendable is tried
+//!   again after a backoff (1 s doubling to 60 s, never past the send
+//!   margin); once it is not, waiting callers get the renewal's error, and
+//!   the callers after them fail fast for a window of their own
 //!   ([`super::outage`]: 1 s doubling to 60 s, with jitter) instead of each
 //!   asking a failing token endpoint again.
 //! - [`TokenCache::reject`] drops the current token if it is the one a 401
@@ -60,6 +63,9 @@ struct Inner {
     jitter: Arc<dyn Fn() -> f64 + Send + Sync>,
     /// Longest a token request may take, whatever the transport's timeouts.
     fetch_timeout: Duration,
+    /// Longest a caller waits for a renewal in flight: the token timeout,
+    /// or the calls' own request timeout when that is shorter.
+    wait_limit: Duration,
 }
 
 /// When renewal may be tried again after a failure.
@@ -80,16 +86,25 @@ impl TokenCache {
                 outage: Mutex::new(Outage::default()),
                 jitter: Arc::new(fastrand::f64),
                 fetch_timeout,
+                wait_limit: fetch_timeout,
             }),
         }
     }
 
     /// The same cache, its outage windows spread by `jitter` (0..=1; the
-    /// client's, which tests fix). Call before the cache is shared.
-    pub(crate) fn with_jitter(self, jitter: Arc<dyn Fn() -> f64 + Send + Sync>) -> Self {
+    /// client's, which tests fix), its callers waiting for a renewal no
+    /// longer than `call_timeout` (the transport's request timeout, if any)
+    /// nor the token timeout. Call before the cache is shared.
+    pub(crate) fn configured(
+        self,
+        jitter: Arc<dyn Fn() -> f64 + Send + Sync>,
+        call_timeout: Option<Duration>,
+    ) -> Self {
         match Arc::try_unwrap(self.inner) {
             Ok(mut inner) => {
                 inner.jitter = jitter;
+                inner.wait_limit =
+                    call_timeout.map_or(inner.fetch_timeout, |call| call.min(inner.fetch_timeout));
                 Self {
                     inner: Arc::new(inner),
                 }
@@ -99,32 +114,32 @@ impl TokenCache {
     }
 
     /// The hit path of every call: the `Authorization` header of the current
-    /// token if it is still valid (no lock, no allocation). When the token is
-    /// due for renewal, starts one renewal in the background with `fetch`
+    /// token if it is still sendable (no lock, no allocation). When the token
+    /// is due for renewal, starts one renewal in the background with `fetch`
     /// (called at most once, and only then).
-    pub(crate) fn valid_header<F>(&self, fetch: F) -> Option<HeaderValue>
+    pub(crate) fn sendable_header<F>(&self, fetch: F) -> Option<HeaderValue>
     where
         F: FnOnce(Option<SecretString>) -> Fetch,
     {
         let now = Instant::now();
         let guard = self.inner.current.load();
-        let token = guard.as_ref().filter(|t| t.is_valid(now))?;
+        let token = guard.as_ref().filter(|t| t.is_sendable(now))?;
         if !token.is_fresh(now) && self.inner.may_renew(now) {
             drop(self.inner.start_flight(fetch));
         }
         Some(token.header.clone())
     }
 
-    /// Whether a valid token is cached, starting one background renewal with
-    /// `fetch` when it is due: [`valid_header`](Self::valid_header) without
-    /// the header.
-    pub(crate) fn has_valid<F>(&self, fetch: F) -> bool
+    /// Whether a sendable token is cached, starting one background renewal
+    /// with `fetch` when it is due: [`sendable_header`](Self::sendable_header)
+    /// without the header.
+    pub(crate) fn has_sendable<F>(&self, fetch: F) -> bool
     where
         F: FnOnce(Option<SecretString>) -> Fetch,
     {
         let now = Instant::now();
         let guard = self.inner.current.load();
-        let Some(token) = guard.as_ref().filter(|t| t.is_valid(now)) else {
+        let Some(token) = guard.as_ref().filter(|t| t.is_sendable(now)) else {
             return false;
         };
         if !token.is_fresh(now) && self.inner.may_renew(now) {
@@ -133,7 +148,7 @@ impl TokenCache {
         true
     }
 
-    /// The header of the current token, valid or not: for a request whose
+    /// The header of the current token, sendable or not: for a request whose
     /// token was fetched for it and expired on arrival (`expires_in` 0). If
     /// the server refuses it, the 401 replay gets a new one.
     pub(crate) fn current_header(&self) -> Option<HeaderValue> {
@@ -158,15 +173,21 @@ impl TokenCache {
             .is_some_and(|t| t.is_fresh(Instant::now()))
     }
 
-    /// A valid token: the current one (renewal, if due, starting in the
+    /// A sendable token: the current one (renewal, if due, starting in the
     /// background), or, when there is none, the outcome of the renewal in
-    /// flight, started with `fetch` if there is none.
+    /// flight, started with `fetch` if there is none (waited for within the
+    /// cache's wait limit).
     pub(crate) async fn token<F>(&self, fetch: F) -> Outcome
     where
         F: FnOnce(Option<SecretString>) -> Fetch,
     {
         let now = Instant::now();
-        if let Some(token) = self.inner.current.load_full().filter(|t| t.is_valid(now)) {
+        if let Some(token) = self
+            .inner
+            .current
+            .load_full()
+            .filter(|t| t.is_sendable(now))
+        {
             if !token.is_fresh(now) && self.inner.may_renew(now) {
                 drop(self.inner.start_flight(fetch));
             }
@@ -175,19 +196,25 @@ impl TokenCache {
         if let Some(refused) = self.inner.backing_off(now) {
             return Err(refused);
         }
-        self.inner.start_flight(fetch).await
+        self.inner.wait_for(self.inner.start_flight(fetch)).await
     }
 
     /// A fresh token: the current one if it does not need renewal yet;
     /// otherwise the outcome of the renewal in flight (started with `fetch`
-    /// if there is none), unless renewal is backing off after a failure while
-    /// the current token is still valid (then the current token).
+    /// if there is none; waited for within the cache's wait limit), unless
+    /// renewal is backing off after a failure while the current token is
+    /// still sendable (then the current token).
     pub(crate) async fn fresh_token<F>(&self, fetch: F) -> Outcome
     where
         F: FnOnce(Option<SecretString>) -> Fetch,
     {
         let now = Instant::now();
-        match self.inner.current.load_full().filter(|t| t.is_valid(now)) {
+        match self
+            .inner
+            .current
+            .load_full()
+            .filter(|t| t.is_sendable(now))
+        {
             Some(token) if token.is_fresh(now) || !self.inner.may_renew(now) => return Ok(token),
             Some(_) => {}
             None => {
@@ -196,7 +223,7 @@ impl TokenCache {
                 }
             }
         }
-        self.inner.start_flight(fetch).await
+        self.inner.wait_for(self.inner.start_flight(fetch)).await
     }
 
     /// Drops the current token if it is the one whose header was refused.
@@ -226,6 +253,19 @@ impl Drop for ClearFlight {
 }
 
 impl Inner {
+    /// The outcome of `flight`, or a timeout once the caller has waited its
+    /// wait limit (the flight itself goes on, bounded by the token timeout).
+    async fn wait_for(&self, flight: Flight) -> Outcome {
+        // The flight times itself out at the token timeout: a timer of the
+        // caller's own only when its limit is shorter.
+        if self.wait_limit >= self.fetch_timeout {
+            return flight.await;
+        }
+        tokio::time::timeout(self.wait_limit, flight)
+            .await
+            .unwrap_or(Err(TokenError::Timeout))
+    }
+
     /// The error a caller without a valid token gets at `now` while the
     /// token endpoint is backed off: none while a renewal is in flight (the
     /// caller waits for it) or once the window has passed.
@@ -330,7 +370,7 @@ impl Inner {
     }
 
     /// Records a renewal's outcome: the new token, or a backoff while the
-    /// current one is still valid. (The renewal's [`ClearFlight`] then
+    /// current one is still sendable. (The renewal's [`ClearFlight`] then
     /// clears the flight slot.)
     fn settle(&self, outcome: Result<Token, TokenError>) -> Outcome {
         match outcome {
@@ -346,7 +386,7 @@ impl Inner {
             }
             Err(e) => {
                 let now = Instant::now();
-                match self.current.load_full().filter(|t| t.is_valid(now)) {
+                match self.current.load_full().filter(|t| t.is_sendable(now)) {
                     Some(still_valid) => {
                         let wait = self.back_off(&still_valid, now);
                         tracing::warn!(
@@ -385,8 +425,8 @@ impl Inner {
         backoff.delay = delay;
         let at = now
             .checked_add(delay)
-            .unwrap_or(still_valid.expires_at)
-            .min(still_valid.expires_at);
+            .unwrap_or(still_valid.send_until)
+            .min(still_valid.send_until);
         backoff.next_attempt = Some(at);
         at.saturating_duration_since(now)
     }

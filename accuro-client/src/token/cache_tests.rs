@@ -93,15 +93,15 @@ async fn a_due_token_is_renewed_once_in_the_background_while_it_serves() {
     assert!(cache.token(endpoint.fetch()).await.is_ok());
     // Before the renewal point: nothing is asked.
     tokio::time::advance(Duration::from_secs(LIFETIME - MARGIN.as_secs() - 1)).await;
-    assert_eq!(cache.valid_header(endpoint.fetch()), Some(bearer(1)));
+    assert_eq!(cache.sendable_header(endpoint.fetch()), Some(bearer(1)));
     assert_eq!(endpoint.requests(), 1);
     // Past it: the current token still serves, one renewal starts.
     tokio::time::advance(Duration::from_secs(2)).await;
-    assert_eq!(cache.valid_header(endpoint.fetch()), Some(bearer(1)));
-    assert_eq!(cache.valid_header(endpoint.fetch()), Some(bearer(1)));
+    assert_eq!(cache.sendable_header(endpoint.fetch()), Some(bearer(1)));
+    assert_eq!(cache.sendable_header(endpoint.fetch()), Some(bearer(1)));
     settle().await;
     assert_eq!(endpoint.requests(), 2);
-    assert_eq!(cache.valid_header(endpoint.fetch()), Some(bearer(2)));
+    assert_eq!(cache.sendable_header(endpoint.fetch()), Some(bearer(2)));
 }
 
 #[tokio::test(start_paused = true)]
@@ -111,21 +111,21 @@ async fn a_failed_renewal_backs_off_while_the_token_is_still_valid() {
     assert!(cache.token(endpoint.fetch()).await.is_ok());
     endpoint.fail(true);
     tokio::time::advance(Duration::from_secs(LIFETIME - MARGIN.as_secs() + 1)).await;
-    assert_eq!(cache.valid_header(endpoint.fetch()), Some(bearer(1)));
+    assert_eq!(cache.sendable_header(endpoint.fetch()), Some(bearer(1)));
     settle().await;
     assert_eq!(endpoint.requests(), 2);
     // Within the first backoff (1 s): no new request, the token serves.
     tokio::time::advance(Duration::from_millis(900)).await;
-    assert_eq!(cache.valid_header(endpoint.fetch()), Some(bearer(1)));
+    assert_eq!(cache.sendable_header(endpoint.fetch()), Some(bearer(1)));
     settle().await;
     assert_eq!(endpoint.requests(), 2);
     // After it: one more try, which succeeds.
     endpoint.fail(false);
     tokio::time::advance(Duration::from_millis(200)).await;
-    assert_eq!(cache.valid_header(endpoint.fetch()), Some(bearer(1)));
+    assert_eq!(cache.sendable_header(endpoint.fetch()), Some(bearer(1)));
     settle().await;
     assert_eq!(endpoint.requests(), 3);
-    assert_eq!(cache.valid_header(endpoint.fetch()), Some(bearer(3)));
+    assert_eq!(cache.sendable_header(endpoint.fetch()), Some(bearer(3)));
 }
 
 #[tokio::test(start_paused = true)]
@@ -135,7 +135,7 @@ async fn once_expired_a_failed_renewal_is_the_callers_error() {
     assert!(cache.token(endpoint.fetch()).await.is_ok());
     endpoint.fail(true);
     tokio::time::advance(Duration::from_secs(LIFETIME + 1)).await;
-    assert_eq!(cache.valid_header(endpoint.fetch()), None);
+    assert_eq!(cache.sendable_header(endpoint.fetch()), None);
     let outcome = cache
         .token(endpoint.fetch())
         .await
@@ -189,4 +189,79 @@ async fn reject_drops_only_the_refused_token() {
             .await
             .is_ok_and(|t| t.header == bearer(2))
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_token_close_to_expiry_is_not_handed_out_the_renewal_is_waited_for() {
+    let endpoint = Endpoint {
+        delay: Duration::from_millis(300),
+        ..Endpoint::default()
+    };
+    let cache = TokenCache::new(Duration::from_secs(5));
+    let issued = Instant::now();
+    assert!(cache.token(endpoint.fetch()).await.is_ok());
+    // The send margin is 5 s (SEND_MARGIN, half the 10 s refresh margin).
+    // At 94.9 s token-1 is still sent, and a renewal starts (due since 90 s).
+    tokio::time::advance(Duration::from_millis(94_900) - issued.elapsed()).await;
+    assert_eq!(cache.sendable_header(endpoint.fetch()), Some(bearer(1)));
+    settle().await;
+    assert_eq!(endpoint.requests(), 2);
+    // At 95 s it is no longer sent: a caller waits for the renewal in
+    // flight, which is not sent again.
+    tokio::time::advance(Duration::from_millis(100)).await;
+    assert_eq!(cache.sendable_header(endpoint.fetch()), None);
+    let started = Instant::now();
+    let token = cache.token(endpoint.fetch()).await;
+    assert!(token.is_ok_and(|t| t.header == bearer(2)));
+    assert_eq!(endpoint.requests(), 2);
+    assert_eq!(started.elapsed(), Duration::from_millis(200));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_renewal_is_tried_last_at_the_send_margin_then_callers_get_its_error() {
+    let endpoint = Endpoint::default();
+    let cache = TokenCache::new(Duration::from_secs(5));
+    assert!(cache.token(endpoint.fetch()).await.is_ok());
+    endpoint.fail(true);
+    // Due at 90 s; tried at 90.5, then after 1 s and 2 s (91.5, 93.5); the
+    // next try is at 95 s, not 97.5: the backoff stops at the send margin.
+    tokio::time::advance(Duration::from_millis(90_500)).await;
+    for step in [0, 1_000, 2_000, 1_500] {
+        tokio::time::advance(Duration::from_millis(step)).await;
+        let _ = cache.sendable_header(endpoint.fetch());
+        settle().await;
+    }
+    assert_eq!(
+        endpoint.requests(),
+        4,
+        "renewals while token-1 was sendable"
+    );
+    // At 95 s: not sendable; the caller starts the last try and gets its error.
+    let outcome = cache.token(endpoint.fetch()).await;
+    assert_eq!(endpoint.requests(), 5);
+    assert_eq!(
+        outcome.map(drop).map_err(|e| e.status()),
+        Err(reqwest::StatusCode::from_u16(503).ok())
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_caller_waits_for_a_renewal_no_longer_than_its_own_timeout() {
+    let endpoint = Endpoint {
+        delay: Duration::from_secs(3),
+        ..Endpoint::default()
+    };
+    let cache = TokenCache::new(Duration::from_secs(5))
+        .configured(Arc::new(|| 0.0), Some(Duration::from_secs(1)));
+    let started = Instant::now();
+    let outcome = cache.token(endpoint.fetch()).await;
+    assert!(matches!(outcome, Err(TokenError::Timeout)));
+    assert_eq!(started.elapsed(), Duration::from_secs(1));
+    // The renewal went on, bounded by the token timeout alone: once it has
+    // answered (at 3 s), its token serves without another request.
+    tokio::time::advance(Duration::from_secs(2)).await;
+    settle().await;
+    let outcome = cache.token(endpoint.fetch()).await;
+    assert!(outcome.is_ok_and(|t| t.header == bearer(1)));
+    assert_eq!(endpoint.requests(), 1);
 }

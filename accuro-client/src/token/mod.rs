@@ -19,13 +19,23 @@
 //! together. A 401 on a REST call also drops it, if it is still the token that
 //! was refused.
 //!
+//! A token is never sent with less than [`SEND_MARGIN`] (5 s, at most half
+//! the refresh margin) left: a request stamped with it could reach Accuro
+//! after it expired and be refused 401. A call that finds only such a token
+//! waits for the renewal in flight (the one the refresh margin started)
+//! instead, for at most the token timeout and never longer than its own
+//! request timeout. A call whose body cannot be sent twice (a streamed
+//! upload, which a 401 cannot replay) waits for the renewal as soon as one
+//! is due, and goes out with the new token.
+//!
 //! # Failures
 //!
 //! Concurrent callers that find no fresh token share one token request and
-//! its outcome, error included. If renewal fails while the current token is
-//! still valid, calls keep using it and renewal is tried again after a backoff
-//! (1 s, doubling, at most 60 s, never past the token's expiry); once the
-//! token has expired, callers get the renewal's error.
+//! its outcome, error included. If renewal fails while the current token can
+//! still be sent, calls keep using it and renewal is tried again after a
+//! backoff (1 s, doubling, at most 60 s, never past the send margin); once it
+//! cannot, callers get the renewal's error, and the callers after them fail
+//! fast ([`TokenError::BackingOff`]) until a window passes.
 //!
 //! # Many processes
 //!
@@ -82,6 +92,10 @@ pub const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 pub const RENEWAL_BACKOFF_START: Duration = Duration::from_secs(1);
 /// Longest wait between renewal attempts.
 pub const RENEWAL_BACKOFF_MAX: Duration = Duration::from_secs(60);
+/// The least a token must have left to be sent: a token closer to its
+/// expiry waits for its renewal instead (at most half the refresh margin is
+/// used, so that a short-lived token is still sent for most of its life).
+pub const SEND_MARGIN: Duration = Duration::from_secs(5);
 
 /// Why no access token could be obtained.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -160,6 +174,8 @@ pub(crate) struct Token {
     /// `Bearer <access token>`, marked sensitive.
     pub(crate) header: HeaderValue,
     refresh_at: Instant,
+    /// The last moment it is sent (see [`SEND_MARGIN`]).
+    send_until: Instant,
     expires_at: Instant,
     /// The lifetime it was issued with.
     lifetime: Duration,
@@ -285,6 +301,7 @@ impl Token {
         })?;
         header.set_sensitive(true);
         let margin = margin.min(lifetime / 2);
+        let send_margin = SEND_MARGIN.min(margin / 2);
         let jitter = if jitter.is_finite() {
             jitter.clamp(0.0, 1.0)
         } else {
@@ -295,12 +312,16 @@ impl Token {
         let refresh_at = start
             .checked_add(remaining.saturating_sub(margin))
             .unwrap_or(start);
+        let send_until = start
+            .checked_add(remaining.saturating_sub(send_margin))
+            .unwrap_or(start);
         let scopes = scope
             .as_deref()
             .map(|s| split_scopes(s).into_iter().map(str::to_owned).collect());
         Ok(Token {
             header,
             refresh_at,
+            send_until,
             expires_at,
             lifetime,
             refresh_token: Mutex::new(refresh_token),
@@ -327,8 +348,10 @@ impl Token {
         now < self.refresh_at
     }
 
-    fn is_valid(&self, now: Instant) -> bool {
-        now < self.expires_at
+    /// Whether it may still be sent at `now`: more than its send margin
+    /// left (see [`SEND_MARGIN`]).
+    fn is_sendable(&self, now: Instant) -> bool {
+        now < self.send_until
     }
 
     /// Drops the refresh token here, once a store holds it: this process

@@ -282,6 +282,7 @@ impl TransportBuilder {
                 retry: self.retry,
                 refresh_margin: self.refresh_margin,
                 token_timeout: self.token_timeout,
+                request_timeout: self.request_timeout,
                 jitter: self.jitter,
                 max_answer_bytes: self.max_answer_bytes,
                 in_flight: self

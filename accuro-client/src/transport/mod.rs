@@ -103,6 +103,9 @@ pub(crate) struct TransportState {
     pub(crate) retry: RetryPolicy,
     pub(crate) refresh_margin: Duration,
     pub(crate) token_timeout: Duration,
+    /// The time allowed for a whole request, if any: a call waits no longer
+    /// for a token either.
+    pub(crate) request_timeout: Option<Duration>,
     pub(crate) jitter: Jitter,
     pub(crate) max_answer_bytes: u64,
     pub(crate) in_flight: Option<Arc<tokio::sync::Semaphore>>,
@@ -182,7 +185,8 @@ impl Transport {
             uuid: checked.uuid,
             refresh_margin: s.refresh_margin,
             retry: s.retry.clone(),
-            cache: TokenCache::new(s.token_timeout).with_jitter(Arc::clone(&s.jitter)),
+            cache: TokenCache::new(s.token_timeout)
+                .configured(Arc::clone(&s.jitter), s.request_timeout),
             jitter: Arc::clone(&s.jitter),
             max_answer_bytes: s.max_answer_bytes,
             in_flight: s.in_flight.clone(),

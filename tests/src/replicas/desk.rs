@@ -54,6 +54,14 @@ pub struct DeskState {
     issued_count: u64,
 }
 
+impl DeskState {
+    /// When each token issued so far expires, on the desk's clock (counted
+    /// from its answer, so never before the client's own reckoning).
+    pub fn expiries(&self) -> Vec<Instant> {
+        self.issued.values().map(|(_, until)| *until).collect()
+    }
+}
+
 /// The stand-in: `POST /v1/token` and `GET /rest/v1/genders`, counting.
 #[derive(Clone)]
 pub struct TokenDesk {

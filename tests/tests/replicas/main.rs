@@ -6,6 +6,7 @@
 //! token lifetimes the stand-in issues: real processes run on the real clock.
 
 mod backoff;
+mod expiry;
 mod outages;
 mod pauses;
 mod seal_keys;

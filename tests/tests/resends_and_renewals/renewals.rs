@@ -9,7 +9,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::stand::Stand;
-use crate::{OFFICES, bearers_at, paused_client_at, until};
+use crate::{DOCUMENTS, OFFICES, bearers_at, paused_client_at, until};
 
 // ---------------------------------------------------------------------------
 // c. Cancelled callers. Old code: the token request ran inside the first
@@ -165,4 +165,82 @@ async fn calls_do_not_wait_for_a_slow_renewal_while_the_token_is_valid() {
         bearers_at(&server, OFFICES).await,
         ["Bearer token-1", "Bearer token-1", "Bearer token-2"]
     );
+}
+
+// ---------------------------------------------------------------------------
+// Issue 29: no token expires on the way. An upload's body is streamed, so a
+// 401 cannot be replayed: it waits for the renewal as soon as one is due and
+// goes with the new token; it is never sent with a token about to expire.
+// ---------------------------------------------------------------------------
+
+/// A server whose token endpoint answers renewals after `delay` (or 503s
+/// them when `renewals_fail`), and whose upload endpoint answers `[7101]`.
+async fn upload_server(issuer: &TokenIssuer, renewals_fail: bool) -> MockServer {
+    let server = MockServer::start().await;
+    if renewals_fail {
+        mount_token_once_then(&server, issuer.clone(), ResponseTemplate::new(503)).await;
+    } else {
+        Mock::given(method("POST"))
+            .and(path(TOKEN_PATH))
+            .respond_with(SlowRenewals {
+                issuer: issuer.clone(),
+                delay: Duration::from_secs(1),
+            })
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("POST"))
+        .and(path(DOCUMENTS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([7101])))
+        .mount(&server)
+        .await;
+    mount_get(&server, OFFICES, json!([])).await;
+    server
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_upload_while_a_renewal_is_due_goes_with_the_new_token() {
+    let issuer = TokenIssuer::new(Some(3600));
+    let server = upload_server(&issuer, false).await;
+    let client = paused_client_at(&server.uri());
+    client.list_offices().send().await.expect("first token");
+
+    // Due for renewal (3,540 s), still valid for 59 s: a call that can be
+    // replayed goes with token-1 and starts the renewal; the upload waits
+    // for that renewal and goes with token-2.
+    tokio::time::advance(Duration::from_secs(3541)).await;
+    client.list_offices().send().await.expect("with token-1");
+    let ids = client
+        .upload_document(&document_details(1001, 1), synthetic_pdf("scan.pdf"))
+        .await
+        .expect("uploaded");
+    assert_eq!(ids, [7101]);
+    assert_eq!(issuer.issued(), 2, "one renewal, joined by the upload");
+    assert_eq!(
+        bearers_at(&server, OFFICES).await,
+        ["Bearer token-1", "Bearer token-1"]
+    );
+    assert_eq!(bearers_at(&server, DOCUMENTS).await, ["Bearer token-2"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn nothing_is_sent_with_a_token_about_to_expire_when_it_cannot_be_renewed() {
+    let issuer = TokenIssuer::new(Some(3600));
+    let server = upload_server(&issuer, true).await;
+    let client = paused_client_at(&server.uri());
+    client.list_offices().send().await.expect("first token");
+
+    // 4 s left (below the 5 s send margin), and renewal answers 503: no
+    // call goes out with token-1, the upload least of all.
+    tokio::time::advance(Duration::from_secs(3596)).await;
+    let err = client
+        .upload_document(&document_details(1001, 1), synthetic_pdf("scan.pdf"))
+        .await
+        .expect_err("no sendable token");
+    assert_eq!(err.kind(), accuro_client::ErrorKind::TokenEndpoint, "{err}");
+    let err = client.list_offices().send().await.expect_err("backing off");
+    assert_eq!(err.kind(), accuro_client::ErrorKind::TokenEndpoint, "{err}");
+    assert!(err.to_string().contains("backing off"), "{err}");
+    assert!(received_at(&server, DOCUMENTS).await.is_empty());
+    assert_eq!(bearers_at(&server, OFFICES).await, ["Bearer token-1"]);
 }
