@@ -43,6 +43,8 @@ pub struct Globals {
     pub format: Format,
     /// `--verbose`.
     pub verbose: bool,
+    /// `--office` (or `ACCURO_OFFICE`): the office the calls run as.
+    pub office: Option<i64>,
 }
 
 const ABOUT: &str = "The Accuro EMR REST API from a terminal: one subcommand per operation, \
@@ -100,6 +102,16 @@ pub fn command() -> Command {
                 .global(true)
                 .action(ArgAction::SetTrue)
                 .help("Log each request to stderr: operation, method, path template, status, time (never a value)"),
+        )
+        .arg(
+            Arg::new("office")
+                .help_heading("Global options")
+                .long("office")
+                .global(true)
+                .value_name("ID")
+                .value_parser(value_parser!(i64))
+                .env("ACCURO_OFFICE")
+                .help("Run the calls as this office: the token is switched to it before any call (default: the service user's default office)"),
         )
         .subcommand(
             Command::new("auth")
@@ -160,6 +172,7 @@ pub fn globals(matches: &ArgMatches) -> Globals {
             _ => Format::Json,
         },
         verbose: matches.get_flag("verbose"),
+        office: matches.get_one::<i64>("office").copied(),
     }
 }
 

@@ -186,7 +186,11 @@ fn client(globals: &Globals) -> Result<Client, Failure> {
         }
         None => ClinicConfig::from_env(),
     };
-    Ok(Transport::builder().build()?.clinic(config)?)
+    let client = Transport::builder().build()?.clinic(config)?;
+    Ok(match globals.office {
+        Some(office) => client.for_office(office),
+        None => client,
+    })
 }
 
 /// `--verbose`: the client's request spans on stderr, when they close

@@ -51,6 +51,7 @@ mod config;
 mod error;
 mod handwritten;
 mod new_id;
+mod office;
 mod pipeline;
 mod printable;
 #[rustfmt::skip]

@@ -54,24 +54,50 @@ pub(crate) fn strip(mut response: Response) -> Response {
 pub(crate) async fn mark(mut response: Response) -> Response {
     let (status, version) = (response.status(), response.version());
     let mut headers = response.headers().clone();
+    let body = match read_body(&mut response).await {
+        Some(body) if serde_json::from_slice::<ApiError>(&body).is_ok() => body,
+        _ => b"{}".to_vec(),
+    };
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(MARK, UNKNOWN);
+    rebuilt(status, version, headers, body)
+}
+
+/// `response` with its body read into memory (at most [`MAX_BODY`] bytes;
+/// a larger body, or one that fails, is left out): an answer kept through a
+/// retry wait, holding neither a connection nor a timer of its request.
+pub(crate) async fn in_memory(mut response: Response) -> Response {
+    let (status, version) = (response.status(), response.version());
+    let headers = response.headers().clone();
+    let body = read_body(&mut response).await.unwrap_or_default();
+    rebuilt(status, version, headers, body)
+}
+
+/// The body, if it is at most [`MAX_BODY`] bytes and reads to its end.
+async fn read_body(response: &mut Response) -> Option<Vec<u8>> {
     let mut body = Vec::new();
-    let usable = loop {
+    loop {
         match response.chunk().await {
             Ok(Some(chunk)) if body.len().saturating_add(chunk.len()) <= MAX_BODY => {
                 body.extend_from_slice(&chunk);
             }
-            Ok(None) => break true,
-            Ok(Some(_)) | Err(_) => break false,
+            Ok(None) => return Some(body),
+            Ok(Some(_)) | Err(_) => return None,
         }
-    };
-    if !usable || serde_json::from_slice::<ApiError>(&body).is_err() {
-        body = b"{}".to_vec();
     }
+}
+
+/// An answer rebuilt around a body in memory (its framing headers dropped:
+/// they described the body as it came).
+fn rebuilt(
+    status: reqwest::StatusCode,
+    version: reqwest::Version,
+    mut headers: reqwest::header::HeaderMap,
+    body: Vec<u8>,
+) -> Response {
     for stale in [CONTENT_LENGTH, CONTENT_ENCODING, TRANSFER_ENCODING] {
         headers.remove(stale);
     }
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(MARK, UNKNOWN);
     let mut rebuilt = http::Response::new(reqwest::Body::from(body));
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;

@@ -2,9 +2,10 @@
 //! credentials, the clinic's uuid, the policies and the token cache. The
 //! behaviour lives in `pipeline` (progenitor's hooks and the send loop).
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
@@ -46,6 +47,110 @@ pub(crate) struct ClinicState {
     pub(crate) token_requests: AtomicU64,
     /// REST requests sent, each attempt counted.
     pub(crate) requests: AtomicU64,
+    /// The office each of its tokens is switched to before any call uses it
+    /// ([`Client::for_office`](crate::Client::for_office)); `None`: the
+    /// service user's default office, never switched.
+    pub(crate) office: Option<i64>,
+    /// Whether its token is its own, shared with no other client and no
+    /// replica ([`Client::with_own_token`](crate::Client::with_own_token)):
+    /// only then may a call switch the token's office.
+    pub(crate) own_token: bool,
+    /// The office-bound states of this clinic, one per office.
+    pub(crate) offices: Offices,
+}
+
+/// A clinic's office-bound states, by office.
+type OfficeTable = Mutex<HashMap<i64, Arc<ClinicState>>>;
+
+/// The office-bound states of a clinic, shared by every client of it: one
+/// per office, so that every caller of an office shares one token. The
+/// clinic's first state owns the table; the states derived from it look it
+/// up through a weak reference (no cycle).
+pub(crate) enum Offices {
+    Owned(Arc<OfficeTable>),
+    Borrowed(Weak<OfficeTable>),
+}
+
+impl Offices {
+    /// A new table, owned.
+    pub(crate) fn new() -> Self {
+        Offices::Owned(Arc::default())
+    }
+
+    fn table(&self) -> Option<Arc<OfficeTable>> {
+        match self {
+            Offices::Owned(table) => Some(Arc::clone(table)),
+            Offices::Borrowed(table) => table.upgrade(),
+        }
+    }
+
+    fn borrowed(&self) -> Self {
+        match self {
+            Offices::Owned(table) => Offices::Borrowed(Arc::downgrade(table)),
+            Offices::Borrowed(table) => Offices::Borrowed(Weak::clone(table)),
+        }
+    }
+}
+
+impl ClinicState {
+    /// The state of this clinic bound to `office`: the one every caller of
+    /// that office shares (made on first use), with a token cache of its
+    /// own and, with a shared store, a store key of its own.
+    pub(crate) fn for_office(&self, office: i64) -> Arc<ClinicState> {
+        let Some(table) = self.offices.table() else {
+            // The clinic's first state is gone: a state of its own.
+            return Arc::new(self.derive(Some(office), false));
+        };
+        let mut table = table.lock().unwrap_or_else(|e| e.into_inner());
+        Arc::clone(
+            table
+                .entry(office)
+                .or_insert_with(|| Arc::new(self.derive(Some(office), false))),
+        )
+    }
+
+    /// A state with a token of its own: no store, a new cache, the same
+    /// office binding.
+    pub(crate) fn with_own_token(&self) -> ClinicState {
+        self.derive(self.office, true)
+    }
+
+    /// This clinic's settings with an empty token cache, bound to `office`;
+    /// `own_token`: shared with no store.
+    fn derive(&self, office: Option<i64>, own_token: bool) -> ClinicState {
+        let store = self
+            .store
+            .as_ref()
+            .filter(|_| !own_token)
+            .map(|s| ClinicStore {
+                shared: s.shared.clone(),
+                key: s.root_key.for_office(office),
+                root_key: s.root_key.clone(),
+                pause: s.pause.clone(),
+                refused: Mutex::new(None),
+            });
+        ClinicState {
+            tenant: self.tenant.clone(),
+            client_id: self.client_id.clone(),
+            basic: self.basic.clone(),
+            scope: self.scope.clone(),
+            subscription_key: self.subscription_key.clone(),
+            uuid: self.uuid.clone(),
+            refresh_margin: self.refresh_margin,
+            retry: self.retry.clone(),
+            cache: self.cache.empty_like(),
+            jitter: Arc::clone(&self.jitter),
+            max_answer_bytes: self.max_answer_bytes,
+            in_flight: self.in_flight.clone(),
+            store,
+            audit: self.audit.clone(),
+            token_requests: AtomicU64::new(0),
+            requests: AtomicU64::new(0),
+            office,
+            own_token,
+            offices: self.offices.borrowed(),
+        }
+    }
 }
 
 /// A clinic's place in a shared store: its token's key, its subscription
@@ -53,7 +158,10 @@ pub(crate) struct ClinicState {
 /// store again).
 pub(crate) struct ClinicStore {
     pub(crate) shared: SharedStore,
+    /// The key of its tokens: the clinic's, with its office if bound to one.
     pub(crate) key: StoreKey,
+    /// The clinic's key, without an office.
+    pub(crate) root_key: StoreKey,
     pub(crate) pause: PauseKey,
     pub(crate) refused: std::sync::Mutex<Option<HeaderValue>>,
 }
@@ -93,6 +201,8 @@ impl fmt::Debug for ClientState {
             .field("uuid", &"[redacted]")
             .field("refresh_margin", &s.refresh_margin)
             .field("retry", &s.retry)
+            .field("office", &s.office)
+            .field("own_token", &s.own_token)
             .field("shared_store", &s.store.as_ref().map(|c| &c.shared))
             .finish_non_exhaustive()
     }

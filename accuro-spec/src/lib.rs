@@ -7,6 +7,8 @@
 //!   order, and the answer each refusal gets.
 //! - [`token_endpoint`]: the token request (`POST /v1/token?tenant=…`):
 //!   its Basic credentials, grants and refusals.
+//! - [`token_state`]: what a token carries on the server's side (its current
+//!   office), and the operation that changes it.
 //! - [`routes`]: which path template a request path is. One matcher for the
 //!   sandbox and the mock.
 //! - [`Spec`] (feature `load`, on by default): the operations of
@@ -33,6 +35,7 @@ pub mod naming;
 pub mod routes;
 pub mod texts;
 pub mod token_endpoint;
+pub mod token_state;
 
 #[cfg(feature = "load")]
 mod load;

@@ -92,3 +92,18 @@ fn the_embedded_spec_reads() -> Result<(), SpecError> {
     );
     Ok(())
 }
+
+#[test]
+fn the_office_switch_is_the_spec_s_operation() -> Result<(), SpecError> {
+    use crate::token_state::{OFFICE_SWITCH, OFFICE_SWITCH_METHOD, OFFICE_SWITCH_PATH};
+    let spec = Spec::embedded()?;
+    let switch = spec.operation(OFFICE_SWITCH).ok_or_else(|| SpecError {
+        message: format!("no operation `{OFFICE_SWITCH}`"),
+        line: None,
+    })?;
+    assert_eq!(
+        (switch.method(), switch.path()),
+        (OFFICE_SWITCH_METHOD, OFFICE_SWITCH_PATH)
+    );
+    Ok(())
+}

@@ -8,6 +8,7 @@ use super::{AuditClinic, AuditEvent, AuditOutcome, AuditQueue, resource_ids};
 
 /// Where a clinic's calls are audited: the transport's queue, and the
 /// clinic as every event names it.
+#[derive(Clone)]
 pub(crate) struct ClinicAudit {
     pub(crate) queue: Arc<AuditQueue>,
     pub(crate) clinic: Arc<AuditClinic>,

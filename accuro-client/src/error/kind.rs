@@ -80,7 +80,7 @@ impl Error {
                 {
                     ErrorKind::Credentials
                 }
-                TokenError::Timeout => ErrorKind::Timeout,
+                TokenError::Timeout | TokenError::WaitedTooLong { .. } => ErrorKind::Timeout,
                 TokenError::Transport(_) => ErrorKind::Transport,
                 _ => ErrorKind::TokenEndpoint,
             },

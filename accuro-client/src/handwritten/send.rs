@@ -53,6 +53,10 @@ impl Client {
         self.before_call(operation).await?;
         let transport = |e| describe_transport(e, operation);
         let mut request = request.build().map_err(transport)?;
+        if request.body().is_some_and(|b| b.as_bytes().is_none()) {
+            // Boxed: rare (uploads), and it keeps every call's future small.
+            Box::pin(self.before_streamed_send(operation)).await?;
+        }
         let info = OperationInfo {
             operation_id: route,
         };

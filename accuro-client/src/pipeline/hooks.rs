@@ -47,29 +47,15 @@ impl ClientHooks<ClientState> for Client {
                 .insert(AUTHORIZATION, clinic.basic.clone());
             return Ok(());
         }
-        // `before_call` made sure a sendable token is cached. A body that
-        // cannot be sent twice (a stream: a 401 cannot be replayed) waits
-        // for the renewal as soon as one is due, and goes with the new
-        // token. A token that expired on arrival (`expires_in` 0) still
-        // serves the call it was fetched for. Should the token have been
-        // dropped since (a 401 of another call), the request goes without
-        // one: its 401 is then replayed once with a new token.
-        let streamed = request.body().is_some_and(|b| b.as_bytes().is_none());
-        let fresh = if streamed && !clinic.cache.has_fresh() {
-            // Boxed: rare (an upload while a renewal is due).
-            Box::pin(clinic.cache.fresh_token(|refresh| self.renewal(refresh)))
-                .await
-                .ok()
-                .map(|token| token.header.clone())
-        } else {
-            None
-        };
-        let bearer = fresh
-            .or_else(|| {
-                clinic
-                    .cache
-                    .sendable_header(|refresh| self.renewal(refresh))
-            })
+        // `before_call` made sure a sendable token is cached (and, for a
+        // streamed body, `before_streamed_send` a fresh one). A token that
+        // expired on arrival (`expires_in` 0) still serves the call it was
+        // fetched for. Should the token have been dropped since (a 401 of
+        // another call), the request goes without one: its 401 is then
+        // replayed once with a new token (unless its body is streamed).
+        let bearer = clinic
+            .cache
+            .sendable_header(|refresh| self.renewal(refresh))
             .or_else(|| clinic.cache.current_header());
         let headers = request.headers_mut();
         if let Some(bearer) = bearer {

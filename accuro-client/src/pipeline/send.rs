@@ -132,10 +132,11 @@ pub(crate) async fn send<P: Parts>(
                 "transient failure; retrying"
             );
             earlier_may_have_acted |= attempt.may_have_acted();
-            // The answer gives its place up, and is kept through the wait
-            // only in case no token can be had for the resend.
-            if let Ok(response) = &mut outcome {
-                response.extensions_mut().remove::<InFlight>();
+            // The answer is kept through the wait, in memory (its place,
+            // connection and timer given up), in case no token can be had
+            // for the resend: it then stands.
+            if let Ok(response) = outcome {
+                outcome = Ok(Box::pin(outcome::in_memory(response)).await);
             }
             // Boxed: rare, and it keeps every call's future small.
             Box::pin(tokio::time::sleep(wait)).await;

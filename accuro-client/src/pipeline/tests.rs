@@ -122,6 +122,9 @@ fn clinic_state() -> ClinicState {
         audit: None,
         token_requests: Default::default(),
         requests: Default::default(),
+        office: None,
+        own_token: false,
+        offices: crate::state::Offices::new(),
     }
 }
 
@@ -271,18 +274,23 @@ async fn a_resend_after_a_long_wait_goes_with_a_sendable_token() {
 
 #[tokio::test(start_paused = true)]
 async fn a_resend_that_no_sendable_token_can_go_with_is_not_sent() {
+    const THROTTLED: &str = r#"{"statusCode":429,"message":"Rate limit is exceeded."}"#;
     let stand_in = StandIn {
         lifetime: 20,
         renewals_fail: true,
-        ..StandIn::answering(&[(429, &[("retry-after", "17")], ""), (200, &[], "[]")])
+        ..StandIn::answering(&[(429, &[("retry-after", "17")], THROTTLED), (200, &[], "[]")])
     };
     let clinic = ClinicState {
         retry: patient_retries(),
         ..clinic_state()
     };
-    let (status, attempts, _) = run(&stand_in, &clinic, "list_offices", Method::GET).await;
-    // The 429 stands: the token would have expired on the way.
-    assert_eq!((status, attempts), (StatusCode::TOO_MANY_REQUESTS, 1));
+    let (status, attempts, body) = run(&stand_in, &clinic, "list_offices", Method::GET).await;
+    // The 429 stands, its body kept through the wait: the token would have
+    // expired on the way.
+    assert_eq!(
+        (status, attempts, body.as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, 1, THROTTLED)
+    );
     assert_eq!(stand_in.carried(), [bearer(1)]);
 }
 

@@ -25,6 +25,7 @@ impl BeforeCall for Client {
             return Ok(());
         }
         let clinic = &self.inner.clinic;
+        crate::office::check_office_switch(clinic, operation)?;
         // A 429 pause another process recorded for the subscription key,
         // waited out before the token is looked at (it may expire meanwhile).
         if let Some(store) = &clinic.store
@@ -50,6 +51,24 @@ impl BeforeCall for Client {
 }
 
 impl Client {
+    /// Before a request whose body is streamed (an upload: a 401 cannot
+    /// replay it) is stamped: when the cached token is due for renewal, waits
+    /// for the renewal (within the token timeout and the call's own) so that
+    /// the upload goes with the new token. Should the renewal fail while the
+    /// current token can still be sent, the upload goes with it; otherwise
+    /// it fails with the renewal's error, unsent.
+    pub(crate) async fn before_streamed_send(&self, operation: &'static str) -> Result<(), Error> {
+        let cache = &self.inner.clinic.cache;
+        if !cache.is_due() {
+            return Ok(());
+        }
+        match Box::pin(cache.fresh_token(|refresh| self.renewal(refresh))).await {
+            Ok(_) => Ok(()),
+            Err(_) if cache.has_sendable(|refresh| self.renewal(refresh)) => Ok(()),
+            Err(source) => Err(Error::Token { operation, source }),
+        }
+    }
+
     /// Makes sure a fresh access token is cached: reuses it, or waits for
     /// the renewal (shared with concurrent callers, and with the background
     /// renewal calls start once a token is due). Every call gets a token by
@@ -105,7 +124,7 @@ impl Client {
         Box::pin(async move {
             let clinic = &client.inner.clinic;
             match &clinic.store {
-                None => client.fetch_token(refresh).await,
+                None => client.fetch_for_use(refresh).await,
                 Some(store) => {
                     store
                         .shared
@@ -117,12 +136,23 @@ impl Client {
                                 margin: clinic.refresh_margin,
                                 jitter: (clinic.jitter)(),
                             },
-                            |refresh| client.fetch_token(refresh),
+                            |refresh| client.fetch_for_use(refresh),
                         )
                         .await
                 }
             }
         })
+    }
+
+    /// A new token, ready for use: fetched, then switched to the client's
+    /// office if it is bound to one (a token whose switch failed is not
+    /// used, and not stored).
+    async fn fetch_for_use(&self, refresh: Option<SecretString>) -> Result<Token, TokenError> {
+        let token = self.fetch_token(refresh).await?;
+        if let Some(office) = self.inner.clinic.office {
+            self.switch_office(&token, office).await?;
+        }
+        Ok(token)
     }
 
     /// Renews the token: with the refresh token when there is one (spent once),

@@ -113,6 +113,23 @@ impl TokenCache {
         }
     }
 
+    /// An empty cache with the same settings (token timeout, wait limit,
+    /// jitter): for a client of the same clinic whose tokens are its own.
+    pub(crate) fn empty_like(&self) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                current: ArcSwapOption::const_empty(),
+                flight: Mutex::new(None),
+                generations: std::sync::atomic::AtomicU64::new(0),
+                backoff: Mutex::new(Backoff::default()),
+                outage: Mutex::new(Outage::default()),
+                jitter: Arc::clone(&self.inner.jitter),
+                fetch_timeout: self.inner.fetch_timeout,
+                wait_limit: self.inner.wait_limit,
+            }),
+        }
+    }
+
     /// The hit path of every call: the `Authorization` header of the current
     /// token if it is still sendable (no lock, no allocation). When the token
     /// is due for renewal, starts one renewal in the background with `fetch`
@@ -162,6 +179,16 @@ impl TokenCache {
             .load()
             .as_ref()
             .map(|t| t.info(Instant::now()))
+    }
+
+    /// Whether the cached token can still be sent but is due for renewal.
+    pub(crate) fn is_due(&self) -> bool {
+        let now = Instant::now();
+        self.inner
+            .current
+            .load()
+            .as_ref()
+            .is_some_and(|t| t.is_sendable(now) && !t.is_fresh(now))
     }
 
     /// Whether a token that does not need renewal yet is cached.
@@ -253,8 +280,9 @@ impl Drop for ClearFlight {
 }
 
 impl Inner {
-    /// The outcome of `flight`, or a timeout once the caller has waited its
-    /// wait limit (the flight itself goes on, bounded by the token timeout).
+    /// The outcome of `flight`, or [`TokenError::WaitedTooLong`] once the
+    /// caller has waited its wait limit (the flight itself goes on, bounded
+    /// by the token timeout).
     async fn wait_for(&self, flight: Flight) -> Outcome {
         // The flight times itself out at the token timeout: a timer of the
         // caller's own only when its limit is shorter.
@@ -263,7 +291,9 @@ impl Inner {
         }
         tokio::time::timeout(self.wait_limit, flight)
             .await
-            .unwrap_or(Err(TokenError::Timeout))
+            .unwrap_or(Err(TokenError::WaitedTooLong {
+                waited: self.wait_limit,
+            }))
     }
 
     /// The error a caller without a valid token gets at `now` while the

@@ -19,14 +19,17 @@
 //! together. A 401 on a REST call also drops it, if it is still the token that
 //! was refused.
 //!
-//! A token is never sent with less than [`SEND_MARGIN`] (5 s, at most half
-//! the refresh margin) left: a request stamped with it could reach Accuro
-//! after it expired and be refused 401. A call that finds only such a token
-//! waits for the renewal in flight (the one the refresh margin started)
-//! instead, for at most the token timeout and never longer than its own
-//! request timeout. A call whose body cannot be sent twice (a streamed
-//! upload, which a 401 cannot replay) waits for the renewal as soon as one
-//! is due, and goes out with the new token.
+//! A cached token is not sent with less than [`SEND_MARGIN`] (5 s, at most
+//! half the refresh margin) left: a request stamped with it could reach
+//! Accuro after it expired and be refused 401. A call that finds only such a
+//! token waits for the renewal in flight (the one the refresh margin
+//! started) instead, for at most the token timeout and never longer than its
+//! own request timeout ([`TokenError::WaitedTooLong`]). Only a token fetched
+//! for the waiting calls that arrives with less than the margin left
+//! (`expires_in` 0, or a very slow answer) still serves them. A call whose
+//! body cannot be sent twice (a streamed upload, which a 401 cannot replay)
+//! waits for the renewal as soon as one is due, and goes out with the new
+//! token.
 //!
 //! # Failures
 //!
@@ -128,6 +131,30 @@ pub enum TokenError {
     /// The token request could not be built (a configuration problem).
     #[error("the token request could not be built: {}", crate::printable(.0))]
     InvalidRequest(String),
+    /// The call gave up waiting for the token renewal in flight once its own
+    /// request timeout had passed (shorter than the token timeout); the
+    /// renewal goes on, for the calls after it.
+    #[error(
+        "gave up waiting {:.1} s for the token renewal in flight (the call's request timeout)",
+        waited.as_secs_f64()
+    )]
+    WaitedTooLong {
+        /// How long the call waited.
+        waited: Duration,
+    },
+    /// A new token could not be switched to the client's office
+    /// ([`Client::for_office`](crate::Client::for_office)); it is not used.
+    #[error(
+        "the new token could not be switched to office {office_id} ({})",
+        match status { Some(s) => format!("answered {s}"), None => "no answer".to_owned() }
+    )]
+    OfficeSwitch {
+        /// The office.
+        office_id: i64,
+        /// The status of the switch's answer; `None`: no answer (timeout or
+        /// transport failure).
+        status: Option<u16>,
+    },
     /// Not sent: the clinic has no valid token, and its last token requests
     /// failed, so callers fail fast until the window passes (1 s doubling to
     /// 60 s, with jitter) rather than each asking the token endpoint again.
@@ -153,6 +180,10 @@ impl TokenError {
             TokenError::Rejected { status, .. } | TokenError::UnexpectedStatus { status } => {
                 StatusCode::from_u16(*status).ok()
             }
+            TokenError::OfficeSwitch {
+                status: Some(status),
+                ..
+            } => StatusCode::from_u16(*status).ok(),
             TokenError::BackingOff { last, .. } => last.status(),
             _ => None,
         }

@@ -72,6 +72,20 @@ impl StoreKey {
         Self(hex(&hash.finalize()))
     }
 
+    /// The key of the same settings' tokens switched to `office` (`None`:
+    /// this key). Two offices never share a token: a token's current office
+    /// is server-side state (see [`accuro_spec::token_state`]).
+    pub(crate) fn for_office(&self, office: Option<i64>) -> Self {
+        let Some(office) = office else {
+            return self.clone();
+        };
+        let mut hash = Sha256::new();
+        hash.update(b"accuro-token-office-v1");
+        hash.update(self.0.as_bytes());
+        hash.update(office.to_be_bytes());
+        Self(hex(&hash.finalize()))
+    }
+
     /// The hash, in hexadecimal.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -314,5 +328,12 @@ mod tests {
         assert_eq!(a.as_str().len(), 64);
         assert!(!a.as_str().contains("tenant"));
         assert!(!format!("{:?}", PauseKey::new(b"sub-key")).contains("sub-key"));
+        // Each office has a key of its own; no office is the clinic's key.
+        assert_eq!(a.for_office(None), a);
+        assert_eq!(a.for_office(Some(2)), same.for_office(Some(2)));
+        for (x, y) in [(Some(1), None), (Some(1), Some(2)), (Some(-1), Some(1))] {
+            assert_ne!(a.for_office(x), a.for_office(y), "{x:?} {y:?}");
+        }
+        assert_ne!(a.for_office(Some(1)), fewer.for_office(Some(1)));
     }
 }

@@ -113,7 +113,9 @@ impl TransportBuilder {
         self
     }
 
-    /// Time allowed for a whole request, answer included (default 30 s).
+    /// Time allowed for a whole request, answer included (default 30 s). A
+    /// call also waits no longer than this for a token renewal in flight
+    /// (see [`SEND_MARGIN`](crate::token::SEND_MARGIN)).
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = Some(timeout);
         self
@@ -155,7 +157,8 @@ impl TransportBuilder {
     }
 
     /// Time allowed for a token request (default 30 s). `Duration::MAX`
-    /// arms no timer.
+    /// arms no timer for the request itself (a call still waits for it no
+    /// longer than its `request_timeout`, if one is set).
     pub fn token_timeout(mut self, timeout: Duration) -> Self {
         self.token_timeout = timeout;
         self

@@ -69,7 +69,7 @@ use crate::audit::{AuditClinic, AuditQueue, AuditStats, ClinicAudit};
 use crate::clinic::ClinicConfig;
 use crate::error::ConfigError;
 use crate::retry::RetryPolicy;
-use crate::state::{ClientState, ClinicState, ClinicStore, Jitter};
+use crate::state::{ClientState, ClinicState, ClinicStore, Jitter, Offices};
 use crate::token::{PauseKey, SharedStore, StoreKey, TokenCache, split_scopes};
 
 mod builder;
@@ -154,17 +154,21 @@ impl Transport {
         let checked = clinic.check()?;
         let s = &self.state;
         let base_url = checked.base_url.as_str().trim_end_matches('/');
-        let store = s.store.as_ref().map(|shared| ClinicStore {
-            shared: shared.clone(),
-            key: StoreKey::new(
+        let store = s.store.as_ref().map(|shared| {
+            let key = StoreKey::new(
                 base_url,
                 &checked.tenant,
                 &checked.client_id,
                 &checked.client_secret,
                 split_scopes(&checked.scope),
-            ),
-            pause: PauseKey::new(checked.subscription_key.as_bytes()),
-            refused: std::sync::Mutex::new(None),
+            );
+            ClinicStore {
+                shared: shared.clone(),
+                root_key: key.clone(),
+                key,
+                pause: PauseKey::new(checked.subscription_key.as_bytes()),
+                refused: std::sync::Mutex::new(None),
+            }
         });
         let (checked_tenant, checked_client_id, checked_uuid) =
             (&checked.tenant, &checked.client_id, &checked.uuid);
@@ -194,6 +198,9 @@ impl Transport {
             audit,
             token_requests: Default::default(),
             requests: Default::default(),
+            office: None,
+            own_token: false,
+            offices: Offices::new(),
         });
         Ok(Client::new_with_client(base_url, s.http.clone(), state))
     }

@@ -3,6 +3,7 @@
 //! store. Prints `ready`, then for each `round` read on stdin calls
 //! `list_genders` for every clinic at once and prints
 //! `{"ok":…,"failed":…,"kinds":[…]}`. Logs (`RUST_LOG`) go to stderr.
+//! `REPLICA_OFFICE`, if set, binds its clients to that office.
 
 use std::io::BufRead as _;
 use std::time::Duration;
@@ -47,6 +48,11 @@ async fn main() {
         .build()
         .expect("the transport");
     let base_url = var("REPLICA_BASE_URL");
+    // `REPLICA_OFFICE`: the office its clients are bound to (empty: none).
+    let office: Option<i64> = std::env::var("REPLICA_OFFICE")
+        .ok()
+        .filter(|o| !o.is_empty())
+        .map(|o| o.parse().expect("REPLICA_OFFICE"));
     let clients: Vec<Client> = (first..first + count)
         .map(|n| {
             transport
@@ -61,6 +67,10 @@ async fn main() {
                         .clinic_uuid(replica_uuid(n)),
                 )
                 .expect("a clinic")
+        })
+        .map(|client| match office {
+            Some(office) => client.for_office(office),
+            None => client,
         })
         .collect();
     println!("ready");

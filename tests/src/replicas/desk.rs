@@ -10,7 +10,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use serde_json::json;
 
 /// What every access token the desk issues starts with.
@@ -51,6 +51,12 @@ pub struct DeskState {
     /// Whether the token endpoint is down (every token request answered
     /// 503, and counted).
     pub down: bool,
+    /// Each token's current office (absent: the default office).
+    pub offices: HashMap<String, i64>,
+    /// Office switches: (token, office).
+    pub switches: Vec<(String, i64)>,
+    /// REST calls: (token, the office it ran as; `None`: the default).
+    pub call_offices: Vec<(String, Option<i64>)>,
     issued_count: u64,
 }
 
@@ -82,6 +88,10 @@ impl TokenDesk {
         let app = Router::new()
             .route("/v1/token", post(token))
             .route("/rest/v1/genders", get(genders))
+            .route(
+                "/rest/v1/provider-portal/current-office",
+                put(switch_office),
+            )
             .with_state(Arc::clone(&state));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -204,6 +214,8 @@ async fn genders(State(state): State<Arc<Mutex<DeskState>>>, headers: HeaderMap)
         }
     };
     s.calls.push((tenant.clone(), Instant::now()));
+    let office = s.offices.get(&bearer).copied();
+    s.call_offices.push((bearer.clone(), office));
     if let Some(seconds) = s.throttle.remove(&tenant) {
         return (
             StatusCode::TOO_MANY_REQUESTS,
@@ -213,6 +225,26 @@ async fn genders(State(state): State<Arc<Mutex<DeskState>>>, headers: HeaderMap)
             .into_response();
     }
     axum::Json(json!([])).into_response()
+}
+
+async fn switch_office(
+    State(state): State<Arc<Mutex<DeskState>>>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let bearer = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .to_owned();
+    let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+    let (Some(_), Ok(office)) = (s.issued.get(&bearer), body.trim().parse::<i64>()) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    s.offices.insert(bearer.clone(), office);
+    s.switches.push((bearer, office));
+    StatusCode::NO_CONTENT.into_response()
 }
 
 fn url_form(body: &str) -> HashMap<String, String> {

@@ -38,6 +38,8 @@ pub struct ReplicaSetup {
     pub store_timeout_ms: u64,
     /// See [`accuro_client::token::RedisStoreBuilder::response_timeout`].
     pub response_timeout_ms: u64,
+    /// The office its clients are bound to (`Client::for_office`), if any.
+    pub office: Option<i64>,
 }
 
 impl ReplicaSetup {
@@ -58,6 +60,7 @@ impl ReplicaSetup {
             store_retry_ms: 300,
             store_timeout_ms: 2000,
             response_timeout_ms: 1500,
+            office: None,
         }
     }
 }
@@ -104,6 +107,10 @@ impl Replica {
             .env(
                 "REPLICA_RESPONSE_TIMEOUT_MS",
                 setup.response_timeout_ms.to_string(),
+            )
+            .env(
+                "REPLICA_OFFICE",
+                setup.office.map(|o| o.to_string()).unwrap_or_default(),
             )
             .env("RUST_LOG", "info")
             .stdin(Stdio::piped())

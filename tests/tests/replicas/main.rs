@@ -7,6 +7,7 @@
 
 mod backoff;
 mod expiry;
+mod offices;
 mod outages;
 mod pauses;
 mod seal_keys;

@@ -11,6 +11,7 @@
 //! does not move a paused clock) and checks again, with a real-time bound
 //! that is only a liveness guard ([`until`]).
 
+mod offices;
 mod printing;
 mod renewals;
 mod resends;

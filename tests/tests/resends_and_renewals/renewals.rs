@@ -244,3 +244,55 @@ async fn nothing_is_sent_with_a_token_about_to_expire_when_it_cannot_be_renewed(
     assert!(received_at(&server, DOCUMENTS).await.is_empty());
     assert_eq!(bearers_at(&server, OFFICES).await, ["Bearer token-1"]);
 }
+
+#[tokio::test(start_paused = true)]
+async fn an_upload_goes_with_the_current_token_while_it_can_be_sent_if_the_renewal_fails() {
+    let issuer = TokenIssuer::new(Some(3600));
+    let server = upload_server(&issuer, true).await;
+    let client = paused_client_at(&server.uri());
+    client.list_offices().send().await.expect("first token");
+    // Due, 59 s left: the renewal answers 503, token-1 can still be sent.
+    tokio::time::advance(Duration::from_secs(3541)).await;
+    client
+        .upload_document(&document_details(1001, 1), synthetic_pdf("scan.pdf"))
+        .await
+        .expect("uploaded with token-1");
+    assert_eq!(bearers_at(&server, DOCUMENTS).await, ["Bearer token-1"]);
+}
+
+/// Real time (the token timeout is a timer, which a paused clock would
+/// jump to while the first token request is on the wire): 4 s tokens,
+/// renewal due after 2 s, not sent in their last second.
+#[tokio::test]
+async fn an_upload_is_not_sent_once_a_hung_renewal_took_its_token_below_the_margin() {
+    let server = MockServer::start().await;
+    mount_token_once_then(
+        &server,
+        TokenIssuer::new(Some(4)),
+        ResponseTemplate::new(200).set_delay(Duration::from_secs(3600)),
+    )
+    .await;
+    Mock::given(method("POST"))
+        .and(path(DOCUMENTS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([7101])))
+        .mount(&server)
+        .await;
+    mount_get(&server, OFFICES, json!([])).await;
+    let client = builder_at(server.uri())
+        .token_timeout(Duration::from_millis(2500))
+        .jitter(|| 0.0)
+        .build()
+        .expect("test client");
+    client.list_offices().send().await.expect("first token");
+    // Due: the upload waits for the renewal, which hangs until the token
+    // timeout; token-1 then has less than its 1 s margin left. (Were the
+    // runner slow enough to reach the margin first, the upload would wait
+    // for the same renewal from `before_call`: the outcome is the same.)
+    tokio::time::sleep(Duration::from_millis(2200)).await;
+    let err = client
+        .upload_document(&document_details(1001, 1), synthetic_pdf("scan.pdf"))
+        .await
+        .expect_err("no sendable token");
+    assert_eq!(err.kind(), accuro_client::ErrorKind::Timeout, "{err}");
+    assert!(received_at(&server, DOCUMENTS).await.is_empty());
+}
