@@ -46,6 +46,7 @@ mod answer_cap;
 mod api_error;
 pub mod audit;
 mod call;
+mod call_settings;
 mod clinic;
 mod config;
 mod error;
@@ -91,6 +92,7 @@ pub use state::ClientState;
     note = "renamed `ClientState`: it is the client's state, not a tower layer"
 )]
 pub type Layer = ClientState;
+pub use call_settings::CallSettings;
 #[doc(hidden)]
 pub use path_segment::{encode_path_segment, encode_path_value};
 pub use printable::{is_unprintable, printable};

@@ -60,7 +60,13 @@ impl Client {
     }
 
     fn with_state(&self, clinic: Arc<ClinicState>) -> Client {
-        Client::new_with_client(&self.baseurl, self.client.clone(), ClientState { clinic })
+        // The calls' own settings go with it.
+        let call = self.inner.call.clone();
+        Client::new_with_client(
+            &self.baseurl,
+            self.client.clone(),
+            ClientState { clinic, call },
+        )
     }
 
     /// Switches a new `token` to `office` before anyone uses it. One

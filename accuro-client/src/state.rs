@@ -23,6 +23,8 @@ pub(crate) type Jitter = Arc<dyn Fn() -> f64 + Send + Sync>;
 #[derive(Clone)]
 pub struct ClientState {
     pub(crate) clinic: Arc<ClinicState>,
+    /// The calls' own settings ([`Client::with_settings`](crate::Client::with_settings)).
+    pub(crate) call: Option<Arc<crate::CallSettings>>,
 }
 
 pub(crate) struct ClinicState {
@@ -185,6 +187,7 @@ impl ClientState {
     pub(crate) fn new(clinic: ClinicState) -> Self {
         Self {
             clinic: Arc::new(clinic),
+            call: None,
         }
     }
 }
@@ -203,6 +206,7 @@ impl fmt::Debug for ClientState {
             .field("retry", &s.retry)
             .field("office", &s.office)
             .field("own_token", &s.own_token)
+            .field("call_settings", &self.call)
             .field("shared_store", &s.store.as_ref().map(|c| &c.shared))
             .finish_non_exhaustive()
     }

@@ -62,6 +62,9 @@ impl ClientHooks<ClientState> for Client {
             headers.insert(AUTHORIZATION, bearer);
         }
         headers.insert(SUBSCRIPTION_KEY, clinic.subscription_key.clone());
+        if let Some(timeout) = self.call_timeout() {
+            *request.timeout_mut() = Some(timeout);
+        }
         request
             .url_mut()
             .query_pairs_mut()
@@ -108,12 +111,13 @@ impl ClientHooks<ClientState> for Client {
                 )
             });
         let (outcome, attempts) = if span.is_disabled() {
-            super::send::send(self, clinic, request, info).await
+            super::send::send(self, clinic, self.retry_policy(), request, info).await
         } else {
             let started = std::time::Instant::now();
-            let (outcome, attempts) = super::send::send(self, clinic, request, info)
-                .instrument(span.clone())
-                .await;
+            let (outcome, attempts) =
+                super::send::send(self, clinic, self.retry_policy(), request, info)
+                    .instrument(span.clone())
+                    .await;
             span.record("latency_ms", millis(started.elapsed()));
             span.record("attempts", attempts);
             if attempts > 1 {

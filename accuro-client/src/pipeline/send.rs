@@ -29,7 +29,7 @@ use crate::Client;
 use crate::generated::operation_route;
 use crate::new_id::normalise_new_id;
 use crate::outcome;
-use crate::retry::{Attempt, Decision, attempt_of_error, retry_after};
+use crate::retry::{Attempt, Decision, RetryPolicy, attempt_of_error, retry_after};
 use crate::state::ClinicState;
 use crate::token::Fetch;
 
@@ -65,10 +65,10 @@ struct InFlight(
 pub(crate) async fn send<P: Parts>(
     parts: &P,
     clinic: &ClinicState,
+    policy: &RetryPolicy,
     mut request: Request,
     info: &OperationInfo,
 ) -> (reqwest::Result<Response>, u32) {
-    let policy = &clinic.retry;
     let is_token = info.operation_id == TOKEN_OPERATION;
     // Looked up only when a retry is considered (rare).
     let idempotent = || operation_route(info.operation_id).is_some_and(|r| r.idempotent);

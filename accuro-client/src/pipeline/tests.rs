@@ -154,7 +154,7 @@ async fn run(
     let info = OperationInfo {
         operation_id: operation,
     };
-    let (outcome, attempts) = send(stand_in, clinic, request, &info).await;
+    let (outcome, attempts) = send(stand_in, clinic, &clinic.retry, request, &info).await;
     match outcome {
         Ok(response) => {
             let status = response.status();

@@ -34,7 +34,7 @@ impl BeforeCall for Client {
             Box::pin(
                 store
                     .shared
-                    .wait_out_pause(&store.pause, clinic.retry.max_elapsed),
+                    .wait_out_pause(&store.pause, self.retry_policy().max_elapsed),
             )
             .await;
         }
@@ -43,8 +43,15 @@ impl BeforeCall for Client {
             return Ok(());
         }
         // Boxed: rare (no sendable token), and it keeps every call's future small.
-        Box::pin(cache.token(|refresh| self.renewal(refresh)))
-            .await
+        let wait = Box::pin(cache.token(|refresh| self.renewal(refresh)));
+        let outcome = match self.call_timeout() {
+            // A call's own timeout bounds its wait for a token too.
+            Some(limit) => tokio::time::timeout(limit, wait)
+                .await
+                .unwrap_or(Err(TokenError::WaitedTooLong { waited: limit })),
+            None => wait.await,
+        };
+        outcome
             .map(drop)
             .map_err(|source| Error::Token { operation, source })
     }

@@ -15,6 +15,7 @@ mod offices;
 mod printing;
 mod renewals;
 mod resends;
+mod settings;
 mod stand;
 mod token_failures;
 mod wire;
