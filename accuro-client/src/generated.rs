@@ -180,6 +180,11 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub work_phone: ::std::option::Option<Phone>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "users")]
     impl AccuroUser {
@@ -254,6 +259,11 @@ dates in the v1 file and date-times in the v2 file, so they take either.
         pub street: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(
         any(
@@ -291,6 +301,11 @@ dates in the v1 file and date-times in the v2 file, so they take either.
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uli2: ::std::option::Option<HealthCard>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "patients")]
     impl AlbertaDetails {
@@ -335,6 +350,11 @@ dates in the v1 file and date-times in the v2 file, so they take either.
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uli2: ::std::option::Option<PersonalHealthCard>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(any(feature = "patients", feature = "scheduling"))]
     impl AlbertaDetailsDto {
@@ -370,6 +390,11 @@ dates in the v1 file and date-times in the v2 file, so they take either.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub last_name: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "patients")]
     impl Alias {
@@ -874,6 +899,11 @@ dates in the v1 file and date-times in the v2 file, so they take either.
         pub start_time: crate::shapes::HhmmTime,
         #[serde(rename = "subColumn")]
         pub sub_column: i32,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "scheduling")]
     impl Appointment {
@@ -933,6 +963,11 @@ dates in the v1 file and date-times in the v2 file, so they take either.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub type_id: ::std::option::Option<i64>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "scheduling")]
     impl AppointmentDetails {
@@ -1205,6 +1240,11 @@ dates in the v1 file and date-times in the v2 file, so they take either.
         pub reason_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub shared: ::std::option::Option<bool>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "scheduling")]
     impl AppointmentReason {
@@ -1255,6 +1295,11 @@ dates in the v1 file and date-times in the v2 file, so they take either.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub item_id: ::std::option::Option<i32>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "tasks")]
     impl AttachmentDto {
@@ -1473,6 +1518,11 @@ writes a hex string (`#33CCFF`), so both are read.
         pub rgb: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transparency: ::std::option::Option<i32>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "scheduling")]
     impl ColorComponents {
@@ -1496,6 +1546,11 @@ writes a hex string (`#33CCFF`), so both are read.
         pub num_components: ::std::option::Option<i32>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<i32>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "scheduling")]
     impl ColorComponentsColorSpace {
@@ -1567,6 +1622,11 @@ writes a hex string (`#33CCFF`), so both are read.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub waitlist_request_id: ::std::option::Option<i32>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "waitlist")]
     impl ConsultSite {
@@ -1704,6 +1764,11 @@ writes a hex string (`#33CCFF`), so both are read.
         ///Street of the contact
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub street: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "contacts")]
     impl Contact {
@@ -1885,6 +1950,11 @@ Note that this number can vary as a client moves through pages, as elements are 
         pub suffix: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "patients")]
     impl Demographics {
@@ -1998,6 +2068,11 @@ For the primary and secondary addresses, the location id of the address can be n
         ///The person's honorific (Mrs., Dr., etc.)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(any(feature = "patients", feature = "scheduling"))]
     impl DemographicsDto {
@@ -2327,6 +2402,11 @@ fields need "Document From Field".
         pub order: i32,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(
         any(
@@ -2401,6 +2481,11 @@ Note that this number can vary as a client moves through pages, as elements are 
         ///external identifier value
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "contacts")]
     impl ExternalContactIdentifier {
@@ -2534,6 +2619,11 @@ Note that this number can vary as a client moves through pages, as elements are 
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub sub_folders: ::std::vec::Vec<SubFolder>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "documents")]
     impl Folder {
@@ -2894,6 +2984,11 @@ Note that this number can vary as a client moves through pages, as elements are 
         ///Provincial health number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phn: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "patients")]
     impl HealthCard {
@@ -2911,6 +3006,11 @@ Note that this number can vary as a client moves through pages, as elements are 
         ///Identity of the healthmail address
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i32>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "contacts")]
     impl HealthmailAddress {
@@ -3765,6 +3865,11 @@ The latest lab group in a series is the current state of the lab group. This is 
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub version_date: ::std::option::Option<crate::shapes::AccuroDateTime>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(any(feature = "labs", feature = "providers"))]
     impl LabGroup {
@@ -3868,6 +3973,11 @@ This value is always set, regardless of the data type of the observation.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub result_id: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(any(feature = "labs", feature = "providers"))]
     impl LabObservation {
@@ -3912,6 +4022,11 @@ This value is always set, regardless of the data type of the observation.*/
         pub source_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub units: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "labs")]
     impl LabResult {
@@ -3940,6 +4055,11 @@ This value is always set, regardless of the data type of the observation.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub test_name: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "labs")]
     impl LabTest {
@@ -4319,6 +4439,11 @@ Note that this number can vary as a client moves through pages, as elements are 
         pub location_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub province: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(any(feature = "contacts", feature = "practice", feature = "scheduling"))]
     impl Location {
@@ -4335,6 +4460,11 @@ Note that this number can vary as a client moves through pages, as elements are 
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub health_registration_number: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "patients")]
     impl ManitobaDetails {
@@ -4352,6 +4482,11 @@ Note that this number can vary as a client moves through pages, as elements are 
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub health_registration_number: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(any(feature = "patients", feature = "scheduling"))]
     impl ManitobaDetailsDto {
@@ -4498,6 +4633,11 @@ Note that this number can vary as a client moves through pages, as elements are 
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_id: ::std::option::Option<i64>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(
         any(
@@ -4545,6 +4685,11 @@ Note that this number can vary as a client moves through pages, as elements are 
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_id: ::std::option::Option<i64>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(
         any(
@@ -4647,6 +4792,11 @@ Note that this number can vary as a client moves through pages, as elements are 
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub medeo_user_uuid: ::std::option::Option<::uuid::Uuid>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "patients")]
     impl MedeoPatientId {
@@ -4877,6 +5027,11 @@ Note that this number can vary as a client moves through pages, as elements are 
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub secondary_health_card: ::std::option::Option<HealthCard>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "patients")]
     impl NovaScotiaDetails {
@@ -4904,6 +5059,11 @@ Note that this number can vary as a client moves through pages, as elements are 
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub secondary_health_card: ::std::option::Option<PersonalHealthCard>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(any(feature = "patients", feature = "scheduling"))]
     impl NovaScotiaDetailsDto {
@@ -5054,6 +5214,11 @@ Note that this number can vary as a client moves through pages, as elements are 
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub validation_status: ::std::option::Option<bool>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "patients")]
     impl OntarioDetails {
@@ -5071,6 +5236,11 @@ Note that this number can vary as a client moves through pages, as elements are 
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub limited_use_code: ::std::option::Option<i32>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(any(feature = "emr", feature = "patients", feature = "scheduling"))]
     impl OntarioDetailsDto {
@@ -5221,6 +5391,11 @@ misspelled duplicate the server really writes beside
         pub registration_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uuid: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "patients")]
     impl Patient {
@@ -5791,6 +5966,11 @@ For the primary and secondary addresses, the location id of the address can be n
         ///The mapped uuid for the patient id. Read only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uuid: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(any(feature = "patients", feature = "scheduling"))]
     impl PatientDto {
@@ -5814,6 +5994,11 @@ For the primary and secondary addresses, the location id of the address can be n
         pub last_updated: ::std::option::Option<crate::shapes::AccuroDateTime>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "patients")]
     impl PatientFlag {
@@ -5839,6 +6024,11 @@ For the primary and secondary addresses, the location id of the address can be n
         ///A message
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(any(feature = "patients", feature = "scheduling"))]
     impl PatientFlagDto {
@@ -6555,6 +6745,11 @@ For the primary and secondary addresses, the location id of the address can be n
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub role_id: ::std::option::Option<i32>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "patients")]
     impl PatientRoleFlag {
@@ -6621,6 +6816,11 @@ For the primary and secondary addresses, the location id of the address can be n
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_id: ::std::option::Option<i32>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "patients")]
     impl PatientUserFlag {
@@ -6666,6 +6866,11 @@ For the primary and secondary addresses, the location id of the address can be n
         ///A personal health card number
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phn: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(any(feature = "patients", feature = "scheduling"))]
     impl PersonalHealthCard {
@@ -6714,6 +6919,11 @@ are left out of answers when null. `contactType` is one of the values listed in
         pub phone_id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub usage: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(
         any(
@@ -6757,6 +6967,11 @@ are left out of answers when null. `contactType` is one of the values listed in
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub source_id: ::std::option::Option<i32>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "providers")]
     impl PhysicianLabId {
@@ -7562,6 +7777,11 @@ are left out of answers when null. `contactType` is one of the values listed in
         pub title: ::std::option::Option<::std::string::String>,
         #[serde(rename = "typeId")]
         pub type_id: i64,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(any(feature = "providers", feature = "scheduling"))]
     impl Provider {
@@ -7589,6 +7809,11 @@ are left out of answers when null. `contactType` is one of the values listed in
         pub postal_zip: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub street: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(any(feature = "providers", feature = "scheduling"))]
     impl ProviderAddress {
@@ -7673,6 +7898,11 @@ own example shows a plain string (`"221B Baker St"`), so both are read.
         ///Title for the note
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "scheduling")]
     impl ProviderScheduleCalendar {
@@ -7853,6 +8083,11 @@ own example shows a plain string (`"221B Baker St"`), so both are read.
         ///Referral order type. This field is always set as referral for the referralorder from generate letter. Refer to this endpoint for this field's data:GET /v1/provider-portal/selection-lists/referral-types
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "letters")]
     impl ReferralOrder {
@@ -8255,6 +8490,11 @@ own example shows a plain string (`"221B Baker St"`), so both are read.
         pub status_id: ::std::option::Option<i64>,
         #[serde(rename = "statusName")]
         pub status_name: ::std::string::String,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "scheduling")]
     impl SchedulerStatus {
@@ -8573,6 +8813,11 @@ own example shows a plain string (`"221B Baker St"`), so both are read.
         ///The reason of the status
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reason: ::std::option::Option<::std::string::String>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "emr")]
     impl StatusHistory {
@@ -8587,6 +8832,11 @@ own example shows a plain string (`"221B Baker St"`), so both are read.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
         pub name: ::std::string::String,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "documents")]
     impl SubFolder {
@@ -8949,6 +9199,11 @@ For the primary and secondary addresses, the location id of the address can be n
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub task_due_date: ::std::option::Option<crate::shapes::AccuroDate>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(any(feature = "tasks", feature = "users"))]
     impl UserTask {
@@ -9450,6 +9705,11 @@ For the primary and secondary addresses, the location id of the address can be n
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub waitlist_provider_id: ::std::option::Option<i32>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "waitlist")]
     impl WaitlistRequest {
@@ -9547,6 +9807,11 @@ For the primary and secondary addresses, the location id of the address can be n
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_id: ::std::option::Option<i32>,
+        /// The members of the answer the spec does not know, kept
+        /// so that the record is written back whole (see
+        /// [`UnknownMembers`](crate::UnknownMembers)).
+        #[serde(flatten)]
+        pub extra: crate::UnknownMembers,
     }
     #[cfg(feature = "waitlist")]
     impl WaitlistRequestProcedure {
@@ -9951,6 +10216,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<super::Phone>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "users")]
         impl ::std::default::Default for AccuroUser {
@@ -9973,6 +10239,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     user_id: Ok(Default::default()),
                     username: Ok(Default::default()),
                     work_phone: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10188,6 +10455,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "users")]
         impl ::std::convert::TryFrom<AccuroUser> for super::AccuroUser {
@@ -10213,6 +10486,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     user_id: value.user_id?,
                     username: value.username?,
                     work_phone: value.work_phone?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -10237,6 +10511,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     user_id: Ok(value.user_id),
                     username: Ok(value.username),
                     work_phone: Ok(value.work_phone),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -10393,6 +10668,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(
             any(
@@ -10414,6 +10690,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     start: Ok(Default::default()),
                     street: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10538,6 +10815,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(
             any(
@@ -10562,6 +10845,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     start: value.start?,
                     street: value.street?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -10585,6 +10869,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     start: Ok(value.start),
                     street: Ok(value.street),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -10611,6 +10896,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<super::HealthCard>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "patients")]
         impl ::std::default::Default for AlbertaDetails {
@@ -10621,6 +10907,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     new_born_code: Ok(Default::default()),
                     type_: Ok(Default::default()),
                     uli2: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10688,6 +10975,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "patients")]
         impl ::std::convert::TryFrom<AlbertaDetails> for super::AlbertaDetails {
@@ -10701,6 +10994,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     new_born_code: value.new_born_code?,
                     type_: value.type_?,
                     uli2: value.uli2?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -10713,6 +11007,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     new_born_code: Ok(value.new_born_code),
                     type_: Ok(value.type_),
                     uli2: Ok(value.uli2),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -10739,6 +11034,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<super::PersonalHealthCard>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(any(feature = "patients", feature = "scheduling"))]
         impl ::std::default::Default for AlbertaDetailsDto {
@@ -10749,6 +11045,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     new_born_code: Ok(Default::default()),
                     type_: Ok(Default::default()),
                     uli2: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10818,6 +11115,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(any(feature = "patients", feature = "scheduling"))]
         impl ::std::convert::TryFrom<AlbertaDetailsDto> for super::AlbertaDetailsDto {
@@ -10831,6 +11134,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     new_born_code: value.new_born_code?,
                     type_: value.type_?,
                     uli2: value.uli2?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -10843,6 +11147,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     new_born_code: Ok(value.new_born_code),
                     type_: Ok(value.type_),
                     uli2: Ok(value.uli2),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -10865,6 +11170,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "patients")]
         impl ::std::default::Default for Alias {
@@ -10874,6 +11180,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     alias_type: Ok(Default::default()),
                     first_name: Ok(Default::default()),
                     last_name: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10927,6 +11234,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "patients")]
         impl ::std::convert::TryFrom<Alias> for super::Alias {
@@ -10939,6 +11252,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     alias_type: value.alias_type?,
                     first_name: value.first_name?,
                     last_name: value.last_name?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -10950,6 +11264,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     alias_type: Ok(value.alias_type),
                     first_name: Ok(value.first_name),
                     last_name: Ok(value.last_name),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -12694,6 +13009,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::string::String,
             >,
             sub_column: ::std::result::Result<i32, ::std::string::String>,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "scheduling")]
         impl ::std::default::Default for Appointment {
@@ -12715,6 +13031,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     site_id: Ok(Default::default()),
                     start_time: Err("no value supplied for start_time".to_string()),
                     sub_column: Err("no value supplied for sub_column".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -12920,6 +13237,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "scheduling")]
         impl ::std::convert::TryFrom<Appointment> for super::Appointment {
@@ -12944,6 +13267,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     site_id: value.site_id?,
                     start_time: value.start_time?,
                     sub_column: value.sub_column?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -12967,6 +13291,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     site_id: Ok(value.site_id),
                     start_time: Ok(value.start_time),
                     sub_column: Ok(value.sub_column),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -13018,6 +13343,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "scheduling")]
         impl ::std::default::Default for AppointmentDetails {
@@ -13037,6 +13363,7 @@ For the primary and secondary addresses, the location id of the address can be n
                         "no value supplied for service_location".to_string(),
                     ),
                     type_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -13194,6 +13521,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "scheduling")]
         impl ::std::convert::TryFrom<AppointmentDetails> for super::AppointmentDetails {
@@ -13214,6 +13547,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     room_ids: value.room_ids?,
                     service_location: value.service_location?,
                     type_id: value.type_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -13233,6 +13567,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     room_ids: Ok(value.room_ids),
                     service_location: Ok(value.service_location),
                     type_id: Ok(value.type_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -14379,6 +14714,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "scheduling")]
         impl ::std::default::Default for AppointmentReason {
@@ -14389,6 +14725,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     physician_id: Ok(Default::default()),
                     reason_id: Ok(Default::default()),
                     shared: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -14454,6 +14791,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "scheduling")]
         impl ::std::convert::TryFrom<AppointmentReason> for super::AppointmentReason {
@@ -14467,6 +14810,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     physician_id: value.physician_id?,
                     reason_id: value.reason_id?,
                     shared: value.shared?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -14479,6 +14823,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     physician_id: Ok(value.physician_id),
                     reason_id: Ok(value.reason_id),
                     shared: Ok(value.shared),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -14619,6 +14964,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "tasks")]
         impl ::std::default::Default for AttachmentDto {
@@ -14626,6 +14972,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 Self {
                     item_category: Ok(Default::default()),
                     item_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -14655,6 +15002,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "tasks")]
         impl ::std::convert::TryFrom<AttachmentDto> for super::AttachmentDto {
@@ -14665,6 +15018,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 Ok(Self {
                     item_category: value.item_category?,
                     item_id: value.item_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -14674,6 +15028,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 Self {
                     item_category: Ok(value.item_category),
                     item_id: Ok(value.item_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -15300,6 +15655,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "scheduling")]
         impl ::std::default::Default for ColorComponents {
@@ -15312,6 +15668,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     red: Ok(Default::default()),
                     rgb: Ok(Default::default()),
                     transparency: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -15403,6 +15760,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "scheduling")]
         impl ::std::convert::TryFrom<ColorComponents> for super::ColorComponents {
@@ -15418,6 +15781,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     red: value.red?,
                     rgb: value.rgb?,
                     transparency: value.transparency?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -15432,6 +15796,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     red: Ok(value.red),
                     rgb: Ok(value.rgb),
                     transparency: Ok(value.transparency),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -15450,6 +15815,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "scheduling")]
         impl ::std::default::Default for ColorComponentsColorSpace {
@@ -15458,6 +15824,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     cs_s_rgb: Ok(Default::default()),
                     num_components: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -15501,6 +15868,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "scheduling")]
         impl ::std::convert::TryFrom<ColorComponentsColorSpace>
@@ -15513,6 +15886,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     cs_s_rgb: value.cs_s_rgb?,
                     num_components: value.num_components?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -15524,6 +15898,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     cs_s_rgb: Ok(value.cs_s_rgb),
                     num_components: Ok(value.num_components),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -15727,6 +16102,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "waitlist")]
         impl ::std::default::Default for ConsultSite {
@@ -15735,6 +16111,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     consult_site_name: Ok(Default::default()),
                     id: Ok(Default::default()),
                     waitlist_request_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -15778,6 +16155,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "waitlist")]
         impl ::std::convert::TryFrom<ConsultSite> for super::ConsultSite {
@@ -15789,6 +16172,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     consult_site_name: value.consult_site_name?,
                     id: value.id?,
                     waitlist_request_id: value.waitlist_request_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -15799,6 +16183,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     consult_site_name: Ok(value.consult_site_name),
                     id: Ok(value.id),
                     waitlist_request_id: Ok(value.waitlist_request_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -15973,6 +16358,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "contacts")]
         impl ::std::default::Default for Contact {
@@ -15998,6 +16384,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     phone_number: Ok(Default::default()),
                     postal_code: Ok(Default::default()),
                     street: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -16253,6 +16640,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "contacts")]
         impl ::std::convert::TryFrom<Contact> for super::Contact {
@@ -16281,6 +16674,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     phone_number: value.phone_number?,
                     postal_code: value.postal_code?,
                     street: value.street?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -16308,6 +16702,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     phone_number: Ok(value.phone_number),
                     postal_code: Ok(value.postal_code),
                     street: Ok(value.street),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -16798,6 +17193,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "patients")]
         impl ::std::default::Default for Demographics {
@@ -16820,6 +17216,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     spoken_language_code: Ok(Default::default()),
                     suffix: Ok(Default::default()),
                     title: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -17045,6 +17442,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "patients")]
         impl ::std::convert::TryFrom<Demographics> for super::Demographics {
@@ -17070,6 +17473,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     spoken_language_code: value.spoken_language_code?,
                     suffix: value.suffix?,
                     title: value.title?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -17094,6 +17498,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     spoken_language_code: Ok(value.spoken_language_code),
                     suffix: Ok(value.suffix),
                     title: Ok(value.title),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -17168,6 +17573,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(any(feature = "patients", feature = "scheduling"))]
         impl ::std::default::Default for DemographicsDto {
@@ -17190,6 +17596,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     spoken_language_code: Ok(Default::default()),
                     suffix: Ok(Default::default()),
                     title: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -17417,6 +17824,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(any(feature = "patients", feature = "scheduling"))]
         impl ::std::convert::TryFrom<DemographicsDto> for super::DemographicsDto {
@@ -17442,6 +17855,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     spoken_language_code: value.spoken_language_code?,
                     suffix: value.suffix?,
                     title: value.title?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -17466,6 +17880,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     spoken_language_code: Ok(value.spoken_language_code),
                     suffix: Ok(value.suffix),
                     title: Ok(value.title),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -18786,6 +19201,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(
             any(
@@ -18803,6 +19219,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     email_id: Ok(Default::default()),
                     order: Err("no value supplied for order".to_string()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -18864,6 +19281,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(
             any(
@@ -18884,6 +19307,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     email_id: value.email_id?,
                     order: value.order?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -18903,6 +19327,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     email_id: Ok(value.email_id),
                     order: Ok(value.order),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -19037,6 +19462,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "contacts")]
         impl ::std::default::Default for ExternalContactIdentifier {
@@ -19047,6 +19473,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     external_system_identifier: Ok(Default::default()),
                     last_updated_date: Ok(Default::default()),
                     value: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -19120,6 +19547,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "contacts")]
         impl ::std::convert::TryFrom<ExternalContactIdentifier>
@@ -19134,6 +19567,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     external_system_identifier: value.external_system_identifier?,
                     last_updated_date: value.last_updated_date?,
                     value: value.value?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -19147,6 +19581,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     external_system_identifier: Ok(value.external_system_identifier),
                     last_updated_date: Ok(value.last_updated_date),
                     value: Ok(value.value),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -19562,6 +19997,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::vec::Vec<super::SubFolder>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "documents")]
         impl ::std::default::Default for Folder {
@@ -19570,6 +20006,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     id: Ok(Default::default()),
                     name: Err("no value supplied for name".to_string()),
                     sub_folders: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -19609,6 +20046,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "documents")]
         impl ::std::convert::TryFrom<Folder> for super::Folder {
@@ -19620,6 +20063,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     id: value.id?,
                     name: value.name?,
                     sub_folders: value.sub_folders?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -19630,6 +20074,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     id: Ok(value.id),
                     name: Ok(value.name),
                     sub_folders: Ok(value.sub_folders),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -21015,6 +21460,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "patients")]
         impl ::std::default::Default for HealthCard {
@@ -21023,6 +21469,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     expiry: Ok(Default::default()),
                     location_id: Ok(Default::default()),
                     phn: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -21066,6 +21513,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "patients")]
         impl ::std::convert::TryFrom<HealthCard> for super::HealthCard {
@@ -21077,6 +21530,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     expiry: value.expiry?,
                     location_id: value.location_id?,
                     phn: value.phn?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -21087,6 +21541,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     expiry: Ok(value.expiry),
                     location_id: Ok(value.location_id),
                     phn: Ok(value.phn),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -21098,6 +21553,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "contacts")]
         impl ::std::default::Default for HealthmailAddress {
@@ -21105,6 +21561,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 Self {
                     address: Ok(Default::default()),
                     id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -21132,6 +21589,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "contacts")]
         impl ::std::convert::TryFrom<HealthmailAddress> for super::HealthmailAddress {
@@ -21142,6 +21605,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 Ok(Self {
                     address: value.address?,
                     id: value.id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -21151,6 +21615,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 Self {
                     address: Ok(value.address),
                     id: Ok(value.id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -23884,6 +24349,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<crate::shapes::AccuroDateTime>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(any(feature = "labs", feature = "providers"))]
         impl ::std::default::Default for LabGroup {
@@ -23905,6 +24371,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     test_id: Ok(Default::default()),
                     transaction_date: Ok(Default::default()),
                     version_date: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -24125,6 +24592,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(any(feature = "labs", feature = "providers"))]
         impl ::std::convert::TryFrom<LabGroup> for super::LabGroup {
@@ -24149,6 +24622,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     test_id: value.test_id?,
                     transaction_date: value.transaction_date?,
                     version_date: value.version_date?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -24172,6 +24646,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     test_id: Ok(value.test_id),
                     transaction_date: Ok(value.transaction_date),
                     version_date: Ok(value.version_date),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -24311,6 +24786,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(any(feature = "labs", feature = "providers"))]
         impl ::std::default::Default for LabObservation {
@@ -24326,6 +24802,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     observation_units: Ok(Default::default()),
                     observation_value: Ok(Default::default()),
                     result_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -24469,6 +24946,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(any(feature = "labs", feature = "providers"))]
         impl ::std::convert::TryFrom<LabObservation> for super::LabObservation {
@@ -24487,6 +24970,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     observation_units: value.observation_units?,
                     observation_value: value.observation_value?,
                     result_id: value.result_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -24504,6 +24988,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     observation_units: Ok(value.observation_units),
                     observation_value: Ok(value.observation_value),
                     result_id: Ok(value.result_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -24546,6 +25031,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "labs")]
         impl ::std::default::Default for LabResult {
@@ -24560,6 +25046,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     result_name: Ok(Default::default()),
                     source_id: Ok(Default::default()),
                     units: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -24675,6 +25162,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "labs")]
         impl ::std::convert::TryFrom<LabResult> for super::LabResult {
@@ -24692,6 +25185,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     result_name: value.result_name?,
                     source_id: value.source_id?,
                     units: value.units?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -24708,6 +25202,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     result_name: Ok(value.result_name),
                     source_id: Ok(value.source_id),
                     units: Ok(value.units),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -24730,6 +25225,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "labs")]
         impl ::std::default::Default for LabTest {
@@ -24739,6 +25235,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     source_id: Ok(Default::default()),
                     test_id: Ok(Default::default()),
                     test_name: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -24792,6 +25289,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "labs")]
         impl ::std::convert::TryFrom<LabTest> for super::LabTest {
@@ -24804,6 +25307,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     source_id: value.source_id?,
                     test_id: value.test_id?,
                     test_name: value.test_name?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -24815,6 +25319,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     source_id: Ok(value.source_id),
                     test_id: Ok(value.test_id),
                     test_name: Ok(value.test_name),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -26122,6 +26627,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(any(feature = "contacts", feature = "practice", feature = "scheduling"))]
         impl ::std::default::Default for Location {
@@ -26131,6 +26637,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     description: Ok(Default::default()),
                     location_id: Ok(Default::default()),
                     province: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -26184,6 +26691,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(any(feature = "contacts", feature = "practice", feature = "scheduling"))]
         impl ::std::convert::TryFrom<Location> for super::Location {
@@ -26196,6 +26709,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     description: value.description?,
                     location_id: value.location_id?,
                     province: value.province?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -26207,6 +26721,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     description: Ok(value.description),
                     location_id: Ok(value.location_id),
                     province: Ok(value.province),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -26217,12 +26732,14 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "patients")]
         impl ::std::default::Default for ManitobaDetails {
             fn default() -> Self {
                 Self {
                     health_registration_number: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -26242,6 +26759,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "patients")]
         impl ::std::convert::TryFrom<ManitobaDetails> for super::ManitobaDetails {
@@ -26251,6 +26774,7 @@ For the primary and secondary addresses, the location id of the address can be n
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     health_registration_number: value.health_registration_number?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -26259,6 +26783,7 @@ For the primary and secondary addresses, the location id of the address can be n
             fn from(value: super::ManitobaDetails) -> Self {
                 Self {
                     health_registration_number: Ok(value.health_registration_number),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -26269,12 +26794,14 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(any(feature = "patients", feature = "scheduling"))]
         impl ::std::default::Default for ManitobaDetailsDto {
             fn default() -> Self {
                 Self {
                     health_registration_number: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -26294,6 +26821,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(any(feature = "patients", feature = "scheduling"))]
         impl ::std::convert::TryFrom<ManitobaDetailsDto> for super::ManitobaDetailsDto {
@@ -26303,6 +26836,7 @@ For the primary and secondary addresses, the location id of the address can be n
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     health_registration_number: value.health_registration_number?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -26311,6 +26845,7 @@ For the primary and secondary addresses, the location id of the address can be n
             fn from(value: super::ManitobaDetailsDto) -> Self {
                 Self {
                     health_registration_number: Ok(value.health_registration_number),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -26721,6 +27256,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(
             any(
@@ -26743,6 +27279,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     notes: Ok(Default::default()),
                     patient_id: Ok(Default::default()),
                     user_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -26870,6 +27407,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(
             any(
@@ -26895,6 +27438,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     notes: value.notes?,
                     patient_id: value.patient_id?,
                     user_id: value.user_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -26919,6 +27463,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     notes: Ok(value.notes),
                     patient_id: Ok(value.patient_id),
                     user_id: Ok(value.user_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -26947,6 +27492,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(
             any(
@@ -26965,6 +27511,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     role_id: Ok(Default::default()),
                     until_date: Ok(Default::default()),
                     user_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -27038,6 +27585,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(
             any(
@@ -27059,6 +27612,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     role_id: value.role_id?,
                     until_date: value.until_date?,
                     user_id: value.user_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -27079,6 +27633,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     role_id: Ok(value.role_id),
                     until_date: Ok(value.until_date),
                     user_id: Ok(value.user_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -27351,6 +27906,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "patients")]
         impl ::std::default::Default for MedeoPatientId {
@@ -27359,6 +27915,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     medeo_id: Ok(Default::default()),
                     medeo_patient_uuid: Ok(Default::default()),
                     medeo_user_uuid: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -27404,6 +27961,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "patients")]
         impl ::std::convert::TryFrom<MedeoPatientId> for super::MedeoPatientId {
@@ -27415,6 +27978,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     medeo_id: value.medeo_id?,
                     medeo_patient_uuid: value.medeo_patient_uuid?,
                     medeo_user_uuid: value.medeo_user_uuid?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -27425,6 +27989,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     medeo_id: Ok(value.medeo_id),
                     medeo_patient_uuid: Ok(value.medeo_patient_uuid),
                     medeo_user_uuid: Ok(value.medeo_user_uuid),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -28192,6 +28757,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<super::HealthCard>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "patients")]
         impl ::std::default::Default for NovaScotiaDetails {
@@ -28200,6 +28766,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     guardian_hcn: Ok(Default::default()),
                     last_updated_datetime: Ok(Default::default()),
                     secondary_health_card: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -28247,6 +28814,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "patients")]
         impl ::std::convert::TryFrom<NovaScotiaDetails> for super::NovaScotiaDetails {
@@ -28258,6 +28831,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     guardian_hcn: value.guardian_hcn?,
                     last_updated_datetime: value.last_updated_datetime?,
                     secondary_health_card: value.secondary_health_card?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -28268,6 +28842,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     guardian_hcn: Ok(value.guardian_hcn),
                     last_updated_datetime: Ok(value.last_updated_datetime),
                     secondary_health_card: Ok(value.secondary_health_card),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -28286,6 +28861,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<super::PersonalHealthCard>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(any(feature = "patients", feature = "scheduling"))]
         impl ::std::default::Default for NovaScotiaDetailsDto {
@@ -28294,6 +28870,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     guardian_hcn: Ok(Default::default()),
                     last_updated_datetime: Ok(Default::default()),
                     secondary_health_card: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -28343,6 +28920,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(any(feature = "patients", feature = "scheduling"))]
         impl ::std::convert::TryFrom<NovaScotiaDetailsDto>
@@ -28355,6 +28938,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     guardian_hcn: value.guardian_hcn?,
                     last_updated_datetime: value.last_updated_datetime?,
                     secondary_health_card: value.secondary_health_card?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -28365,6 +28949,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     guardian_hcn: Ok(value.guardian_hcn),
                     last_updated_datetime: Ok(value.last_updated_datetime),
                     secondary_health_card: Ok(value.secondary_health_card),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -28875,6 +29460,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "patients")]
         impl ::std::default::Default for OntarioDetails {
@@ -28885,6 +29471,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     master_number: Ok(Default::default()),
                     validation_message: Ok(Default::default()),
                     validation_status: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -28962,6 +29549,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "patients")]
         impl ::std::convert::TryFrom<OntarioDetails> for super::OntarioDetails {
@@ -28975,6 +29568,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     master_number: value.master_number?,
                     validation_message: value.validation_message?,
                     validation_status: value.validation_status?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -28987,6 +29581,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     master_number: Ok(value.master_number),
                     validation_message: Ok(value.validation_message),
                     validation_status: Ok(value.validation_status),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -28997,12 +29592,14 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(any(feature = "emr", feature = "patients", feature = "scheduling"))]
         impl ::std::default::Default for OntarioDetailsDto {
             fn default() -> Self {
                 Self {
                     limited_use_code: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -29022,6 +29619,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(any(feature = "emr", feature = "patients", feature = "scheduling"))]
         impl ::std::convert::TryFrom<OntarioDetailsDto> for super::OntarioDetailsDto {
@@ -29031,6 +29634,7 @@ For the primary and secondary addresses, the location id of the address can be n
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     limited_use_code: value.limited_use_code?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -29039,6 +29643,7 @@ For the primary and secondary addresses, the location id of the address can be n
             fn from(value: super::OntarioDetailsDto) -> Self {
                 Self {
                     limited_use_code: Ok(value.limited_use_code),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -29162,6 +29767,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "patients")]
         impl ::std::default::Default for Patient {
@@ -29199,6 +29805,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     referring_provider_id: Ok(Default::default()),
                     registration_number: Ok(Default::default()),
                     uuid: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -29614,6 +30221,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "patients")]
         impl ::std::convert::TryFrom<Patient> for super::Patient {
@@ -29654,6 +30267,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     referring_provider_id: value.referring_provider_id?,
                     registration_number: value.registration_number?,
                     uuid: value.uuid?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -29695,6 +30309,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     referring_provider_id: Ok(value.referring_provider_id),
                     registration_number: Ok(value.registration_number),
                     uuid: Ok(value.uuid),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -31362,6 +31977,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(any(feature = "patients", feature = "scheduling"))]
         impl ::std::default::Default for PatientDto {
@@ -31396,6 +32012,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     referring_provider_id: Ok(Default::default()),
                     registration_number: Ok(Default::default()),
                     uuid: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -31799,6 +32416,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(any(feature = "patients", feature = "scheduling"))]
         impl ::std::convert::TryFrom<PatientDto> for super::PatientDto {
@@ -31838,6 +32461,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     referring_provider_id: value.referring_provider_id?,
                     registration_number: value.registration_number?,
                     uuid: value.uuid?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -31878,6 +32502,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     referring_provider_id: Ok(value.referring_provider_id),
                     registration_number: Ok(value.registration_number),
                     uuid: Ok(value.uuid),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -31896,6 +32521,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "patients")]
         impl ::std::default::Default for PatientFlag {
@@ -31904,6 +32530,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     flag_user: Ok(Default::default()),
                     last_updated: Ok(Default::default()),
                     message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -31947,6 +32574,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "patients")]
         impl ::std::convert::TryFrom<PatientFlag> for super::PatientFlag {
@@ -31958,6 +32591,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     flag_user: value.flag_user?,
                     last_updated: value.last_updated?,
                     message: value.message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -31968,6 +32602,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     flag_user: Ok(value.flag_user),
                     last_updated: Ok(value.last_updated),
                     message: Ok(value.message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -31986,6 +32621,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(any(feature = "patients", feature = "scheduling"))]
         impl ::std::default::Default for PatientFlagDto {
@@ -31994,6 +32630,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     flag_user: Ok(Default::default()),
                     last_updated: Ok(Default::default()),
                     message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -32037,6 +32674,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(any(feature = "patients", feature = "scheduling"))]
         impl ::std::convert::TryFrom<PatientFlagDto> for super::PatientFlagDto {
@@ -32048,6 +32691,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     flag_user: value.flag_user?,
                     last_updated: value.last_updated?,
                     message: value.message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -32058,6 +32702,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     flag_user: Ok(value.flag_user),
                     last_updated: Ok(value.last_updated),
                     message: Ok(value.message),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -34832,6 +35477,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "patients")]
         impl ::std::default::Default for PatientRoleFlag {
@@ -34840,6 +35486,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     last_updated: Ok(Default::default()),
                     message: Ok(Default::default()),
                     role_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -34883,6 +35530,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "patients")]
         impl ::std::convert::TryFrom<PatientRoleFlag> for super::PatientRoleFlag {
@@ -34894,6 +35547,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     last_updated: value.last_updated?,
                     message: value.message?,
                     role_id: value.role_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -34904,6 +35558,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     last_updated: Ok(value.last_updated),
                     message: Ok(value.message),
                     role_id: Ok(value.role_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -35048,6 +35703,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "patients")]
         impl ::std::default::Default for PatientUserFlag {
@@ -35056,6 +35712,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     last_updated: Ok(Default::default()),
                     message: Ok(Default::default()),
                     user_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -35099,6 +35756,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "patients")]
         impl ::std::convert::TryFrom<PatientUserFlag> for super::PatientUserFlag {
@@ -35110,6 +35773,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     last_updated: value.last_updated?,
                     message: value.message?,
                     user_id: value.user_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -35120,6 +35784,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     last_updated: Ok(value.last_updated),
                     message: Ok(value.message),
                     user_id: Ok(value.user_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -35209,6 +35874,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(any(feature = "patients", feature = "scheduling"))]
         impl ::std::default::Default for PersonalHealthCard {
@@ -35217,6 +35883,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     expiry: Ok(Default::default()),
                     location_id: Ok(Default::default()),
                     phn: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -35260,6 +35927,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(any(feature = "patients", feature = "scheduling"))]
         impl ::std::convert::TryFrom<PersonalHealthCard> for super::PersonalHealthCard {
@@ -35271,6 +35944,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     expiry: value.expiry?,
                     location_id: value.location_id?,
                     phn: value.phn?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -35281,6 +35955,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     expiry: Ok(value.expiry),
                     location_id: Ok(value.location_id),
                     phn: Ok(value.phn),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -35327,6 +36002,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(
             any(
@@ -35348,6 +36024,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     order: Ok(Default::default()),
                     phone_id: Ok(Default::default()),
                     usage: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -35459,6 +36136,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(
             any(
@@ -35483,6 +36166,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     order: value.order?,
                     phone_id: value.phone_id?,
                     usage: value.usage?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -35506,6 +36190,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     order: Ok(value.order),
                     phone_id: Ok(value.phone_id),
                     usage: Ok(value.usage),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -35528,6 +36213,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "providers")]
         impl ::std::default::Default for PhysicianLabId {
@@ -35537,6 +36223,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     lab_id: Ok(Default::default()),
                     physician_id: Ok(Default::default()),
                     source_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -35590,6 +36277,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "providers")]
         impl ::std::convert::TryFrom<PhysicianLabId> for super::PhysicianLabId {
@@ -35602,6 +36295,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     lab_id: value.lab_id?,
                     physician_id: value.physician_id?,
                     source_id: value.source_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -35613,6 +36307,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     lab_id: Ok(value.lab_id),
                     physician_id: Ok(value.physician_id),
                     source_id: Ok(value.source_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -38560,6 +39255,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::string::String,
             >,
             type_id: ::std::result::Result<i64, ::std::string::String>,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(any(feature = "providers", feature = "scheduling"))]
         impl ::std::default::Default for Provider {
@@ -38580,6 +39276,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     suffix: Ok(Default::default()),
                     title: Ok(Default::default()),
                     type_id: Err("no value supplied for type_id".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -38771,6 +39468,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(any(feature = "providers", feature = "scheduling"))]
         impl ::std::convert::TryFrom<Provider> for super::Provider {
@@ -38794,6 +39497,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     suffix: value.suffix?,
                     title: value.title?,
                     type_id: value.type_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -38816,6 +39520,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     suffix: Ok(value.suffix),
                     title: Ok(value.title),
                     type_id: Ok(value.type_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -38842,6 +39547,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(any(feature = "providers", feature = "scheduling"))]
         impl ::std::default::Default for ProviderAddress {
@@ -38852,6 +39558,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     masks: Ok(Default::default()),
                     postal_zip: Ok(Default::default()),
                     street: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -38917,6 +39624,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(any(feature = "providers", feature = "scheduling"))]
         impl ::std::convert::TryFrom<ProviderAddress> for super::ProviderAddress {
@@ -38930,6 +39643,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     masks: value.masks?,
                     postal_zip: value.postal_zip?,
                     street: value.street?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -38942,6 +39656,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     masks: Ok(value.masks),
                     postal_zip: Ok(value.postal_zip),
                     street: Ok(value.street),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -39142,6 +39857,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "scheduling")]
         impl ::std::default::Default for ProviderScheduleCalendar {
@@ -39151,6 +39867,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     note: Ok(Default::default()),
                     provider_id: Ok(Default::default()),
                     title: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -39206,6 +39923,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "scheduling")]
         impl ::std::convert::TryFrom<ProviderScheduleCalendar>
@@ -39219,6 +39942,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     note: value.note?,
                     provider_id: value.provider_id?,
                     title: value.title?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -39231,6 +39955,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     note: Ok(value.note),
                     provider_id: Ok(value.provider_id),
                     title: Ok(value.title),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -39489,6 +40214,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "letters")]
         impl ::std::default::Default for ReferralOrder {
@@ -39521,6 +40247,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     repliform_last_modified: Ok(Default::default()),
                     specific: Ok(Default::default()),
                     type_: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -39876,6 +40603,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "letters")]
         impl ::std::convert::TryFrom<ReferralOrder> for super::ReferralOrder {
@@ -39911,6 +40644,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     repliform_last_modified: value.repliform_last_modified?,
                     specific: value.specific?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -39945,6 +40679,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     repliform_last_modified: Ok(value.repliform_last_modified),
                     specific: Ok(value.specific),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -41225,6 +41960,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::string::String,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "scheduling")]
         impl ::std::default::Default for SchedulerStatus {
@@ -41237,6 +41973,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     ),
                     status_id: Ok(Default::default()),
                     status_name: Err("no value supplied for status_name".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -41304,6 +42041,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "scheduling")]
         impl ::std::convert::TryFrom<SchedulerStatus> for super::SchedulerStatus {
@@ -41317,6 +42060,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     status_abbreviation: value.status_abbreviation?,
                     status_id: value.status_id?,
                     status_name: value.status_name?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -41329,6 +42073,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     status_abbreviation: Ok(value.status_abbreviation),
                     status_id: Ok(value.status_id),
                     status_name: Ok(value.status_name),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -41642,6 +42387,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "emr")]
         impl ::std::default::Default for StatusHistory {
@@ -41655,6 +42401,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     order_status: Ok(Default::default()),
                     prescription_id: Ok(Default::default()),
                     reason: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -41764,6 +42511,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "emr")]
         impl ::std::convert::TryFrom<StatusHistory> for super::StatusHistory {
@@ -41780,6 +42533,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     order_status: value.order_status?,
                     prescription_id: value.prescription_id?,
                     reason: value.reason?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -41795,6 +42549,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     order_status: Ok(value.order_status),
                     prescription_id: Ok(value.prescription_id),
                     reason: Ok(value.reason),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -41803,6 +42558,7 @@ For the primary and secondary addresses, the location id of the address can be n
         pub struct SubFolder {
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "documents")]
         impl ::std::default::Default for SubFolder {
@@ -41810,6 +42566,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 Self {
                     id: Ok(Default::default()),
                     name: Err("no value supplied for name".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -41837,6 +42594,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "documents")]
         impl ::std::convert::TryFrom<SubFolder> for super::SubFolder {
@@ -41847,6 +42610,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 Ok(Self {
                     id: value.id?,
                     name: value.name?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -41856,6 +42620,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 Self {
                     id: Ok(value.id),
                     name: Ok(value.name),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -42788,6 +43553,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<crate::shapes::AccuroDate>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(any(feature = "tasks", feature = "users"))]
         impl ::std::default::Default for UserTask {
@@ -42810,6 +43576,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     priority: Ok(Default::default()),
                     reason: Ok(Default::default()),
                     task_due_date: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -43033,6 +43800,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(any(feature = "tasks", feature = "users"))]
         impl ::std::convert::TryFrom<UserTask> for super::UserTask {
@@ -43058,6 +43831,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     priority: value.priority?,
                     reason: value.reason?,
                     task_due_date: value.task_due_date?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -43082,6 +43856,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     priority: Ok(value.priority),
                     reason: Ok(value.reason),
                     task_due_date: Ok(value.task_due_date),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -44282,6 +45057,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "waitlist")]
         impl ::std::default::Default for WaitlistRequest {
@@ -44325,6 +45101,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     tentative_date: Ok(Default::default()),
                     urgent_date: Ok(Default::default()),
                     waitlist_provider_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -44850,6 +45627,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "waitlist")]
         impl ::std::convert::TryFrom<WaitlistRequest> for super::WaitlistRequest {
@@ -44896,6 +45679,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     tentative_date: value.tentative_date?,
                     urgent_date: value.urgent_date?,
                     waitlist_provider_id: value.waitlist_provider_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -44945,6 +45729,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     tentative_date: Ok(value.tentative_date),
                     urgent_date: Ok(value.urgent_date),
                     waitlist_provider_id: Ok(value.waitlist_provider_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -45207,6 +45992,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<crate::UnknownMembers, ::std::string::String>,
         }
         #[cfg(feature = "waitlist")]
         impl ::std::default::Default for WaitlistRequestProcedure {
@@ -45217,6 +46003,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     note: Ok(Default::default()),
                     procedure_name: Ok(Default::default()),
                     request_id: Ok(Default::default()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -45282,6 +46069,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     });
                 self
             }
+            /// The members the spec does not know, written back
+            /// with the record.
+            pub fn extra(mut self, value: crate::UnknownMembers) -> Self {
+                self.extra = Ok(value);
+                self
+            }
         }
         #[cfg(feature = "waitlist")]
         impl ::std::convert::TryFrom<WaitlistRequestProcedure>
@@ -45296,6 +46089,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     note: value.note?,
                     procedure_name: value.procedure_name?,
                     request_id: value.request_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -45309,6 +46103,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     note: Ok(value.note),
                     procedure_name: Ok(value.procedure_name),
                     request_id: Ok(value.request_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -45385,6 +46180,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("user_id", &self.user_id)
                     .field("username", &::std::format_args!("[redacted]"))
                     .field("work_phone", &self.work_phone)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -45408,6 +46204,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("start", &::std::format_args!("[redacted]"))
                     .field("street", &::std::format_args!("[redacted]"))
                     .field("type_", &self.type_)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -45420,6 +46217,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("new_born_code", &::std::format_args!("[redacted]"))
                     .field("type_", &self.type_)
                     .field("uli2", &self.uli2)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -45432,6 +46230,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("new_born_code", &::std::format_args!("[redacted]"))
                     .field("type_", &self.type_)
                     .field("uli2", &self.uli2)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -45443,6 +46242,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("alias_type", &self.alias_type)
                     .field("first_name", &::std::format_args!("[redacted]"))
                     .field("last_name", &::std::format_args!("[redacted]"))
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -45574,6 +46374,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("site_id", &self.site_id)
                     .field("start_time", &self.start_time)
                     .field("sub_column", &self.sub_column)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -45593,6 +46394,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("room_ids", &self.room_ids)
                     .field("service_location", &::std::format_args!("[redacted]"))
                     .field("type_id", &self.type_id)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -45668,6 +46470,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("physician_id", &self.physician_id)
                     .field("reason_id", &self.reason_id)
                     .field("shared", &self.shared)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -45719,6 +46522,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("phone_number", &::std::format_args!("[redacted]"))
                     .field("postal_code", &::std::format_args!("[redacted]"))
                     .field("street", &::std::format_args!("[redacted]"))
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -45765,6 +46569,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("spoken_language_code", &self.spoken_language_code)
                     .field("suffix", &::std::format_args!("[redacted]"))
                     .field("title", &::std::format_args!("[redacted]"))
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -45789,6 +46594,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("spoken_language_code", &self.spoken_language_code)
                     .field("suffix", &::std::format_args!("[redacted]"))
                     .field("title", &::std::format_args!("[redacted]"))
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -45894,6 +46700,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("email_id", &self.email_id)
                     .field("order", &self.order)
                     .field("type_", &self.type_)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -45919,6 +46726,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     )
                     .field("last_updated_date", &self.last_updated_date)
                     .field("value", &::std::format_args!("[redacted]"))
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -45997,6 +46805,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("expiry", &::std::format_args!("[redacted]"))
                     .field("location_id", &self.location_id)
                     .field("phn", &::std::format_args!("[redacted]"))
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -46006,6 +46815,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 f.debug_struct("HealthmailAddress")
                     .field("address", &::std::format_args!("[redacted]"))
                     .field("id", &self.id)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -46183,6 +46993,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("test_id", &self.test_id)
                     .field("transaction_date", &self.transaction_date)
                     .field("version_date", &self.version_date)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -46200,6 +47011,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("observation_units", &self.observation_units)
                     .field("observation_value", &::std::format_args!("[redacted]"))
                     .field("result_id", &self.result_id)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -46271,6 +47083,7 @@ For the primary and secondary addresses, the location id of the address can be n
                         "health_registration_number",
                         &::std::format_args!("[redacted]"),
                     )
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -46282,6 +47095,7 @@ For the primary and secondary addresses, the location id of the address can be n
                         "health_registration_number",
                         &::std::format_args!("[redacted]"),
                     )
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -46344,6 +47158,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("notes", &::std::format_args!("[redacted]"))
                     .field("patient_id", &self.patient_id)
                     .field("user_id", &self.user_id)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -46393,6 +47208,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("guardian_hcn", &::std::format_args!("[redacted]"))
                     .field("last_updated_datetime", &self.last_updated_datetime)
                     .field("secondary_health_card", &self.secondary_health_card)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -46403,6 +47219,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("guardian_hcn", &::std::format_args!("[redacted]"))
                     .field("last_updated_datetime", &self.last_updated_datetime)
                     .field("secondary_health_card", &self.secondary_health_card)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -46415,6 +47232,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("master_number", &::std::format_args!("[redacted]"))
                     .field("validation_message", &::std::format_args!("[redacted]"))
                     .field("validation_status", &self.validation_status)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -46423,6 +47241,7 @@ For the primary and secondary addresses, the location id of the address can be n
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("OntarioDetailsDto")
                     .field("limited_use_code", &::std::format_args!("[redacted]"))
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -46466,6 +47285,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("referring_provider_id", &self.referring_provider_id)
                     .field("registration_number", &::std::format_args!("[redacted]"))
                     .field("uuid", &self.uuid)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -46613,6 +47433,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("referring_provider_id", &self.referring_provider_id)
                     .field("registration_number", &::std::format_args!("[redacted]"))
                     .field("uuid", &self.uuid)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -46623,6 +47444,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("flag_user", &self.flag_user)
                     .field("last_updated", &self.last_updated)
                     .field("message", &::std::format_args!("[redacted]"))
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -46633,6 +47455,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("flag_user", &self.flag_user)
                     .field("last_updated", &self.last_updated)
                     .field("message", &::std::format_args!("[redacted]"))
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -46831,6 +47654,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("last_updated", &self.last_updated)
                     .field("message", &::std::format_args!("[redacted]"))
                     .field("role_id", &self.role_id)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -46841,6 +47665,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("last_updated", &self.last_updated)
                     .field("message", &::std::format_args!("[redacted]"))
                     .field("user_id", &self.user_id)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -46851,6 +47676,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("expiry", &::std::format_args!("[redacted]"))
                     .field("location_id", &self.location_id)
                     .field("phn", &::std::format_args!("[redacted]"))
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -46874,6 +47700,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("order", &self.order)
                     .field("phone_id", &self.phone_id)
                     .field("usage", &self.usage)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -47053,6 +47880,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("suffix", &::std::format_args!("[redacted]"))
                     .field("title", &::std::format_args!("[redacted]"))
                     .field("type_id", &self.type_id)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -47065,6 +47893,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("masks", &self.masks)
                     .field("postal_zip", &::std::format_args!("[redacted]"))
                     .field("street", &::std::format_args!("[redacted]"))
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -47085,6 +47914,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("note", &::std::format_args!("[redacted]"))
                     .field("provider_id", &self.provider_id)
                     .field("title", &::std::format_args!("[redacted]"))
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -47119,6 +47949,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("repliform_last_modified", &self.repliform_last_modified)
                     .field("specific", &::std::format_args!("[redacted]"))
                     .field("type_", &self.type_)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -47176,6 +48007,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("order_status", &self.order_status)
                     .field("prescription_id", &self.prescription_id)
                     .field("reason", &::std::format_args!("[redacted]"))
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -47226,6 +48058,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("priority", &self.priority)
                     .field("reason", &::std::format_args!("[redacted]"))
                     .field("task_due_date", &self.task_due_date)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -47345,6 +48178,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("tentative_date", &::std::format_args!("[redacted]"))
                     .field("urgent_date", &::std::format_args!("[redacted]"))
                     .field("waitlist_provider_id", &self.waitlist_provider_id)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -47369,6 +48203,7 @@ For the primary and secondary addresses, the location id of the address can be n
                     .field("note", &::std::format_args!("[redacted]"))
                     .field("procedure_name", &::std::format_args!("[redacted]"))
                     .field("request_id", &self.request_id)
+                    .field("extra", &self.extra)
                     .finish()
             }
         }
@@ -47426,6 +48261,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("user_id", &self.user_id)
                 .field("username", &::std::format_args!("[redacted]"))
                 .field("work_phone", &self.work_phone)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -47449,6 +48285,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("start", &::std::format_args!("[redacted]"))
                 .field("street", &::std::format_args!("[redacted]"))
                 .field("type_", &self.type_)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -47461,6 +48298,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("new_born_code", &::std::format_args!("[redacted]"))
                 .field("type_", &self.type_)
                 .field("uli2", &self.uli2)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -47473,6 +48311,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("new_born_code", &::std::format_args!("[redacted]"))
                 .field("type_", &self.type_)
                 .field("uli2", &self.uli2)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -47484,6 +48323,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("alias_type", &self.alias_type)
                 .field("first_name", &::std::format_args!("[redacted]"))
                 .field("last_name", &::std::format_args!("[redacted]"))
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -47615,6 +48455,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("site_id", &self.site_id)
                 .field("start_time", &self.start_time)
                 .field("sub_column", &self.sub_column)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -47634,6 +48475,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("room_ids", &self.room_ids)
                 .field("service_location", &::std::format_args!("[redacted]"))
                 .field("type_id", &self.type_id)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -47709,6 +48551,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("physician_id", &self.physician_id)
                 .field("reason_id", &self.reason_id)
                 .field("shared", &self.shared)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -47760,6 +48603,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("phone_number", &::std::format_args!("[redacted]"))
                 .field("postal_code", &::std::format_args!("[redacted]"))
                 .field("street", &::std::format_args!("[redacted]"))
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -47806,6 +48650,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("spoken_language_code", &self.spoken_language_code)
                 .field("suffix", &::std::format_args!("[redacted]"))
                 .field("title", &::std::format_args!("[redacted]"))
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -47830,6 +48675,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("spoken_language_code", &self.spoken_language_code)
                 .field("suffix", &::std::format_args!("[redacted]"))
                 .field("title", &::std::format_args!("[redacted]"))
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -47935,6 +48781,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("email_id", &self.email_id)
                 .field("order", &self.order)
                 .field("type_", &self.type_)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -47957,6 +48804,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("external_system_identifier", &self.external_system_identifier)
                 .field("last_updated_date", &self.last_updated_date)
                 .field("value", &::std::format_args!("[redacted]"))
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -48035,6 +48883,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("expiry", &::std::format_args!("[redacted]"))
                 .field("location_id", &self.location_id)
                 .field("phn", &::std::format_args!("[redacted]"))
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -48044,6 +48893,7 @@ For the primary and secondary addresses, the location id of the address can be n
             f.debug_struct("HealthmailAddress")
                 .field("address", &::std::format_args!("[redacted]"))
                 .field("id", &self.id)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -48226,6 +49076,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("test_id", &self.test_id)
                 .field("transaction_date", &self.transaction_date)
                 .field("version_date", &self.version_date)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -48243,6 +49094,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("observation_units", &self.observation_units)
                 .field("observation_value", &::std::format_args!("[redacted]"))
                 .field("result_id", &self.result_id)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -48311,6 +49163,7 @@ For the primary and secondary addresses, the location id of the address can be n
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("ManitobaDetails")
                 .field("health_registration_number", &::std::format_args!("[redacted]"))
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -48319,6 +49172,7 @@ For the primary and secondary addresses, the location id of the address can be n
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("ManitobaDetailsDto")
                 .field("health_registration_number", &::std::format_args!("[redacted]"))
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -48375,6 +49229,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("notes", &::std::format_args!("[redacted]"))
                 .field("patient_id", &self.patient_id)
                 .field("user_id", &self.user_id)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -48424,6 +49279,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("guardian_hcn", &::std::format_args!("[redacted]"))
                 .field("last_updated_datetime", &self.last_updated_datetime)
                 .field("secondary_health_card", &self.secondary_health_card)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -48434,6 +49290,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("guardian_hcn", &::std::format_args!("[redacted]"))
                 .field("last_updated_datetime", &self.last_updated_datetime)
                 .field("secondary_health_card", &self.secondary_health_card)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -48446,6 +49303,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("master_number", &::std::format_args!("[redacted]"))
                 .field("validation_message", &::std::format_args!("[redacted]"))
                 .field("validation_status", &self.validation_status)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -48454,6 +49312,7 @@ For the primary and secondary addresses, the location id of the address can be n
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("OntarioDetailsDto")
                 .field("limited_use_code", &::std::format_args!("[redacted]"))
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -48497,6 +49356,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("referring_provider_id", &self.referring_provider_id)
                 .field("registration_number", &::std::format_args!("[redacted]"))
                 .field("uuid", &self.uuid)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -48644,6 +49504,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("referring_provider_id", &self.referring_provider_id)
                 .field("registration_number", &::std::format_args!("[redacted]"))
                 .field("uuid", &self.uuid)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -48654,6 +49515,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("flag_user", &self.flag_user)
                 .field("last_updated", &self.last_updated)
                 .field("message", &::std::format_args!("[redacted]"))
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -48664,6 +49526,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("flag_user", &self.flag_user)
                 .field("last_updated", &self.last_updated)
                 .field("message", &::std::format_args!("[redacted]"))
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -48859,6 +49722,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("last_updated", &self.last_updated)
                 .field("message", &::std::format_args!("[redacted]"))
                 .field("role_id", &self.role_id)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -48869,6 +49733,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("last_updated", &self.last_updated)
                 .field("message", &::std::format_args!("[redacted]"))
                 .field("user_id", &self.user_id)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -48879,6 +49744,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("expiry", &::std::format_args!("[redacted]"))
                 .field("location_id", &self.location_id)
                 .field("phn", &::std::format_args!("[redacted]"))
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -48902,6 +49768,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("order", &self.order)
                 .field("phone_id", &self.phone_id)
                 .field("usage", &self.usage)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -49069,6 +49936,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("suffix", &::std::format_args!("[redacted]"))
                 .field("title", &::std::format_args!("[redacted]"))
                 .field("type_id", &self.type_id)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -49081,6 +49949,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("masks", &self.masks)
                 .field("postal_zip", &::std::format_args!("[redacted]"))
                 .field("street", &::std::format_args!("[redacted]"))
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -49118,6 +49987,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("note", &::std::format_args!("[redacted]"))
                 .field("provider_id", &self.provider_id)
                 .field("title", &::std::format_args!("[redacted]"))
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -49152,6 +50022,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("repliform_last_modified", &self.repliform_last_modified)
                 .field("specific", &::std::format_args!("[redacted]"))
                 .field("type_", &self.type_)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -49240,6 +50111,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("order_status", &self.order_status)
                 .field("prescription_id", &self.prescription_id)
                 .field("reason", &::std::format_args!("[redacted]"))
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -49298,6 +50170,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("priority", &self.priority)
                 .field("reason", &::std::format_args!("[redacted]"))
                 .field("task_due_date", &self.task_due_date)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -49408,6 +50281,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("tentative_date", &::std::format_args!("[redacted]"))
                 .field("urgent_date", &::std::format_args!("[redacted]"))
                 .field("waitlist_provider_id", &self.waitlist_provider_id)
+                .field("extra", &self.extra)
                 .finish()
         }
     }
@@ -49432,6 +50306,7 @@ For the primary and secondary addresses, the location id of the address can be n
                 .field("note", &::std::format_args!("[redacted]"))
                 .field("procedure_name", &::std::format_args!("[redacted]"))
                 .field("request_id", &self.request_id)
+                .field("extra", &self.extra)
                 .finish()
         }
     }

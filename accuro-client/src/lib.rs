@@ -68,6 +68,7 @@ pub mod shapes;
 mod state;
 pub mod token;
 mod transport;
+mod unknown_members;
 
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused)]
@@ -103,6 +104,7 @@ pub use transport::{
     DEFAULT_AUDIT_QUEUE, DEFAULT_MAX_ANSWER_BYTES, DEFAULT_MAX_IDLE_PER_HOST, Transport,
     TransportBuilder,
 };
+pub use unknown_members::UnknownMembers;
 
 /// The README's examples, compiled as doc tests.
 #[cfg(doctest)]

@@ -150,6 +150,14 @@ pub fn calls(spec_text: &str, generated_code: &str, spec_name: &str) -> Result<S
             let ty = format_ident!("{name}");
             quote!((#name, decode_value::<types::#ty> as Decoder))
         });
+    // Every schema read and written (its type keeps unknown members).
+    let written_back = crate::write_back::read_and_written(&spec)
+        .into_iter()
+        .filter(|name| components.contains_key(name.as_str()) && type_names.contains(name))
+        .map(|name| {
+            let ty = format_ident!("{name}");
+            quote!((#name, round_trip::<types::#ty, types::builder::#ty> as RoundTrip))
+        });
     let calls = calls.into_iter().map(|(_, _, call)| call);
     let fixture_ids = FIXTURE_IDS.iter().map(|(name, field)| {
         let field = format_ident!("{field}");
@@ -200,6 +208,30 @@ pub fn calls(spec_text: &str, generated_code: &str, spec_name: &str) -> Result<S
         /// (`x-accuro-vendor-schema`), with a decoder into its generated type.
         pub fn vendor_schema_decoders() -> Vec<(&'static str, Decoder)> {
             vec![#(#decoders),*]
+        }
+
+        /// A value decoded into a generated type, through its builder and back
+        /// (the path of a request body), and encoded again.
+        pub type RoundTrip = fn(&serde_json::Value) -> Result<serde_json::Value, String>;
+
+        /// Every schema both read in an answer and sent in a request body
+        /// (its generated type keeps the members the spec does not know),
+        /// with its [`RoundTrip`].
+        pub fn written_back_round_trips() -> Vec<(&'static str, RoundTrip)> {
+            vec![#(#written_back),*]
+        }
+
+        /// Decodes `value` into `T`, into its builder `B` and back, and
+        /// encodes it again.
+        pub fn round_trip<T, B>(value: &serde_json::Value) -> Result<serde_json::Value, String>
+        where
+            T: serde::de::DeserializeOwned + serde::Serialize + TryFrom<B>,
+            <T as TryFrom<B>>::Error: std::fmt::Display,
+            B: From<T>,
+        {
+            let typed: T = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+            let rebuilt = T::try_from(B::from(typed)).map_err(|e| e.to_string())?;
+            serde_json::to_value(&rebuilt).map_err(|e| e.to_string())
         }
 
         /// Decodes `value` into `T`, naming the path where it failed.

@@ -48,6 +48,7 @@ mod property_paths;
 mod redact;
 mod rules;
 mod surface;
+mod write_back;
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
@@ -133,6 +134,9 @@ pub(crate) struct Prepared {
     pub(crate) handwritten_schemas: std::collections::BTreeSet<String>,
     /// Ids of the operations progenitor sees, in document order.
     pub(crate) operations: Vec<String>,
+    /// The generated structs of schemas both read and written: they keep
+    /// the members the spec does not know ([`write_back`]).
+    pub(crate) written_back: std::collections::BTreeSet<String>,
 }
 
 /// Parses and checks the spec, then prepares it for progenitor.
@@ -149,6 +153,7 @@ pub(crate) fn prepare(spec_text: &str, options: &Options) -> Result<Prepared, Er
         });
     }
     let classification = phi::classify(&document);
+    let written_back = write_back::read_and_written(&document);
     let endpoints = endpoints(&spec);
     let handwritten_schemas = prepare::handwritten_schemas(&spec);
     prepare::drop_handwritten(&mut spec);
@@ -163,6 +168,7 @@ pub(crate) fn prepare(spec_text: &str, options: &Options) -> Result<Prepared, Er
         endpoints,
         handwritten_schemas,
         operations,
+        written_back,
     })
 }
 
@@ -187,6 +193,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> 
         endpoints: routes_of,
         handwritten_schemas,
         operations,
+        written_back,
     } = prepare(spec_text, options)?;
 
     let mut tokens = run_progenitor(options, |g| g.generate_tokens(&spec))?;
@@ -194,6 +201,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> 
     tokens.extend(field_names(spec_text, &options.spec_name)?);
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
     let wrapped = surface::reshape(&mut file)?;
+    write_back::keep_unknown_members(&mut file, &written_back)?;
     path_values::use_encoder(&mut file, "crate::encode_path_value")?;
     redact::redact(&mut file, &classification)?;
     let areas = routes_of

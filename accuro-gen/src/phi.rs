@@ -164,7 +164,7 @@ fn collect(
 }
 
 /// `colorSpace` -> `ColorSpace`, `file_name` -> `FileName`.
-fn pascal(name: &str) -> String {
+pub(crate) fn pascal(name: &str) -> String {
     name.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|part| !part.is_empty())
         .map(|part| {
@@ -176,7 +176,7 @@ fn pascal(name: &str) -> String {
         .collect()
 }
 
-fn schemas(document: &Value) -> Option<&serde_yaml::Mapping> {
+pub(crate) fn schemas(document: &Value) -> Option<&serde_yaml::Mapping> {
     document
         .get("components")
         .and_then(|c| c.get("schemas"))

@@ -88,6 +88,8 @@ pub(crate) fn redact(
                             // without one, a generated type prints through
                             // its own `Debug`, anything else is redacted.
                             let how = match classification.decision(&name, &property) {
+                                // Its own `Debug` prints member names only.
+                                _ if is_unknown_members(&field.ty) => Shown::Value,
                                 Some(true) => Shown::Redacted,
                                 Some(false) => Shown::Value,
                                 None if is_local(&field.ty, &local) => Shown::Value,
@@ -214,6 +216,11 @@ fn serde_name(field: &syn::Field) -> Option<String> {
         });
     }
     found
+}
+
+/// Whether `ty` is the unknown members' type (or a builder's `Result` of it).
+fn is_unknown_members(ty: &syn::Type) -> bool {
+    quote::quote!(#ty).to_string().contains("UnknownMembers")
 }
 
 fn unraw(ident: &syn::Ident) -> String {

@@ -239,6 +239,101 @@ pub fn vendor_schema_decoders() -> Vec<(&'static str, Decoder)> {
         types::WellnetPrescriptionLink > as Decoder)
     ]
 }
+/// A value decoded into a generated type, through its builder and back
+/// (the path of a request body), and encoded again.
+pub type RoundTrip = fn(&serde_json::Value) -> Result<serde_json::Value, String>;
+/// Every schema both read in an answer and sent in a request body
+/// (its generated type keeps the members the spec does not know),
+/// with its [`RoundTrip`].
+pub fn written_back_round_trips() -> Vec<(&'static str, RoundTrip)> {
+    vec![
+        ("AccuroUser", round_trip:: < types::AccuroUser, types::builder::AccuroUser > as
+        RoundTrip), ("Address", round_trip:: < types::Address, types::builder::Address >
+        as RoundTrip), ("AlbertaDetails", round_trip:: < types::AlbertaDetails,
+        types::builder::AlbertaDetails > as RoundTrip), ("AlbertaDetailsDto",
+        round_trip:: < types::AlbertaDetailsDto, types::builder::AlbertaDetailsDto > as
+        RoundTrip), ("Alias", round_trip:: < types::Alias, types::builder::Alias > as
+        RoundTrip), ("Appointment", round_trip:: < types::Appointment,
+        types::builder::Appointment > as RoundTrip), ("AppointmentDetails", round_trip::
+        < types::AppointmentDetails, types::builder::AppointmentDetails > as RoundTrip),
+        ("AppointmentReason", round_trip:: < types::AppointmentReason,
+        types::builder::AppointmentReason > as RoundTrip), ("AttachmentDto", round_trip::
+        < types::AttachmentDto, types::builder::AttachmentDto > as RoundTrip),
+        ("ColorComponents", round_trip:: < types::ColorComponents,
+        types::builder::ColorComponents > as RoundTrip), ("ConsultSite", round_trip:: <
+        types::ConsultSite, types::builder::ConsultSite > as RoundTrip), ("Contact",
+        round_trip:: < types::Contact, types::builder::Contact > as RoundTrip),
+        ("Demographics", round_trip:: < types::Demographics, types::builder::Demographics
+        > as RoundTrip), ("DemographicsDto", round_trip:: < types::DemographicsDto,
+        types::builder::DemographicsDto > as RoundTrip), ("Email", round_trip:: <
+        types::Email, types::builder::Email > as RoundTrip),
+        ("ExternalContactIdentifier", round_trip:: < types::ExternalContactIdentifier,
+        types::builder::ExternalContactIdentifier > as RoundTrip), ("Folder",
+        round_trip:: < types::Folder, types::builder::Folder > as RoundTrip),
+        ("HealthCard", round_trip:: < types::HealthCard, types::builder::HealthCard > as
+        RoundTrip), ("HealthmailAddress", round_trip:: < types::HealthmailAddress,
+        types::builder::HealthmailAddress > as RoundTrip), ("LabGroup", round_trip:: <
+        types::LabGroup, types::builder::LabGroup > as RoundTrip), ("LabObservation",
+        round_trip:: < types::LabObservation, types::builder::LabObservation > as
+        RoundTrip), ("LabResult", round_trip:: < types::LabResult,
+        types::builder::LabResult > as RoundTrip), ("LabTest", round_trip:: <
+        types::LabTest, types::builder::LabTest > as RoundTrip), ("Location",
+        round_trip:: < types::Location, types::builder::Location > as RoundTrip),
+        ("ManitobaDetails", round_trip:: < types::ManitobaDetails,
+        types::builder::ManitobaDetails > as RoundTrip), ("ManitobaDetailsDto",
+        round_trip:: < types::ManitobaDetailsDto, types::builder::ManitobaDetailsDto > as
+        RoundTrip), ("Mask", round_trip:: < types::Mask, types::builder::Mask > as
+        RoundTrip), ("MaskAuthorization", round_trip:: < types::MaskAuthorization,
+        types::builder::MaskAuthorization > as RoundTrip), ("MedeoPatientId",
+        round_trip:: < types::MedeoPatientId, types::builder::MedeoPatientId > as
+        RoundTrip), ("NovaScotiaDetails", round_trip:: < types::NovaScotiaDetails,
+        types::builder::NovaScotiaDetails > as RoundTrip), ("NovaScotiaDetailsDto",
+        round_trip:: < types::NovaScotiaDetailsDto, types::builder::NovaScotiaDetailsDto
+        > as RoundTrip), ("OntarioDetails", round_trip:: < types::OntarioDetails,
+        types::builder::OntarioDetails > as RoundTrip), ("OntarioDetailsDto",
+        round_trip:: < types::OntarioDetailsDto, types::builder::OntarioDetailsDto > as
+        RoundTrip), ("Patient", round_trip:: < types::Patient, types::builder::Patient >
+        as RoundTrip), ("PatientDto", round_trip:: < types::PatientDto,
+        types::builder::PatientDto > as RoundTrip), ("PatientFlag", round_trip:: <
+        types::PatientFlag, types::builder::PatientFlag > as RoundTrip),
+        ("PatientFlagDto", round_trip:: < types::PatientFlagDto,
+        types::builder::PatientFlagDto > as RoundTrip), ("PatientRoleFlag", round_trip::
+        < types::PatientRoleFlag, types::builder::PatientRoleFlag > as RoundTrip),
+        ("PatientUserFlag", round_trip:: < types::PatientUserFlag,
+        types::builder::PatientUserFlag > as RoundTrip), ("PersonalHealthCard",
+        round_trip:: < types::PersonalHealthCard, types::builder::PersonalHealthCard > as
+        RoundTrip), ("Phone", round_trip:: < types::Phone, types::builder::Phone > as
+        RoundTrip), ("PhysicianLabId", round_trip:: < types::PhysicianLabId,
+        types::builder::PhysicianLabId > as RoundTrip), ("Provider", round_trip:: <
+        types::Provider, types::builder::Provider > as RoundTrip), ("ProviderAddress",
+        round_trip:: < types::ProviderAddress, types::builder::ProviderAddress > as
+        RoundTrip), ("ProviderScheduleCalendar", round_trip:: <
+        types::ProviderScheduleCalendar, types::builder::ProviderScheduleCalendar > as
+        RoundTrip), ("ReferralOrder", round_trip:: < types::ReferralOrder,
+        types::builder::ReferralOrder > as RoundTrip), ("SchedulerStatus", round_trip:: <
+        types::SchedulerStatus, types::builder::SchedulerStatus > as RoundTrip),
+        ("StatusHistory", round_trip:: < types::StatusHistory,
+        types::builder::StatusHistory > as RoundTrip), ("SubFolder", round_trip:: <
+        types::SubFolder, types::builder::SubFolder > as RoundTrip), ("UserTask",
+        round_trip:: < types::UserTask, types::builder::UserTask > as RoundTrip),
+        ("WaitlistRequest", round_trip:: < types::WaitlistRequest,
+        types::builder::WaitlistRequest > as RoundTrip), ("WaitlistRequestProcedure",
+        round_trip:: < types::WaitlistRequestProcedure,
+        types::builder::WaitlistRequestProcedure > as RoundTrip)
+    ]
+}
+/// Decodes `value` into `T`, into its builder `B` and back, and
+/// encodes it again.
+pub fn round_trip<T, B>(value: &serde_json::Value) -> Result<serde_json::Value, String>
+where
+    T: serde::de::DeserializeOwned + serde::Serialize + TryFrom<B>,
+    <T as TryFrom<B>>::Error: std::fmt::Display,
+    B: From<T>,
+{
+    let typed: T = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+    let rebuilt = T::try_from(B::from(typed)).map_err(|e| e.to_string())?;
+    serde_json::to_value(&rebuilt).map_err(|e| e.to_string())
+}
 /// Decodes `value` into `T`, naming the path where it failed.
 pub fn decode_value<T: serde::de::DeserializeOwned>(
     value: &serde_json::Value,

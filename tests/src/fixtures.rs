@@ -14,6 +14,7 @@ pub fn new_patient() -> types::Patient {
         .gender_id(2)
         .birthday("1959-02-16".parse::<AccuroDate>().expect("date"))
         .health_card(types::HealthCard {
+            extra: Default::default(),
             phn: Some("9000000001".into()),
             location_id: Some(2),
             expiry: Some("2030-01-31".parse().expect("date")),

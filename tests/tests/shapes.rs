@@ -5,6 +5,8 @@
 use accuro_client::shapes::{AccuroDate, AccuroDateTime, AccuroPartialDate, HhmmTime, Precision};
 use accuro_client::types;
 use accuro_tests::*;
+use std::collections::BTreeSet;
+
 use serde_json::{Value, json};
 
 fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(value: Value) -> Value {
@@ -267,4 +269,251 @@ fn unknown_fields_are_accepted() {
         serde_json::from_value(json!({"contents": null, "lastId": null})).expect("null list");
     assert!(page.contents.is_none());
     assert_eq!(page.last_id, None);
+}
+
+// ---------------------------------------------------------------------------
+// Records written back whole (issue 26): members the spec does not know are
+// kept by every type both read and written, and sent back unchanged.
+// ---------------------------------------------------------------------------
+
+fn spec() -> serde_yaml::Value {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/accuro.yaml"))
+        .expect("the spec");
+    serde_yaml::from_str(&text).expect("the spec parses")
+}
+
+/// `value` (an instance of `schema`) with three members the spec does not
+/// know added to every record in it, at every depth (a number, a text, a
+/// nested object with an array), each named after its depth; a map
+/// (`additionalProperties`) is no record and gets none. Returns how many
+/// were added.
+fn add_unknown_members(
+    value: &mut Value,
+    schema: &serde_yaml::Value,
+    schemas: &serde_yaml::Mapping,
+    depth: usize,
+) -> usize {
+    use serde_yaml::Value as Y;
+    if depth > 24 {
+        return 0;
+    }
+    if let Some(name) = schema
+        .get("$ref")
+        .and_then(Y::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+    {
+        return schemas.get(name).map_or(0, |target| {
+            add_unknown_members(value, target, schemas, depth)
+        });
+    }
+    for combinator in ["oneOf", "anyOf"] {
+        // The marked instance takes the first alternative.
+        if let Some(first) = schema.get(combinator).and_then(|c| c.get(0)) {
+            return add_unknown_members(value, first, schemas, depth);
+        }
+    }
+    let mut properties = serde_yaml::Mapping::new();
+    let mut parts = vec![schema];
+    while let Some(part) = parts.pop() {
+        if let Some(Y::Mapping(own)) = part.get("properties") {
+            properties.extend(own.clone());
+        }
+        for member in part
+            .get("allOf")
+            .and_then(Y::as_sequence)
+            .into_iter()
+            .flatten()
+        {
+            match member
+                .get("$ref")
+                .and_then(Y::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                Some(name) => parts.extend(schemas.get(name)),
+                None => parts.push(member),
+            }
+        }
+    }
+    let mut added = 0;
+    match value {
+        Value::Object(map) if !properties.is_empty() => {
+            for (key, inner) in map.iter_mut() {
+                if let Some(property) = properties.get(key.as_str()) {
+                    added += add_unknown_members(inner, property, schemas, depth + 1);
+                }
+            }
+            map.insert(format!("zzNumber{depth}"), json!(12345.5));
+            map.insert(format!("zzText{depth}"), json!("synthetic unknown"));
+            map.insert(
+                format!("zzNested{depth}"),
+                json!({"inner": [1, "two", {"three": null}], "flag": true}),
+            );
+            added += 3;
+        }
+        Value::Object(map) => {
+            if let Some(entries) = schema.get("additionalProperties") {
+                for inner in map.values_mut() {
+                    added += add_unknown_members(inner, entries, schemas, depth + 1);
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item) = schema.get("items") {
+                for inner in items {
+                    added += add_unknown_members(inner, item, schemas, depth + 1);
+                }
+            }
+        }
+        _ => {}
+    }
+    added
+}
+
+/// The schemas named directly (or as array items) by a JSON request body
+/// and by a 2xx JSON answer: counted here from the spec, apart from the
+/// generator's `$ref` closure, which must contain them.
+fn named_in_bodies_and_answers(spec: &serde_yaml::Value) -> BTreeSet<String> {
+    use serde_yaml::Value as Y;
+    let named = |holder: Option<&Y>| -> Vec<String> {
+        let Some(content) = holder
+            .and_then(|h| h.get("content"))
+            .and_then(Y::as_mapping)
+        else {
+            return Vec::new();
+        };
+        content
+            .values()
+            .filter_map(|media| media.get("schema"))
+            .filter_map(|s| {
+                s.get("$ref")
+                    .or_else(|| s.get("items").and_then(|i| i.get("$ref")))
+            })
+            .filter_map(Y::as_str)
+            .filter_map(|r| r.strip_prefix("#/components/schemas/"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let (mut sent, mut read) = (BTreeSet::new(), BTreeSet::new());
+    for item in spec["paths"].as_mapping().expect("paths").values() {
+        for op in item.as_mapping().expect("a path item").values() {
+            sent.extend(named(op.get("requestBody")));
+            for (status, answer) in op
+                .get("responses")
+                .and_then(Y::as_mapping)
+                .into_iter()
+                .flatten()
+            {
+                if status.as_str().is_some_and(|s| s.starts_with('2')) {
+                    read.extend(named(Some(answer)));
+                }
+            }
+        }
+    }
+    sent.intersection(&read).cloned().collect()
+}
+
+#[test]
+fn every_type_read_and_written_keeps_unknown_members_at_every_level_through_its_builder() {
+    let spec = spec();
+    let schemas = accuro_tests::marked::schemas(&spec);
+    let mut marker = accuro_tests::marked::Marker::new(&schemas);
+    let round_trips = accuro_tests::written_back_round_trips();
+    let listed: BTreeSet<String> = round_trips.iter().map(|(n, _)| (*n).to_owned()).collect();
+    let direct = named_in_bodies_and_answers(&spec);
+    let handwritten: BTreeSet<String> = ["DocumentDetails", "DocumentReview"]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let missing: Vec<_> = direct
+        .difference(&listed)
+        .filter(|n| !handwritten.contains(*n))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "read and written, but not kept whole: {missing:?}"
+    );
+    assert!(listed.len() >= direct.len(), "{} listed", listed.len());
+    let mut problems = Vec::new();
+    let mut members = 0;
+    for (name, round_trip) in &round_trips {
+        let mut value = marker.instance(name).value;
+        let plain = round_trip(&value);
+        let reference = serde_yaml::Value::from(format!("#/components/schemas/{name}"));
+        let schema: serde_yaml::Value =
+            serde_yaml::Mapping::from_iter([("$ref".into(), reference)]).into();
+        members += add_unknown_members(&mut value, &schema, &schemas, 0);
+        match round_trip(&value) {
+            Ok(back) if back == value => {}
+            Ok(back) => problems.push(format!("{name}: written back as {back}")),
+            Err(e) => problems.push(format!("{name}: {e} (without unknown members: {plain:?})")),
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    eprintln!(
+        "{} types read and written ({} named directly by a body and an answer): {members} unknown members kept",
+        round_trips.len(),
+        direct.len()
+    );
+}
+
+/// `get_patient` answered with every documented member plus members the
+/// spec does not know (at the top level and nested at every depth), then
+/// `replace_patient` with the decoded value: the body sent is the answer,
+/// equal as a JSON value. `Debug` names the unknown members, never their
+/// values.
+#[tokio::test]
+async fn a_patient_read_and_replaced_is_written_back_whole() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    const AT: &str = "/rest/v2/provider-portal/patients/1001";
+
+    let spec = spec();
+    let schemas = accuro_tests::marked::schemas(&spec);
+    let mut answer = accuro_tests::marked::Marker::new(&schemas)
+        .instance("Patient")
+        .value;
+    let reference = serde_yaml::Value::from("#/components/schemas/Patient");
+    let schema: serde_yaml::Value =
+        serde_yaml::Mapping::from_iter([("$ref".into(), reference)]).into();
+    let added = add_unknown_members(&mut answer, &schema, &schemas, 0);
+    assert!(added >= 3 * 5, "unknown members at several depths: {added}");
+    answer["zzSecret"] = json!("PHIMARK-UNKNOWN-9000000001");
+
+    let server = MockServer::start().await;
+    TokenIssuer::new(Some(3600)).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path(AT))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&answer))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path(AT))
+        .respond_with(ResponseTemplate::new(200).set_body_json(true))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let patient = client
+        .get_patient()
+        .patient_id(1001)
+        .send()
+        .await
+        .expect("read")
+        .into_inner();
+    let printed = format!("{patient:?}");
+    assert!(printed.contains("zzSecret"), "the names are shown");
+    assert!(!printed.contains("PHIMARK-UNKNOWN"), "never the values");
+    client
+        .replace_patient()
+        .patient_id(1001)
+        .body(patient)
+        .send()
+        .await
+        .expect("replaced");
+    let sent = received_at(&server, AT)
+        .await
+        .into_iter()
+        .find(|r| r.method.as_str() == "PUT")
+        .expect("the PUT");
+    let body: Value = serde_json::from_slice(&sent.body).expect("JSON");
+    assert_eq!(body, answer, "the record is written back whole");
 }

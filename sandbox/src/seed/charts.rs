@@ -46,6 +46,7 @@ pub(super) fn patient(seed: &Clinic, i: i64) -> Patient {
             // Every tenth patient's address is masked from other users.
             masks: if i % 10 == 0 {
                 vec![Mask {
+                    extra: Default::default(),
                     mask_id: 300 + i,
                     user_id: Some(24),
                     masked: Some(true),
@@ -69,13 +70,16 @@ pub(super) fn patient(seed: &Clinic, i: i64) -> Patient {
         }]
     });
     let medeo = (i % 6 == 0).then(|| MedeoPatientId {
+        extra: Default::default(),
         medeo_id: Some(50_000 + i),
         medeo_patient_uuid: format!("6d0e0000-0000-4000-8000-{id:012}").parse().ok(),
         medeo_user_uuid: format!("6d0e0001-0000-4000-8000-{id:012}").parse().ok(),
     });
     Patient {
+        extra: Default::default(),
         patient_id: Some(id),
         demographics: Some(Demographics {
+            extra: Default::default(),
             first_name: first.to_owned(),
             last_name: last.to_owned(),
             middle_name: (i % 9 == 0).then(|| "J".to_owned()),
@@ -88,6 +92,7 @@ pub(super) fn patient(seed: &Clinic, i: i64) -> Patient {
             phones: (!phones.is_empty()).then_some(phones),
             addresses,
             health_card: (i % 7 != 6).then(|| HealthCard {
+                extra: Default::default(),
                 phn: Some(format!("9{id:09}")),
                 location_id: Some(BC),
                 expiry: Some(date(&format!("{}-{month:02}-{day:02}", 2027 + i % 5))),

@@ -127,6 +127,7 @@ fn phone(id: i64, number: String, contact_type: &str, order: i32) -> Phone {
 
 fn email(id: i64, address: String, kind: &str) -> Email {
     Email {
+        extra: Default::default(),
         email_id: Some(id),
         type_: text(kind),
         address: Some(address),

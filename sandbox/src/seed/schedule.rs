@@ -29,6 +29,7 @@ pub(super) fn task(seed: &Clinic, i: i64, patients: i64) -> UserTask {
     let completed = i % 4 == 3;
     let office = |n: i64| i32::try_from(1 + n % 3).ok();
     UserTask {
+        extra: Default::default(),
         id: i32::try_from(FIRST_TASK + i).ok(),
         assigned_to_user_ids: vec![1 + (i % 4) as i32],
         assigned_to_role_ids: if i % 3 == 0 { vec![2] } else { Vec::new() },
@@ -119,6 +120,7 @@ pub(super) fn seed_appointment(db: &mut Db, seed: &Clinic, i: i64, patients: i64
     };
     let confirmed = i % 2 == 0;
     let appointment = Appointment {
+        extra: Default::default(),
         appointment_id: Some(id),
         date: date(&format!("2026-12-{:02}", 1 + i / 5)),
         start_time: hhmm(start),
@@ -135,6 +137,7 @@ pub(super) fn seed_appointment(db: &mut Db, seed: &Clinic, i: i64, patients: i64
         deleted: Some(false),
         site_id: Some(site),
         appointment_details: Some(AppointmentDetails {
+            extra: Default::default(),
             room_ids: if i % 4 == 0 {
                 vec![100 + site]
             } else {

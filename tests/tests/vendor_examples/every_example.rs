@@ -167,3 +167,98 @@ fn every_vendor_example_decodes_through_the_generated_types() {
         "examples contradicting their own QHR schema must be listed in SELF_CONTRADICTING"
     );
 }
+
+/// Records written back whole (issue 26): a full instance of each QHR schema
+/// named by a schema of ours that is both read and written, with three
+/// members neither file knows added at its top level, decodes into our type,
+/// goes through its builder, and is written back equal as a JSON value:
+/// the members QHR's file has and our spec does not are kept too.
+#[test]
+fn every_vendor_instance_of_a_type_read_and_written_is_written_back_whole() {
+    let Some(path) = std::env::var_os("ACCURO_VENDOR_SPEC") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "ACCURO_VENDOR_SPEC is not set in CI: the vendor examples were not checked"
+        );
+        return;
+    };
+    let vendor: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("read ACCURO_VENDOR_SPEC"))
+            .expect("QHR's file is JSON");
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/accuro.yaml");
+    let ours: Value =
+        serde_yaml::from_str(&std::fs::read_to_string(spec).expect("read the spec")).expect("YAML");
+    let docs = Docs { ours, vendor };
+    let (mut checked, mut problems) = (0usize, Vec::new());
+    for (name, round_trip) in accuro_tests::written_back_round_trips() {
+        let vendor_names = docs.ours["components"]["schemas"][name]
+            .get("x-accuro-vendor-schema")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for vendor_name in vendor_names.iter().filter_map(Value::as_str) {
+            let Some(schema) = docs.vendor_schema(vendor_name) else {
+                continue;
+            };
+            let mut instance = docs.instance(schema, 0);
+            let Some(members) = instance.as_object_mut() else {
+                continue;
+            };
+            members.insert("zzNumber".into(), serde_json::json!(7.25));
+            members.insert("zzText".into(), serde_json::json!("synthetic unknown"));
+            members.insert(
+                "zzNested".into(),
+                serde_json::json!({"a": [1, {"b": null}]}),
+            );
+            checked += 1;
+            match round_trip(&instance) {
+                Ok(back) if back == written_as_the_server_writes(&instance) => {}
+                Ok(back) => {
+                    let lost: Vec<_> = instance
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .filter(|(k, v)| back.get(k.as_str()) != Some(*v))
+                        .map(|(k, v)| format!("{k}: {v} -> {:?}", back.get(k.as_str())))
+                        .collect();
+                    problems.push(format!("{name} ({vendor_name}): changed {lost:?}"));
+                }
+                Err(e) => problems.push(format!("{name} ({vendor_name}): {e}")),
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(checked >= 30, "only {checked} vendor instances checked");
+    eprintln!("{checked} vendor instances of types read and written, written back whole");
+}
+
+/// `value` as the server itself writes it, where QHR's file says otherwise:
+/// what a round trip through our types may change, and only that.
+///
+/// - a phone's `order`: QHR's file types it a string (`"1"`), the server
+///   writes a number, and `LenientInt` writes the number;
+/// - an empty map (`metadata: {}`) is left out, as the server leaves out an
+///   empty one: nothing is lost.
+fn written_as_the_server_writes(value: &Value) -> Value {
+    match value {
+        Value::Object(members) => Value::Object(
+            members
+                .iter()
+                .filter(|(_, v)| !v.as_object().is_some_and(serde_json::Map::is_empty))
+                .map(|(k, v)| {
+                    let v = match (k.as_str(), v) {
+                        ("order", Value::String(s)) => {
+                            s.parse::<i64>().map_or_else(|_| v.clone(), Value::from)
+                        }
+                        _ => written_as_the_server_writes(v),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(written_as_the_server_writes).collect())
+        }
+        other => other.clone(),
+    }
+}
