@@ -40,7 +40,13 @@ impl Client {
     /// # let _ = offices; Ok(()) }
     /// ```
     pub fn for_office(&self, office_id: i64) -> Client {
-        self.with_state(self.inner.clinic.for_office(office_id))
+        let clinic = &self.inner.clinic;
+        if clinic.office == Some(office_id) && !clinic.own_token {
+            // Already that office's client: the same token (even once the
+            // clinic's first client is gone).
+            return self.clone();
+        }
+        self.with_state(clinic.for_office(office_id))
     }
 
     /// A client of this clinic whose token is its own: fetched apart, shared
@@ -74,9 +80,10 @@ impl Client {
     /// token backoff then spaces out).
     pub(crate) async fn switch_office(&self, token: &Token, office: i64) -> Result<(), TokenError> {
         let clinic = &self.inner.clinic;
-        let failed = |status: Option<u16>| TokenError::OfficeSwitch {
+        let failed = |status: Option<u16>, timeout: bool| TokenError::OfficeSwitch {
             office_id: office,
             status,
+            timeout,
         };
         let url = format!("{}{OFFICE_SWITCH_PATH}", self.baseurl);
         // The token's header is marked sensitive (never logged by hyper).
@@ -90,7 +97,7 @@ impl Client {
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .body(office.to_string())
             .build()
-            .map_err(|_| failed(None))?;
+            .map_err(|_| failed(None, false))?;
         let answer = self.client.execute(request).await;
         match answer {
             Ok(response) if response.status().is_success() => {
@@ -104,15 +111,16 @@ impl Client {
                     status,
                     "the office switch was refused; the new token is not used"
                 );
-                Err(failed(Some(status)))
+                Err(failed(Some(status), false))
             }
             Err(e) => {
+                let timeout = e.is_timeout();
                 tracing::warn!(
                     office,
-                    timeout = e.is_timeout(),
+                    timeout,
                     "the office switch failed; the new token is not used"
                 );
-                Err(failed(None))
+                Err(failed(None, timeout))
             }
         }
     }

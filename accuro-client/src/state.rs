@@ -111,26 +111,24 @@ impl ClinicState {
         )
     }
 
-    /// A state with a token of its own: no store, a new cache, the same
-    /// office binding.
+    /// A state with a token of its own: a new cache, shared through no
+    /// store (the store still shares the 429 pause), the same office
+    /// binding.
     pub(crate) fn with_own_token(&self) -> ClinicState {
         self.derive(self.office, true)
     }
 
     /// This clinic's settings with an empty token cache, bound to `office`;
-    /// `own_token`: shared with no store.
+    /// `own_token`: its tokens shared through no store.
     fn derive(&self, office: Option<i64>, own_token: bool) -> ClinicState {
-        let store = self
-            .store
-            .as_ref()
-            .filter(|_| !own_token)
-            .map(|s| ClinicStore {
-                shared: s.shared.clone(),
-                key: s.root_key.for_office(office),
-                root_key: s.root_key.clone(),
-                pause: s.pause.clone(),
-                refused: Mutex::new(None),
-            });
+        let store = self.store.as_ref().map(|s| ClinicStore {
+            shared: s.shared.clone(),
+            key: s.root_key.for_office(office),
+            root_key: s.root_key.clone(),
+            pause: s.pause.clone(),
+            refused: Mutex::new(None),
+            shares_tokens: !own_token,
+        });
         ClinicState {
             tenant: self.tenant.clone(),
             client_id: self.client_id.clone(),
@@ -164,6 +162,9 @@ pub(crate) struct ClinicStore {
     pub(crate) key: StoreKey,
     /// The clinic's key, without an office.
     pub(crate) root_key: StoreKey,
+    /// Whether its tokens go through the store (`false`: a client whose
+    /// token is its own, which shares only the 429 pause).
+    pub(crate) shares_tokens: bool,
     pub(crate) pause: PauseKey,
     pub(crate) refused: std::sync::Mutex<Option<HeaderValue>>,
 }

@@ -10,6 +10,8 @@ use serde_json::{Map, Value};
 
 /// How many member names `Debug` prints before it counts the rest.
 const NAMES_SHOWN: usize = 32;
+/// The longest part of a name `Debug` prints (names come from the server).
+const NAME_CHARS: usize = 64;
 
 /// The JSON members of a record that the spec does not know (a newer
 /// Accuro's, most likely), kept as they came and written back unchanged
@@ -32,9 +34,22 @@ const NAMES_SHOWN: usize = 32;
 /// ```
 ///
 /// Unknown numbers are kept as `serde_json` keeps them (an integer beyond
-/// 64 bits as a float), and written after the known members.
-#[derive(Clone, Default, PartialEq)]
+/// 64 bits as a float), and written after the known members. Do not
+/// [`insert`](Self::insert) a member the type knows (`firstName`): it would
+/// be written twice, and the server would take the last.
+#[derive(Clone, Default)]
 pub struct UnknownMembers(Option<Box<Map<String, Value>>>);
+
+impl PartialEq for UnknownMembers {
+    /// Equal when they keep the same members (none kept is none kept,
+    /// however it came about).
+    fn eq(&self, other: &Self) -> bool {
+        match (self.0.as_deref(), other.0.as_deref()) {
+            (Some(a), Some(b)) => a == b,
+            _ => self.is_empty() && other.is_empty(),
+        }
+    }
+}
 
 impl UnknownMembers {
     /// Whether no member was kept.
@@ -47,7 +62,7 @@ impl UnknownMembers {
         self.0.as_ref().map_or(0, |m| m.len())
     }
 
-    /// The names of the members kept, in order (their values are not shown).
+    /// The names of the members kept, sorted (their values are not shown).
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.0.iter().flat_map(|m| m.keys().map(String::as_str))
     }
@@ -74,7 +89,8 @@ impl fmt::Debug for UnknownMembers {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut list = f.debug_list();
         for name in self.names().take(NAMES_SHOWN) {
-            list.entry(&crate::printable(name));
+            let name: String = name.chars().take(NAME_CHARS).collect();
+            list.entry(&crate::printable(&name));
         }
         if let Some(more) = self.len().checked_sub(NAMES_SHOWN).filter(|n| *n > 0) {
             list.entry(&format_args!("... {more} more"));
@@ -140,7 +156,14 @@ mod tests {
         for n in 0..40 {
             many.insert(format!("m{n}"), serde_json::Value::Null);
         }
-        assert!(format!("{many:?}").contains("\"... 8 more\""), "{many:?}");
+        assert!(format!("{many:?}").ends_with(", ... 8 more]"), "{many:?}");
         assert_eq!(format!("{:?}", UnknownMembers::default()), "[]");
+        let mut emptied = UnknownMembers::default();
+        emptied.insert("a", serde_json::Value::Null);
+        emptied.remove("a");
+        assert_eq!(emptied, UnknownMembers::default());
+        let mut long = UnknownMembers::default();
+        long.insert("n".repeat(500), serde_json::Value::Null);
+        assert_eq!(format!("{long:?}").len(), 64 + 4);
     }
 }

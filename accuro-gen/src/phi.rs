@@ -130,15 +130,7 @@ fn collect(
             if let Some(phi) = property.get(PHI).and_then(Value::as_bool) {
                 fields.entry(key.to_owned()).or_insert(phi);
             }
-            let inline = if property.get("properties").is_some() {
-                Some(property)
-            } else {
-                property
-                    .get("items")
-                    .filter(|i| i.get("properties").is_some())
-            };
-            if let Some(inline) = inline {
-                let inner_name = format!("{type_name}{}", pascal(key));
+            if let Some((inline, inner_name)) = inline_object(type_name, key, property) {
                 let mut inner = BTreeMap::new();
                 collect(inline, schemas, &inner_name, &mut inner, out, depth + 1);
                 let known = out.fields.entry(inner_name).or_default();
@@ -163,8 +155,26 @@ fn collect(
     }
 }
 
+/// The inline object of property `key` of type `type_name` (the property
+/// itself, or its `items`), with the name typify gives its type:
+/// `ColorComponents` + `colorSpace` = `ColorComponentsColorSpace`.
+pub(crate) fn inline_object<'a>(
+    type_name: &str,
+    key: &str,
+    property: &'a Value,
+) -> Option<(&'a Value, String)> {
+    let inline = if property.get("properties").is_some() {
+        Some(property)
+    } else {
+        property
+            .get("items")
+            .filter(|i| i.get("properties").is_some())
+    }?;
+    Some((inline, format!("{type_name}{}", pascal(key))))
+}
+
 /// `colorSpace` -> `ColorSpace`, `file_name` -> `FileName`.
-pub(crate) fn pascal(name: &str) -> String {
+fn pascal(name: &str) -> String {
     name.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|part| !part.is_empty())
         .map(|part| {

@@ -17,7 +17,7 @@ use serde_yaml::Value;
 use syn::visit_mut::VisitMut;
 
 use crate::error::Error;
-use crate::phi::{pascal, schemas};
+use crate::phi::{inline_object, schemas};
 
 /// The field the pass adds.
 pub(crate) const FIELD: &str = "extra";
@@ -139,15 +139,7 @@ fn inline_objects(schema: &Value, name: &str, out: &mut BTreeSet<String>, depth:
         .flatten()
     {
         let Some(key) = key.as_str() else { continue };
-        let inline = if property.get("properties").is_some() {
-            Some(property)
-        } else {
-            property
-                .get("items")
-                .filter(|i| i.get("properties").is_some())
-        };
-        if let Some(inline) = inline {
-            let inner = format!("{name}{}", pascal(key));
+        if let Some((inline, inner)) = inline_object(name, key, property) {
             inline_objects(inline, &inner, out, depth + 1);
             out.insert(inner);
         }

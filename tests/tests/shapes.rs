@@ -432,7 +432,6 @@ fn every_type_read_and_written_keeps_unknown_members_at_every_level_through_its_
         missing.is_empty(),
         "read and written, but not kept whole: {missing:?}"
     );
-    assert!(listed.len() >= direct.len(), "{} listed", listed.len());
     let mut problems = Vec::new();
     let mut members = 0;
     for (name, round_trip) in &round_trips {

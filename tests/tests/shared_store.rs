@@ -390,3 +390,49 @@ fn a_lock_longer_than_half_the_token_timeout_is_refused() {
         .build()
         .expect("defaults");
 }
+
+/// Offices through a shared store (issue 26): an office's token is stored
+/// under a key of its own and shared, whichever client of the clinic asked
+/// for the office first (a client whose token is its own included); a
+/// token of its own is never stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_office_s_token_is_shared_through_the_store_and_an_own_token_is_not() {
+    let server = MockServer::start().await;
+    let issuer = TokenIssuer::new(Some(3600));
+    issuer.mount(&server).await;
+    mount_get(&server, OFFICES, json!([])).await;
+    wiremock::Mock::given(wiremock::matchers::method("PUT"))
+        .and(wiremock::matchers::path(
+            "/rest/v1/provider-portal/current-office",
+        ))
+        .respond_with(wiremock::ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let store = memory();
+    // Process A reaches office 2 through a client whose token is its own.
+    let a = replica(&server, &store);
+    a.with_own_token()
+        .for_office(2)
+        .list_offices()
+        .send()
+        .await
+        .expect("office 2 in A");
+    // Process B's office 2 takes A's stored office-2 token.
+    replica(&server, &store)
+        .for_office(2)
+        .list_offices()
+        .send()
+        .await
+        .expect("office 2 in B");
+    assert_eq!(issuer.issued(), 1, "one token for office 2");
+    // A's own token is not stored: B's default office fetches its own.
+    a.with_own_token().list_offices().send().await.expect("own");
+    replica(&server, &store)
+        .list_offices()
+        .send()
+        .await
+        .expect("default office in B");
+    assert_eq!(issuer.issued(), 3);
+    let switches = received_at(&server, "/rest/v1/provider-portal/current-office").await;
+    assert_eq!(switches.len(), 1, "office 2's token was switched once");
+}

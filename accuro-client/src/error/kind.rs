@@ -81,6 +81,14 @@ impl Error {
                     ErrorKind::Credentials
                 }
                 TokenError::Timeout | TokenError::WaitedTooLong { .. } => ErrorKind::Timeout,
+                // The switch's own answer: a 403 is the service user's
+                // access to that office, not the token endpoint.
+                TokenError::OfficeSwitch {
+                    status: Some(status),
+                    ..
+                } => StatusCode::from_u16(*status).map_or(ErrorKind::TokenEndpoint, kind_of_status),
+                TokenError::OfficeSwitch { timeout: true, .. } => ErrorKind::Timeout,
+                TokenError::OfficeSwitch { .. } => ErrorKind::Transport,
                 TokenError::Transport(_) => ErrorKind::Transport,
                 _ => ErrorKind::TokenEndpoint,
             },

@@ -233,7 +233,7 @@ async fn share_pause(clinic: &ClinicState, attempt: &Attempt) {
 /// not take it from the store.
 fn refused(clinic: &ClinicState, sent_token: Option<&HeaderValue>) {
     if let Some(refused) = sent_token {
-        if let Some(store) = &clinic.store {
+        if let Some(store) = clinic.store.as_ref().filter(|s| s.shares_tokens) {
             store.refuse(refused);
         }
         clinic.cache.reject(refused);

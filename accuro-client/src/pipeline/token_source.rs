@@ -69,7 +69,14 @@ impl Client {
         if !cache.is_due() {
             return Ok(());
         }
-        match Box::pin(cache.fresh_token(|refresh| self.renewal(refresh))).await {
+        let wait = Box::pin(cache.fresh_token(|refresh| self.renewal(refresh)));
+        let outcome = match self.call_timeout() {
+            Some(limit) => tokio::time::timeout(limit, wait)
+                .await
+                .unwrap_or(Err(TokenError::WaitedTooLong { waited: limit })),
+            None => wait.await,
+        };
+        match outcome {
             Ok(_) => Ok(()),
             Err(_) if cache.has_sendable(|refresh| self.renewal(refresh)) => Ok(()),
             Err(source) => Err(Error::Token { operation, source }),
@@ -130,7 +137,7 @@ impl Client {
         let client = self.clone();
         Box::pin(async move {
             let clinic = &client.inner.clinic;
-            match &clinic.store {
+            match clinic.store.as_ref().filter(|s| s.shares_tokens) {
                 None => client.fetch_for_use(refresh).await,
                 Some(store) => {
                     store

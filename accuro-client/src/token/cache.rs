@@ -77,6 +77,14 @@ struct Backoff {
 
 impl TokenCache {
     pub(crate) fn new(fetch_timeout: Duration) -> Self {
+        Self::empty(Arc::new(fastrand::f64), fetch_timeout, fetch_timeout)
+    }
+
+    fn empty(
+        jitter: Arc<dyn Fn() -> f64 + Send + Sync>,
+        fetch_timeout: Duration,
+        wait_limit: Duration,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 current: ArcSwapOption::const_empty(),
@@ -84,9 +92,9 @@ impl TokenCache {
                 generations: std::sync::atomic::AtomicU64::new(0),
                 backoff: Mutex::new(Backoff::default()),
                 outage: Mutex::new(Outage::default()),
-                jitter: Arc::new(fastrand::f64),
+                jitter,
                 fetch_timeout,
-                wait_limit: fetch_timeout,
+                wait_limit,
             }),
         }
     }
@@ -116,18 +124,11 @@ impl TokenCache {
     /// An empty cache with the same settings (token timeout, wait limit,
     /// jitter): for a client of the same clinic whose tokens are its own.
     pub(crate) fn empty_like(&self) -> Self {
-        Self {
-            inner: Arc::new(Inner {
-                current: ArcSwapOption::const_empty(),
-                flight: Mutex::new(None),
-                generations: std::sync::atomic::AtomicU64::new(0),
-                backoff: Mutex::new(Backoff::default()),
-                outage: Mutex::new(Outage::default()),
-                jitter: Arc::clone(&self.inner.jitter),
-                fetch_timeout: self.inner.fetch_timeout,
-                wait_limit: self.inner.wait_limit,
-            }),
-        }
+        Self::empty(
+            Arc::clone(&self.inner.jitter),
+            self.inner.fetch_timeout,
+            self.inner.wait_limit,
+        )
     }
 
     /// The hit path of every call: the `Authorization` header of the current

@@ -146,14 +146,19 @@ pub enum TokenError {
     /// ([`Client::for_office`](crate::Client::for_office)); it is not used.
     #[error(
         "the new token could not be switched to office {office_id} ({})",
-        match status { Some(s) => format!("answered {s}"), None => "no answer".to_owned() }
+        match (status, timeout) {
+            (Some(s), _) => format!("answered {s}"),
+            (None, true) => "timed out".to_owned(),
+            (None, false) => "no answer".to_owned(),
+        }
     )]
     OfficeSwitch {
         /// The office.
         office_id: i64,
-        /// The status of the switch's answer; `None`: no answer (timeout or
-        /// transport failure).
+        /// The status of the switch's answer; `None`: no answer.
         status: Option<u16>,
+        /// Whether the switch timed out.
+        timeout: bool,
     },
     /// Not sent: the clinic has no valid token, and its last token requests
     /// failed, so callers fail fast until the window passes (1 s doubling to

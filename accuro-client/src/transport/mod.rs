@@ -168,6 +168,7 @@ impl Transport {
                 key,
                 pause: PauseKey::new(checked.subscription_key.as_bytes()),
                 refused: std::sync::Mutex::new(None),
+                shares_tokens: true,
             }
         });
         let (checked_tenant, checked_client_id, checked_uuid) =

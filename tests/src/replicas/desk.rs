@@ -195,12 +195,7 @@ async fn token(
 }
 
 async fn genders(State(state): State<Arc<Mutex<DeskState>>>, headers: HeaderMap) -> Response {
-    let bearer = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default()
-        .to_owned();
+    let bearer = bearer(&headers);
     let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
     let tenant = match s.issued.get(&bearer) {
         Some((tenant, until)) if *until > Instant::now() => tenant.clone(),
@@ -232,12 +227,7 @@ async fn switch_office(
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    let bearer = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default()
-        .to_owned();
+    let bearer = bearer(&headers);
     let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
     let (Some(_), Ok(office)) = (s.issued.get(&bearer), body.trim().parse::<i64>()) else {
         return StatusCode::BAD_REQUEST.into_response();
@@ -245,6 +235,16 @@ async fn switch_office(
     s.offices.insert(bearer.clone(), office);
     s.switches.push((bearer, office));
     StatusCode::NO_CONTENT.into_response()
+}
+
+/// The access token a request carries (empty: none).
+fn bearer(headers: &HeaderMap) -> String {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn url_form(body: &str) -> HashMap<String, String> {

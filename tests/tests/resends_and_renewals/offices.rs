@@ -191,14 +191,15 @@ async fn a_refused_switch_fails_the_call_and_its_token_is_used_nowhere() {
         .send()
         .await
         .expect_err("the switch is refused");
-    assert_eq!(err.kind(), ErrorKind::TokenEndpoint, "{err}");
+    assert_eq!(err.kind(), ErrorKind::Forbidden, "{err}");
     assert!(
         matches!(
             &err,
             Error::Token {
                 source: TokenError::OfficeSwitch {
                     office_id: 9,
-                    status: Some(403)
+                    status: Some(403),
+                    ..
                 },
                 ..
             }
