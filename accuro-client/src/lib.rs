@@ -53,6 +53,7 @@ mod error;
 mod handwritten;
 mod new_id;
 mod office;
+mod per_call;
 mod pipeline;
 mod printable;
 #[rustfmt::skip]

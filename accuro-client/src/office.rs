@@ -8,16 +8,15 @@
 //!   tokens is switched to that office right after it is fetched, before any
 //!   call uses it, and it is cached (and stored) apart from other offices';
 //! - `change_current_office` through a client whose token is shared is
-//!   refused ([`check_office_switch`]); [`Client::with_own_token`] is the
+//!   refused (by the pipeline's token source); [`Client::with_own_token`] is the
 //!   deliberate opt-out.
 
 use std::sync::Arc;
 
-use accuro_spec::token_state::{OFFICE_SWITCH, OFFICE_SWITCH_PATH};
+use accuro_spec::token_state::OFFICE_SWITCH_PATH;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 
 use crate::Client;
-use crate::error::Error;
 use crate::pipeline::SUBSCRIPTION_KEY;
 use crate::state::{ClientState, ClinicState};
 use crate::token::{Token, TokenError};
@@ -124,24 +123,4 @@ impl Client {
             }
         }
     }
-}
-
-/// Refuses `change_current_office` through a client whose token is shared:
-/// it would move every other caller (and replica) to that office without a
-/// sign, until the next renewal moved them all back.
-pub(crate) fn check_office_switch(
-    clinic: &ClinicState,
-    operation: &'static str,
-) -> Result<(), Error> {
-    if operation != OFFICE_SWITCH || clinic.own_token {
-        return Ok(());
-    }
-    Err(Error::InvalidRequest {
-        operation,
-        message: "refused: this client's token is shared by every caller of the clinic (and \
-                  every replica with a shared store), so switching its office would move them \
-                  all; use `Client::for_office(office_id)` for calls as another office, or \
-                  `Client::with_own_token()` for a client whose token is its own"
-            .into(),
-    })
 }

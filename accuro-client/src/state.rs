@@ -24,7 +24,7 @@ pub(crate) type Jitter = Arc<dyn Fn() -> f64 + Send + Sync>;
 pub struct ClientState {
     pub(crate) clinic: Arc<ClinicState>,
     /// The calls' own settings ([`Client::with_settings`](crate::Client::with_settings)).
-    pub(crate) call: Option<Arc<crate::CallSettings>>,
+    pub(crate) call: Option<Arc<crate::call_settings::CallSettings>>,
 }
 
 pub(crate) struct ClinicState {

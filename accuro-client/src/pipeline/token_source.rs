@@ -9,6 +9,7 @@ use super::TOKEN_OPERATION;
 use crate::Client;
 use crate::call::BeforeCall;
 use crate::error::Error;
+use crate::state::ClinicState;
 use crate::token::{Fetch, StoredTokenCheck, Token, TokenError, TokenInfo, TokenRequest};
 
 impl BeforeCall for Client {
@@ -25,7 +26,7 @@ impl BeforeCall for Client {
             return Ok(());
         }
         let clinic = &self.inner.clinic;
-        crate::office::check_office_switch(clinic, operation)?;
+        check_office_switch(clinic, operation)?;
         // A 429 pause another process recorded for the subscription key,
         // waited out before the token is looked at (it may expire meanwhile).
         if let Some(store) = &clinic.store
@@ -238,4 +239,21 @@ fn token_error(e: Error) -> TokenError {
         }
         other => TokenError::InvalidRequest(other.to_string()),
     }
+}
+
+/// Refuses `change_current_office` through a client whose token is shared:
+/// it would move every other caller (and replica) to that office without a
+/// sign, until the next renewal moved them all back.
+fn check_office_switch(clinic: &ClinicState, operation: &'static str) -> Result<(), Error> {
+    if operation != accuro_spec::token_state::OFFICE_SWITCH || clinic.own_token {
+        return Ok(());
+    }
+    Err(Error::InvalidRequest {
+        operation,
+        message: "refused: this client's token is shared by every caller of the clinic (and \
+                  every replica with a shared store), so switching its office would move them \
+                  all; use `Client::for_office(office_id)` for calls as another office, or \
+                  `Client::with_own_token()` for a client whose token is its own"
+            .into(),
+    })
 }
