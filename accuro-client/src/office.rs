@@ -17,7 +17,7 @@ use accuro_spec::token_state::OFFICE_SWITCH_PATH;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 
 use crate::Client;
-use crate::pipeline::SUBSCRIPTION_KEY;
+use crate::pipeline::stamp_clinic;
 use crate::state::{ClientState, ClinicState};
 use crate::token::{Token, TokenError};
 
@@ -86,17 +86,16 @@ impl Client {
         };
         let url = format!("{}{OFFICE_SWITCH_PATH}", self.baseurl);
         // The token's header is marked sensitive (never logged by hyper).
-        let request = self
+        let mut request = self
             .client
             .put(url)
-            .query(&[("uuid", clinic.uuid.as_str())])
             .header(AUTHORIZATION, token.header.clone())
-            .header(SUBSCRIPTION_KEY, clinic.subscription_key.clone())
             .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .body(office.to_string())
             .build()
             .map_err(|_| failed(None, false))?;
+        stamp_clinic(&mut request, clinic);
         let answer = self.client.execute(request).await;
         match answer {
             Ok(response) if response.status().is_success() => {

@@ -12,7 +12,7 @@ use crate::Client;
 use crate::audit::{self, AuditOutcome};
 use crate::generated::operation_route;
 use crate::outcome;
-use crate::state::ClientState;
+use crate::state::{ClientState, ClinicState};
 
 /// How a call ended: its last status, if any, and its outcome as the audit
 /// trail names it (an answer marked by [`outcome::mark`] is an unknown outcome).
@@ -32,6 +32,18 @@ fn ended(outcome: &reqwest::Result<Response>) -> (Option<StatusCode>, AuditOutco
         Err(e) if e.is_timeout() => (None, AuditOutcome::Timeout),
         Err(_) => (None, AuditOutcome::Transport),
     }
+}
+
+/// The clinic on a REST request: the subscription key header and the
+/// `uuid` query parameter, once each (every call, and the office switch).
+pub(crate) fn stamp_clinic(request: &mut Request, clinic: &ClinicState) {
+    request
+        .headers_mut()
+        .insert(SUBSCRIPTION_KEY, clinic.subscription_key.clone());
+    request
+        .url_mut()
+        .query_pairs_mut()
+        .append_pair("uuid", &clinic.uuid);
 }
 
 impl ClientHooks<ClientState> for Client {
@@ -61,14 +73,10 @@ impl ClientHooks<ClientState> for Client {
         if let Some(bearer) = bearer {
             headers.insert(AUTHORIZATION, bearer);
         }
-        headers.insert(SUBSCRIPTION_KEY, clinic.subscription_key.clone());
         if let Some(timeout) = self.call_timeout() {
             *request.timeout_mut() = Some(timeout);
         }
-        request
-            .url_mut()
-            .query_pairs_mut()
-            .append_pair("uuid", &clinic.uuid);
+        stamp_clinic(request, clinic);
         Ok(())
     }
 

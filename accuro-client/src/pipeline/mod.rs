@@ -22,6 +22,8 @@
 //!   decision, the new-id normalisation and the unknown-outcome mark.
 
 mod hooks;
+
+pub(crate) use hooks::stamp_clinic;
 mod send;
 mod token_source;
 

@@ -45,13 +45,7 @@ impl BeforeCall for Client {
         }
         // Boxed: rare (no sendable token), and it keeps every call's future small.
         let wait = Box::pin(cache.token(|refresh| self.renewal(refresh)));
-        let outcome = match self.call_timeout() {
-            // A call's own timeout bounds its wait for a token too.
-            Some(limit) => tokio::time::timeout(limit, wait)
-                .await
-                .unwrap_or(Err(TokenError::WaitedTooLong { waited: limit })),
-            None => wait.await,
-        };
+        let outcome = self.within_call_timeout(wait).await;
         outcome
             .map(drop)
             .map_err(|source| Error::Token { operation, source })
@@ -59,6 +53,20 @@ impl BeforeCall for Client {
 }
 
 impl Client {
+    /// `wait` for a token, within the call's own timeout if it set one
+    /// ([`CallSettings`](crate::CallSettings)).
+    async fn within_call_timeout<T>(
+        &self,
+        wait: impl Future<Output = Result<T, TokenError>>,
+    ) -> Result<T, TokenError> {
+        match self.call_timeout() {
+            Some(limit) => tokio::time::timeout(limit, wait)
+                .await
+                .unwrap_or(Err(TokenError::WaitedTooLong { waited: limit })),
+            None => wait.await,
+        }
+    }
+
     /// Before a request whose body is streamed (an upload: a 401 cannot
     /// replay it) is stamped: when the cached token is due for renewal, waits
     /// for the renewal (within the token timeout and the call's own) so that
@@ -71,12 +79,7 @@ impl Client {
             return Ok(());
         }
         let wait = Box::pin(cache.fresh_token(|refresh| self.renewal(refresh)));
-        let outcome = match self.call_timeout() {
-            Some(limit) => tokio::time::timeout(limit, wait)
-                .await
-                .unwrap_or(Err(TokenError::WaitedTooLong { waited: limit })),
-            None => wait.await,
-        };
+        let outcome = self.within_call_timeout(wait).await;
         match outcome {
             Ok(_) => Ok(()),
             Err(_) if cache.has_sendable(|refresh| self.renewal(refresh)) => Ok(()),

@@ -173,21 +173,30 @@ async fn calls_do_not_wait_for_a_slow_renewal_while_the_token_is_valid() {
 // goes with the new token; it is never sent with a token about to expire.
 // ---------------------------------------------------------------------------
 
-/// A server whose token endpoint answers renewals after `delay` (or 503s
-/// them when `renewals_fail`), and whose upload endpoint answers `[7101]`.
-async fn upload_server(issuer: &TokenIssuer, renewals_fail: bool) -> MockServer {
+/// How a server answers token renewals (the first token is answered at once).
+enum Renewals {
+    /// After a second.
+    Slow,
+    /// With this answer.
+    Then(ResponseTemplate),
+}
+
+/// A server whose token endpoint issues `issuer`'s tokens and answers
+/// renewals as `renewals` says, and whose upload endpoint answers `[7101]`.
+async fn upload_server(issuer: &TokenIssuer, renewals: Renewals) -> MockServer {
     let server = MockServer::start().await;
-    if renewals_fail {
-        mount_token_once_then(&server, issuer.clone(), ResponseTemplate::new(503)).await;
-    } else {
-        Mock::given(method("POST"))
-            .and(path(TOKEN_PATH))
-            .respond_with(SlowRenewals {
-                issuer: issuer.clone(),
-                delay: Duration::from_secs(1),
-            })
-            .mount(&server)
-            .await;
+    match renewals {
+        Renewals::Then(answer) => mount_token_once_then(&server, issuer.clone(), answer).await,
+        Renewals::Slow => {
+            Mock::given(method("POST"))
+                .and(path(TOKEN_PATH))
+                .respond_with(SlowRenewals {
+                    issuer: issuer.clone(),
+                    delay: Duration::from_secs(1),
+                })
+                .mount(&server)
+                .await;
+        }
     }
     Mock::given(method("POST"))
         .and(path(DOCUMENTS))
@@ -201,7 +210,7 @@ async fn upload_server(issuer: &TokenIssuer, renewals_fail: bool) -> MockServer 
 #[tokio::test(start_paused = true)]
 async fn an_upload_while_a_renewal_is_due_goes_with_the_new_token() {
     let issuer = TokenIssuer::new(Some(3600));
-    let server = upload_server(&issuer, false).await;
+    let server = upload_server(&issuer, Renewals::Slow).await;
     let client = paused_client_at(&server.uri());
     client.list_offices().send().await.expect("first token");
 
@@ -226,7 +235,7 @@ async fn an_upload_while_a_renewal_is_due_goes_with_the_new_token() {
 #[tokio::test(start_paused = true)]
 async fn nothing_is_sent_with_a_token_about_to_expire_when_it_cannot_be_renewed() {
     let issuer = TokenIssuer::new(Some(3600));
-    let server = upload_server(&issuer, true).await;
+    let server = upload_server(&issuer, Renewals::Then(ResponseTemplate::new(503))).await;
     let client = paused_client_at(&server.uri());
     client.list_offices().send().await.expect("first token");
 
@@ -248,7 +257,7 @@ async fn nothing_is_sent_with_a_token_about_to_expire_when_it_cannot_be_renewed(
 #[tokio::test(start_paused = true)]
 async fn an_upload_goes_with_the_current_token_while_it_can_be_sent_if_the_renewal_fails() {
     let issuer = TokenIssuer::new(Some(3600));
-    let server = upload_server(&issuer, true).await;
+    let server = upload_server(&issuer, Renewals::Then(ResponseTemplate::new(503))).await;
     let client = paused_client_at(&server.uri());
     client.list_offices().send().await.expect("first token");
     // Due, 59 s left: the renewal answers 503, token-1 can still be sent.
@@ -265,19 +274,11 @@ async fn an_upload_goes_with_the_current_token_while_it_can_be_sent_if_the_renew
 /// renewal due after 2 s, not sent in their last second.
 #[tokio::test]
 async fn an_upload_is_not_sent_once_a_hung_renewal_took_its_token_below_the_margin() {
-    let server = MockServer::start().await;
-    mount_token_once_then(
-        &server,
-        TokenIssuer::new(Some(4)),
-        ResponseTemplate::new(200).set_delay(Duration::from_secs(3600)),
+    let server = upload_server(
+        &TokenIssuer::new(Some(4)),
+        Renewals::Then(ResponseTemplate::new(200).set_delay(Duration::from_secs(3600))),
     )
     .await;
-    Mock::given(method("POST"))
-        .and(path(DOCUMENTS))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([7101])))
-        .mount(&server)
-        .await;
-    mount_get(&server, OFFICES, json!([])).await;
     let client = builder_at(server.uri())
         .token_timeout(Duration::from_millis(2500))
         .jitter(|| 0.0)
