@@ -7,6 +7,9 @@ use std::fmt;
 /// the fields the spec marks `x-accuro-phi: false` (see the README's
 /// "Health data").
 ///
+/// A record only ever read (an answer) is `Serialize` with the crate's
+/// `serialize` feature; the records a request sends always are.
+///
 /// For a developer's machine and synthetic data. It is a call at each place
 /// that prints, so review and `grep` find it, and a workspace can forbid it
 /// in production crates with clippy's `disallowed-methods`; a cargo feature

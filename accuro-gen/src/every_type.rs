@@ -49,6 +49,41 @@ pub fn every_type(generated_code: &str) -> Result<String, Error> {
             _ => None,
         })
         .collect();
+    // Records (structs with named fields) decode through the compact
+    // `impl Deserialize` the generator writes (`compact_serde`), the others
+    // through serde's derive; a type with its own `Deserialize` that is not a
+    // record (a constrained text) is made from text.
+    let implemented = |trait_name: &str| -> std::collections::BTreeSet<String> {
+        types
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Impl(i)
+                    if i.trait_.as_ref().is_some_and(|(path, _)| {
+                        path.segments.last().is_some_and(|s| s.ident == trait_name)
+                    }) =>
+                {
+                    match &*i.self_ty {
+                        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let records: std::collections::BTreeSet<String> = types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) => {
+                Some(s.ident.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    let deserialized: std::collections::BTreeSet<String> = implemented("Deserialize")
+        .intersection(&records)
+        .cloned()
+        .collect();
     let mut decoded: Vec<TokenStream> = Vec::new();
     let mut from_text: Vec<TokenStream> = Vec::new();
     for item in types {
@@ -67,7 +102,7 @@ pub fn every_type(generated_code: &str) -> Result<String, Error> {
                         .any(|w| w == wanted)
             })
         };
-        if derives("Deserialize") {
+        if derives("Deserialize") || deserialized.contains(&name) {
             let builder = if builders.contains(&name) {
                 quote! { Some(show_builder::<types::#ident, types::builder::#ident>) }
             } else {

@@ -30,11 +30,13 @@
 mod builders;
 mod calls;
 mod cli;
+mod compact_serde;
 mod decoders;
 mod endpoints;
 mod error;
 mod every_type;
 pub mod example;
+mod exchange;
 mod features;
 mod load;
 mod lookups;
@@ -47,6 +49,7 @@ mod prepare;
 mod property_paths;
 mod redact;
 mod rules;
+mod slim;
 mod surface;
 mod write_back;
 
@@ -114,12 +117,25 @@ impl Default for Options {
 /// The generated module.
 #[derive(Debug, Clone)]
 pub struct Generated {
-    /// Formatted Rust source, header included.
+    /// Formatted Rust source of the client's module (`accuro-client`'s
+    /// `src/generated.rs`), header included.
     pub code: String,
+    /// Formatted Rust source of the records' module, the `types` module
+    /// (`accuro-types`'s `src/generated.rs`), header included.
+    pub records: String,
     /// Ids of the generated operations, in document order (handwritten ones excluded).
     pub operations: Vec<String>,
     /// Hex SHA-256 of the spec text.
     pub spec_sha256: String,
+}
+
+impl Generated {
+    /// Both modules in one source text, for the generators that read the
+    /// operations and the records together ([`calls`], [`decoders`],
+    /// [`every_type`]).
+    pub fn combined(&self) -> String {
+        format!("{}\n{}", self.code, self.records)
+    }
 }
 
 /// The spec as progenitor sees it, and what the passes need to know of it.
@@ -172,6 +188,10 @@ pub(crate) fn prepare(spec_text: &str, options: &Options) -> Result<Prepared, Er
     })
 }
 
+/// Types the handwritten layer sends itself (the upload's multipart part):
+/// they keep `Serialize` without the `serialize` feature.
+const HANDWRITTEN_SENT: &[&str] = &["DocumentDetails", "DocumentReview"];
+
 /// The header of every generated file: the spec, its SHA-256, the command.
 pub(crate) fn header(spec_text: &str, options: &Options) -> (String, String) {
     let spec_sha256 = hex(&Sha256::digest(spec_text.as_bytes()));
@@ -202,6 +222,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> 
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format(e.to_string()))?;
     let wrapped = surface::reshape(&mut file)?;
     write_back::keep_unknown_members(&mut file, &written_back)?;
+    slim::slim(&mut file, HANDWRITTEN_SENT, &written_back)?;
     path_values::use_encoder(&mut file, "crate::encode_path_value")?;
     redact::redact(&mut file, &classification)?;
     let areas = routes_of
@@ -210,18 +231,47 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Error> 
         .map(|e| (e.operation_id.clone(), e.area.clone()))
         .collect();
     features::gate(&mut file, &areas, &handwritten_schemas);
+    // After the redaction (it reads the members' JSON names from the serde
+    // attributes this pass removes) and the area gates (copied onto the
+    // impls it writes).
+    compact_serde::compact_serde(&mut file)?;
+    exchange::hand_to_exchange(&mut file)?;
     if wrapped != operations {
         return Err(Error::Format(format!(
             "the surface pass wrapped {wrapped:?}, expected the operations {operations:?}"
         )));
     }
+    let records = split_records(&mut file)?;
     let body = prettyplease::unparse(&file);
+    let records = prettyplease::unparse(&records);
     let (header, spec_sha256) = header(spec_text, options);
     Ok(Generated {
         code: format!("{header}{body}"),
+        records: format!("{header}{records}"),
         operations,
         spec_sha256,
     })
+}
+
+/// Takes the `types` module out of the client's file, into a file of its own
+/// (the `accuro-types` crate's), and leaves `pub use accuro_types::types;` in
+/// its place.
+fn split_records(file: &mut syn::File) -> Result<syn::File, Error> {
+    let at = file
+        .items
+        .iter()
+        .position(|item| matches!(item, syn::Item::Mod(m) if m.ident == "types"))
+        .ok_or_else(|| Error::Format("the generated code has no `types` module".into()))?;
+    let types = std::mem::replace(
+        &mut file.items[at],
+        syn::parse_quote! {
+            /// The records, compiled in the `accuro-types` crate.
+            pub use accuro_types::types;
+        },
+    );
+    let mut records: syn::File = syn::parse_quote!();
+    records.items.push(types);
+    Ok(records)
 }
 
 /// The options for a crate beside the client (the mock, the CLI): the

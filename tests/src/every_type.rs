@@ -21,29 +21,17 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "AbstractPatientHistoryItem",
         decode: show_decoded::<types::AbstractPatientHistoryItem>,
-        builder: Some(
-            show_builder::<
-                types::AbstractPatientHistoryItem,
-                types::builder::AbstractPatientHistoryItem,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "AbstractPatientHistoryItemHistory",
         decode: show_decoded::<types::AbstractPatientHistoryItemHistory>,
-        builder: Some(
-            show_builder::<
-                types::AbstractPatientHistoryItemHistory,
-                types::builder::AbstractPatientHistoryItemHistory,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "AccuroSettings",
         decode: show_decoded::<types::AccuroSettings>,
-        builder: Some(
-            show_builder::<types::AccuroSettings, types::builder::AccuroSettings>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "AccuroUser",
@@ -53,9 +41,7 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "AccuroUserPage",
         decode: show_decoded::<types::AccuroUserPage>,
-        builder: Some(
-            show_builder::<types::AccuroUserPage, types::builder::AccuroUserPage>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "Address",
@@ -84,68 +70,47 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "Allergies",
         decode: show_decoded::<types::Allergies>,
-        builder: Some(show_builder::<types::Allergies, types::builder::Allergies>),
+        builder: None,
     },
     TypeCase {
         name: "Allergy",
         decode: show_decoded::<types::Allergy>,
-        builder: Some(show_builder::<types::Allergy, types::builder::Allergy>),
+        builder: None,
     },
     TypeCase {
         name: "AllergyComment",
         decode: show_decoded::<types::AllergyComment>,
-        builder: Some(
-            show_builder::<types::AllergyComment, types::builder::AllergyComment>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "AllergyReaction",
         decode: show_decoded::<types::AllergyReaction>,
-        builder: Some(
-            show_builder::<types::AllergyReaction, types::builder::AllergyReaction>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "AlternativeHealthProduct",
         decode: show_decoded::<types::AlternativeHealthProduct>,
-        builder: Some(
-            show_builder::<
-                types::AlternativeHealthProduct,
-                types::builder::AlternativeHealthProduct,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "AlternativeHealthProductSummary",
         decode: show_decoded::<types::AlternativeHealthProductSummary>,
-        builder: Some(
-            show_builder::<
-                types::AlternativeHealthProductSummary,
-                types::builder::AlternativeHealthProductSummary,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "Annotation",
         decode: show_decoded::<types::Annotation>,
-        builder: Some(show_builder::<types::Annotation, types::builder::Annotation>),
+        builder: None,
     },
     TypeCase {
         name: "AppliedAvailability",
         decode: show_decoded::<types::AppliedAvailability>,
-        builder: Some(
-            show_builder::<
-                types::AppliedAvailability,
-                types::builder::AppliedAvailability,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "AppliedSuggestion",
         decode: show_decoded::<types::AppliedSuggestion>,
-        builder: Some(
-            show_builder::<types::AppliedSuggestion, types::builder::AppliedSuggestion>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "Appointment",
@@ -162,49 +127,27 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "AppointmentHistoryEntry",
         decode: show_decoded::<types::AppointmentHistoryEntry>,
-        builder: Some(
-            show_builder::<
-                types::AppointmentHistoryEntry,
-                types::builder::AppointmentHistoryEntry,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "AppointmentMaterials",
         decode: show_decoded::<types::AppointmentMaterials>,
-        builder: Some(
-            show_builder::<
-                types::AppointmentMaterials,
-                types::builder::AppointmentMaterials,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "AppointmentMaterialsPage",
         decode: show_decoded::<types::AppointmentMaterialsPage>,
-        builder: Some(
-            show_builder::<
-                types::AppointmentMaterialsPage,
-                types::builder::AppointmentMaterialsPage,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "AppointmentPatient",
         decode: show_decoded::<types::AppointmentPatient>,
-        builder: Some(
-            show_builder::<types::AppointmentPatient, types::builder::AppointmentPatient>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "AppointmentPriority",
         decode: show_decoded::<types::AppointmentPriority>,
-        builder: Some(
-            show_builder::<
-                types::AppointmentPriority,
-                types::builder::AppointmentPriority,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "AppointmentReason",
@@ -216,9 +159,7 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "AppointmentType",
         decode: show_decoded::<types::AppointmentType>,
-        builder: Some(
-            show_builder::<types::AppointmentType, types::builder::AppointmentType>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "AttachmentDto",
@@ -230,39 +171,27 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "AuthGrantTypeDetail",
         decode: show_decoded::<types::AuthGrantTypeDetail>,
-        builder: Some(
-            show_builder::<
-                types::AuthGrantTypeDetail,
-                types::builder::AuthGrantTypeDetail,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "Availability",
         decode: show_decoded::<types::Availability>,
-        builder: Some(show_builder::<types::Availability, types::builder::Availability>),
+        builder: None,
     },
     TypeCase {
         name: "AvailabilityTemplate",
         decode: show_decoded::<types::AvailabilityTemplate>,
-        builder: Some(
-            show_builder::<
-                types::AvailabilityTemplate,
-                types::builder::AvailabilityTemplate,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "BillingDetails",
         decode: show_decoded::<types::BillingDetails>,
-        builder: Some(
-            show_builder::<types::BillingDetails, types::builder::BillingDetails>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "CodeValue",
         decode: show_decoded::<types::CodeValue>,
-        builder: Some(show_builder::<types::CodeValue, types::builder::CodeValue>),
+        builder: None,
     },
     TypeCase {
         name: "Color",
@@ -289,19 +218,12 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "ConstraintViolation",
         decode: show_decoded::<types::ConstraintViolation>,
-        builder: Some(
-            show_builder::<
-                types::ConstraintViolation,
-                types::builder::ConstraintViolation,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "ConsultPriority",
         decode: show_decoded::<types::ConsultPriority>,
-        builder: Some(
-            show_builder::<types::ConsultPriority, types::builder::ConsultPriority>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "ConsultSite",
@@ -311,9 +233,7 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "ConsultStatus",
         decode: show_decoded::<types::ConsultStatus>,
-        builder: Some(
-            show_builder::<types::ConsultStatus, types::builder::ConsultStatus>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "Contact",
@@ -323,29 +243,22 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "ContactPage",
         decode: show_decoded::<types::ContactPage>,
-        builder: Some(show_builder::<types::ContactPage, types::builder::ContactPage>),
+        builder: None,
     },
     TypeCase {
         name: "CustomCompound",
         decode: show_decoded::<types::CustomCompound>,
-        builder: Some(
-            show_builder::<types::CustomCompound, types::builder::CustomCompound>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "CustomCompoundSummary",
         decode: show_decoded::<types::CustomCompoundSummary>,
-        builder: Some(
-            show_builder::<
-                types::CustomCompoundSummary,
-                types::builder::CustomCompoundSummary,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "CustomField",
         decode: show_decoded::<types::CustomField>,
-        builder: Some(show_builder::<types::CustomField, types::builder::CustomField>),
+        builder: None,
     },
     TypeCase {
         name: "Demographics",
@@ -362,45 +275,37 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "Details",
         decode: show_decoded::<types::Details>,
-        builder: Some(show_builder::<types::Details, types::builder::Details>),
+        builder: None,
     },
     TypeCase {
         name: "Diagnosis",
         decode: show_decoded::<types::Diagnosis>,
-        builder: Some(show_builder::<types::Diagnosis, types::builder::Diagnosis>),
+        builder: None,
     },
     TypeCase {
         name: "DiagnosisStatus",
         decode: show_decoded::<types::DiagnosisStatus>,
-        builder: Some(
-            show_builder::<types::DiagnosisStatus, types::builder::DiagnosisStatus>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "DocumentDetails",
         decode: show_decoded::<types::DocumentDetails>,
-        builder: Some(
-            show_builder::<types::DocumentDetails, types::builder::DocumentDetails>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "DocumentReview",
         decode: show_decoded::<types::DocumentReview>,
-        builder: Some(
-            show_builder::<types::DocumentReview, types::builder::DocumentReview>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "Dosage",
         decode: show_decoded::<types::Dosage>,
-        builder: Some(show_builder::<types::Dosage, types::builder::Dosage>),
+        builder: None,
     },
     TypeCase {
         name: "DrugIdentifier",
         decode: show_decoded::<types::DrugIdentifier>,
-        builder: Some(
-            show_builder::<types::DrugIdentifier, types::builder::DrugIdentifier>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "Email",
@@ -410,7 +315,7 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "Envelope",
         decode: show_decoded::<types::Envelope>,
-        builder: Some(show_builder::<types::Envelope, types::builder::Envelope>),
+        builder: None,
     },
     TypeCase {
         name: "ExternalContactIdentifier",
@@ -425,21 +330,17 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "FdbCcddMapping",
         decode: show_decoded::<types::FdbCcddMapping>,
-        builder: Some(
-            show_builder::<types::FdbCcddMapping, types::builder::FdbCcddMapping>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "FeatureAccessPage",
         decode: show_decoded::<types::FeatureAccessPage>,
-        builder: Some(
-            show_builder::<types::FeatureAccessPage, types::builder::FeatureAccessPage>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "FileType",
         decode: show_decoded::<types::FileType>,
-        builder: Some(show_builder::<types::FileType, types::builder::FileType>),
+        builder: None,
     },
     TypeCase {
         name: "Folder",
@@ -449,61 +350,42 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "Formulation",
         decode: show_decoded::<types::Formulation>,
-        builder: Some(show_builder::<types::Formulation, types::builder::Formulation>),
+        builder: None,
     },
     TypeCase {
         name: "FormulationSummary",
         decode: show_decoded::<types::FormulationSummary>,
-        builder: Some(
-            show_builder::<types::FormulationSummary, types::builder::FormulationSummary>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "Gender",
         decode: show_decoded::<types::Gender>,
-        builder: Some(show_builder::<types::Gender, types::builder::Gender>),
+        builder: None,
     },
     TypeCase {
         name: "GeneratedLetter",
         decode: show_decoded::<types::GeneratedLetter>,
-        builder: Some(
-            show_builder::<types::GeneratedLetter, types::builder::GeneratedLetter>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "GeneratedLetterPage",
         decode: show_decoded::<types::GeneratedLetterPage>,
-        builder: Some(
-            show_builder::<
-                types::GeneratedLetterPage,
-                types::builder::GeneratedLetterPage,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "GenericDrug",
         decode: show_decoded::<types::GenericDrug>,
-        builder: Some(show_builder::<types::GenericDrug, types::builder::GenericDrug>),
+        builder: None,
     },
     TypeCase {
         name: "GetPatientHistoryItemHistoryResponseItem",
         decode: show_decoded::<types::GetPatientHistoryItemHistoryResponseItem>,
-        builder: Some(
-            show_builder::<
-                types::GetPatientHistoryItemHistoryResponseItem,
-                types::builder::GetPatientHistoryItemHistoryResponseItem,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "GetPatientHistoryItemResponseItem",
         decode: show_decoded::<types::GetPatientHistoryItemResponseItem>,
-        builder: Some(
-            show_builder::<
-                types::GetPatientHistoryItemResponseItem,
-                types::builder::GetPatientHistoryItemResponseItem,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "HealthCard",
@@ -520,24 +402,17 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "HistoryRegularItem",
         decode: show_decoded::<types::HistoryRegularItem>,
-        builder: Some(
-            show_builder::<types::HistoryRegularItem, types::builder::HistoryRegularItem>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "HistoryTrackingItem",
         decode: show_decoded::<types::HistoryTrackingItem>,
-        builder: Some(
-            show_builder::<
-                types::HistoryTrackingItem,
-                types::builder::HistoryTrackingItem,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "HistoryType",
         decode: show_decoded::<types::HistoryType>,
-        builder: Some(show_builder::<types::HistoryType, types::builder::HistoryType>),
+        builder: None,
     },
     TypeCase {
         name: "IdNameMap",
@@ -547,56 +422,42 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "Immunization",
         decode: show_decoded::<types::Immunization>,
-        builder: Some(show_builder::<types::Immunization, types::builder::Immunization>),
+        builder: None,
     },
     TypeCase {
         name: "ImmunizationAge",
         decode: show_decoded::<types::ImmunizationAge>,
-        builder: Some(
-            show_builder::<types::ImmunizationAge, types::builder::ImmunizationAge>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "ImmunizationSchedule",
         decode: show_decoded::<types::ImmunizationSchedule>,
-        builder: Some(
-            show_builder::<
-                types::ImmunizationSchedule,
-                types::builder::ImmunizationSchedule,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "Ingredient",
         decode: show_decoded::<types::Ingredient>,
-        builder: Some(show_builder::<types::Ingredient, types::builder::Ingredient>),
+        builder: None,
     },
     TypeCase {
         name: "IngredientSummary",
         decode: show_decoded::<types::IngredientSummary>,
-        builder: Some(
-            show_builder::<types::IngredientSummary, types::builder::IngredientSummary>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "Insurer",
         decode: show_decoded::<types::Insurer>,
-        builder: Some(show_builder::<types::Insurer, types::builder::Insurer>),
+        builder: None,
     },
     TypeCase {
         name: "Interaction",
         decode: show_decoded::<types::Interaction>,
-        builder: Some(show_builder::<types::Interaction, types::builder::Interaction>),
+        builder: None,
     },
     TypeCase {
         name: "InteractionManagementDetails",
         decode: show_decoded::<types::InteractionManagementDetails>,
-        builder: Some(
-            show_builder::<
-                types::InteractionManagementDetails,
-                types::builder::InteractionManagementDetails,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "JsonNode",
@@ -611,12 +472,7 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "LabLinkGroupReadOnly",
         decode: show_decoded::<types::LabLinkGroupReadOnly>,
-        builder: Some(
-            show_builder::<
-                types::LabLinkGroupReadOnly,
-                types::builder::LabLinkGroupReadOnly,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "LabObservation",
@@ -643,26 +499,22 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "LetterDto",
         decode: show_decoded::<types::LetterDto>,
-        builder: Some(show_builder::<types::LetterDto, types::builder::LetterDto>),
+        builder: None,
     },
     TypeCase {
         name: "LetterDtoPage",
         decode: show_decoded::<types::LetterDtoPage>,
-        builder: Some(
-            show_builder::<types::LetterDtoPage, types::builder::LetterDtoPage>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "LetterType",
         decode: show_decoded::<types::LetterType>,
-        builder: Some(show_builder::<types::LetterType, types::builder::LetterType>),
+        builder: None,
     },
     TypeCase {
         name: "LimitedUseCode",
         decode: show_decoded::<types::LimitedUseCode>,
-        builder: Some(
-            show_builder::<types::LimitedUseCode, types::builder::LimitedUseCode>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "ListAllergiesAllergyType",
@@ -672,22 +524,12 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "ListPatientHistoryItemHistoriesResponseItem",
         decode: show_decoded::<types::ListPatientHistoryItemHistoriesResponseItem>,
-        builder: Some(
-            show_builder::<
-                types::ListPatientHistoryItemHistoriesResponseItem,
-                types::builder::ListPatientHistoryItemHistoriesResponseItem,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "ListPatientHistoryItemsResponseItem",
         decode: show_decoded::<types::ListPatientHistoryItemsResponseItem>,
-        builder: Some(
-            show_builder::<
-                types::ListPatientHistoryItemsResponseItem,
-                types::builder::ListPatientHistoryItemsResponseItem,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "Location",
@@ -711,19 +553,12 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "ManufacturedDrug",
         decode: show_decoded::<types::ManufacturedDrug>,
-        builder: Some(
-            show_builder::<types::ManufacturedDrug, types::builder::ManufacturedDrug>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "ManufacturedDrugSummary",
         decode: show_decoded::<types::ManufacturedDrugSummary>,
-        builder: Some(
-            show_builder::<
-                types::ManufacturedDrugSummary,
-                types::builder::ManufacturedDrugSummary,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "Mask",
@@ -740,12 +575,12 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "MaskPage",
         decode: show_decoded::<types::MaskPage>,
-        builder: Some(show_builder::<types::MaskPage, types::builder::MaskPage>),
+        builder: None,
     },
     TypeCase {
         name: "MasterNumber",
         decode: show_decoded::<types::MasterNumber>,
-        builder: Some(show_builder::<types::MasterNumber, types::builder::MasterNumber>),
+        builder: None,
     },
     TypeCase {
         name: "MedeoPatientId",
@@ -757,46 +592,27 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "MedicationDetails",
         decode: show_decoded::<types::MedicationDetails>,
-        builder: Some(
-            show_builder::<types::MedicationDetails, types::builder::MedicationDetails>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "NaturalHealthProduct",
         decode: show_decoded::<types::NaturalHealthProduct>,
-        builder: Some(
-            show_builder::<
-                types::NaturalHealthProduct,
-                types::builder::NaturalHealthProduct,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "NaturalHealthProductSummary",
         decode: show_decoded::<types::NaturalHealthProductSummary>,
-        builder: Some(
-            show_builder::<
-                types::NaturalHealthProductSummary,
-                types::builder::NaturalHealthProductSummary,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "NoKnownAllergy",
         decode: show_decoded::<types::NoKnownAllergy>,
-        builder: Some(
-            show_builder::<types::NoKnownAllergy, types::builder::NoKnownAllergy>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "NoKnownAllergySummary",
         decode: show_decoded::<types::NoKnownAllergySummary>,
-        builder: Some(
-            show_builder::<
-                types::NoKnownAllergySummary,
-                types::builder::NoKnownAllergySummary,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "NovaScotiaDetails",
@@ -818,24 +634,22 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "Office",
         decode: show_decoded::<types::Office>,
-        builder: Some(show_builder::<types::Office, types::builder::Office>),
+        builder: None,
     },
     TypeCase {
         name: "OfficePage",
         decode: show_decoded::<types::OfficePage>,
-        builder: Some(show_builder::<types::OfficePage, types::builder::OfficePage>),
+        builder: None,
     },
     TypeCase {
         name: "OfficeRole",
         decode: show_decoded::<types::OfficeRole>,
-        builder: Some(show_builder::<types::OfficeRole, types::builder::OfficeRole>),
+        builder: None,
     },
     TypeCase {
         name: "OfficialLanguage",
         decode: show_decoded::<types::OfficialLanguage>,
-        builder: Some(
-            show_builder::<types::OfficialLanguage, types::builder::OfficialLanguage>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "OntarioDetails",
@@ -859,46 +673,27 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "PatientAlertFlag",
         decode: show_decoded::<types::PatientAlertFlag>,
-        builder: Some(
-            show_builder::<types::PatientAlertFlag, types::builder::PatientAlertFlag>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PatientAllergySummary",
         decode: show_decoded::<types::PatientAllergySummary>,
-        builder: Some(
-            show_builder::<
-                types::PatientAllergySummary,
-                types::builder::PatientAllergySummary,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PatientCredentialDetail",
         decode: show_decoded::<types::PatientCredentialDetail>,
-        builder: Some(
-            show_builder::<
-                types::PatientCredentialDetail,
-                types::builder::PatientCredentialDetail,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PatientDiagnosis",
         decode: show_decoded::<types::PatientDiagnosis>,
-        builder: Some(
-            show_builder::<types::PatientDiagnosis, types::builder::PatientDiagnosis>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PatientDiagnosisHistory",
         decode: show_decoded::<types::PatientDiagnosisHistory>,
-        builder: Some(
-            show_builder::<
-                types::PatientDiagnosisHistory,
-                types::builder::PatientDiagnosisHistory,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PatientDto",
@@ -920,108 +715,62 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "PatientFolders",
         decode: show_decoded::<types::PatientFolders>,
-        builder: Some(
-            show_builder::<types::PatientFolders, types::builder::PatientFolders>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PatientHistoryRegular",
         decode: show_decoded::<types::PatientHistoryRegular>,
-        builder: Some(
-            show_builder::<
-                types::PatientHistoryRegular,
-                types::builder::PatientHistoryRegular,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PatientHistoryRegularHistory",
         decode: show_decoded::<types::PatientHistoryRegularHistory>,
-        builder: Some(
-            show_builder::<
-                types::PatientHistoryRegularHistory,
-                types::builder::PatientHistoryRegularHistory,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PatientHistoryText",
         decode: show_decoded::<types::PatientHistoryText>,
-        builder: Some(
-            show_builder::<types::PatientHistoryText, types::builder::PatientHistoryText>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PatientHistoryTextHistory",
         decode: show_decoded::<types::PatientHistoryTextHistory>,
-        builder: Some(
-            show_builder::<
-                types::PatientHistoryTextHistory,
-                types::builder::PatientHistoryTextHistory,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PatientHistoryTracking",
         decode: show_decoded::<types::PatientHistoryTracking>,
-        builder: Some(
-            show_builder::<
-                types::PatientHistoryTracking,
-                types::builder::PatientHistoryTracking,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PatientHistoryTrackingHistory",
         decode: show_decoded::<types::PatientHistoryTrackingHistory>,
-        builder: Some(
-            show_builder::<
-                types::PatientHistoryTrackingHistory,
-                types::builder::PatientHistoryTrackingHistory,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PatientHistoryUrl",
         decode: show_decoded::<types::PatientHistoryUrl>,
-        builder: Some(
-            show_builder::<types::PatientHistoryUrl, types::builder::PatientHistoryUrl>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PatientHistoryUrlHistory",
         decode: show_decoded::<types::PatientHistoryUrlHistory>,
-        builder: Some(
-            show_builder::<
-                types::PatientHistoryUrlHistory,
-                types::builder::PatientHistoryUrlHistory,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PatientMedicalSummary",
         decode: show_decoded::<types::PatientMedicalSummary>,
-        builder: Some(
-            show_builder::<
-                types::PatientMedicalSummary,
-                types::builder::PatientMedicalSummary,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PatientPage",
         decode: show_decoded::<types::PatientPage>,
-        builder: Some(show_builder::<types::PatientPage, types::builder::PatientPage>),
+        builder: None,
     },
     TypeCase {
         name: "PatientRepliformReportable",
         decode: show_decoded::<types::PatientRepliformReportable>,
-        builder: Some(
-            show_builder::<
-                types::PatientRepliformReportable,
-                types::builder::PatientRepliformReportable,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PatientRoleFlag",
@@ -1033,9 +782,7 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "PatientStatus",
         decode: show_decoded::<types::PatientStatus>,
-        builder: Some(
-            show_builder::<types::PatientStatus, types::builder::PatientStatus>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PatientUserFlag",
@@ -1047,12 +794,7 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "PatientUserRoleFlagId",
         decode: show_decoded::<types::PatientUserRoleFlagId>,
-        builder: Some(
-            show_builder::<
-                types::PatientUserRoleFlagId,
-                types::builder::PatientUserRoleFlagId,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PersonalHealthCard",
@@ -1076,84 +818,47 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "PictureMultipartDefinition",
         decode: show_decoded::<types::PictureMultipartDefinition>,
-        builder: Some(
-            show_builder::<
-                types::PictureMultipartDefinition,
-                types::builder::PictureMultipartDefinition,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "Prescription",
         decode: show_decoded::<types::Prescription>,
-        builder: Some(show_builder::<types::Prescription, types::builder::Prescription>),
+        builder: None,
     },
     TypeCase {
         name: "PrescriptionDetails",
         decode: show_decoded::<types::PrescriptionDetails>,
-        builder: Some(
-            show_builder::<
-                types::PrescriptionDetails,
-                types::builder::PrescriptionDetails,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PrescriptionFavorite",
         decode: show_decoded::<types::PrescriptionFavorite>,
-        builder: Some(
-            show_builder::<
-                types::PrescriptionFavorite,
-                types::builder::PrescriptionFavorite,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PrescriptionHistory",
         decode: show_decoded::<types::PrescriptionHistory>,
-        builder: Some(
-            show_builder::<
-                types::PrescriptionHistory,
-                types::builder::PrescriptionHistory,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PrescriptionIndication",
         decode: show_decoded::<types::PrescriptionIndication>,
-        builder: Some(
-            show_builder::<
-                types::PrescriptionIndication,
-                types::builder::PrescriptionIndication,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PrescriptionMedication",
         decode: show_decoded::<types::PrescriptionMedication>,
-        builder: Some(
-            show_builder::<
-                types::PrescriptionMedication,
-                types::builder::PrescriptionMedication,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "PrescriptionMedicationPage",
         decode: show_decoded::<types::PrescriptionMedicationPage>,
-        builder: Some(
-            show_builder::<
-                types::PrescriptionMedicationPage,
-                types::builder::PrescriptionMedicationPage,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "ProcedureList",
         decode: show_decoded::<types::ProcedureList>,
-        builder: Some(
-            show_builder::<types::ProcedureList, types::builder::ProcedureList>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "Provider",
@@ -1175,14 +880,12 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "ProviderIdentifier",
         decode: show_decoded::<types::ProviderIdentifier>,
-        builder: Some(
-            show_builder::<types::ProviderIdentifier, types::builder::ProviderIdentifier>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "ProviderPage",
         decode: show_decoded::<types::ProviderPage>,
-        builder: Some(show_builder::<types::ProviderPage, types::builder::ProviderPage>),
+        builder: None,
     },
     TypeCase {
         name: "ProviderScheduleCalendar",
@@ -1197,7 +900,7 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "ProviderType",
         decode: show_decoded::<types::ProviderType>,
-        builder: Some(show_builder::<types::ProviderType, types::builder::ProviderType>),
+        builder: None,
     },
     TypeCase {
         name: "ReferralOrder",
@@ -1209,33 +912,27 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "ReferralOrderPage",
         decode: show_decoded::<types::ReferralOrderPage>,
-        builder: Some(
-            show_builder::<types::ReferralOrderPage, types::builder::ReferralOrderPage>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "RelationshipStatus",
         decode: show_decoded::<types::RelationshipStatus>,
-        builder: Some(
-            show_builder::<types::RelationshipStatus, types::builder::RelationshipStatus>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "RepliformData",
         decode: show_decoded::<types::RepliformData>,
-        builder: Some(
-            show_builder::<types::RepliformData, types::builder::RepliformData>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "Role",
         decode: show_decoded::<types::Role>,
-        builder: Some(show_builder::<types::Role, types::builder::Role>),
+        builder: None,
     },
     TypeCase {
         name: "ScheduleRoom",
         decode: show_decoded::<types::ScheduleRoom>,
-        builder: Some(show_builder::<types::ScheduleRoom, types::builder::ScheduleRoom>),
+        builder: None,
     },
     TypeCase {
         name: "ScheduleSlot",
@@ -1245,23 +942,17 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "ScheduleSuggestion",
         decode: show_decoded::<types::ScheduleSuggestion>,
-        builder: Some(
-            show_builder::<types::ScheduleSuggestion, types::builder::ScheduleSuggestion>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "ScheduleVaccine",
         decode: show_decoded::<types::ScheduleVaccine>,
-        builder: Some(
-            show_builder::<types::ScheduleVaccine, types::builder::ScheduleVaccine>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "SchedulerSite",
         decode: show_decoded::<types::SchedulerSite>,
-        builder: Some(
-            show_builder::<types::SchedulerSite, types::builder::SchedulerSite>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "SchedulerStatus",
@@ -1273,24 +964,17 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "SchedulerTimeInterval",
         decode: show_decoded::<types::SchedulerTimeInterval>,
-        builder: Some(
-            show_builder::<
-                types::SchedulerTimeInterval,
-                types::builder::SchedulerTimeInterval,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "SiteList",
         decode: show_decoded::<types::SiteList>,
-        builder: Some(show_builder::<types::SiteList, types::builder::SiteList>),
+        builder: None,
     },
     TypeCase {
         name: "SpokenLanguage",
         decode: show_decoded::<types::SpokenLanguage>,
-        builder: Some(
-            show_builder::<types::SpokenLanguage, types::builder::SpokenLanguage>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "StatusHistory",
@@ -1307,26 +991,22 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "SurgicalPriority",
         decode: show_decoded::<types::SurgicalPriority>,
-        builder: Some(
-            show_builder::<types::SurgicalPriority, types::builder::SurgicalPriority>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "SurgicalSite",
         decode: show_decoded::<types::SurgicalSite>,
-        builder: Some(show_builder::<types::SurgicalSite, types::builder::SurgicalSite>),
+        builder: None,
     },
     TypeCase {
         name: "SurgicalStatus",
         decode: show_decoded::<types::SurgicalStatus>,
-        builder: Some(
-            show_builder::<types::SurgicalStatus, types::builder::SurgicalStatus>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "TaskReason",
         decode: show_decoded::<types::TaskReason>,
-        builder: Some(show_builder::<types::TaskReason, types::builder::TaskReason>),
+        builder: None,
     },
     TypeCase {
         name: "TerminationReason",
@@ -1336,21 +1016,17 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "TimeIntervals",
         decode: show_decoded::<types::TimeIntervals>,
-        builder: Some(
-            show_builder::<types::TimeIntervals, types::builder::TimeIntervals>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "UserInfo",
         decode: show_decoded::<types::UserInfo>,
-        builder: Some(show_builder::<types::UserInfo, types::builder::UserInfo>),
+        builder: None,
     },
     TypeCase {
         name: "UserInfoAddress",
         decode: show_decoded::<types::UserInfoAddress>,
-        builder: Some(
-            show_builder::<types::UserInfoAddress, types::builder::UserInfoAddress>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "UserTask",
@@ -1360,33 +1036,27 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "UserTaskPage",
         decode: show_decoded::<types::UserTaskPage>,
-        builder: Some(show_builder::<types::UserTaskPage, types::builder::UserTaskPage>),
+        builder: None,
     },
     TypeCase {
         name: "Vaccine",
         decode: show_decoded::<types::Vaccine>,
-        builder: Some(show_builder::<types::Vaccine, types::builder::Vaccine>),
+        builder: None,
     },
     TypeCase {
         name: "WaitRoomEntry",
         decode: show_decoded::<types::WaitRoomEntry>,
-        builder: Some(
-            show_builder::<types::WaitRoomEntry, types::builder::WaitRoomEntry>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "WaitlistAttachment",
         decode: show_decoded::<types::WaitlistAttachment>,
-        builder: Some(
-            show_builder::<types::WaitlistAttachment, types::builder::WaitlistAttachment>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "WaitlistProvider",
         decode: show_decoded::<types::WaitlistProvider>,
-        builder: Some(
-            show_builder::<types::WaitlistProvider, types::builder::WaitlistProvider>,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "WaitlistRequest",
@@ -1398,22 +1068,12 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "WaitlistRequestPage",
         decode: show_decoded::<types::WaitlistRequestPage>,
-        builder: Some(
-            show_builder::<
-                types::WaitlistRequestPage,
-                types::builder::WaitlistRequestPage,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "WaitlistRequestPatientUnAvailability",
         decode: show_decoded::<types::WaitlistRequestPatientUnAvailability>,
-        builder: Some(
-            show_builder::<
-                types::WaitlistRequestPatientUnAvailability,
-                types::builder::WaitlistRequestPatientUnAvailability,
-            >,
-        ),
+        builder: None,
     },
     TypeCase {
         name: "WaitlistRequestProcedure",
@@ -1428,12 +1088,7 @@ pub static DECODED: &[TypeCase] = &[
     TypeCase {
         name: "WellnetPrescriptionLink",
         decode: show_decoded::<types::WellnetPrescriptionLink>,
-        builder: Some(
-            show_builder::<
-                types::WellnetPrescriptionLink,
-                types::builder::WellnetPrescriptionLink,
-            >,
-        ),
+        builder: None,
     },
 ];
 /// Parses a text into a type and prints it.

@@ -43,8 +43,12 @@ tasks:
     --spec PATH    spec to read (default: spec/accuro.yaml)
   sandbox [ARGS]   run the offline Accuro sandbox (default port 4020; --help for its options)
   quickstart       run the quickstart example against a fresh sandbox
-  build-cost       measure the cold build and the rebuild after a spec edit of accuro-client
+  build-cost       measure what accuro-client costs to build: a new application's cold
+                   build (`--timings`: accuro-client's share of the wall time), the
+                   rebuild after a spec edit, the generated sources' size
     --area AREA    of one area only (its cargo feature, default features off)
+    --runs N       build the new application N times, each cold (default 1)
+    --cli          also `cargo install --path accuro-cli` (release): time, binary size
   probe [ARGS]     check the Accuro named by the ACCURO_* variables against the spec:
                    every read (GET) operation, every disagreement by JSON path, never a
                    value (runs accuro-probe; --help for its options)

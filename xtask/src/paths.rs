@@ -42,6 +42,12 @@ impl Paths {
         self.root.join("accuro-client/src/generated.rs")
     }
 
+    /// The committed generated records, `accuro-client/types/src/generated.rs`
+    /// (the `accuro-types` crate's `types` module).
+    pub fn records(&self) -> PathBuf {
+        self.root.join("accuro-client/types/src/generated.rs")
+    }
+
     /// The spec's property paths, for the client's error texts
     /// (`accuro-client/src/property_paths.rs`).
     pub fn property_paths(&self) -> PathBuf {

@@ -128,8 +128,11 @@ impl Args {
         let redirected = spec.is_some() || out.is_some();
         let mut chosen: Vec<Target> = if !named.is_empty() {
             named
-        } else if redirected {
+        } else if out.is_some() {
             vec![Target::Client]
+        } else if redirected {
+            // Another spec: the client and its records, which go together.
+            vec![Target::Client, Target::Records]
         } else {
             Target::ALL.to_vec()
         };
@@ -286,26 +289,27 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
         ..accuro_gen::Options::default()
     };
     let generated = accuro_gen::generate(&spec_text, &options).map_err(|e| e.to_string())?;
-    let lines = generated.code.lines().count();
+    let lines = generated.code.lines().count() + generated.records.lines().count();
+    let combined = generated.combined();
 
     let mut targets = Vec::with_capacity(args.targets.len());
     for (target, path) in &args.targets {
         let gen_error = |e: accuro_gen::Error| e.to_string();
         let contents = match target {
             Target::Client => generated.code.clone(),
+            Target::Records => generated.records.clone(),
             Target::PropertyPaths => {
                 accuro_gen::generate_property_paths(&spec_text, &options).map_err(gen_error)?
             }
             Target::PageStreams => {
                 accuro_gen::generate_page_streams(&spec_text, &options).map_err(gen_error)?
             }
-            Target::Calls => accuro_gen::calls(&spec_text, &generated.code, &options.spec_name)
-                .map_err(gen_error)?,
-            Target::Types => accuro_gen::every_type(&generated.code).map_err(gen_error)?,
-            Target::Decoders => {
-                accuro_gen::decoders(&spec_text, &generated.code, &options.spec_name)
-                    .map_err(gen_error)?
+            Target::Calls => {
+                accuro_gen::calls(&spec_text, &combined, &options.spec_name).map_err(gen_error)?
             }
+            Target::Types => accuro_gen::every_type(&combined).map_err(gen_error)?,
+            Target::Decoders => accuro_gen::decoders(&spec_text, &combined, &options.spec_name)
+                .map_err(gen_error)?,
             Target::Mock => accuro_gen::generate_mock(&spec_text, &options).map_err(gen_error)?,
             Target::Cli => accuro_gen::generate_cli(&spec_text, &options).map_err(gen_error)?,
             Target::Readme => {

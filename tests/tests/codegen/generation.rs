@@ -16,6 +16,12 @@ fn the_committed_module_matches_the_spec() {
         committed == generated.code,
         "stale: run `cargo xtask regen`"
     );
+    let records = fs::read_to_string(workspace().join("accuro-client/types/src/generated.rs"))
+        .expect("records");
+    assert!(
+        records == generated.records,
+        "stale records: run `cargo xtask regen`"
+    );
 }
 
 #[test]
@@ -136,12 +142,20 @@ fn the_surface_pass_owns_every_send() {
         generated.operations.len(),
         "every public send() returns crate::Error"
     );
+    // Each operation builds its request in a plain, private function, and
+    // hands it to the one exchange (`accuro-client/src/exchange.rs`).
     assert_eq!(
-        code.matches("async fn send_raw(").count(),
+        code.matches("\n        fn build_request(").count(),
         generated.operations.len()
     );
+    assert!(!code.contains("async fn build_request("));
     assert!(
-        !code.contains("pub async fn send_raw("),
-        "send_raw stays private"
+        !code.contains("send_raw"),
+        "no second async function per operation"
+    );
+    assert_eq!(
+        code.matches("crate::exchange::").count(),
+        generated.operations.len(),
+        "every send() runs the one exchange"
     );
 }

@@ -36,6 +36,7 @@ fn workspace_copy() -> (tempfile::TempDir, xtask::paths::Paths) {
     for (from, to) in [
         (here.spec(), paths.spec()),
         (here.generated(), paths.generated()),
+        (here.records(), paths.records()),
         (here.property_paths(), paths.property_paths()),
         (here.readme(), paths.readme()),
         (here.every_call(), paths.every_call()),
@@ -92,7 +93,8 @@ fn regen_with_spec_and_out_writes_only_out() {
         regen::run(&parsed).expect("regen runs");
     }
     assert!(out.exists(), "--out was written");
-    // `--spec` alone writes the committed client (its default `--out`) and nothing else.
+    // `--spec` alone writes the committed client (its default `--out`) and its
+    // records (their header names the spec), and nothing else.
     let status = git(
         dir.path(),
         &["status", "--porcelain", "--untracked-files=all"],
@@ -100,7 +102,11 @@ fn regen_with_spec_and_out_writes_only_out() {
     let changed: Vec<&str> = status.lines().map(|l| l[3..].trim()).collect();
     assert_eq!(
         changed,
-        ["accuro-client/src/generated.rs", "preview.rs"],
+        [
+            "accuro-client/src/generated.rs",
+            "accuro-client/types/src/generated.rs",
+            "preview.rs"
+        ],
         "regen --spec/--out wrote more than it was pointed at:\n{status}"
     );
 

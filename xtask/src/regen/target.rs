@@ -11,6 +11,8 @@ use crate::paths::Paths;
 pub enum Target {
     /// The generated client module, `accuro-client/src/generated.rs`.
     Client,
+    /// The generated records, `accuro-client/types/src/generated.rs`.
+    Records,
     /// The client's list of the spec's property paths.
     PropertyPaths,
     /// The client's page streams of the paginated operations.
@@ -31,8 +33,9 @@ pub enum Target {
 
 impl Target {
     /// Every target, in the order they are written.
-    pub const ALL: [Target; 9] = [
+    pub const ALL: [Target; 10] = [
         Target::Client,
+        Target::Records,
         Target::PropertyPaths,
         Target::PageStreams,
         Target::Calls,
@@ -47,6 +50,7 @@ impl Target {
     pub fn name(self) -> &'static str {
         match self {
             Target::Client => "client",
+            Target::Records => "records",
             Target::PropertyPaths => "property-paths",
             Target::PageStreams => "page-streams",
             Target::Calls => "calls",
@@ -67,6 +71,7 @@ impl Target {
     pub fn about(self) -> &'static str {
         match self {
             Target::Client => "accuro-client/src/generated.rs (or --out)",
+            Target::Records => "accuro-client/types/src/generated.rs",
             Target::PropertyPaths => "accuro-client/src/property_paths.rs",
             Target::PageStreams => "accuro-client/src/pagination/operations.rs",
             Target::Calls => "tests/src/every_call.rs",
@@ -82,6 +87,7 @@ impl Target {
     pub fn path(self, paths: &Paths) -> PathBuf {
         match self {
             Target::Client => paths.generated(),
+            Target::Records => paths.records(),
             Target::PropertyPaths => paths.property_paths(),
             Target::PageStreams => paths.page_streams(),
             Target::Calls => paths.every_call(),

@@ -37,8 +37,8 @@ pub fn is_unprintable(c: char) -> bool {
 /// U+FFFD; borrowed when there is none.
 ///
 /// ```
-/// assert_eq!(accuro_client::printable("ok"), "ok");
-/// assert_eq!(accuro_client::printable("a\u{1b}[31m\u{202e}b"), "a\u{fffd}[31m\u{fffd}b");
+/// assert_eq!(accuro_types::printable("ok"), "ok");
+/// assert_eq!(accuro_types::printable("a\u{1b}[31m\u{202e}b"), "a\u{fffd}[31m\u{fffd}b");
 /// ```
 pub fn printable(text: &str) -> Cow<'_, str> {
     if !text.chars().any(is_unprintable) {

@@ -54,7 +54,7 @@ pub(super) enum SecondsForm {
 /// [`to_datetime`](Self::to_datetime).
 ///
 /// ```
-/// use accuro_client::shapes::AccuroDateTime;
+/// use accuro_types::shapes::AccuroDateTime;
 /// let t: AccuroDateTime = "1959-02-16T00:00:00.000-0800".parse().unwrap();
 /// assert_eq!(t.offset().map(|o| o.local_minus_utc()), Some(-8 * 3600));
 /// assert_eq!(t.to_string(), "1959-02-16T00:00:00.000-0800");

@@ -11,7 +11,7 @@ pub(super) const HHMM: &str = "a time of day in HHMM form such as 1300 (00:00 to
 /// (`1300` is 13:00, `905` is 09:05).
 ///
 /// ```
-/// use accuro_client::shapes::HhmmTime;
+/// use accuro_types::shapes::HhmmTime;
 /// let t = HhmmTime::try_from(905).unwrap();
 /// assert_eq!((t.hour(), t.minute()), (9, 5));
 /// assert_eq!(t.as_hhmm(), 905);

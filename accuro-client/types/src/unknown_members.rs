@@ -25,10 +25,10 @@ const NAME_CHARS: usize = 64;
 /// with [`names`](Self::names).
 ///
 /// ```
-/// # fn run(patient: accuro_client::types::Patient) {
+/// # fn run(patient: accuro_types::types::Patient) {
 /// if !patient.extra.is_empty() {
 ///     // Names only: safe to log.
-///     tracing::info!(members = ?patient.extra, "Accuro sent members the spec does not know");
+///     eprintln!("Accuro sent members the spec does not know: {:?}", patient.extra);
 /// }
 /// # }
 /// ```
@@ -96,6 +96,21 @@ impl fmt::Debug for UnknownMembers {
             list.entry(&format_args!("... {more} more"));
         }
         list.finish()
+    }
+}
+
+impl UnknownMembers {
+    /// Writes the members into the map of the record that holds them (the
+    /// generated records' `Serialize`: the members sit beside the known
+    /// ones, as `#[serde(flatten)]` writes them).
+    pub(crate) fn serialize_into<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        for (name, value) in self.0.iter().flat_map(|m| m.iter()) {
+            map.serialize_entry(name, value)?;
+        }
+        Ok(())
     }
 }
 

@@ -9,7 +9,7 @@ const LENIENT_INT: &str = "an integer, as a number or as a string of digits";
 /// Reads either `1` or `"1"`; writes the number.
 ///
 /// ```
-/// use accuro_client::shapes::LenientInt;
+/// use accuro_types::shapes::LenientInt;
 /// let a: LenientInt = serde_json::from_str("2").unwrap();
 /// let b: LenientInt = serde_json::from_str("\"2\"").unwrap();
 /// assert_eq!((a.get(), b.get()), (2, 2));

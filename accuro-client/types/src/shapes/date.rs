@@ -13,7 +13,7 @@ pub(super) const DATE: &str = "a date in yyyy-MM-dd form";
 /// month alone an [`AccuroPartialDate`].
 ///
 /// ```
-/// use accuro_client::shapes::AccuroDate;
+/// use accuro_types::shapes::AccuroDate;
 /// let d: AccuroDate = "2019-01-31".parse().unwrap();
 /// assert_eq!(d.to_string(), "2019-01-31");
 /// assert!("2019-01-31T00:00:00.000".parse::<AccuroDate>().is_err());

@@ -57,7 +57,7 @@ pub enum Precision {
 /// [`to_date_time`](Self::to_date_time) to compare values across forms.
 ///
 /// ```
-/// use accuro_client::shapes::{AccuroPartialDate, Precision};
+/// use accuro_types::shapes::{AccuroPartialDate, Precision};
 /// for text in ["2019", "2019-03", "2019-03-06", "2019-03-06T13Z", "2019-03-06T13-0700",
 ///              "2019-03-06T13:45", "2019-03-06 13:45:10", "2019-03-06T13:45:10.250+05:30"] {
 ///     let d: AccuroPartialDate = text.parse().unwrap();
