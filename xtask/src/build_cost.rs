@@ -7,7 +7,8 @@
 //!    `accuro-client` (default features, or one area) and on tokio, built
 //!    cold with `cargo build --timings` into an empty target folder. Reported:
 //!    the build's wall time, `accuro-client`'s own unit time and its share of
-//!    the wall time, when it started, and the longest units. `--runs N`
+//!    the wall time, when it started, `accuro-types`' (the generated records)
+//!    and both together, and the longest units. `--runs N`
 //!    repeats it, each time cold;
 //! 2. **a rebuild after a spec edit**: a one-word change to an operation's
 //!    summary in the copy's spec, `regen` into the copy, then the
@@ -197,8 +198,18 @@ fn report_cold(run: usize, timings: &Timings, compiled: usize) {
     let own = timings.own_time("accuro-client");
     let share = if wall > 0.0 { own / wall * 100.0 } else { 0.0 };
     let start = timings.start_of("accuro-client").unwrap_or_default();
+    let records = timings.own_time("accuro-types");
+    let both = if wall > 0.0 {
+        (own + records) / wall * 100.0
+    } else {
+        0.0
+    };
     println!(
-        "  run {run}: wall {wall:>5.1} s ({compiled} crates); accuro-client {own:>5.1} s = {share:>4.1} % of the wall time, started at {start:.1} s"
+        "  run {run}: wall {wall:>5.1} s ({compiled} crates); accuro-client {own:>4.1} s = {share:>4.1} % of the wall time, started at {start:.1} s"
+    );
+    println!(
+        "         accuro-types (the records, compiled beside the HTTP stack) {records:.1} s; both {:.1} s = {both:.1} %",
+        own + records
     );
     let longest: Vec<String> = timings
         .longest(5)
@@ -213,13 +224,14 @@ fn report_sources(copy: &Paths) -> Result<(), String> {
     println!("generated sources");
     for (what, path) in [
         ("client", copy.generated()),
+        ("records", copy.records()),
         ("CLI", copy.cli()),
         ("mock", copy.mock()),
     ] {
         let text = fs::read_to_string(&path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         println!(
-            "  {what:<7} {:>7} lines, {:>5} KiB",
+            "  {what:<8} {:>7} lines, {:>5} KiB",
             text.lines().count(),
             text.len() / 1024
         );
