@@ -103,6 +103,10 @@ impl UnknownMembers {
     /// Writes the members into the map of the record that holds them (the
     /// generated records' `Serialize`: the members sit beside the known
     /// ones, as `#[serde(flatten)]` writes them).
+    #[allow(
+        dead_code,
+        reason = "used by the generated records written back whole, of the areas built"
+    )]
     pub(crate) fn serialize_into<M: serde::ser::SerializeMap>(
         &self,
         map: &mut M,
