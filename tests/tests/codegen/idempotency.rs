@@ -1,14 +1,12 @@
 //! `x-accuro-idempotent`: what may be sent again comes from the spec.
 
-use accuro_gen::{Options, generate};
-
-use crate::{spec_text, violations};
+use crate::{committed, spec_text, violations};
 
 /// `x-accuro-idempotent` decides what may be sent again: every write states
 /// it, with `x-accuro-idempotent-reason`; the method decides nothing.
 #[test]
 fn idempotency_comes_from_the_spec() {
-    let generated = generate(&spec_text(), &Options::default()).expect("generate");
+    let generated = committed();
     let route = |op: &str| {
         let start = generated
             .code

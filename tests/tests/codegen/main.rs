@@ -10,7 +10,9 @@ mod rules;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use accuro_gen::{Error, Options, generate};
+use std::sync::OnceLock;
+
+use accuro_gen::{Error, Generated, Options, generate};
 
 pub(crate) fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -18,6 +20,13 @@ pub(crate) fn workspace() -> PathBuf {
 
 pub(crate) fn spec_text() -> String {
     fs::read_to_string(workspace().join("spec/accuro.yaml")).expect("spec")
+}
+
+/// The committed spec generated once for the whole binary (each generation
+/// takes seconds in a debug build; the tests that only read it share it).
+pub(crate) fn committed() -> &'static Generated {
+    static GENERATED: OnceLock<Generated> = OnceLock::new();
+    GENERATED.get_or_init(|| generate(&spec_text(), &Options::default()).expect("generate"))
 }
 
 /// The spec with `old` replaced by `new` (which must occur).
