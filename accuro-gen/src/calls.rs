@@ -34,11 +34,16 @@ const FIXTURE_IDS: [(&str, &str); 8] = [
 /// The Rust source of `every_call.rs`, from the spec text and the
 /// generated client module it produced.
 pub fn calls(spec_text: &str, generated_code: &str, spec_name: &str) -> Result<String, Error> {
+    let file = syn::parse_file(generated_code).map_err(|e| Error::Format(e.to_string()))?;
+    calls_in(spec_text, &file, spec_name)
+}
+
+/// [`calls`], from the generated code already parsed.
+pub fn calls_in(spec_text: &str, file: &syn::File, spec_name: &str) -> Result<String, Error> {
     let spec: Value =
         serde_yaml::from_str(spec_text).map_err(|e| Error::Format(format!("{spec_name}: {e}")))?;
-    let file = syn::parse_file(generated_code).map_err(|e| Error::Format(e.to_string()))?;
-    let setters = setters(&file);
-    let type_names = type_names(&file);
+    let setters = setters(file);
+    let type_names = type_names(file);
     let components = spec
         .get("components")
         .and_then(|c| c.get("schemas"))

@@ -19,10 +19,15 @@ use crate::rules::HANDWRITTEN;
 /// The Rust source of the probe's `decoders.rs`, from the spec text and the
 /// generated client module it produced.
 pub fn decoders(spec_text: &str, generated_code: &str, spec_name: &str) -> Result<String, Error> {
+    let file = syn::parse_file(generated_code).map_err(|e| Error::Format(e.to_string()))?;
+    decoders_in(spec_text, &file, spec_name)
+}
+
+/// [`decoders`], from the generated code already parsed.
+pub fn decoders_in(spec_text: &str, file: &syn::File, spec_name: &str) -> Result<String, Error> {
     let spec: Value =
         serde_yaml::from_str(spec_text).map_err(|e| Error::Format(format!("{spec_name}: {e}")))?;
-    let file = syn::parse_file(generated_code).map_err(|e| Error::Format(e.to_string()))?;
-    let answers = answer_types(&file);
+    let answers = answer_types(file);
 
     let mut arms = Vec::new();
     let Some(paths) = spec.get("paths").and_then(Value::as_mapping) else {

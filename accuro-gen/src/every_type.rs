@@ -14,6 +14,11 @@ use crate::Error;
 /// The Rust source of the tests' `every_type.rs`, from the generated client.
 pub fn every_type(generated_code: &str) -> Result<String, Error> {
     let file = syn::parse_file(generated_code).map_err(|e| Error::Format(e.to_string()))?;
+    every_type_in(&file)
+}
+
+/// [`every_type`], from the generated code already parsed.
+pub fn every_type_in(file: &syn::File) -> Result<String, Error> {
     let Some(types) = file.items.iter().find_map(|item| match item {
         syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
         _ => None,

@@ -61,12 +61,12 @@ use sha2::{Digest, Sha256};
 
 use lookups::{field_names, routes};
 
-pub use calls::calls;
+pub use calls::{calls, calls_in};
 pub use cli::generate_cli;
-pub use decoders::decoders;
+pub use decoders::{decoders, decoders_in};
 pub use endpoints::{Endpoint, endpoints, markdown_table};
 pub use error::{Error, Violation};
-pub use every_type::every_type;
+pub use every_type::{every_type, every_type_in};
 pub use load::parse_spec;
 pub use mock::generate_mock;
 pub use page_streams::generate_page_streams;

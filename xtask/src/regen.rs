@@ -290,7 +290,9 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
     };
     let generated = accuro_gen::generate(&spec_text, &options).map_err(|e| e.to_string())?;
     let lines = generated.code.lines().count() + generated.records.lines().count();
-    let combined = generated.combined();
+    // Parsed once for the three generators that read it.
+    let combined = syn::parse_file(&generated.combined())
+        .map_err(|e| format!("the generated code does not parse: {e}"))?;
 
     let mut targets = Vec::with_capacity(args.targets.len());
     for (target, path) in &args.targets {
@@ -304,11 +306,10 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
             Target::PageStreams => {
                 accuro_gen::generate_page_streams(&spec_text, &options).map_err(gen_error)?
             }
-            Target::Calls => {
-                accuro_gen::calls(&spec_text, &combined, &options.spec_name).map_err(gen_error)?
-            }
-            Target::Types => accuro_gen::every_type(&combined).map_err(gen_error)?,
-            Target::Decoders => accuro_gen::decoders(&spec_text, &combined, &options.spec_name)
+            Target::Calls => accuro_gen::calls_in(&spec_text, &combined, &options.spec_name)
+                .map_err(gen_error)?,
+            Target::Types => accuro_gen::every_type_in(&combined).map_err(gen_error)?,
+            Target::Decoders => accuro_gen::decoders_in(&spec_text, &combined, &options.spec_name)
                 .map_err(gen_error)?,
             Target::Mock => accuro_gen::generate_mock(&spec_text, &options).map_err(gen_error)?,
             Target::Cli => accuro_gen::generate_cli(&spec_text, &options).map_err(gen_error)?,
