@@ -53,6 +53,28 @@ async fn refused(response: Response, documented: &[u16]) -> Error<ApiError> {
     }
 }
 
+/// The hooks, then the answer read by `read` on `success`, else refused.
+async fn exchange<T, I, C, F, R>(
+    client: &C,
+    request: Request,
+    operation: &'static str,
+    success: u16,
+    documented: &[u16],
+    read: F,
+) -> Raw<T>
+where
+    C: ClientHooks<I>,
+    F: FnOnce(Response) -> R,
+    R: Future<Output = Raw<T>>,
+{
+    let response = run(client, request, operation).await?;
+    if response.status().as_u16() == success {
+        read(response).await
+    } else {
+        Err(refused(response, documented).await)
+    }
+}
+
 /// An operation answering JSON on `success`.
 pub(crate) async fn json<T: DeserializeOwned, I, C: ClientHooks<I>>(
     client: &C,
@@ -61,12 +83,8 @@ pub(crate) async fn json<T: DeserializeOwned, I, C: ClientHooks<I>>(
     success: u16,
     documented: &[u16],
 ) -> Raw<T> {
-    let response = run(client, request, operation).await?;
-    if response.status().as_u16() == success {
-        ResponseValue::from_response(response).await
-    } else {
-        Err(refused(response, documented).await)
-    }
+    let read = ResponseValue::from_response;
+    exchange(client, request, operation, success, documented, read).await
 }
 
 /// An operation answering no body on `success`.
@@ -77,12 +95,8 @@ pub(crate) async fn empty<I, C: ClientHooks<I>>(
     success: u16,
     documented: &[u16],
 ) -> Raw<()> {
-    let response = run(client, request, operation).await?;
-    if response.status().as_u16() == success {
-        Ok(ResponseValue::empty(response))
-    } else {
-        Err(refused(response, documented).await)
-    }
+    let read = |response| async { Ok(ResponseValue::empty(response)) };
+    exchange(client, request, operation, success, documented, read).await
 }
 
 /// An operation answering bytes (a file) on `success`.
@@ -93,10 +107,6 @@ pub(crate) async fn stream<I, C: ClientHooks<I>>(
     success: u16,
     documented: &[u16],
 ) -> Raw<ByteStream> {
-    let response = run(client, request, operation).await?;
-    if response.status().as_u16() == success {
-        Ok(ResponseValue::stream(response))
-    } else {
-        Err(refused(response, documented).await)
-    }
+    let read = |response| async { Ok(ResponseValue::stream(response)) };
+    exchange(client, request, operation, success, documented, read).await
 }

@@ -38,6 +38,7 @@ use syn::ext::IdentExt as _;
 
 use crate::error::Error;
 use crate::slim::SERIALIZE_FEATURE;
+use crate::syntax::{derives, module_mut, remove_derive};
 use crate::write_back::FIELD as EXTRA;
 
 /// How a field is filled when its member is missing.
@@ -70,10 +71,7 @@ struct Record {
 /// Runs the pass over `types`. Returns how many records got a compact
 /// `Deserialize`, and how many a compact `Serialize`.
 pub(crate) fn compact_serde(file: &mut syn::File) -> Result<(usize, usize), Error> {
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(types) = module_mut(&mut file.items, "types") else {
         return Err(Error::Format("no `types` module".into()));
     };
     let mut impls = Vec::new();
@@ -142,39 +140,6 @@ fn is_gated_serialize(attr: &syn::Attribute) -> bool {
 
 fn gated_serialize(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(is_gated_serialize)
-}
-
-/// Whether a derive list of `attrs` names `name` (any path ending in it).
-fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
-    attrs.iter().any(|a| {
-        a.path().is_ident("derive")
-            && a.parse_args_with(
-                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-            )
-            .is_ok_and(|paths| {
-                paths
-                    .iter()
-                    .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
-            })
-    })
-}
-
-fn remove_derive(attrs: &mut [syn::Attribute], name: &str) {
-    for attr in attrs.iter_mut() {
-        if !attr.path().is_ident("derive") {
-            continue;
-        }
-        let Ok(paths) = attr.parse_args_with(
-            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-        ) else {
-            continue;
-        };
-        let rest: Vec<syn::Path> = paths
-            .into_iter()
-            .filter(|p| p.segments.last().is_none_or(|s| s.ident != name))
-            .collect();
-        *attr = syn::parse_quote!(#[derive(#(#rest),*)]);
-    }
 }
 
 /// Reads a record's fields; `None` when one of them needs serde's derive.

@@ -70,10 +70,7 @@ fn flat_body(body: &Expr) -> String {
 /// Rewrites every operation builder of the top-level `builder` module.
 /// Returns how many it rewrote.
 pub(crate) fn hand_to_exchange(file: &mut syn::File) -> Result<usize, Error> {
-    let Some(items) = file.items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(items) = crate::syntax::module_mut(&mut file.items, "builder") else {
         return Err(Error::Format("no `builder` module".into()));
     };
     let mut count = 0;

@@ -51,6 +51,7 @@ mod redact;
 mod rules;
 mod slim;
 mod surface;
+mod syntax;
 mod write_back;
 
 use std::panic::{self, AssertUnwindSafe};

@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::Error;
 use crate::phi::Classification;
+use crate::syntax::module_mut;
 
 mod debug_impls;
 #[cfg(test)]
@@ -56,14 +57,7 @@ pub(crate) fn redact(
     let Some(types) = module_mut(&mut file.items, "types") else {
         return Err(Error::Format("no `types` module to redact".into()));
     };
-    let local: BTreeSet<String> = types
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Struct(s) => Some(s.ident.to_string()),
-            syn::Item::Enum(e) => Some(e.ident.to_string()),
-            _ => None,
-        })
-        .collect();
+    let local: BTreeSet<String> = crate::syntax::type_names(types);
     let mut decisions: BTreeMap<String, BTreeMap<String, Shown>> = BTreeMap::new();
     let mut added = Vec::new();
     let mut unmatched = Vec::new();
@@ -158,14 +152,6 @@ pub(crate) fn redact(
     }
     types.extend(for_types.into_iter().map(|(_, item)| item));
     Ok(report)
-}
-
-/// The items of the inline module `name` among `items`.
-fn module_mut<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<syn::Item>> {
-    items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    })
 }
 
 fn derives_debug(attrs: &[syn::Attribute]) -> bool {

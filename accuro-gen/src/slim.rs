@@ -29,6 +29,7 @@ use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 
 use crate::error::Error;
+use crate::syntax::{module, module_mut, remove_derive, type_names};
 
 /// The cargo feature that derives `Serialize` on the types only read.
 pub(crate) const SERIALIZE_FEATURE: &str = "serialize";
@@ -114,20 +115,6 @@ fn no_module(name: &str) -> Error {
     Error::Format(format!("the generated code has no `{name}` module"))
 }
 
-fn module<'a>(items: &'a [syn::Item], name: &str) -> Option<&'a Vec<syn::Item>> {
-    items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| items),
-        _ => None,
-    })
-}
-
-fn module_mut<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<syn::Item>> {
-    items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    })
-}
-
 /// Every identifier a piece of syntax names in a type position.
 #[derive(Default)]
 struct Named(BTreeSet<String>);
@@ -142,14 +129,7 @@ impl<'ast> Visit<'ast> for Named {
 /// For each struct and enum of `types`: the other types of `types` its
 /// fields and variants name.
 fn references(types: &[syn::Item]) -> BTreeMap<String, BTreeSet<String>> {
-    let names: BTreeSet<String> = types
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Struct(s) => Some(s.ident.to_string()),
-            syn::Item::Enum(e) => Some(e.ident.to_string()),
-            _ => None,
-        })
-        .collect();
+    let names = type_names(types);
     let mut out = BTreeMap::new();
     for item in types {
         let mut named = Named::default();
@@ -258,25 +238,7 @@ fn impl_names(i: &syn::ItemImpl) -> Vec<String> {
 /// `#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]`.
 /// Returns whether the type derived it.
 fn gate_serialize(attrs: &mut Vec<syn::Attribute>) -> bool {
-    let mut gated = false;
-    for attr in attrs.iter_mut() {
-        if !attr.path().is_ident("derive") {
-            continue;
-        }
-        let Ok(paths) = attr.parse_args_with(
-            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-        ) else {
-            continue;
-        };
-        let (serialize, rest): (Vec<syn::Path>, Vec<syn::Path>) = paths
-            .into_iter()
-            .partition(|p| p.segments.last().is_some_and(|s| s.ident == "Serialize"));
-        if serialize.is_empty() {
-            continue;
-        }
-        gated = true;
-        *attr = syn::parse_quote!(#[derive(#(#rest),*)]);
-    }
+    let gated = remove_derive(attrs, "Serialize");
     if gated {
         let feature = SERIALIZE_FEATURE;
         attrs.push(syn::parse_quote!(

@@ -103,21 +103,7 @@ fn has_client_field(st: &ItemStruct) -> bool {
 
 /// Drops `Debug` from the struct's `#[derive(...)]`.
 fn remove_debug_derive(st: &mut ItemStruct) {
-    for attr in &mut st.attrs {
-        if !attr.path().is_ident("derive") {
-            continue;
-        }
-        let Ok(paths) = attr.parse_args_with(
-            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-        ) else {
-            continue;
-        };
-        let kept: Vec<&syn::Path> = paths
-            .iter()
-            .filter(|p| p.segments.last().is_none_or(|s| s.ident != "Debug"))
-            .collect();
-        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-    }
+    crate::syntax::remove_derive(&mut st.attrs, "Debug");
 }
 
 /// `impl Debug` writing `SearchPatients { phn, first_name, .. }`: the names of

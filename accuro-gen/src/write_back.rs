@@ -18,6 +18,7 @@ use syn::visit_mut::VisitMut;
 
 use crate::error::Error;
 use crate::phi::{inline_object, schemas};
+use crate::syntax::module_mut;
 
 /// The field the pass adds.
 pub(crate) const FIELD: &str = "extra";
@@ -262,13 +263,6 @@ fn last_ident(ty: &syn::Type) -> Option<String> {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
     }
-}
-
-fn module_mut<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<syn::Item>> {
-    items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    })
 }
 
 #[cfg(test)]
