@@ -18,7 +18,11 @@
 //!   flattened `extra: crate::UnknownMembers` when it has one
 //!   ([`write_back`](crate::write_back));
 //! - a member given twice: the last one counts (serde's derive refuses it;
-//!   `serde_json::Value` and Accuro's own Jackson take the last).
+//!   `serde_json::Value` and Accuro's own Jackson take the last);
+//! - as with the derive, a record with a flattened member is read with
+//!   `deserialize_map`, any other with `deserialize_struct` and its member
+//!   names: flattened into another record (typify's `allOf`), it then takes
+//!   only its own members.
 //!
 //! `Serialize` is written the same way: one `serialize_map` with an entry
 //! per member, skipped when its `skip_serializing_if` says so (an absent
@@ -239,6 +243,20 @@ fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
 /// The `impl Deserialize` of one record.
 fn deserialize(ident: &syn::Ident, record: &Record) -> TokenStream {
     let expecting = format!("struct {ident}");
+    // As serde's derive: a record with a flattened member is read as a map;
+    // any other as a struct with its member names, so that a record
+    // flattened into another (typify's `allOf`) takes only its own members
+    // (serde's `FlatStructAccess`), as it did with the derive.
+    let entry = if record.extra.is_some() {
+        quote! { deserializer.deserialize_map(Members) }
+    } else {
+        let name = ident.to_string();
+        let names = record.members.iter().map(|m| &m.name);
+        quote! {
+            const MEMBERS: &[&str] = &[#(#names),*];
+            deserializer.deserialize_struct(#name, MEMBERS, Members)
+        }
+    };
     let slots: Vec<syn::Ident> = (0..record.members.len())
         .map(|i| quote::format_ident!("m{i}"))
         .collect();
@@ -318,7 +336,7 @@ fn deserialize(ident: &syn::Ident, record: &Record) -> TokenStream {
                         ::std::result::Result::Ok(#ident { #(#build)* #build_extra })
                     }
                 }
-                deserializer.deserialize_map(Members)
+                #entry
             }
         }
     }

@@ -19097,7 +19097,9 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["historyType", "id", "maskId", "patientId"];
+            deserializer
+                .deserialize_struct("AbstractPatientHistoryItem", MEMBERS, Members)
         }
     }
     #[cfg(feature = "serialize")]
@@ -19198,7 +19200,19 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "historyType",
+                "id",
+                "maskId",
+                "modifiedDate",
+                "patientId",
+            ];
+            deserializer
+                .deserialize_struct(
+                    "AbstractPatientHistoryItemHistory",
+                    MEMBERS,
+                    Members,
+                )
         }
     }
     #[cfg(feature = "serialize")]
@@ -19301,7 +19315,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["mode", "province", "timeZone"];
+            deserializer.deserialize_struct("AccuroSettings", MEMBERS, Members)
         }
     }
     #[cfg(feature = "practice")]
@@ -19661,7 +19676,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["contents", "count", "lastId", "total"];
+            deserializer.deserialize_struct("AccuroUserPage", MEMBERS, Members)
         }
     }
     #[cfg(feature = "users")]
@@ -20317,7 +20333,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["noKnownAllergies", "patientAllergies"];
+            deserializer.deserialize_struct("Allergies", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -20587,7 +20604,37 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "allergyGroupId",
+                "allergyGroupName",
+                "allergyId",
+                "allergyName",
+                "allergyType",
+                "authorizingProvider",
+                "clinicalStatus",
+                "diagnosedAge",
+                "drugCode",
+                "ehrId",
+                "genericDrugId",
+                "id",
+                "legacy",
+                "lifeStageType",
+                "maskId",
+                "masked",
+                "medicationType",
+                "modifiedDate",
+                "patientId",
+                "patientReaction",
+                "pipId",
+                "providerId",
+                "providerInformation",
+                "reactionCode",
+                "reactionDate",
+                "reactionDescription",
+                "reportedDate",
+                "severityCode",
+            ];
+            deserializer.deserialize_struct("Allergy", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -20836,7 +20883,14 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "accuroUserId",
+                "comment",
+                "commentId",
+                "creationDate",
+                "patientAllergyId",
+            ];
+            deserializer.deserialize_struct("AllergyComment", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -20953,7 +21007,14 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "description",
+                "patientAllergyId",
+                "reactionCode",
+                "reactionId",
+                "severityCode",
+            ];
+            deserializer.deserialize_struct("AllergyReaction", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -21097,7 +21158,17 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "category",
+                "defaultDosageUnit",
+                "description",
+                "dispenseUnit",
+                "name",
+                "productForm",
+                "productId",
+                "routeCode",
+            ];
+            deserializer.deserialize_struct("AlternativeHealthProduct", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -21222,7 +21293,9 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["category", "description", "name"];
+            deserializer
+                .deserialize_struct("AlternativeHealthProductSummary", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -21333,7 +21406,14 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "authorizedBy",
+                "comments",
+                "date",
+                "enteredBy",
+                "type",
+            ];
+            deserializer.deserialize_struct("Annotation", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -21444,7 +21524,14 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "date",
+                "endTime",
+                "officeId",
+                "providerId",
+                "startTime",
+            ];
+            deserializer.deserialize_struct("AppliedAvailability", MEMBERS, Members)
         }
     }
     #[cfg(feature = "scheduling")]
@@ -21583,7 +21670,19 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "allowMedeoEBookingRequests",
+                "allowProviderCreation",
+                "date",
+                "endTime",
+                "grouped",
+                "name",
+                "providerId",
+                "resourceId",
+                "startTime",
+                "subColumn",
+            ];
+            deserializer.deserialize_struct("AppliedSuggestion", MEMBERS, Members)
         }
     }
     #[cfg(feature = "scheduling")]
@@ -22237,7 +22336,22 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "action_reason",
+                "action_type",
+                "appointment_date",
+                "appointment_id",
+                "appointment_reason",
+                "appointment_type",
+                "billing_provider_name",
+                "history_id",
+                "patient_id",
+                "provider_name",
+                "start_time",
+                "timestamp",
+                "username",
+            ];
+            deserializer.deserialize_struct("AppointmentHistoryEntry", MEMBERS, Members)
         }
     }
     #[cfg(feature = "scheduling")]
@@ -22520,7 +22634,33 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "accessionNumber",
+                "alerts",
+                "appointmentHistory",
+                "appointmentId",
+                "appointmentPatients",
+                "appointmentReason",
+                "appointmentType",
+                "billOnly",
+                "cancelled",
+                "date",
+                "endTime",
+                "groupAppointment",
+                "groupAppointmentId",
+                "location",
+                "notes",
+                "office",
+                "provider",
+                "resourceId",
+                "roomIds",
+                "rowVersion",
+                "site",
+                "startTime",
+                "statuses",
+                "subColumn",
+            ];
+            deserializer.deserialize_struct("AppointmentMaterials", MEMBERS, Members)
         }
     }
     #[cfg(feature = "scheduling")]
@@ -22742,7 +22882,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["contents", "count", "lastId", "total"];
+            deserializer.deserialize_struct("AppointmentMaterialsPage", MEMBERS, Members)
         }
     }
     #[cfg(feature = "scheduling")]
@@ -22857,7 +22998,14 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "arrived",
+                "confirmed",
+                "customProperties",
+                "noShow",
+                "patient",
+            ];
+            deserializer.deserialize_struct("AppointmentPatient", MEMBERS, Members)
         }
     }
     #[cfg(feature = "scheduling")]
@@ -22956,7 +23104,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["priorityId", "priorityName"];
+            deserializer.deserialize_struct("AppointmentPriority", MEMBERS, Members)
         }
     }
     #[cfg(feature = "scheduling")]
@@ -23166,7 +23315,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["color", "name", "officeId", "shared", "typeId"];
+            deserializer.deserialize_struct("AppointmentType", MEMBERS, Members)
         }
     }
     #[cfg(feature = "scheduling")]
@@ -23390,7 +23540,17 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "addresses",
+                "email",
+                "id",
+                "name",
+                "officeRoles",
+                "phones",
+                "providerId",
+                "userId",
+            ];
+            deserializer.deserialize_struct("AuthGrantTypeDetail", MEMBERS, Members)
         }
     }
     #[cfg(feature = "users")]
@@ -23506,7 +23666,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["endTime", "officeId", "startTime"];
+            deserializer.deserialize_struct("Availability", MEMBERS, Members)
         }
     }
     #[cfg(feature = "scheduling")]
@@ -23600,7 +23761,13 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "officeId",
+                "templateId",
+                "templateName",
+                "timeInterval",
+            ];
+            deserializer.deserialize_struct("AvailabilityTemplate", MEMBERS, Members)
         }
     }
     #[cfg(feature = "scheduling")]
@@ -23692,7 +23859,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["insurerId", "noCharge", "noShow"];
+            deserializer.deserialize_struct("BillingDetails", MEMBERS, Members)
         }
     }
     #[cfg(feature = "scheduling")]
@@ -23797,7 +23965,14 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "code",
+                "codeOrder",
+                "deleted",
+                "description",
+                "tableId",
+            ];
+            deserializer.deserialize_struct("CodeValue", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -24128,7 +24303,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["constraint", "field", "value"];
+            deserializer.deserialize_struct("ConstraintViolation", MEMBERS, Members)
         }
     }
     #[cfg(feature = "serialize")]
@@ -24219,7 +24395,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["active", "id", "priorityName", "priorityValue"];
+            deserializer.deserialize_struct("ConsultPriority", MEMBERS, Members)
         }
     }
     #[cfg(feature = "waitlist")]
@@ -24401,7 +24578,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["completed", "statusId", "statusName"];
+            deserializer.deserialize_struct("ConsultStatus", MEMBERS, Members)
         }
     }
     #[cfg(feature = "waitlist")]
@@ -24823,7 +25001,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["contents", "count", "lastId", "total"];
+            deserializer.deserialize_struct("ContactPage", MEMBERS, Members)
         }
     }
     #[cfg(feature = "contacts")]
@@ -24930,7 +25109,13 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "description",
+                "excludedIngredients",
+                "includedIngredients",
+                "name",
+            ];
+            deserializer.deserialize_struct("CustomCompound", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -25041,7 +25226,13 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "description",
+                "excludedIngredients",
+                "includedIngredients",
+                "name",
+            ];
+            deserializer.deserialize_struct("CustomCompoundSummary", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -25139,7 +25330,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["name", "order", "type"];
+            deserializer.deserialize_struct("CustomField", MEMBERS, Members)
         }
     }
     #[cfg(feature = "practice")]
@@ -25812,7 +26004,14 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "currentOffice",
+                "grantType",
+                "officeNames",
+                "scopes",
+                "userName",
+            ];
+            deserializer.deserialize_struct("Details", MEMBERS, Members)
         }
     }
     #[cfg(feature = "practice")]
@@ -26027,7 +26226,26 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "code",
+                "codeTable",
+                "createdDate",
+                "dateOfDiagnosis",
+                "description",
+                "diagnosisDisplayText",
+                "diagnosisStatus",
+                "id",
+                "lifeStage",
+                "negative",
+                "notes",
+                "onsetDate",
+                "problemDescription",
+                "recoveryDate",
+                "symptomCode",
+                "symptomCodeTable",
+                "symptomDescription",
+            ];
+            deserializer.deserialize_struct("Diagnosis", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -26192,7 +26410,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["statusId", "statusName"];
+            deserializer.deserialize_struct("DiagnosisStatus", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -26379,7 +26598,26 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "accuro_file_type_id",
+                "date_created",
+                "description",
+                "document_date",
+                "document_id",
+                "file_name",
+                "folder",
+                "folder_id",
+                "from_id",
+                "from_name",
+                "from_type",
+                "patient_id",
+                "priority",
+                "received_date",
+                "reviews",
+                "sub_folder",
+                "sub_folder_id",
+            ];
+            deserializer.deserialize_struct("DocumentDetails", MEMBERS, Members)
         }
     }
     impl ::serde::Serialize for DocumentDetails {
@@ -26536,7 +26774,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["physician_id", "reviewDate"];
+            deserializer.deserialize_struct("DocumentReview", MEMBERS, Members)
         }
     }
     impl ::serde::Serialize for DocumentReview {
@@ -26663,7 +26902,20 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "concurrent",
+                "durationAmount",
+                "durationUnit",
+                "eyeCode",
+                "id",
+                "intervalTime",
+                "max",
+                "min",
+                "proReNata",
+                "startDate",
+                "unit",
+            ];
+            deserializer.deserialize_struct("Dosage", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -26795,7 +27047,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["codeSystem", "value"];
+            deserializer.deserialize_struct("DrugIdentifier", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -27016,7 +27269,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["contents", "count", "lastId", "total"];
+            deserializer.deserialize_struct("Envelope", MEMBERS, Members)
         }
     }
     #[cfg(feature = "serialize")]
@@ -27278,7 +27532,17 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "externalLinkPreferred",
+                "externalLinkRelated",
+                "externalVocabId",
+                "externalVocabType",
+                "fdbLinkActivateDateUtc",
+                "fdbLinkInactivateDateUtc",
+                "fdbVocabId",
+                "fdbVocabType",
+            ];
+            deserializer.deserialize_struct("FdbCcddMapping", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -27412,7 +27676,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["contents", "count", "lastId", "total"];
+            deserializer.deserialize_struct("FeatureAccessPage", MEMBERS, Members)
         }
     }
     #[cfg(feature = "users")]
@@ -27513,7 +27778,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["description", "id", "type"];
+            deserializer.deserialize_struct("FileType", MEMBERS, Members)
         }
     }
     #[cfg(feature = "documents")]
@@ -27735,7 +28001,18 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "commonForm",
+                "fdbCcddMappings",
+                "formCode",
+                "formulationId",
+                "genericId",
+                "name",
+                "routeCode",
+                "strengthDescription",
+                "systemicCode",
+            ];
+            deserializer.deserialize_struct("Formulation", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -27864,7 +28141,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["identifier", "name", "strengthDescription"];
+            deserializer.deserialize_struct("FormulationSummary", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -27964,7 +28242,14 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "builtIn",
+                "id",
+                "name",
+                "shortName",
+                "simplifiesToMale",
+            ];
+            deserializer.deserialize_struct("Gender", MEMBERS, Members)
         }
     }
     #[cfg(feature = "practice")]
@@ -28171,7 +28456,31 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "appointmentId",
+                "cc",
+                "extension",
+                "finalized",
+                "generateTo",
+                "generatedTime",
+                "id",
+                "letterId",
+                "letterVersion",
+                "officeId",
+                "patientId",
+                "physicianId",
+                "queue",
+                "referralOrderId",
+                "status",
+                "targetId",
+                "targetType",
+                "title",
+                "userId",
+                "username",
+                "withAttachments",
+                "withCoverSheet",
+            ];
+            deserializer.deserialize_struct("GeneratedLetter", MEMBERS, Members)
         }
     }
     #[cfg(feature = "letters")]
@@ -28375,7 +28684,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["contents", "count", "lastId", "total"];
+            deserializer.deserialize_struct("GeneratedLetterPage", MEMBERS, Members)
         }
     }
     #[cfg(feature = "letters")]
@@ -28491,7 +28801,15 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "activeIngredientCode",
+                "asDirected",
+                "genericId",
+                "ingredientCount",
+                "name",
+                "triplicate",
+            ];
+            deserializer.deserialize_struct("GenericDrug", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -28810,7 +29128,17 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "active",
+                "code",
+                "codeSubSystem",
+                "codeSystem",
+                "description",
+                "id",
+                "location",
+                "typeId",
+            ];
+            deserializer.deserialize_struct("HistoryRegularItem", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -28929,7 +29257,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["active", "historyTypeId", "id", "name"];
+            deserializer.deserialize_struct("HistoryTrackingItem", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -29055,7 +29384,18 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "alternateBackground",
+                "builtin",
+                "description",
+                "historyType",
+                "id",
+                "imported",
+                "requireTrackingDate",
+                "showIfEmpty",
+                "typeName",
+            ];
+            deserializer.deserialize_struct("HistoryType", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -29339,7 +29679,33 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "administeredDate",
+                "administeredInClinic",
+                "administeredLocation",
+                "codeTable",
+                "codeValue",
+                "contactInformation",
+                "customUuid",
+                "derivedAge",
+                "dose",
+                "expiryDate",
+                "immunizationAge",
+                "immunizationId",
+                "instructions",
+                "lotNumber",
+                "manufacturer",
+                "note",
+                "patientId",
+                "reaction",
+                "route",
+                "site",
+                "status",
+                "statusReason",
+                "vaccineId",
+                "vaccineName",
+            ];
+            deserializer.deserialize_struct("Immunization", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -29567,7 +29933,14 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "customName",
+                "fromScheduledDate",
+                "id",
+                "months",
+                "years",
+            ];
+            deserializer.deserialize_struct("ImmunizationAge", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -29666,7 +30039,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["forAllPatients", "id", "name"];
+            deserializer.deserialize_struct("ImmunizationSchedule", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -29784,7 +30158,16 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "componentAmount",
+                "componentNote",
+                "componentUnit",
+                "drugId",
+                "drugIncluded",
+                "drugName",
+                "drugType",
+            ];
+            deserializer.deserialize_struct("Ingredient", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -29916,7 +30299,14 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "codeSystem",
+                "componentAmount",
+                "componentNote",
+                "componentUnit",
+                "drugId",
+            ];
+            deserializer.deserialize_struct("IngredientSummary", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -30121,7 +30511,31 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "active",
+                "address",
+                "deleted",
+                "displayName",
+                "email",
+                "externalId",
+                "faxPhone",
+                "forAllPatients",
+                "groupCode",
+                "immediatePaymentRequired",
+                "insurerId",
+                "isIcbc",
+                "isMsp",
+                "isWcb",
+                "name",
+                "officePhone",
+                "priceListId",
+                "private",
+                "regionalMedicalAssociates",
+                "sortPriority",
+                "taxExempt",
+                "zeroBillAmount",
+            ];
+            deserializer.deserialize_struct("Insurer", MEMBERS, Members)
         }
     }
     #[cfg(feature = "practice")]
@@ -30483,7 +30897,32 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "dosageUnit",
+                "id",
+                "interactionManagementDetails",
+                "maxDosage",
+                "minDosage",
+                "monographEffective",
+                "monographName",
+                "monographText",
+                "name",
+                "nameSpace",
+                "prescriptionId",
+                "reqestedDosage",
+                "reqestedUnit",
+                "requiredManagement",
+                "screenType",
+                "severityCode",
+                "severityText",
+                "source",
+                "sourceId",
+                "subCodeSystem",
+                "subType",
+                "subTypeText",
+                "systemSource",
+            ];
+            deserializer.deserialize_struct("Interaction", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -30728,7 +31167,19 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "applied",
+                "comments",
+                "interactionId",
+                "managedTime",
+                "managementAction",
+                "prescriptionId",
+                "printedOnRx",
+                "userId",
+                "userName",
+            ];
+            deserializer
+                .deserialize_struct("InteractionManagementDetails", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -31123,7 +31574,12 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "linkGroupId",
+                "linkedLabResults",
+                "primaryResultId",
+            ];
+            deserializer.deserialize_struct("LabLinkGroupReadOnly", MEMBERS, Members)
         }
     }
     #[cfg(feature = "labs")]
@@ -31712,7 +32168,15 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "appointmentId",
+                "content",
+                "patientId",
+                "providerId",
+                "title",
+                "typeId",
+            ];
+            deserializer.deserialize_struct("Letter", MEMBERS, Members)
         }
     }
     #[cfg(feature = "letters")]
@@ -31957,7 +32421,40 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "activeVersion",
+                "appointmentId",
+                "archived",
+                "autosaved",
+                "content",
+                "created",
+                "creator",
+                "deleted",
+                "goal",
+                "goalDate",
+                "goalSuccessful",
+                "id",
+                "inInbox",
+                "isGoal",
+                "isXml",
+                "letterId",
+                "letterRead",
+                "locked",
+                "maskId",
+                "modified",
+                "patientId",
+                "physicianId",
+                "reviewed",
+                "reviewedBy",
+                "subType",
+                "title",
+                "transcribedDate",
+                "typeId",
+                "userId",
+                "version",
+                "xml",
+            ];
+            deserializer.deserialize_struct("LetterDto", MEMBERS, Members)
         }
     }
     #[cfg(feature = "letters")]
@@ -32215,7 +32712,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["contents", "count", "lastId", "total"];
+            deserializer.deserialize_struct("LetterDtoPage", MEMBERS, Members)
         }
     }
     #[cfg(feature = "letters")]
@@ -32318,7 +32816,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["abbreviation", "active", "typeId", "typeName"];
+            deserializer.deserialize_struct("LetterType", MEMBERS, Members)
         }
     }
     #[cfg(feature = "letters")]
@@ -32408,7 +32907,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["code", "description"];
+            deserializer.deserialize_struct("LimitedUseCode", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -32810,7 +33310,20 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "activeIngredientNumber",
+                "asDirected",
+                "commonForm",
+                "drugIdentificationNumber",
+                "drugSchedule",
+                "effectiveDate",
+                "endDate",
+                "formulationId",
+                "manufacturer",
+                "name",
+                "triplicate",
+            ];
+            deserializer.deserialize_struct("ManufacturedDrug", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -32957,7 +33470,13 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "activeIngredientIdentifier",
+                "identifier",
+                "manufacturer",
+                "name",
+            ];
+            deserializer.deserialize_struct("ManufacturedDrugSummary", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -33370,7 +33889,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["contents", "count", "lastId", "total"];
+            deserializer.deserialize_struct("MaskPage", MEMBERS, Members)
         }
     }
     #[cfg(feature = "patients")]
@@ -33486,7 +34006,15 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "facilityNumber",
+                "lhinCode",
+                "location",
+                "masterNumber",
+                "name",
+                "type",
+            ];
+            deserializer.deserialize_struct("MasterNumber", MEMBERS, Members)
         }
     }
     #[cfg(feature = "practice")]
@@ -33712,7 +34240,15 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "alternativeHealthProduct",
+                "customCompound",
+                "formulation",
+                "genericDrug",
+                "manufacturedDrug",
+                "naturalHealthProduct",
+            ];
+            deserializer.deserialize_struct("MedicationDetails", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -33846,7 +34382,15 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "dosageForm",
+                "licenceDate",
+                "licenceNumber",
+                "name",
+                "productId",
+                "routeCode",
+            ];
+            deserializer.deserialize_struct("NaturalHealthProduct", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -33949,7 +34493,9 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["identifier", "name"];
+            deserializer
+                .deserialize_struct("NaturalHealthProductSummary", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -34076,7 +34622,19 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "active",
+                "allergyType",
+                "createdDate",
+                "enteredInError",
+                "maskId",
+                "modifiedDate",
+                "noKnownAllergyId",
+                "patientId",
+                "providerId",
+                "providerInformation",
+            ];
+            deserializer.deserialize_struct("NoKnownAllergy", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -34223,7 +34781,14 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "allergyType",
+                "createdDate",
+                "modifiedDate",
+                "noKnownAllergyId",
+                "providerId",
+            ];
+            deserializer.deserialize_struct("NoKnownAllergySummary", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -34565,7 +35130,19 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "abbreviation",
+                "active",
+                "address",
+                "email",
+                "facilityNumber",
+                "fax",
+                "name",
+                "officeId",
+                "officePhone",
+                "website",
+            ];
+            deserializer.deserialize_struct("Office", MEMBERS, Members)
         }
     }
     #[cfg(any(feature = "practice", feature = "scheduling", feature = "users"))]
@@ -34700,7 +35277,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["contents", "count", "lastId", "total"];
+            deserializer.deserialize_struct("OfficePage", MEMBERS, Members)
         }
     }
     #[cfg(feature = "users")]
@@ -34789,7 +35367,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["officeId", "roleIds"];
+            deserializer.deserialize_struct("OfficeRole", MEMBERS, Members)
         }
     }
     #[cfg(feature = "users")]
@@ -34875,7 +35454,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["code", "deleted", "description"];
+            deserializer.deserialize_struct("OfficialLanguage", MEMBERS, Members)
         }
     }
     #[cfg(feature = "practice")]
@@ -35579,7 +36159,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["id", "name"];
+            deserializer.deserialize_struct("PatientAlertFlag", MEMBERS, Members)
         }
     }
     #[cfg(feature = "patients")]
@@ -35757,7 +36338,24 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "allergyDisplayText",
+                "allergyGroupName",
+                "allergyName",
+                "allergyType",
+                "authorizingProvider",
+                "clinicalStatus",
+                "diagnosedAge",
+                "drugIdentifier",
+                "id",
+                "lifeStageType",
+                "modifiedDate",
+                "providerId",
+                "reactions",
+                "reportedDate",
+                "severityCode",
+            ];
+            deserializer.deserialize_struct("PatientAllergySummary", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -35977,7 +36575,19 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "addresses",
+                "email",
+                "enrolledProvider",
+                "familyProvider",
+                "insurer",
+                "name",
+                "occupation",
+                "officeProvider",
+                "phones",
+                "referringProvider",
+            ];
+            deserializer.deserialize_struct("PatientCredentialDetail", MEMBERS, Members)
         }
     }
     #[cfg(feature = "users")]
@@ -36234,7 +36844,29 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "code",
+                "codeTable",
+                "createdDate",
+                "creatorUserId",
+                "dateOfDiagnosis",
+                "description",
+                "diagnosisStatus",
+                "id",
+                "lifeStage",
+                "maskId",
+                "negative",
+                "notes",
+                "onsetDate",
+                "patientId",
+                "pinned",
+                "problemDescription",
+                "recoveryDate",
+                "symptomCode",
+                "symptomCodeTable",
+                "symptomDescription",
+            ];
+            deserializer.deserialize_struct("PatientDiagnosis", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -36572,7 +37204,32 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "alternativeDescription",
+                "code",
+                "codeTable",
+                "createdDate",
+                "creatorUserId",
+                "dateOfDiagnosis",
+                "description",
+                "diagnosisStatus",
+                "id",
+                "lifeStage",
+                "maskId",
+                "modifiedDate",
+                "negative",
+                "notes",
+                "onsetDate",
+                "outcomeCode",
+                "patientDiagnosisId",
+                "patientId",
+                "problemDescription",
+                "recoveryDate",
+                "symptomCode",
+                "symptomCodeTable",
+                "symptomDescription",
+            ];
+            deserializer.deserialize_struct("PatientDiagnosisHistory", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -37405,7 +38062,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["folders", "patient_id", "subtypes"];
+            deserializer.deserialize_struct("PatientFolders", MEMBERS, Members)
         }
     }
     #[cfg(feature = "documents")]
@@ -37610,7 +38268,28 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "active",
+                "ageOfOnset",
+                "createdDate",
+                "creatorUserId",
+                "date",
+                "details",
+                "historyClass",
+                "historyRegularItem",
+                "historyType",
+                "id",
+                "lifeStage",
+                "location",
+                "maskId",
+                "negative",
+                "note",
+                "patientId",
+                "relation",
+                "resolvedDate",
+                "treatment",
+            ];
+            deserializer.deserialize_struct("PatientHistoryRegular", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -37925,7 +38604,32 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "active",
+                "ageOfOnset",
+                "createdDate",
+                "creatorUserId",
+                "date",
+                "details",
+                "historyClass",
+                "historyRegularId",
+                "historyType",
+                "historyUserId",
+                "id",
+                "lifeStage",
+                "location",
+                "maskId",
+                "modifiedDate",
+                "negative",
+                "note",
+                "patientHistoryRegularId",
+                "patientId",
+                "relation",
+                "resolvedDate",
+                "treatment",
+            ];
+            deserializer
+                .deserialize_struct("PatientHistoryRegularHistory", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -38156,7 +38860,17 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "deleted",
+                "historyDate",
+                "historyType",
+                "historyTypeId",
+                "id",
+                "maskId",
+                "patientId",
+                "value",
+            ];
+            deserializer.deserialize_struct("PatientHistoryText", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -38321,7 +39035,21 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "deleted",
+                "historyDate",
+                "historyType",
+                "historyTypeId",
+                "historyUserId",
+                "id",
+                "maskId",
+                "modifiedDate",
+                "patientHistoryTextId",
+                "patientId",
+                "value",
+            ];
+            deserializer
+                .deserialize_struct("PatientHistoryTextHistory", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -38518,7 +39246,23 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "active",
+                "creatorUserId",
+                "currentState",
+                "deleted",
+                "historyTrackingItem",
+                "historyType",
+                "id",
+                "majorChange",
+                "maskId",
+                "modifiedDate",
+                "modifiedUserId",
+                "note",
+                "patientId",
+                "stateDate",
+            ];
+            deserializer.deserialize_struct("PatientHistoryTracking", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -38735,7 +39479,24 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "active",
+                "createdUserId",
+                "currentState",
+                "deleted",
+                "historyTrackingItem",
+                "historyType",
+                "id",
+                "majorChange",
+                "maskId",
+                "modifiedDate",
+                "modifiedUserId",
+                "note",
+                "patientId",
+                "stateDate",
+            ];
+            deserializer
+                .deserialize_struct("PatientHistoryTrackingHistory", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -38926,7 +39687,18 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "deleted",
+                "historyDate",
+                "historyType",
+                "historyTypeId",
+                "id",
+                "maskId",
+                "patientId",
+                "url",
+                "urlName",
+            ];
+            deserializer.deserialize_struct("PatientHistoryUrl", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -39105,7 +39877,21 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "deleted",
+                "historyDate",
+                "historyType",
+                "historyTypeId",
+                "historyUserId",
+                "id",
+                "maskId",
+                "modifiedDate",
+                "patientHistoryUrlId",
+                "patientId",
+                "url",
+                "urlName",
+            ];
+            deserializer.deserialize_struct("PatientHistoryUrlHistory", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -39246,7 +40032,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["allergies", "diagnosis", "prescriptions"];
+            deserializer.deserialize_struct("PatientMedicalSummary", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -39340,7 +40127,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["contents", "count", "lastId", "total"];
+            deserializer.deserialize_struct("PatientPage", MEMBERS, Members)
         }
     }
     #[cfg(feature = "patients")]
@@ -39437,7 +40225,13 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "dateOfService",
+                "patientFormId",
+                "repliformDataList",
+            ];
+            deserializer
+                .deserialize_struct("PatientRepliformReportable", MEMBERS, Members)
         }
     }
     #[cfg(feature = "patients")]
@@ -39634,7 +40428,14 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "coreStatus",
+                "statusColor",
+                "statusId",
+                "statusName",
+                "statusOrder",
+            ];
+            deserializer.deserialize_struct("PatientStatus", MEMBERS, Members)
         }
     }
     #[cfg(feature = "patients")]
@@ -39825,7 +40626,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["flagId", "patientId"];
+            deserializer.deserialize_struct("PatientUserRoleFlagId", MEMBERS, Members)
         }
     }
     #[cfg(feature = "patients")]
@@ -40285,7 +41087,9 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["profilePicture"];
+            deserializer
+                .deserialize_struct("PictureMultipartDefinition", MEMBERS, Members)
         }
     }
     #[cfg(feature = "serialize")]
@@ -40484,7 +41288,28 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "authorizingProvider",
+                "createdDate",
+                "dosages",
+                "effectiveDate",
+                "expiryDate",
+                "external",
+                "form",
+                "instructionsDisplayText",
+                "lastModified",
+                "medicationDetails",
+                "medicationDisplayText",
+                "note",
+                "prescribingProvider",
+                "prescriptionId",
+                "route",
+                "sigInstructions",
+                "status",
+                "typeOfUse",
+                "writtenDate",
+            ];
+            deserializer.deserialize_struct("Prescription", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -40689,7 +41514,15 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "alternativeHealthProduct",
+                "customCompound",
+                "formulation",
+                "genericDrug",
+                "manufacturedDrug",
+                "naturalHealthProduct",
+            ];
+            deserializer.deserialize_struct("PrescriptionDetails", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -40801,7 +41634,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["id", "name", "prescriptionIds", "userId"];
+            deserializer.deserialize_struct("PrescriptionFavorite", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -40920,7 +41754,16 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "activity",
+                "id",
+                "loggedObject",
+                "loggedTime",
+                "patientId",
+                "prescriptionId",
+                "username",
+            ];
+            deserializer.deserialize_struct("PrescriptionHistory", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -41044,7 +41887,13 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "indicationId",
+                "indicationName",
+                "indicationNote",
+                "type",
+            ];
+            deserializer.deserialize_struct("PrescriptionIndication", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -41670,7 +42519,89 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "active",
+                "allowRenewalRequests",
+                "allowSubstitutions",
+                "allowTrialDispenses",
+                "amount",
+                "annotations",
+                "authorizingPhysician",
+                "autoExpire",
+                "compliancePackageRequired",
+                "compoundDetails",
+                "compoundName",
+                "createdDate",
+                "creatorUserId",
+                "daysRemaining",
+                "din",
+                "dinSystem",
+                "dispenseAmount",
+                "dispenseInterval",
+                "dispenseIntervalUnit",
+                "dispenseUnit",
+                "dispensedDate",
+                "dispensedNote",
+                "doNotAutofill",
+                "dosage",
+                "dosageForm",
+                "dosages",
+                "drugUse",
+                "effectiveDate",
+                "eprescribeStatus",
+                "expiryDate",
+                "externalMedicationState",
+                "externalRx",
+                "indications",
+                "interactions",
+                "interval",
+                "lastModified",
+                "legacy",
+                "limitedUseCodes",
+                "localStartDate",
+                "maskDisplay",
+                "maskId",
+                "maxDispenseQuantity",
+                "maxDispenseUnit",
+                "medStatus",
+                "medType",
+                "medicationId",
+                "nonAuthoritativeIndicator",
+                "nondrug",
+                "note",
+                "ontarioDetails",
+                "openIndication",
+                "orderCode",
+                "orderStatus",
+                "patientCompliance",
+                "patientId",
+                "pharmacyId",
+                "pharmacyInstructions",
+                "pickUpDate",
+                "prescribingPhysician",
+                "prescriptionDetails",
+                "prescriptionId",
+                "previousPrescriptionId",
+                "protocolIdentifier",
+                "providerId",
+                "providerName",
+                "quantityModified",
+                "quantityUnitModified",
+                "refillAmount",
+                "refills",
+                "renewed",
+                "route",
+                "sigInstructions",
+                "source",
+                "statusHistories",
+                "userId",
+                "uuid",
+                "wellnetFormulationId",
+                "wellnetId",
+                "wellnetPrescriptionLinks",
+                "writtenDate",
+            ];
+            deserializer.deserialize_struct("PrescriptionMedication", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -42230,7 +43161,9 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["contents", "count", "lastId", "total"];
+            deserializer
+                .deserialize_struct("PrescriptionMedicationPage", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -42333,7 +43266,13 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "active",
+                "procedureCode",
+                "procedureId",
+                "procedureName",
+            ];
+            deserializer.deserialize_struct("ProcedureList", MEMBERS, Members)
         }
     }
     #[cfg(feature = "waitlist")]
@@ -42799,7 +43738,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["type", "value"];
+            deserializer.deserialize_struct("ProviderIdentifier", MEMBERS, Members)
         }
     }
     #[cfg(feature = "providers")]
@@ -42887,7 +43827,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["contents", "count", "lastId", "total"];
+            deserializer.deserialize_struct("ProviderPage", MEMBERS, Members)
         }
     }
     #[cfg(feature = "providers")]
@@ -43114,7 +44055,15 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "cambianName",
+                "name",
+                "parentTypeId",
+                "physician",
+                "selectable",
+                "typeId",
+            ];
+            deserializer.deserialize_struct("ProviderType", MEMBERS, Members)
         }
     }
     #[cfg(feature = "providers")]
@@ -43627,7 +44576,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["contents", "count", "lastId", "total"];
+            deserializer.deserialize_struct("ReferralOrderPage", MEMBERS, Members)
         }
     }
     #[cfg(feature = "letters")]
@@ -43720,7 +44670,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["deleted", "id", "name"];
+            deserializer.deserialize_struct("RelationshipStatus", MEMBERS, Members)
         }
     }
     #[cfg(feature = "practice")]
@@ -43831,7 +44782,15 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "dateValue",
+                "fieldName",
+                "id",
+                "numericValue",
+                "tagName",
+                "textValue",
+            ];
+            deserializer.deserialize_struct("RepliformData", MEMBERS, Members)
         }
     }
     #[cfg(feature = "patients")]
@@ -43940,7 +44899,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["active", "builtIn", "name", "roleId"];
+            deserializer.deserialize_struct("Role", MEMBERS, Members)
         }
     }
     #[cfg(feature = "users")]
@@ -44072,7 +45032,18 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "abbreviation",
+                "id",
+                "kioskMessage",
+                "name",
+                "officeId",
+                "order",
+                "showAll",
+                "tmNote",
+                "tmPhysician",
+            ];
+            deserializer.deserialize_struct("ScheduleRoom", MEMBERS, Members)
         }
     }
     #[cfg(feature = "scheduling")]
@@ -44211,7 +45182,15 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "date",
+                "endTime",
+                "providerId",
+                "resourceId",
+                "startTime",
+                "subColumn",
+            ];
+            deserializer.deserialize_struct("ScheduleSlot", MEMBERS, Members)
         }
     }
     #[cfg(feature = "scheduling")]
@@ -44350,7 +45329,18 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "abbreviation",
+                "active",
+                "allowMedeoEBookingRequests",
+                "allowProviderCreation",
+                "barDisplay",
+                "color",
+                "name",
+                "reasonId",
+                "typeId",
+            ];
+            deserializer.deserialize_struct("ScheduleSuggestion", MEMBERS, Members)
         }
     }
     #[cfg(feature = "scheduling")]
@@ -44481,7 +45471,13 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "immunizationAge",
+                "immunizationScheduleId",
+                "optional",
+                "vaccine",
+            ];
+            deserializer.deserialize_struct("ScheduleVaccine", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -44597,7 +45593,15 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "abbreviation",
+                "active",
+                "name",
+                "shortName",
+                "siteId",
+                "siteOfficeId",
+            ];
+            deserializer.deserialize_struct("SchedulerSite", MEMBERS, Members)
         }
     }
     #[cfg(feature = "scheduling")]
@@ -44817,7 +45821,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["id", "timeInterval"];
+            deserializer.deserialize_struct("SchedulerTimeInterval", MEMBERS, Members)
         }
     }
     #[cfg(feature = "scheduling")]
@@ -44903,7 +45908,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["active", "id", "siteCode", "siteName"];
+            deserializer.deserialize_struct("SiteList", MEMBERS, Members)
         }
     }
     #[cfg(feature = "waitlist")]
@@ -45003,7 +46009,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["code", "codeOrder", "deleted", "description"];
+            deserializer.deserialize_struct("SpokenLanguage", MEMBERS, Members)
         }
     }
     #[cfg(feature = "practice")]
@@ -45367,7 +46374,18 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "active",
+                "days",
+                "displaySelectedUnit",
+                "id",
+                "months",
+                "priorityName",
+                "priorityValue",
+                "weeks",
+                "years",
+            ];
+            deserializer.deserialize_struct("SurgicalPriority", MEMBERS, Members)
         }
     }
     #[cfg(feature = "waitlist")]
@@ -45495,7 +46513,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["active", "id", "siteCode", "siteName"];
+            deserializer.deserialize_struct("SurgicalSite", MEMBERS, Members)
         }
     }
     #[cfg(feature = "waitlist")]
@@ -45593,7 +46612,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["color", "completed", "id", "statusName"];
+            deserializer.deserialize_struct("SurgicalStatus", MEMBERS, Members)
         }
     }
     #[cfg(feature = "waitlist")]
@@ -45683,7 +46703,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["id", "officeId", "taskReason"];
+            deserializer.deserialize_struct("TaskReason", MEMBERS, Members)
         }
     }
     #[cfg(feature = "tasks")]
@@ -45769,7 +46790,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["providers", "users"];
+            deserializer.deserialize_struct("TimeIntervals", MEMBERS, Members)
         }
     }
     #[cfg(feature = "scheduling")]
@@ -45889,7 +46911,16 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "authGrantTypeDetail",
+                "grantType",
+                "oauthClientId",
+                "patientCredentialDetail",
+                "province",
+                "scopes",
+                "tenant",
+            ];
+            deserializer.deserialize_struct("UserInfo", MEMBERS, Members)
         }
     }
     #[cfg(feature = "users")]
@@ -46024,7 +47055,14 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "address",
+                "city",
+                "country",
+                "postalCode",
+                "province",
+            ];
+            deserializer.deserialize_struct("UserInfoAddress", MEMBERS, Members)
         }
     }
     #[cfg(feature = "users")]
@@ -46399,7 +47437,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["contents", "count", "lastId", "total"];
+            deserializer.deserialize_struct("UserTaskPage", MEMBERS, Members)
         }
     }
     #[cfg(any(feature = "tasks", feature = "users"))]
@@ -46588,7 +47627,24 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "active",
+                "codeTable",
+                "codeValue",
+                "dose",
+                "expiryDate",
+                "immunizationAbbreviation",
+                "lotNumber",
+                "manufacturer",
+                "note",
+                "quantity",
+                "route1",
+                "route2",
+                "vaccineId",
+                "vaccineName",
+                "vaccineTypes",
+            ];
+            deserializer.deserialize_struct("Vaccine", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
@@ -46816,7 +47872,23 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "appointmentId",
+                "arrivedTime",
+                "avatars",
+                "cashCollected",
+                "completeDate",
+                "enteredRoomTime",
+                "insurerId",
+                "lastModifiedDate",
+                "officeId",
+                "patientId",
+                "physicianId",
+                "roomId",
+                "roomPhysicianId",
+                "waitroomId",
+            ];
+            deserializer.deserialize_struct("WaitRoomEntry", MEMBERS, Members)
         }
     }
     #[cfg(feature = "scheduling")]
@@ -46974,7 +48046,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["id", "itemCategory", "itemId", "waitlistId"];
+            deserializer.deserialize_struct("WaitlistAttachment", MEMBERS, Members)
         }
     }
     #[cfg(feature = "waitlist")]
@@ -47108,7 +48181,18 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "active",
+                "firstName",
+                "id",
+                "lastName",
+                "payeeNumber",
+                "phoneExt",
+                "phoneNumber",
+                "practitionerNumber",
+                "providerId",
+            ];
+            deserializer.deserialize_struct("WaitlistProvider", MEMBERS, Members)
         }
     }
     #[cfg(feature = "waitlist")]
@@ -47784,7 +48868,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["contents", "count", "lastId", "total"];
+            deserializer.deserialize_struct("WaitlistRequestPage", MEMBERS, Members)
         }
     }
     #[cfg(feature = "waitlist")]
@@ -47900,7 +48985,19 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &[
+                "endDate",
+                "id",
+                "requestId",
+                "startDate",
+                "unavailabilityReason",
+            ];
+            deserializer
+                .deserialize_struct(
+                    "WaitlistRequestPatientUnAvailability",
+                    MEMBERS,
+                    Members,
+                )
         }
     }
     #[cfg(feature = "waitlist")]
@@ -48106,7 +49203,8 @@ For the primary and secondary addresses, the location id of the address can be n
                     })
                 }
             }
-            deserializer.deserialize_map(Members)
+            const MEMBERS: &[&str] = &["wellnetId"];
+            deserializer.deserialize_struct("WellnetPrescriptionLink", MEMBERS, Members)
         }
     }
     #[cfg(feature = "emr")]
