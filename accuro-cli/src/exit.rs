@@ -1,4 +1,4 @@
-//! Exit codes, by what went wrong (documented in `accuro --help` and the README).
+//! Exit codes, by what went wrong (documented in `accuro --help` and accuro-cli/README.md).
 
 use accuro_client::ErrorKind;
 

@@ -1,5 +1,5 @@
 //! [`Output`]: the CLI's `CliConfig`. Answers are captured as JSON values;
-//! the shell prints them ([`print`]) once the command has run, or walks
+//! the shell prints them (`print`) once the command has run, or walks
 //! pages with them.
 
 use std::cell::{Cell, RefCell};

@@ -16,11 +16,14 @@ use crate::server_text::ServerText;
 ///
 /// `Debug` and `Display` leave out each violation's `value` (it is what the
 /// caller sent and may be personal health information), and print a server
-/// text only when it is exactly a known message, a constraint of Bean
-/// Validation's catalogue with small numbers, or one of the spec's field
-/// paths; any other text is shown as its length (`[server text withheld: 31
-/// characters]`). Both forms make the same choice. The texts themselves
-/// stay in the fields, for a caller that must read them.
+/// text only when it is exactly one of Accuro's known messages, a constraint
+/// of Bean Validation's default catalogue (`must not be null`, `size must be
+/// between 2 and 100`, ...) whose placeholders hold only small numbers (at
+/// most four digits, or Java's integer bounds), or one of the spec's field
+/// paths (`demographics.lastName`, indices aside); any other text is shown
+/// as its length (`[server text withheld: 31 characters]`). Both forms make
+/// the same choice. The texts themselves stay in the fields, for a caller
+/// that must read them (and must not print them).
 #[derive(Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

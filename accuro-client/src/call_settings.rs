@@ -12,7 +12,8 @@ use crate::retry::RetryPolicy;
 ///
 /// No setting makes a write that is not idempotent retryable: whatever the
 /// policy, such a write is sent once unless nothing reached the server (a
-/// connection that could not be opened, a 429). See [`RetryPolicy`].
+/// connection that could not be opened, a 429). `create_letter` answered 503
+/// is sent once, even with `max_attempts: 10`. See [`RetryPolicy`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CallSettings {

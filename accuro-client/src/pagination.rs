@@ -5,9 +5,19 @@
 //! empty `contents` with `lastId` 0. Pages that come back shorter than asked
 //! are *not* the end: Accuro filters out rows the service user may not see.
 //!
-//! Every cursor-paginated operation of the spec has `<op>_pages` and
-//! `<op>_items` on [`Client`] (the list is generated from the spec by
-//! `cargo xtask regen`):
+//! Every cursor-paginated operation of the spec has `<op>_pages` (a
+//! `Stream` of pages) and `<op>_items` (a `Stream` of their items) on
+//! [`Client`]; the list is generated from the spec by `cargo xtask regen`:
+//! `search_patients`, `search_providers`, `search_users`, `search_contacts`,
+//! `search_letters`, `search_patient_masks`, `list_tasks`,
+//! `list_user_tasks`, `list_user_offices`, `list_waitlists`,
+//! `list_referral_orders`, `list_prescriptions`,
+//! `list_patient_prescriptions_v2` and `list_appointment_materials`.
+//! `list_user_features`, whose page holds a map of office id to features
+//! rather than a list, is read page by page. Each stream sets `pageSize`
+//! (at most [`MAX_PAGE_SIZE`]) and `startingId` itself, follows `lastId` to
+//! the end signal, goes on over pages that permission filtering emptied,
+//! and ends after yielding an error.
 //!
 //! ```no_run
 //! use futures_util::TryStreamExt as _;

@@ -4,17 +4,24 @@ use std::fmt;
 
 /// Prints `value` whole, health data included, as JSON (`{:?}` and `{}`
 /// compact, `{:#?}` indented): the generated types' own `Debug` shows only
-/// the fields the spec marks `x-accuro-phi: false` (see the README's
-/// "Health data").
+/// the fields the spec marks `x-accuro-phi: false` (see "Health data" in the
+/// crate docs).
 ///
 /// A record only ever read (an answer) is `Serialize` with the crate's
-/// `serialize` feature; the records a request sends always are.
+/// `serialize` feature; the records a request sends always are. `Serialize`
+/// itself is unchanged: writing a record as JSON is your explicit act.
 ///
 /// For a developer's machine and synthetic data. It is a call at each place
 /// that prints, so review and `grep` find it, and a workspace can forbid it
-/// in production crates with clippy's `disallowed-methods`; a cargo feature
-/// would instead switch every value of a build at once, and any crate of the
-/// dependency graph could turn it on.
+/// in production crates with clippy's `disallowed-methods`, in their
+/// `clippy.toml`:
+///
+/// ```toml
+/// disallowed-methods = ["accuro_client::reveal"]
+/// ```
+///
+/// A cargo feature would instead switch every value of a build at once, and
+/// any crate of the dependency graph could turn it on.
 ///
 /// ```
 /// use accuro_client::{reveal, types};

@@ -4,7 +4,7 @@
 //! A server text can carry anything: Accuro validates with Bean Validation
 //! (Hibernate Validator), whose message templates may interpolate the
 //! refused value (`${validatedValue}`), and a custom message may say "must
-//! match the patient on file: <a name>, <an address>". A name cannot be told
+//! match the patient on file: &lt;a name&gt;, &lt;an address&gt;". A name cannot be told
 //! from other words, so a text is printed only when it is exactly
 //!
 //! - one of Accuro's known messages ([`KNOWN_MESSAGES`]), or "Unable to

@@ -1,5 +1,5 @@
 //! The endpoint table: every operation of the spec with its Rust method and
-//! scopes, for `cargo xtask endpoints` and the README.
+//! scopes, for `cargo xtask endpoints` and the endpoint reference (`docs/endpoints.md`).
 
 use openapiv3::OpenAPI;
 
@@ -96,7 +96,7 @@ pub fn markdown_table(endpoints: &[Endpoint]) -> String {
             current = Some(e.area.as_str());
             let count = endpoints.iter().filter(|x| x.area == e.area).count();
             out.push_str(&format!(
-                "\n#### {} ({count})\n\n| area | method | path | Rust method | scope | sent again after a 502-504 or a cut connection |\n| --- | --- | --- | --- | --- | --- |\n",
+                "\n## {} ({count})\n\n| area | method | path | Rust method | scope | sent again after a 502-504 or a cut connection |\n| --- | --- | --- | --- | --- | --- |\n",
                 e.area
             ));
         }

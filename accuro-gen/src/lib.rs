@@ -27,6 +27,8 @@
 //! assert!(out.operations.iter().any(|op| op == "list_offices"));
 //! ```
 
+#![warn(missing_docs)]
+
 mod builders;
 mod calls;
 mod cli;

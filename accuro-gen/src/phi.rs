@@ -193,12 +193,12 @@ pub(crate) fn schemas(document: &Value) -> Option<&serde_yaml::Mapping> {
         .and_then(Value::as_mapping)
 }
 
-/// The per-schema table of the README: for each schema with properties,
+/// The per-schema table of the endpoint reference (`docs/endpoints.md`): for each schema with properties,
 /// how many are decided, and which are printed as `[redacted]`.
 pub fn markdown_table(document: &Value) -> String {
     let classification = classify(document);
     let mut out = String::from(
-        "\n#### Health data, by schema (`x-accuro-phi`)\n\n\
+        "\n## Health data, by schema (`x-accuro-phi`)\n\n\
          Fields printed as `[redacted]` by the generated types' `Debug`; the others are \
          printed, and fields of another generated type follow that type's own row.\n\n\
          | schema | fields decided | redacted | redacted fields |\n| --- | --- | --- | --- |\n",

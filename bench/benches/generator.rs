@@ -1,6 +1,6 @@
 //! The generator: `generate + format` of `spec/accuro.yaml` and of a
 //! synthetic spec of 300 operations built here, and `regen --check` (read,
-//! generate, compare with the committed module and README table).
+//! generate, compare with the committed module and the endpoint reference).
 //!
 //! `cargo bench -p accuro-bench --bench generator`
 

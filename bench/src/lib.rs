@@ -1,1 +1,3 @@
 //! Benchmarks live in `benches/`; see `BENCHMARKS.md` at the workspace root.
+
+#![warn(missing_docs)]

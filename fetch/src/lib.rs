@@ -13,6 +13,8 @@
 //! - Errors carry the cause chain but never the URL's query (a signed URL's
 //!   token).
 
+#![warn(missing_docs)]
+
 use std::time::Duration;
 
 pub mod tls;

@@ -1,31 +1,5 @@
-//! `accuro-sandbox`: an offline, stateful stand-in for Accuro, for the
-//! client's tests and for integrators who have no QHR sandbox credentials yet.
-//!
-//! - the token endpoint checks the tenant, the Basic credentials and the
-//!   requested scopes, and issues tokens (optionally with rotating single-use
-//!   refresh tokens) that live [`Config::token_lifetime`];
-//! - every REST endpoint of `spec/accuro.yaml` checks the bearer token
-//!   (unknown, expired or revoked → 401), the subscription key (→ 401), the
-//!   clinic `uuid` (missing or wrong → 400), the scopes the spec lists for
-//!   it in `x-accuro-scopes`, any one of which allows the call (none → 401
-//!   `{"error":"Access is denied"}`, as the server answers), and its other
-//!   required query parameters (→ 400); a path the spec lacks is 404;
-//! - patients, appointments, letters, documents, tasks and waitlist requests
-//!   are state: deterministic synthetic data in Accuro's shapes (its date
-//!   forms, HHMM times, the pagination envelope, its error texts) that
-//!   writes change; every other operation answers the spec's example for its
-//!   first 2xx answer ([`accuro_spec::Spec`] reads them from the built-in spec);
-//! - fault knobs ([`Faults`]) add latency, errors, 429 bursts, a token outage,
-//!   token revocation, a `null` end-of-search cursor, or an answer that breaks
-//!   the spec; they can be set in process or through `PUT /__sandbox/faults`
-//!   when it runs on its own.
-//!
-//! ```no_run
-//! # async fn run() -> std::io::Result<()> {
-//! let sandbox = accuro_sandbox::Sandbox::start(accuro_sandbox::Config::default(), 0).await?;
-//! println!("{}", sandbox.base_url());
-//! # Ok(()) }
-//! ```
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
 
 mod api_error;
 mod auth;

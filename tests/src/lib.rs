@@ -9,11 +9,15 @@
 //!
 //! Every value here is synthetic: no real name, PHN or credential.
 
+#![warn(missing_docs)]
+
 pub mod capture;
 pub mod clients;
 pub mod cutting;
+/// One call of every generated operation (written by `cargo xtask regen`).
 #[rustfmt::skip]
 pub mod every_call;
+/// Every generated type, for the redaction tests (written by `cargo xtask regen`).
 #[rustfmt::skip]
 pub mod every_type;
 pub mod fixtures;

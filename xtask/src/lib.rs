@@ -1,6 +1,8 @@
 //! The project's tasks as a library, so the tests can run them on temporary
 //! copies; `src/main.rs` is the `cargo xtask` front end.
 
+#![warn(missing_docs)]
+
 pub mod build_cost;
 pub mod files;
 pub mod import;

@@ -2,7 +2,7 @@
 //!
 //! - `regen`: regenerate `accuro-client/src/generated.rs` from `spec/accuro.yaml`.
 //! - `regen --check`: write nothing; exit 1 with a diff when the committed file
-//!   (or the README's endpoint table) is stale.
+//!   (or the endpoint reference, `docs/endpoints.md`) is stale.
 //! - `endpoints`: print the endpoint table.
 //! - `sandbox`: run the offline Accuro sandbox; `quickstart`: run the
 //!   quickstart example against it.
@@ -13,6 +13,8 @@
 //! `regen`'s arguments are clap's (the workspace builds clap for the CLI
 //! anyway), and so is its part of the usage; the other tasks parse their
 //! few arguments by hand.
+
+#![warn(missing_docs)]
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -32,7 +34,7 @@ fn usage() -> String {
             }
         })
         .collect();
-    USAGE.replace("{regen}", &format!("  regen [--check] [--spec PATH] [--out PATH] [--readme PATH | --no-readme] [TARGET...]\n{regen}"))
+    USAGE.replace("{regen}", &format!("  regen [--check] [--spec PATH] [--out PATH] [--endpoints PATH | --no-endpoints] [TARGET...]\n{regen}"))
 }
 
 const USAGE: &str = "\

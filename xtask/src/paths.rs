@@ -84,9 +84,9 @@ impl Paths {
         self.root.join("accuro-cli/src/generated.rs")
     }
 
-    /// The README, whose endpoint table `regen` keeps current.
-    pub fn readme(&self) -> PathBuf {
-        self.root.join("README.md")
+    /// The endpoint reference, `docs/endpoints.md`, written whole by `regen`.
+    pub fn endpoints(&self) -> PathBuf {
+        self.root.join("docs/endpoints.md")
     }
 
     /// The intended differences from QHR's OpenAPI file, `spec/vendor-differences.yaml`.

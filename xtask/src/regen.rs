@@ -1,4 +1,4 @@
-//! `cargo xtask regen [--check] [--spec PATH] [--out PATH] [--readme PATH | --no-readme] [TARGET...]`:
+//! `cargo xtask regen [--check] [--spec PATH] [--out PATH] [--endpoints PATH | --no-endpoints] [TARGET...]`:
 //! each generated file is a [`Target`]; the arguments are clap's
 //! ([`command`]), whose help is the usage `cargo xtask help` shows.
 //!
@@ -31,7 +31,7 @@ pub struct Args {
 /// What `regen` did or found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// The module (and/or the README) was written.
+    /// The module (and/or the endpoint reference) was written.
     Wrote {
         /// The files written, as shown to people.
         written: Vec<String>,
@@ -108,17 +108,18 @@ impl Args {
     ///
     /// A generator command writes only what it is pointed at:
     /// - with no `TARGET`, neither `--spec` nor `--out`: every target, the
-    ///   README's table included;
+    ///   endpoint reference included;
     /// - with `--spec` and/or `--out`: the module at `--out` (by default the
-    ///   committed client) and no README, unless `--readme PATH` names one;
+    ///   committed client) and no endpoint reference, unless `--endpoints
+    ///   PATH` names one;
     /// - with `TARGET`s: those only;
-    /// - `--no-readme` never writes a README; `--check` writes nothing at all.
+    /// - `--no-endpoints` never writes it; `--check` writes nothing at all.
     pub fn parse_in(paths: &Paths, args: &[String]) -> Result<Self, String> {
         let matches = command()
             .try_get_matches_from(std::iter::once("regen".to_owned()).chain(args.iter().cloned()))
             .map_err(|e| e.render().to_string().trim_end().to_owned())?;
         let path = |name: &str| matches.get_one::<PathBuf>(name).cloned();
-        let (spec, out, readme) = (path("spec"), path("out"), path("readme"));
+        let (spec, out, endpoints) = (path("spec"), path("out"), path("endpoints"));
         let named: Vec<Target> = matches
             .get_many::<String>("targets")
             .into_iter()
@@ -136,11 +137,11 @@ impl Args {
         } else {
             Target::ALL.to_vec()
         };
-        if readme.is_some() && !chosen.contains(&Target::Readme) {
-            chosen.push(Target::Readme);
+        if endpoints.is_some() && !chosen.contains(&Target::Endpoints) {
+            chosen.push(Target::Endpoints);
         }
-        if matches.get_flag("no-readme") {
-            chosen.retain(|t| *t != Target::Readme);
+        if matches.get_flag("no-endpoints") {
+            chosen.retain(|t| *t != Target::Endpoints);
         }
         chosen.sort_unstable();
         chosen.dedup();
@@ -149,7 +150,7 @@ impl Args {
             .map(|t| {
                 let at = match t {
                     Target::Client => out.clone(),
-                    Target::Readme => readme.clone(),
+                    Target::Endpoints => endpoints.clone(),
                     _ => None,
                 };
                 (t, at.unwrap_or_else(|| t.path(paths)))
@@ -171,9 +172,9 @@ impl Args {
             .map(|(_, p)| p.as_path())
     }
 
-    /// The README whose endpoint table is written, if any.
-    pub fn readme(&self) -> Option<&Path> {
-        self.path_of(Target::Readme)
+    /// Where the endpoint reference is written, if it is.
+    pub fn endpoints(&self) -> Option<&Path> {
+        self.path_of(Target::Endpoints)
     }
 }
 
@@ -210,18 +211,18 @@ pub fn command() -> clap::Command {
                 .help("module to write (default: accuro-client/src/generated.rs); alone, writes only it"),
         )
         .arg(
-            Arg::new("readme")
-                .long("readme")
+            Arg::new("endpoints")
+                .long("endpoints")
                 .value_name("PATH")
                 .value_parser(value_parser!(PathBuf))
-                .conflicts_with("no-readme")
-                .help("also write the endpoint table into this README"),
+                .conflicts_with("no-endpoints")
+                .help("also write the endpoint reference to this file"),
         )
         .arg(
-            Arg::new("no-readme")
-                .long("no-readme")
+            Arg::new("no-endpoints")
+                .long("no-endpoints")
                 .action(ArgAction::SetTrue)
-                .help("write no README"),
+                .help("write no endpoint reference"),
         )
         .arg(
             Arg::new("targets")
@@ -238,26 +239,31 @@ pub fn default_spec() -> PathBuf {
     Paths::default().spec()
 }
 
-/// Markers around the endpoint table in the README.
-pub const TABLE_START: &str = "<!-- endpoints:start (cargo xtask regen) -->";
-/// See [`TABLE_START`].
-pub const TABLE_END: &str = "<!-- endpoints:end -->";
-
-/// The README with its endpoint table replaced by `table`.
-pub fn with_table(readme: &str, table: &str) -> Result<String, String> {
-    let start = readme
-        .find(TABLE_START)
-        .ok_or_else(|| format!("the README has no `{TABLE_START}` marker"))?;
-    let end = readme[start..]
-        .find(TABLE_END)
-        .map(|i| start + i)
-        .ok_or_else(|| format!("the README has no `{TABLE_END}` marker after the start marker"))?;
-    Ok(format!(
-        "{}{TABLE_START}\n{table}{}",
-        &readme[..start],
-        &readme[end..]
-    ))
+/// The endpoint reference page, `docs/endpoints.md`, whole: a heading, what
+/// the page is, then the endpoint table and the health-data table of the spec
+/// at `spec_path`. `regen` writes it; nobody edits it.
+pub fn endpoints_page(spec_path: &Path) -> Result<String, String> {
+    Ok(format!("{ENDPOINTS_INTRO}{}", endpoint_table(spec_path)?))
 }
+
+/// The words above the tables of `docs/endpoints.md`.
+const ENDPOINTS_INTRO: &str = "\
+# Endpoints
+
+<!-- Written by `cargo xtask regen` from spec/accuro.yaml and checked by
+     `cargo xtask regen --check`: edit the spec, never this file. -->
+
+Every operation of the spec, by area, and then the health-data fields of every schema. The
+client adds the token, the subscription key and the clinic's `uuid` to each call;
+\"handwritten\" operations are implemented in `accuro-client` because progenitor cannot send
+their body (multipart, JSON merge patch) or read their answer (multipart), and go through the
+same layer. The scope column is what the clinic must grant (`-`: none documented). The last
+column says whether the client sends the call again after a 502, 503, 504 or a cut connection,
+and why not when it does not (the spec's `x-accuro-idempotent`; see
+[spec-and-generator.md](spec-and-generator.md)). `cargo xtask endpoints` prints the first
+table.
+
+";
 
 /// The endpoint table of a spec, as Markdown.
 pub fn endpoint_table(spec_path: &Path) -> Result<String, String> {
@@ -277,9 +283,9 @@ fn read(path: &Path, what: &str) -> Result<String, String> {
     fs::read_to_string(path).map_err(|e| format!("cannot read {what} {}: {e}", path.display()))
 }
 
-/// Runs `regen`: the generated module and, when `readme` is set, the README's
-/// endpoint table. Everything is computed before anything is written, so on
-/// any error nothing is written.
+/// Runs `regen`: the generated module and the files generated with it.
+/// Everything is computed before anything is written, so on any error nothing
+/// is written.
 pub fn run(args: &Args) -> Result<Outcome, String> {
     let started = Instant::now();
     let spec_name = display_path_in(&args.root, &args.spec);
@@ -313,10 +319,7 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
                 .map_err(gen_error)?,
             Target::Mock => accuro_gen::generate_mock(&spec_text, &options).map_err(gen_error)?,
             Target::Cli => accuro_gen::generate_cli(&spec_text, &options).map_err(gen_error)?,
-            Target::Readme => {
-                let current = read(path, "the README")?;
-                with_table(&current, &endpoint_table(&args.spec)?)?
-            }
+            Target::Endpoints => endpoints_page(&args.spec)?,
         };
         targets.push((path.clone(), contents));
     }

@@ -8,3 +8,4 @@ mod common;
 mod auth_and_errors;
 mod booking;
 mod reads;
+mod transcript;

@@ -23,7 +23,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A configuration value that is missing or malformed. The message names the
 /// setting (the builder method, or the environment variable for
-/// [`ClientBuilder::from_env`]) and never shows a secret's value.
+/// [`ClientBuilder::from_env`](crate::ClientBuilder::from_env)) and never shows a secret's value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
@@ -58,9 +58,24 @@ impl From<crate::token::StoreConfigError> for ConfigError {
 /// Everything that can go wrong calling Accuro.
 ///
 /// Every variant but [`Error::Config`] names the operation (its operation id in
-/// the spec, which is also the method's name), and none carries a URL, a
-/// token, a secret or a response body: printing it with `{}` or `{:?}`, or
-/// passing it on as `Box<dyn std::error::Error>`, is safe to log.
+/// the spec, which is also the method's name). [`kind`](Self::kind) sorts an
+/// error for deciding what to do about it; [`may_have_succeeded`](Self::may_have_succeeded)
+/// tells whether a failed write may still have been made.
+///
+/// It is safe to log as it is: `{}`, `{:?}`, `.unwrap()`, and `?` into
+/// `anyhow` or `Box<dyn std::error::Error>` show no URL (its query can carry a
+/// PHN or a name), no query value, token, secret or response body.
+///
+/// - Accuro's error body is shown through [`ApiError`], which prints a server
+///   text only when it is known to carry no value the caller sent; any other
+///   text shows its length only. [`api_error`](Self::api_error) still has the
+///   texts, for code that must read them (and must not print them).
+/// - An answer that cannot be decoded ([`Error::InvalidResponse`]) is named
+///   by the JSON path where decoding failed, with the spec's field names only
+///   (another key, which may be data, shows as `…`), never by the value.
+/// - Every text from the server or from the libraries beneath passes through
+///   [`printable`](crate::printable): control, C1, bidi and invisible format
+///   characters become U+FFFD.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -146,7 +161,11 @@ pub enum Error {
         /// The cap in bytes.
         limit: u64,
     },
-    /// A request argument was missing or could not be converted.
+    /// A request argument was missing or could not be converted, and nothing
+    /// was sent. Path values are percent-encoded whole (`/`, `\`, `?`, `#`
+    /// and `%` included); one that is empty, `.` or `..`, which no encoding
+    /// keeps from a URL parser, is refused here, so a value never reaches
+    /// another endpoint.
     #[error("{operation}: invalid request: {}", crate::printable(.message))]
     InvalidRequest {
         /// The operation id.

@@ -1,51 +1,7 @@
-//! [`SharedStore`]: a [`TokenStore`] as the clients of a transport use it:
-//! one token request per token across processes, a pause after a 429 shared
-//! by every process, and a store that fails without failing a call.
-//!
-//! # Tokens
-//!
-//! The hit path of a call is unchanged: the client's own in-memory token.
-//! The store is asked only when that token is missing or due for renewal,
-//! and then:
-//!
-//! 1. A token in the store with more than the refresh margin left is used.
-//!    Its remaining life is what the store says is left, counted on this
-//!    process's monotonic clock from the read.
-//! 2. Otherwise the process tries to take the token's lock (`SET NX PX`,
-//!    [`lock_ttl`](SharedStore::lock_ttl)). The holder looks once more,
-//!    then asks the token endpoint and saves the answer for its lifetime.
-//!    A refresh token is kept apart in the store and taken out of it in one
-//!    atomic step ([`TokenStore::take_refresh`]) before it is spent, so one
-//!    process spends it, whatever happens to the lock. While its request
-//!    is in flight the holder extends its lock every third of its life
-//!    ([`TokenStore::extend_lock`]), so a slow holder keeps it. A holder
-//!    whose renewal is dropped releases its lock in the background.
-//! 3. The others wait for the holder's answer, looking again after 50 ms,
-//!    then 100, 200, … up to 500 ms apart (with jitter): no fast polling. A
-//!    holder that dies stops extending its lock; once it expires, one of
-//!    the waiters takes it over.
-//! 4. A failed token request is recorded in the store
-//!    ([`TokenStore::set_backoff`]): every process backs off for its window
-//!    (1 s doubling to 60 s) instead of asking again; a token clears it.
-//!
-//! # 429
-//!
-//! A `429 Too Many Requests` with a `Retry-After` pauses every process
-//! using the subscription key: the pause is recorded in the store (at most
-//! [`max_pause`](SharedStore::max_pause)), and each process looks for one
-//! at most every [`pause_check`](SharedStore::pause_check) before sending.
-//! Best effort: a process may send for up to that interval after another
-//! was told to wait.
-//!
-//! # Failures
-//!
-//! Each store operation is bounded by [`timeout`](SharedStore::timeout)
-//! (default 250 ms). When one fails, the store is marked degraded, a
-//! warning says so once, and calls go on without it: tokens are fetched
-//! per process (still one request at a time per clinic), pauses are not
-//! shared. The store is left alone until [`retry_after`](SharedStore::retry_after)
-//! has passed, except for what a lock holder owes the others (saving its
-//! token, releasing its lock); the first success logs that it is back.
+//! [`SharedStore`]: a [`TokenStore`] as the clients of a transport use it.
+//! What it does (the lock, the waits, the shared 429 pause, a store that
+//! fails) is documented on the type, which users see; `fetch` and `pause`
+//! implement the token and the pause parts.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -78,9 +34,63 @@ pub const DEFAULT_MAX_PAUSE: Duration = Duration::from_secs(60);
 /// Longest lock accepted (a longer one is this).
 const MAX_LOCK_TTL: Duration = Duration::from_secs(3600);
 
-/// A token store shared by processes, with the settings of its use; see the
-/// [module docs](self). Given to [`TransportBuilder::shared_store`](crate::TransportBuilder::shared_store).
+/// A token store shared by processes, with the settings of its use: one
+/// token request per token across processes, a pause after a 429 shared by
+/// every process, and a store that fails without failing a call. Given to
+/// [`TransportBuilder::shared_store`](crate::TransportBuilder::shared_store).
 /// Cheap to clone (shared): clones share the store's health and pauses.
+///
+/// # Tokens
+///
+/// The hit path of a call is unchanged: the client's own in-memory token.
+/// The store is asked only when that token is missing or due for renewal,
+/// and then:
+///
+/// 1. A token in the store with more than the refresh margin left is used.
+///    Its remaining life is what the store says is left, counted on this
+///    process's monotonic clock from the read.
+/// 2. Otherwise the process tries to take the token's lock (`SET NX PX`,
+///    [`lock_ttl`](Self::lock_ttl), 3 s by default). The holder looks once
+///    more, then asks the token endpoint and saves the answer for its
+///    lifetime. While the store answers, a refresh token lives only there,
+///    apart from its access token (and expiring with it), and is taken out
+///    in one atomic step ([`TokenStore::take_refresh`]) before it is
+///    spent, so one process spends it, whatever happens to locks and
+///    processes (a holder outliving its lock, one killed mid-request). While
+///    its request is in flight the holder extends its lock every third of
+///    its life ([`TokenStore::extend_lock`]), so a slow holder keeps it. A
+///    holder whose renewal is dropped releases its lock in the background.
+/// 3. The others wait for the holder's answer, looking again after 50 ms,
+///    then 100, 200, … up to 500 ms apart (with jitter): no fast polling. A
+///    holder that dies (SIGKILL, out of memory) stops extending its lock;
+///    once it expires, one of the waiters takes it over.
+/// 4. A failed token request is recorded in the store
+///    ([`TokenStore::set_backoff`]): every process backs off for its window
+///    (1 s doubling to 60 s) instead of asking again; a token clears it.
+///
+/// # 429
+///
+/// A `429 Too Many Requests` with a `Retry-After` pauses every process
+/// using the subscription key: the pause is recorded in the store under a
+/// hash of the key (at most [`max_pause`](Self::max_pause), 60 s by
+/// default). Before each call, a process looks for a pause at most every
+/// [`pause_check`](Self::pause_check) (1 s by default) and waits it out
+/// instead of sending, for at most the retry policy's `max_elapsed` (30 s
+/// by default); then the call goes and handles its own 429. Best effort:
+/// a process may send for up to `pause_check` after another was told to
+/// wait, and the look is bounded and skipped when the store fails.
+///
+/// # Failures
+///
+/// Each store operation is bounded by [`timeout`](Self::timeout) (250 ms by
+/// default). When one fails (the store is down, hung or refusing), the
+/// store is marked degraded, a warning says so once, and calls go on
+/// without it: tokens are fetched per process (still one request at a time
+/// per clinic), pauses are not shared. [`is_degraded`](Self::is_degraded)
+/// tells. The store is left alone until [`retry_after`](Self::retry_after)
+/// (5 s by default) has passed, except for what a lock holder owes the
+/// others (saving its token, releasing its lock); the first success logs
+/// that it is back.
 #[derive(Clone)]
 pub struct SharedStore {
     store: Arc<dyn TokenStore>,

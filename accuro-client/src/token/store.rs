@@ -10,7 +10,7 @@
 //! store is used and what happens when it fails.
 //!
 //! Two stores are built in: [`MemoryStore`](super::MemoryStore) (one process)
-//! and, with the `redis` feature, [`RedisStore`](super::RedisStore). Another
+//! and, with the `redis` feature, `RedisStore`. Another
 //! engine implements [`TokenStore`].
 
 use std::fmt;
@@ -32,7 +32,7 @@ pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>>
 ///
 /// It is a plain hash of the settings and the secret: a store that writes it
 /// where others can read it should key it first, as
-/// [`RedisStore`](super::RedisStore) does (its key names are an HMAC of it
+/// `RedisStore` does (its key names are an HMAC of it
 /// under the seal key), so that no one reading the store can test guesses
 /// of a tenant, a client id or a secret against it. For the same reason
 /// `Debug` does not show it; [`as_str`](Self::as_str) and `Display` do, for

@@ -229,11 +229,10 @@ impl TransportBuilder {
     }
 
     /// Shares tokens and 429 pauses with other processes through `store`
-    /// (a [`RedisStore`](crate::token::RedisStore) with the `redis`
-    /// feature): one token request per clinic and scope set across every
-    /// process using it. Without it, each client keeps its token in memory
-    /// only. See [`SharedStore`] for what happens when the store fails
-    /// (calls go on without it).
+    /// (a `token::RedisStore` with the `redis` feature): one token request
+    /// per clinic and scope set across every process using it. Without it,
+    /// each client keeps its token in memory only. See [`SharedStore`] for
+    /// what happens when the store fails (calls go on without it).
     pub fn shared_store(mut self, store: SharedStore) -> Self {
         self.store = Some(store);
         self

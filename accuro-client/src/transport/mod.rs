@@ -1,64 +1,6 @@
-//! The transport clients share: one connection pool, one TLS configuration,
-//! the timeouts, the retry policy, the user agent and the answer cap, built
-//! once. A [`Client`] for each clinic is then built from it cheaply with
-//! [`Transport::clinic`]: its own credentials, `uuid` and token cache over
-//! the shared pool.
-//!
-//! ```no_run
-//! use accuro_client::{ClinicConfig, Transport};
-//!
-//! # fn run() -> Result<(), accuro_client::ConfigError> {
-//! let transport = Transport::builder().build()?;
-//! let clinic = transport.clinic(
-//!     ClinicConfig::new()
-//!         .base_url("https://accuro.example.invalid")
-//!         .tenant("exampleclinic")
-//!         .client_id("example-client-id")
-//!         .client_secret("example-client-secret")
-//!         .scopes(["PATIENT_DEMOGRAPHICS_READ"])
-//!         .subscription_key("example-subscription-key")
-//!         .clinic_uuid("00000000-0000-4000-8000-000000000000"),
-//! )?;
-//! # let _ = clinic;
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! # TLS
-//!
-//! Each transport builds its own rustls configuration with the *ring*
-//! provider: nothing is installed process-wide, so an application's own
-//! `reqwest` clients and crypto provider are left alone, whichever is built
-//! first. Roots are the platform's store plus Mozilla's (`webpki-roots`), so
-//! a container without CA files still works; extra roots, a client identity
-//! and a proxy are builder settings. Redirects are never followed, whatever
-//! else is set: a followed redirect would carry the subscription key, and the
-//! URL's query (the clinic's `uuid`, a searched PHN or name), to wherever it
-//! points.
-//!
-//! # Answers
-//!
-//! gzip and brotli are negotiated (`Accept-Encoding`) and decoded. An answer
-//! larger than the cap ([`TransportBuilder::max_answer_bytes`], default
-//! [`DEFAULT_MAX_ANSWER_BYTES`], after decoding) is refused with
-//! [`Error::AnswerTooLarge`](crate::Error::AnswerTooLarge) without being
-//! read past the cap. Downloads (documents, pictures) are capped too: raise
-//! the cap for larger files; a download stream that passes it ends with an
-//! error.
-//!
-//! # Connections
-//!
-//! Idle connections are kept per host ([`TransportBuilder::max_idle_connections_per_host`]).
-//! [`TransportBuilder::max_requests_in_flight`] bounds the requests the
-//! transport has in flight at once, over all its clinics (and so the
-//! connections it opens to a host); further calls wait their turn. Without
-//! it, each concurrent call may open a connection.
-//!
-//! # Proxies
-//!
-//! No proxy is used unless [`TransportBuilder::proxy`] sets one: the
-//! `HTTP_PROXY`/`HTTPS_PROXY` environment variables are not read, so no
-//! variable can route credentials elsewhere.
+//! The transport clients share. What it holds and does (TLS, redirects,
+//! answers, connections, proxies, the span of every call) is documented on
+//! [`Transport`], which users see; [`TransportBuilder`] is in `builder`.
 
 use std::fmt;
 use std::sync::Arc;
@@ -91,8 +33,103 @@ pub const DEFAULT_AUDIT_QUEUE: usize = 1024;
 /// Default cap on idle connections kept per host.
 pub const DEFAULT_MAX_IDLE_PER_HOST: usize = 32;
 
-/// A shared HTTP transport; see the [module docs](self). Cheap to clone
-/// (shared). `Debug` shows no secret.
+/// The HTTP transport clients share: one connection pool, one TLS
+/// configuration, the timeouts, the retry policy, the user agent, the answer
+/// cap, the shared token store and the audit sink, built once. A [`Client`]
+/// for each clinic is then built from it cheaply with [`Transport::clinic`]:
+/// its own credentials, `uuid` and token cache over the shared pool. Cheap to
+/// clone (shared). `Debug` shows no secret.
+///
+/// ```no_run
+/// use accuro_client::{ClinicConfig, Transport};
+///
+/// # fn run() -> Result<(), accuro_client::ConfigError> {
+/// let transport = Transport::builder().build()?;
+/// let clinic = transport.clinic(
+///     ClinicConfig::new()
+///         .base_url("https://accuro.example.invalid")
+///         .tenant("exampleclinic")
+///         .client_id("example-client-id")
+///         .client_secret("example-client-secret")
+///         .scopes(["PATIENT_DEMOGRAPHICS_READ"])
+///         .subscription_key("example-subscription-key")
+///         .clinic_uuid("00000000-0000-4000-8000-000000000000"),
+/// )?;
+/// # let _ = clinic;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # TLS
+///
+/// Each transport builds its own rustls configuration with the *ring*
+/// provider: nothing is installed process-wide, so an application's own
+/// `reqwest` clients and crypto provider are left alone, whichever is built
+/// first (two test binaries check both orders). Roots are the platform's
+/// store, with Mozilla's (`webpki-roots`, built in) as the fallback when it
+/// is empty, so a container without CA files still works
+/// ([`platform_roots`](TransportBuilder::platform_roots),
+/// [`mozilla_roots`](TransportBuilder::mozilla_roots)). A private CA
+/// ([`add_root_certificates_pem`](TransportBuilder::add_root_certificates_pem))
+/// and a client identity for mutual TLS
+/// ([`identity_pem`](TransportBuilder::identity_pem)) are builder settings.
+///
+/// This crate builds reqwest with `rustls-no-provider`, and cargo unifies
+/// features: an application whose own `reqwest` has no crypto provider of
+/// its own must install one, as reqwest requires
+/// (`rustls::crypto::ring::default_provider().install_default()`), before
+/// or after building a transport. Code that called the removed
+/// `ensure_crypto_provider()` does the same before building its own
+/// `reqwest` client.
+///
+/// # Redirects
+///
+/// Redirects are never followed, whatever else is set: a followed redirect
+/// would carry the subscription key, and the URL's query (the clinic's
+/// `uuid`, a searched PHN or name), to wherever it points. The raw
+/// `http_client(..)` escape hatch is gone: what it was for (a proxy, roots,
+/// timeouts) is on the [`TransportBuilder`].
+///
+/// # Answers
+///
+/// gzip and brotli are negotiated (`Accept-Encoding`) and decoded (sizes in
+/// `BENCHMARKS.md`). An answer larger than the cap
+/// ([`TransportBuilder::max_answer_bytes`], default
+/// [`DEFAULT_MAX_ANSWER_BYTES`], 64 MiB, after decoding) is refused with
+/// [`Error::AnswerTooLarge`](crate::Error::AnswerTooLarge) without being
+/// read past the cap; a declared `Content-Length` above it fails before
+/// anything is read. Downloads (documents, pictures) are capped too: raise
+/// the cap for larger files; a download stream that passes it ends with an
+/// error.
+///
+/// # Connections
+///
+/// Idle connections are kept per host
+/// ([`TransportBuilder::max_idle_connections_per_host`]).
+/// [`TransportBuilder::max_requests_in_flight`] bounds the requests the
+/// transport has in flight at once, over all its clinics, token requests
+/// included (and so the connections it opens to a host); further calls
+/// wait their turn. Without it, each concurrent call may open a connection.
+///
+/// # Proxies
+///
+/// No proxy is used unless [`TransportBuilder::proxy`] sets one: the
+/// `HTTP_PROXY`/`HTTPS_PROXY` environment variables are not read, so no
+/// variable can route credentials elsewhere.
+///
+/// # Logs
+///
+/// Each call is a `tracing` span `accuro.request`, at `DEBUG`, named on
+/// OpenTelemetry's HTTP client conventions: `http.request.method`,
+/// `url.template` (the path *template*), `server.address`, `server.port`,
+/// `http.response.status_code`, `error.type` (the status of a refusal,
+/// `timeout` or `transport`) and `http.request.resend_count`, beside
+/// `operation` (the operation id), `attempts`, `latency_ms`,
+/// `otel.kind = "client"` and `otel.name` (`GET /rest/...{patientId}`).
+/// Never the URL (no `url.full`), a query value, a path value, a header or
+/// a body. A test runs a realistic session with every secret and health-data
+/// value set to a unique marker, captures all output at `TRACE` and every
+/// error's `Display` and `Debug`, and finds no marker.
 #[derive(Clone)]
 pub struct Transport {
     pub(crate) state: Arc<TransportState>,

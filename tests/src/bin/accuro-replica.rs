@@ -5,6 +5,8 @@
 //! `{"ok":…,"failed":…,"kinds":[…]}`. Logs (`RUST_LOG`) go to stderr.
 //! `REPLICA_OFFICE`, if set, binds its clients to that office.
 
+#![warn(missing_docs)]
+
 use std::io::BufRead as _;
 use std::time::Duration;
 

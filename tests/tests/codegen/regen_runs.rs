@@ -12,21 +12,20 @@ struct Copy {
     _dir: tempfile::TempDir,
     spec: PathBuf,
     out: PathBuf,
-    readme: PathBuf,
+    endpoints: PathBuf,
 }
 
 fn copy() -> Copy {
     let dir = tempfile::tempdir().expect("temp dir");
     let spec = dir.path().join("accuro.yaml");
     let out = dir.path().join("generated.rs");
-    let readme = dir.path().join("README.md");
+    let endpoints = dir.path().join("endpoints.md");
     fs::copy(workspace().join("spec/accuro.yaml"), &spec).expect("copy spec");
-    fs::copy(workspace().join("README.md"), &readme).expect("copy README");
     let copy = Copy {
         _dir: dir,
         spec,
         out,
-        readme,
+        endpoints,
     };
     assert!(matches!(
         regen(&copy, false),
@@ -44,7 +43,7 @@ fn regen(copy: &Copy, check: bool) -> Result<Outcome, String> {
         spec: copy.spec.clone(),
         targets: vec![
             (regen::Target::Client, copy.out.clone()),
-            (regen::Target::Readme, copy.readme.clone()),
+            (regen::Target::Endpoints, copy.endpoints.clone()),
         ],
         root: workspace(),
     })

@@ -38,7 +38,7 @@ fn workspace_copy() -> (tempfile::TempDir, xtask::paths::Paths) {
         (here.generated(), paths.generated()),
         (here.records(), paths.records()),
         (here.property_paths(), paths.property_paths()),
-        (here.readme(), paths.readme()),
+        (here.endpoints(), paths.endpoints()),
         (here.every_call(), paths.every_call()),
         (here.every_type(), paths.every_type()),
         (here.page_streams(), paths.page_streams()),
@@ -62,7 +62,7 @@ fn args(list: &[&str]) -> Vec<String> {
 #[test]
 fn regen_with_spec_and_out_writes_only_out() {
     let (dir, paths) = workspace_copy();
-    // An experimental spec: a renamed operation changes the module and the README table.
+    // An experimental spec: a renamed operation changes the module and the endpoint reference.
     let experiment = dir.path().join("experiment.yaml");
     let text = fs::read_to_string(paths.spec()).expect("spec");
     let changed = text.replacen(
@@ -89,7 +89,11 @@ fn regen_with_spec_and_out_writes_only_out() {
         args(&["--spec", &experiment.to_string_lossy()]),
     ] {
         let parsed = regen::Args::parse_in(&paths, &given).expect("arguments");
-        assert_eq!(parsed.readme(), None, "{given:?} must not name a README");
+        assert_eq!(
+            parsed.endpoints(),
+            None,
+            "{given:?} must not name an endpoint reference"
+        );
         regen::run(&parsed).expect("regen runs");
     }
     assert!(out.exists(), "--out was written");
@@ -110,11 +114,11 @@ fn regen_with_spec_and_out_writes_only_out() {
         "regen --spec/--out wrote more than it was pointed at:\n{status}"
     );
 
-    // Without flags it writes the committed client and the README from the committed spec.
+    // Without flags it writes the committed client and the endpoint reference from the committed spec.
     git(dir.path(), &["checkout", "-q", "--", "."]);
     fs::remove_file(&out).expect("remove preview");
     let parsed = regen::Args::parse_in(&paths, &[]).expect("arguments");
-    assert_eq!(parsed.readme(), Some(paths.readme().as_path()));
+    assert_eq!(parsed.endpoints(), Some(paths.endpoints().as_path()));
     regen::run(&parsed).expect("regen runs");
     let status = git(
         dir.path(),
@@ -125,9 +129,9 @@ fn regen_with_spec_and_out_writes_only_out() {
         "the committed spec regenerates the committed files"
     );
 
-    // `--readme PATH` writes the table where it is told, and only there.
+    // `--endpoints PATH` writes the reference where it is told, and only there.
     let elsewhere = dir.path().join("OTHER.md");
-    fs::copy(paths.readme(), &elsewhere).expect("copy README");
+    fs::copy(paths.endpoints(), &elsewhere).expect("copy the endpoint reference");
     git(dir.path(), &["add", "OTHER.md"]);
     git(dir.path(), &["commit", "-q", "-m", "other"]);
     let given = args(&[
@@ -135,7 +139,7 @@ fn regen_with_spec_and_out_writes_only_out() {
         &experiment.to_string_lossy(),
         "--out",
         &out.to_string_lossy(),
-        "--readme",
+        "--endpoints",
         &elsewhere.to_string_lossy(),
     ]);
     regen::run(&regen::Args::parse_in(&paths, &given).expect("arguments")).expect("regen runs");

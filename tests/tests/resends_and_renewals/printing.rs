@@ -102,13 +102,13 @@ async fn a_decode_error_names_its_operation() {
 }
 
 // ---------------------------------------------------------------------------
-// Findings: behaviour that contradicts the README's promise, kept ignored so
-// the suite stays green. Run with `--ignored` to see them fail.
+// Findings: behaviour that once contradicted the documentation's promise
+// (docs/security.md), kept as tests now that it holds.
 // ---------------------------------------------------------------------------
 
-/// README: "The server's error texts are shown only when they cannot carry a
-/// value the caller sent". A text of plain words can: a family name the
-/// caller searched for, echoed back, is printed.
+/// The promise (docs/security.md): the server's error texts are shown only when
+/// they cannot carry a value the caller sent. A text of plain words can carry
+/// one: a family name the caller searched for, echoed back, is withheld.
 #[tokio::test]
 
 async fn a_name_echoed_in_an_error_text_is_withheld() {

@@ -2,10 +2,10 @@
 //!
 //! QHR's file has 80 tags, one per server resource class ("PatientFlags
 //! Endpoints", "Waitlist Surgical Site Endpoints"). People look for an area:
-//! the client groups its methods, the README its table, and cargo its
+//! the client groups its methods, the endpoint reference its table, and cargo its
 //! features by these twelve.
 
-/// The areas, in the order the README lists them, with their description.
+/// The areas, in the order the endpoint reference lists them, with their description.
 pub const AREAS: [(&str, &str); 12] = [
     (
         "practice",

@@ -27,8 +27,8 @@ pub enum Target {
     Mock,
     /// The CLI's commands.
     Cli,
-    /// The README's endpoint table.
-    Readme,
+    /// The endpoint reference, `docs/endpoints.md`.
+    Endpoints,
 }
 
 impl Target {
@@ -43,7 +43,7 @@ impl Target {
         Target::Decoders,
         Target::Mock,
         Target::Cli,
-        Target::Readme,
+        Target::Endpoints,
     ];
 
     /// Its name on the command line.
@@ -58,7 +58,7 @@ impl Target {
             Target::Decoders => "decoders",
             Target::Mock => "mock",
             Target::Cli => "cli",
-            Target::Readme => "readme",
+            Target::Endpoints => "endpoints",
         }
     }
 
@@ -79,7 +79,7 @@ impl Target {
             Target::Decoders => "probe/src/decoders.rs",
             Target::Mock => "accuro-mock/src/generated.rs",
             Target::Cli => "accuro-cli/src/generated.rs",
-            Target::Readme => "the endpoint table of README.md (or --readme)",
+            Target::Endpoints => "docs/endpoints.md (or --endpoints)",
         }
     }
 
@@ -95,7 +95,7 @@ impl Target {
             Target::Decoders => paths.probe_decoders(),
             Target::Mock => paths.mock(),
             Target::Cli => paths.cli(),
-            Target::Readme => paths.readme(),
+            Target::Endpoints => paths.endpoints(),
         }
     }
 }

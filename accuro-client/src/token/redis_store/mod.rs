@@ -1,39 +1,13 @@
-//! [`RedisStore`]: a [`TokenStore`] on Redis, for many processes.
+//! [`RedisStore`]: a [`TokenStore`] on Redis, for many processes. What it
+//! keeps, under which keys, sealed how, and what it does when Redis fails or
+//! stalls is the user's reference, in the [`token`](crate::token) module
+//! docs ("Redis"); this file and its modules implement it.
 //!
 //! Built on redis-rs (`redis`) and its `ConnectionManager`: the most used
 //! Redis client for Rust, kept by the Redis project, plain async commands
 //! on one multiplexed connection that reconnects by itself. `fred` does
 //! more (pools, clusters, its own reconnect policy) than a handful of
 //! commands need, and pulls in more to build.
-//!
-//! | what | Redis key | value |
-//! | --- | --- | --- |
-//! | a token | `{prefix}:token:{name}` | sealed (AES-256-GCM): the token, its scopes, lifetime and expiry; expiring with it (`PX`) |
-//! | its refresh token | `{prefix}:refresh:{name}` | sealed; taken with a get-and-delete script, so one process gets it |
-//! | its lock | `{prefix}:lock:{name}` | the holder's id, `SET NX PX` |
-//! | a 429 pause | `{prefix}:pause:{name}` | sealed: when the pause ends (wall clock); expiring then |
-//! | the seal check | `{prefix}:seal-check` | a fixed text, sealed: a replica whose seal key does not open it says so |
-//!
-//! `{name}` is an HMAC-SHA-256 of the [`StoreKey`] (or [`PauseKey`]) under a
-//! key derived from the seal key (see `key_names`): it tells nothing of the
-//! clinic, nor of its secret, to anyone without the seal key. A replica
-//! given another seal key therefore finds none of the others' values: the
-//! seal check tells it (a warning, once), and it goes on with tokens of its
-//! own.
-//!
-//! A token's time left is the lesser of Redis's `PTTL` and the expiry sealed
-//! in the value (wall clock, with 30 s for the hosts' clocks), so a value
-//! cannot be given much more life by anyone able to write to Redis, nor by
-//! a write that lands late. A pause is sealed the same way: one that does
-//! not open is no pause, and one lasts at most until its sealed end (1 s for
-//! the clocks), so writing to Redis cannot stall the replicas' calls (each
-//! process also caps a pause at `SharedStore::max_pause`).
-//!
-//! Each command is bounded by [`RedisStoreBuilder::response_timeout`]; after
-//! two commands in a row that time out or whose connection fails, the
-//! connection is dropped and a new one opened, so a connection that silently
-//! stopped answering (a partition, a failover behind one address, a dropped
-//! NAT entry) is replaced, not waited on.
 
 mod backoff;
 mod builder;
@@ -69,7 +43,8 @@ const PAUSE_CLOCK_SKEW_MS: u64 = 1_000;
 /// hold nothing readable. Key names are hashes (see [`StoreKey`]).
 ///
 /// The connection is opened on first use and reopened by itself after a
-/// failure; building the store connects to nothing.
+/// failure; building the store connects to nothing. Its keys, sealing, key
+/// rotation and failures: see the [`token`](crate::token) module docs.
 ///
 /// ```no_run
 /// use accuro_client::Transport;
