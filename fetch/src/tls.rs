@@ -114,8 +114,23 @@ pub fn client_config(
     identity: Option<(&[u8], &[u8])>,
     alpn: Vec<Vec<u8>>,
 ) -> Result<rustls::ClientConfig, TlsError> {
+    client_config_with(
+        Arc::new(rustls::crypto::ring::default_provider()),
+        roots,
+        identity,
+        alpn,
+    )
+}
+
+/// [`client_config`] with another crypto `provider` than *ring*'s (another
+/// library, or a test's stand-in for a public CA whose key no test holds).
+pub fn client_config_with(
+    provider: Arc<rustls::crypto::CryptoProvider>,
+    roots: &Roots,
+    identity: Option<(&[u8], &[u8])>,
+    alpn: Vec<Vec<u8>>,
+) -> Result<rustls::ClientConfig, TlsError> {
     let store = roots.store()?;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| TlsError::Protocol(e.to_string()))?

@@ -1,4 +1,5 @@
-//! Everything `tracing` prints at TRACE, captured for the leak tests.
+//! Everything `tracing` prints at TRACE, and every `log` record of the
+//! libraries beneath, captured for the leak tests.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -11,8 +12,17 @@ pub struct Capture(Arc<Mutex<Vec<u8>>>);
 
 impl Capture {
     /// Installs the global subscriber at TRACE (spans included) writing into
-    /// a new capture. Once per test binary.
+    /// a new capture, and the `log` bridge, so that what the libraries
+    /// beneath log through the `log` crate (reqwest, rustls, ...) is captured
+    /// too. Once per test binary.
     pub fn install_trace() -> Capture {
+        // wiremock is the tests' stand-in for Accuro: it logs what it
+        // receives, which is everything the client sends, by design. It is
+        // the server's output, not the client's.
+        tracing_log::LogTracer::builder()
+            .ignore_crate("wiremock")
+            .init()
+            .expect("no other `log` logger in a leak test");
         let capture = Capture::default();
         let writer = capture.clone();
         tracing_subscriber::fmt()

@@ -310,26 +310,32 @@ pub async fn every_operation(c: &accuro_client::Client, f: &Fixture) -> Result<(
 /// patches, the profile picture upload, and the letters Accuro answers as
 /// multipart), and fails on the first error. With `multipart_answers`
 /// false, the letters are left out: Prism cannot serve a multipart answer.
+/// Answers the ids of the operations that succeeded, in the order called,
+/// for the caller to compare with the spec's (`other_handwritten_operations`).
 pub async fn every_other_handwritten_operation(
     c: &accuro_client::Client,
     f: &Fixture,
     multipart_answers: bool,
-) -> Result<usize, String> {
+) -> Result<Vec<&'static str>, String> {
     let patient = i32::try_from(f.patient).map_err(|e| format!("patient id: {e}"))?;
     let task = i32::try_from(f.task).map_err(|e| format!("task id: {e}"))?;
     let failed = |op: &'static str| move |e: accuro_client::Error| format!("{op}: {e}");
+    let mut called = Vec::new();
     c.patch_patient_v1(patient, &serde_json::json!({"fileNumber": "F-1001-C"}))
         .await
         .map_err(failed("patch_patient_v1"))?;
+    called.push("patch_patient_v1");
     c.patch_patient_custom_properties(
         f.patient,
         &serde_json::json!({"Synthetic property": "synthetic value"}),
     )
     .await
     .map_err(failed("patch_patient_custom_properties"))?;
+    called.push("patch_patient_custom_properties");
     c.patch_task(task, &serde_json::json!({"notes": "Synthetic note"}))
         .await
         .map_err(failed("patch_task"))?;
+    called.push("patch_task");
     let picture = accuro_client::Document {
         file_name: "photo.png".into(),
         media_type: "image/png".into(),
@@ -338,18 +344,22 @@ pub async fn every_other_handwritten_operation(
     c.upload_patient_profile_picture(patient, picture)
         .await
         .map_err(failed("upload_patient_profile_picture"))?;
+    called.push("upload_patient_profile_picture");
     if !multipart_answers {
-        return Ok(4);
+        return Ok(called);
     }
     let letter = c.get_letter(1).await.map_err(failed("get_letter"))?;
+    called.push("get_letter");
     let generated = c
         .get_generated_letter(1)
         .await
         .map_err(failed("get_generated_letter"))?;
+    called.push("get_generated_letter");
     let generated_v2 = c
         .get_generated_letter_v2(1)
         .await
         .map_err(failed("get_generated_letter_v2"))?;
+    called.push("get_generated_letter_v2");
     for (op, content) in [
         ("get_letter", &letter.content),
         ("get_generated_letter", &generated.content),
@@ -359,5 +369,5 @@ pub async fn every_other_handwritten_operation(
             return Err(format!("{op}: the content part is empty"));
         }
     }
-    Ok(7)
+    Ok(called)
 }

@@ -2,7 +2,8 @@
 //! credentials and clients ([`clients`]), TRACE capture ([`capture`]), the wiremock Accuro stand-in
 //! ([`mocks`]), every printed form of an error ([`printed`]), a connection-cutting server ([`cutting`]), Prism's verdict
 //! ([`prism`]), a loopback HTTPS server ([`tls`]), and synthetic records with every operation called once
-//! ([`fixtures`]), and every generated operation called once from the spec
+//! ([`fixtures`]), the spec's operations counted apart from the code under test ([`spec_count`]),
+//! and every generated operation called once from the spec
 //! ([`every_call`], written by `cargo xtask regen`). Everything is re-exported here (`use accuro_tests::*`),
 //! except [`replicas`] (a counting token desk, `redis-server` processes and the `accuro-replica`
 //! processes of the many-replicas tests), used by path.
@@ -26,6 +27,7 @@ pub mod mocks;
 pub mod printed;
 pub mod prism;
 pub mod replicas;
+pub mod spec_count;
 pub mod tls;
 
 pub use capture::*;
@@ -36,4 +38,5 @@ pub use fixtures::*;
 pub use mocks::*;
 pub use printed::*;
 pub use prism::*;
+pub use spec_count::*;
 pub use tls::*;

@@ -1,7 +1,7 @@
 //! The wiremock Accuro stand-in: a token issuer, mounting helpers, and what it received.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -13,6 +13,8 @@ use crate::clients::TOKEN_PATH;
 #[derive(Clone)]
 pub struct TokenIssuer {
     count: Arc<AtomicUsize>,
+    /// Every access and refresh token issued, in order.
+    tokens: Arc<Mutex<Vec<String>>>,
     expires_in: Option<i64>,
     refresh_tokens: bool,
     delay: std::time::Duration,
@@ -23,6 +25,7 @@ impl TokenIssuer {
     pub fn new(expires_in: Option<i64>) -> Self {
         Self {
             count: Arc::default(),
+            tokens: Arc::default(),
             expires_in,
             refresh_tokens: false,
             delay: std::time::Duration::ZERO,
@@ -46,6 +49,15 @@ impl TokenIssuer {
         self.count.load(Ordering::SeqCst)
     }
 
+    /// Every access token and refresh token issued so far, in the order
+    /// issued: the markers a leak test looks for.
+    pub fn tokens(&self) -> Vec<String> {
+        self.tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     /// Mounts the token endpoint on `server`.
     pub async fn mount(&self, server: &MockServer) {
         Mock::given(method("POST"))
@@ -59,17 +71,25 @@ impl TokenIssuer {
 impl Respond for TokenIssuer {
     fn respond(&self, _request: &Request) -> ResponseTemplate {
         let n = self.count.fetch_add(1, Ordering::SeqCst) + 1;
+        let access = format!("token-{n}");
         let mut body = json!({
             "token_type": "Bearer",
-            "access_token": format!("token-{n}"),
+            "access_token": access,
             "scope": "PATIENT_DEMOGRAPHICS_READ, SCHEDULING_WRITE",
         });
         if let Some(e) = self.expires_in {
             body["expires_in"] = json!(e);
         }
+        let mut issued = vec![access];
         if self.refresh_tokens {
-            body["refresh_token"] = json!(format!("refresh-{n}"));
+            let refresh = format!("refresh-{n}");
+            body["refresh_token"] = json!(refresh);
+            issued.push(refresh);
         }
+        self.tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(issued);
         ResponseTemplate::new(200)
             .set_body_json(body)
             .set_delay(self.delay)

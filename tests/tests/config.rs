@@ -30,13 +30,23 @@ fn build_from(vars: &HashMap<&'static str, String>) -> Result<Client, ConfigErro
     ClientBuilder::from_lookup(|name| vars.get(name).cloned()).build()
 }
 
+/// Every form a secret takes in the client: as given, the uuid in both cases
+/// (the environment gives it in upper case, the client sends it in lower
+/// case), and the Basic credentials of the token request, encoded and not.
 fn assert_redacted(text: &str) {
+    use base64::Engine as _;
+    let basic =
+        base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"));
+    let upper_uuid = CLINIC_UUID.to_uppercase();
+    assert_ne!(upper_uuid, CLINIC_UUID, "the uuid has letters to change");
     for secret in [
         CLIENT_SECRET,
         SUBSCRIPTION_KEY,
         "token-abc",
         "refresh-abc",
         CLINIC_UUID,
+        upper_uuid.as_str(),
+        basic.as_str(),
     ] {
         assert!(!text.contains(secret), "`{secret}` in {text}");
     }
@@ -127,6 +137,18 @@ fn builder_errors_name_the_builder_method() {
         err.to_string().starts_with("clinic_uuid is invalid"),
         "{err}"
     );
+}
+
+#[test]
+fn debug_output_redacts_the_uuid_given_in_either_case() {
+    for uuid in [CLINIC_UUID.to_uppercase(), CLINIC_UUID.to_owned()] {
+        let mut vars = env();
+        vars.insert("ACCURO_UUID", uuid);
+        let builder = ClientBuilder::from_lookup(|name| vars.get(name).cloned());
+        assert_redacted(&format!("{builder:?}"));
+        let client = builder.build().expect("client");
+        assert_redacted(&format!("{client:?}"));
+    }
 }
 
 #[test]

@@ -7,11 +7,12 @@
 use std::time::Duration;
 
 use accuro_client::shapes::AccuroDate;
-use accuro_client::{Client, Error};
+use accuro_client::{CallSettings, Client, Error};
 use serde_json::json;
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+const CLIENT_ID: &str = "synthetic-client-id";
 const SECRET: &str = "SECRETMARKER7731";
 const KEY: &str = "KEYMARKER4402";
 const ACCESS_1: &str = "ACCESSMARKERONE9911";
@@ -96,7 +97,7 @@ async fn accuro_stand_in() -> MockServer {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(json!([]))
-                .set_delay(Duration::from_millis(600)),
+                .set_delay(Duration::from_secs(10)),
         )
         .mount(&server)
         .await;
@@ -111,12 +112,12 @@ async fn no_secret_or_health_data_reaches_logs_or_errors() {
     let builder = Client::builder()
         .base_url(server.uri())
         .tenant("synthclinic")
-        .client_id("synthetic-client-id")
+        .client_id(CLIENT_ID)
         .client_secret(SECRET)
         .scopes(["PATIENT_DEMOGRAPHICS_READ"])
         .subscription_key(KEY)
         .clinic_uuid(CLINIC)
-        .request_timeout(Duration::from_millis(200));
+        .request_timeout(Duration::from_secs(30));
     let mut texts = vec![format!("{builder:?}")];
     let client = builder.build().expect("client");
     texts.push(format!("{client:?}"));
@@ -153,7 +154,9 @@ async fn no_secret_or_health_data_reaches_logs_or_errors() {
         .try_into()
         .expect("patient");
     errors.extend(client.create_patient().body(new_patient).send().await.err()); // a 400
-    errors.extend(client.list_appointments().patient(1).send().await.err()); // a timeout
+    // A timeout: this call alone waits 200 ms for an answer delayed 10 s.
+    let impatient = client.with_settings(CallSettings::new().timeout(Duration::from_millis(200)));
+    errors.extend(impatient.list_appointments().patient(1).send().await.err());
     errors.extend(
         client
             .patch_patient(1, &json!({"demographics": {"lastName": NAME}}))
@@ -199,10 +202,34 @@ async fn no_secret_or_health_data_reaches_logs_or_errors() {
         logs.contains("refresh grant failed"),
         "the failed refresh is logged"
     );
+    // The dependencies' `log` records (reqwest, rustls, ...) are captured
+    // too: reqwest's connector says when it opens a connection.
+    assert!(
+        logs.contains("starting new connection"),
+        "the libraries' `log` output is captured"
+    );
     texts.push(logs);
 
+    // Every form a secret takes on its way: the Basic credentials of the token
+    // request (encoded, and the header value), and the uuid in both cases.
+    use base64::Engine as _;
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{SECRET}"));
+    let basic_header = format!("Basic {basic}");
+    let upper_clinic = CLINIC.to_uppercase();
     let markers = [
-        SECRET, KEY, ACCESS_1, ACCESS_2, REFRESH, CLINIC, PHN, NAME, BIRTHDAY, "uuid=",
+        SECRET,
+        KEY,
+        ACCESS_1,
+        ACCESS_2,
+        REFRESH,
+        CLINIC,
+        upper_clinic.as_str(),
+        basic.as_str(),
+        basic_header.as_str(),
+        PHN,
+        NAME,
+        BIRTHDAY,
+        "uuid=",
     ];
     let found: Vec<(&str, usize)> = markers
         .iter()
@@ -216,5 +243,11 @@ async fn no_secret_or_health_data_reaches_logs_or_errors() {
         texts.len(),
         found.len()
     );
+    // Where a marker was found, the line (the test's output only).
+    for line in texts.iter().flat_map(|t| t.lines()) {
+        if found.iter().any(|(m, _)| line.contains(m)) {
+            eprintln!("leak: {line}");
+        }
+    }
     assert!(found.is_empty(), "markers found: {found:?}");
 }

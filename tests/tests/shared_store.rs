@@ -126,7 +126,7 @@ async fn a_refresh_token_is_spent_by_one_replica_and_lifetimes_count_from_each_r
     let a = replica(&server, &store);
     a.authenticate().await.expect("token-1");
     // B reads token-1 50 s later: it lives 70 s more from B's read.
-    tokio::time::sleep(Duration::from_secs(50)).await;
+    tokio::time::sleep(Duration::from_secs(50)).await; // paused clock: deterministic
     let b = replica(&server, &store);
     let info = b.token_info().await.expect("token-1 from the store");
     assert_eq!(info.expires_in, Duration::from_secs(70));
@@ -136,7 +136,7 @@ async fn a_refresh_token_is_spent_by_one_replica_and_lifetimes_count_from_each_r
     // the store; B then finds A's new token there. (Renewals at once across
     // processes are in `replicas.rs`: on a paused clock, a waiter's polls
     // run the clock ahead while the holder's request is on the wire.)
-    tokio::time::sleep(Duration::from_secs(15)).await;
+    tokio::time::sleep(Duration::from_secs(15)).await; // paused clock: deterministic
     a.authenticate().await.expect("renewed");
     b.authenticate().await.expect("renewed from the store");
     assert_eq!(issuer.issued(), 2);
@@ -278,12 +278,17 @@ impl TokenStore for BrokenStore {
 #[tokio::test(start_paused = true)]
 async fn a_store_that_fails_or_hangs_fails_no_call_is_bounded_and_is_reported_once() {
     let logs = logs();
+    // Every access and refresh token the stand-ins issued, as they issued them.
+    let mut issued: Vec<String> = Vec::new();
     for hangs in [false, true] {
         let server = MockServer::start().await;
         let issuer = TokenIssuer::new(Some(1)).with_refresh_tokens();
         issuer.mount(&server).await;
         mount_get(&server, OFFICES, json!([])).await;
         let before = logs.text().matches("the token store is degraded").count();
+        // The default 250 ms store timeout is what this test is about (each
+        // look at a hung store costs at most that), and on the paused clock
+        // it is exact: no busy runner can stretch it.
         let shared = SharedStore::new(BrokenStore { hangs })
             .timeout(Duration::from_millis(250))
             .retry_after(Duration::from_secs(1));
@@ -292,10 +297,11 @@ async fn a_store_that_fails_or_hangs_fails_no_call_is_bounded_and_is_reported_on
         for _ in 0..10 {
             client.list_offices().send().await.expect("no call fails");
             // 1 s tokens: every call needs a new one.
-            tokio::time::sleep(Duration::from_secs(2)).await;
+            tokio::time::sleep(Duration::from_secs(2)).await; // paused clock: deterministic
         }
         assert!(shared.is_degraded());
         assert_eq!(issuer.issued(), 10);
+        issued.extend(issuer.tokens());
         // Each look at a failing store costs at most its timeout, and it is
         // looked at again at most once a second (`retry_after`): 10 calls
         // 2 s apart wait 10 x 250 ms at most for it.
@@ -308,10 +314,50 @@ async fn a_store_that_fails_or_hangs_fails_no_call_is_bounded_and_is_reported_on
         let told = logs.text().matches("the token store is degraded").count() - before;
         assert_eq!(told, 1, "hangs: {hangs}");
     }
-    // Nothing of a token or the store's error details beyond its kind.
+    // Nothing of a token or the store's error details beyond its kind: no
+    // token or refresh token issued, nor the client secret, in any form the
+    // output could hold it.
+    assert_eq!(issued.len(), 40, "10 tokens and 10 refresh tokens a run");
     let text = logs.text();
-    assert!(!text.contains("token-1\""), "{text}");
+    let mut secrets = issued;
+    secrets.push(CLIENT_SECRET.to_owned());
+    for secret in &secrets {
+        for form in forms(secret) {
+            assert!(!text.contains(&form), "{secret} as {form:?} in: {text}");
+        }
+    }
+    // The secret on the wire: the token request's `Basic` credentials.
+    let basic = basic_header();
+    let credentials = basic.trim_start_matches("Basic ");
+    assert!(
+        !text.contains(credentials),
+        "the Basic credentials in: {text}"
+    );
+    // No refresh token of any stand-in in this binary either.
     assert!(!text.contains("refresh-"), "{text}");
+}
+
+/// `secret` in every form a printed text could hold it: as it is, escaped
+/// as `Debug` and JSON escape it, percent-encoded (a form body, a URL), and
+/// in base64 (standard and URL-safe, with and without padding).
+fn forms(secret: &str) -> Vec<String> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    let debug = format!("{secret:?}");
+    let json = serde_json::to_string(secret).expect("a JSON string");
+    let mut forms = vec![
+        secret.to_owned(),
+        debug.trim_matches('"').to_owned(),
+        json.trim_matches('"').to_owned(),
+        url::form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
+        STANDARD.encode(secret),
+        STANDARD_NO_PAD.encode(secret),
+        URL_SAFE.encode(secret),
+        URL_SAFE_NO_PAD.encode(secret),
+    ];
+    forms.sort();
+    forms.dedup();
+    forms
 }
 
 #[test]

@@ -7,5 +7,6 @@ mod common;
 
 mod auth_and_errors;
 mod booking;
+mod exit_codes;
 mod reads;
 mod transcript;

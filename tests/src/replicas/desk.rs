@@ -66,6 +66,31 @@ impl DeskState {
     pub fn expiries(&self) -> Vec<Instant> {
         self.issued.values().map(|(_, until)| *until).collect()
     }
+
+    /// The most time any token issued so far has left, on the desk's clock
+    /// (zero: every one has expired, or none was issued). A replica reckons
+    /// a token's life from its request, or from its read of Redis, so it
+    /// never finds more left than this but for the few milliseconds of a
+    /// save to Redis: less than any send margin, so once this is zero no
+    /// replica sends one of them, and every call needs a new token.
+    pub fn most_left(&self) -> Duration {
+        let now = Instant::now();
+        self.issued
+            .values()
+            .map(|(_, until)| until.saturating_duration_since(now))
+            .max()
+            .unwrap_or_default()
+    }
+
+    /// The least time any token issued so far has left, on the desk's
+    /// clock (`None`: none was issued).
+    pub fn least_left(&self) -> Option<Duration> {
+        let now = Instant::now();
+        self.issued
+            .values()
+            .map(|(_, until)| until.saturating_duration_since(now))
+            .min()
+    }
 }
 
 /// The stand-in: `POST /v1/token` and `GET /rest/v1/genders`, counting.
@@ -116,6 +141,21 @@ impl TokenDesk {
     /// All token requests so far.
     pub fn token_requests(&self) -> u32 {
         self.with(|s| s.token_requests.values().sum())
+    }
+
+    /// Waits until `check` holds, looking every 10 ms; fails the test,
+    /// naming `what`, if it does not within the [`GUARD`](super::GUARD) (a
+    /// guard against a hang, never a bound on the event).
+    pub async fn wait_for(&self, what: &str, check: impl Fn(&DeskState) -> bool) {
+        super::wait::wait_for(what, || self.with(|s| check(s))).await;
+    }
+
+    /// Waits until every token issued so far has expired on the desk's
+    /// clock (see [`DeskState::most_left`]): the desk refuses each from then
+    /// on, and no replica still has one it would send.
+    pub async fn wait_until_every_token_expired(&self) {
+        self.wait_for("every token issued to expire", |s| s.most_left().is_zero())
+            .await;
     }
 
     /// Waits (up to `limit`) until `check` holds, looking every 10 ms.

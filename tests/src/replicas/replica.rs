@@ -45,8 +45,11 @@ pub struct ReplicaSetup {
 impl ReplicaSetup {
     /// Clinics `0..count`, a 5 s lock, 100 ms pause checks, 300 ms store
     /// retry, a key prefix of its own, and store timeouts (2 s, 1.5 s per
-    /// command) that a loaded machine does not reach: tests that take Redis
-    /// away set the defaults (250 ms, 200 ms).
+    /// command) that a loaded machine does not reach: a healthy command
+    /// timed out would mark the store degraded and change the token
+    /// requests a test counts. The tests that take Redis away keep them: a
+    /// hung or silent Redis is given up on after them all the same, long
+    /// before a call's own timeouts (30 s).
     pub fn new(desk: &TokenDesk, redis: &RedisServer, count: usize) -> Self {
         Self {
             base_url: desk.url(),

@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use accuro_tests::replicas::{RedisServer, Replica, ReplicaSetup, TokenDesk};
+use accuro_tests::replicas::{RedisServer, Replica, ReplicaSetup, TokenDesk, replica_tenant};
 
 use crate::{ONE_AT_A_TIME, all_ok, binary, round_all};
 
@@ -27,16 +27,32 @@ async fn four_hundred_calls_over_tokens_expiring_mid_round_are_never_refused() {
     let (Some(first), Some(last)) = (expiries.iter().min(), expiries.iter().max()) else {
         panic!("no token issued");
     };
-    // No call between: no renewal has started. The round begins just
-    // before the first token expires, so the tokens expire during it.
-    let begin = first
-        .checked_sub(Duration::from_millis(150))
-        .expect("an instant");
-    tokio::time::sleep(begin.saturating_duration_since(Instant::now())).await;
+    // Every renewal is answered half a second late, so that the round lasts
+    // past the first expiry whatever the runner's speed: a call whose token
+    // is past the send margin waits for the renewal. (A call sent with its
+    // old token, the failure this test is for, goes at once all the same.)
+    let late = Duration::from_millis(500);
+    desk.with(|s| {
+        for n in 0..50 {
+            s.slow.insert(replica_tenant(n), late);
+        }
+    });
+    // No call between: no renewal has started. The round begins once the
+    // first token has 150 ms left on the desk's clock (the one that refuses
+    // it), so the tokens expire during it.
+    let before_expiry = Duration::from_millis(150);
+    desk.wait_for("the first token 150 ms from its expiry", |s| {
+        s.least_left().is_some_and(|left| left <= before_expiry)
+    })
+    .await;
     let started = Instant::now();
     let rounds = round_all(&mut replicas);
     let ended = Instant::now();
     all_ok(&rounds, 50);
+    // An order of events, not a bound: the round began before the last
+    // token expired (the wait above ends as the first has 150 ms left), and
+    // ended after the first had (its calls waited for a renewal answered
+    // 500 ms late).
     assert!(
         started < *last && ended > *first,
         "the round ({:?} to {:?} after the first expiry) did not span the expiries ({:?} apart)",

@@ -2,10 +2,18 @@
 //! sharing a real `redis-server` (started by each test on a loopback port of
 //! its own), against a loopback stand-in that counts token requests.
 //!
-//! Waits here are on conditions (a request seen, a key set), or on the
-//! token lifetimes the stand-in issues: real processes run on the real clock.
+//! Real processes run on the real clock, so every wait here is on an
+//! event: a request the desk saw or answered, a key set, changed or gone in
+//! Redis, a replica's report of its round. Where time must pass (a token's
+//! life, a lock's), the wait is on what shows it has passed (the desk's own
+//! record of every token expired, the dead holder's lock gone from Redis),
+//! looked at every 10 ms under a guard against a hang (`replicas::GUARD`),
+//! never a sleep of a fixed time. No assertion is a bound on elapsed time:
+//! durations are printed, for `BENCHMARKS.md`. (One sleep is left, in
+//! `backoff.rs`: it paces the calls of an outage, and nothing waits on it.)
 
 mod backoff;
+mod claims;
 mod expiry;
 mod offices;
 mod outages;

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use accuro_tests::replicas::{
-    RedisServer, Replica, ReplicaSetup, TokenDesk, replica_tenant, seal_key,
+    RedisServer, Replica, ReplicaSetup, TokenDesk, replica_tenant, seal_key, wait_for_some,
 };
 
 use crate::{ONE_AT_A_TIME, all_ok, binary, round_all};
@@ -17,13 +17,18 @@ async fn one_429_pauses_the_other_processes_until_its_retry_after() {
     };
     let desk = TokenDesk::start(3600).await;
     let setup = ReplicaSetup::new(&desk, &redis, 1);
-    // The others: clinics 1..4, one per process, warmed up.
+    // The others: clinics 1..4, one per process, warmed up. They look for a
+    // pause before every call (no interval between looks), so that their
+    // next call after the pause is recorded looks, without waiting for
+    // their last look to grow older than an interval: no event would tell
+    // when it had.
     let mut others: Vec<Replica> = (1..4)
         .map(|n| {
             Replica::start(
                 binary(),
                 &ReplicaSetup {
                     first: n,
+                    pause_check_ms: 0,
                     ..setup.clone()
                 },
             )
@@ -37,25 +42,23 @@ async fn one_429_pauses_the_other_processes_until_its_retry_after() {
     throttled.begin_round();
     // The pause shows up in Redis, for the subscription key.
     let mut conn = redis.connection();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let pause_ends = loop {
-        let keys = redis.keys(&setup.prefix, "pause");
-        if let Some(key) = keys.first() {
-            // Read before the question: the pause ends no earlier than this.
-            let asked = Instant::now();
-            let pttl: i64 = redis::cmd("PTTL").arg(key).query(&mut conn).expect("PTTL");
-            break asked + Duration::from_millis(pttl.unsigned_abs());
-        }
-        assert!(Instant::now() < deadline, "no pause recorded");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    };
-    // Let every other process's last look at the pause grow older than the
-    // interval between looks, so the next call looks again.
-    tokio::time::sleep(Duration::from_millis(setup.pause_check_ms + 50)).await;
+    let pause_ends = wait_for_some("the pause recorded in Redis", || {
+        let key = redis.keys(&setup.prefix, "pause").into_iter().next()?;
+        // Read before the question: the pause ends no earlier than this.
+        let asked = Instant::now();
+        let pttl: i64 = redis::cmd("PTTL").arg(&key).query(&mut conn).expect("PTTL");
+        let left = u64::try_from(pttl).ok()?;
+        Some(asked + Duration::from_millis(left))
+    })
+    .await;
     let asked = Instant::now();
     let rounds = round_all(&mut others);
     all_ok(&rounds, 1);
     all_ok(&[throttled.end_round()], 1);
+    // An order of events: each of their calls reached the desk only once
+    // the pause had ended in Redis. (The 30 ms allow for the readings of
+    // its end, each side's PTTL in whole milliseconds from its own look; a
+    // call not held would come about 2 s early.)
     let tolerance = Duration::from_millis(30);
     desk.with(|s| {
         let paused: Vec<_> = s

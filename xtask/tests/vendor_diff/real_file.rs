@@ -8,14 +8,17 @@ use crate::{has, of_kind};
 #[test]
 fn the_real_vendor_file_is_compared_without_panicking() {
     let Some(path) = std::env::var_os("ACCURO_VENDOR_SPEC") else {
-        eprintln!(
+        // Like the other skips: never in CI (`CI` set), which sets the
+        // variable to QHR's reference file and fails when that is missing.
+        if std::env::var_os("CI").is_some() {
+            panic!("ACCURO_VENDOR_SPEC is not set in CI: the real vendor file was not compared");
+        }
+        // Straight to stderr: the test harness would swallow `eprintln!`.
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
             "\n*** SKIPPED: set ACCURO_VENDOR_SPEC to QHR's OpenAPI file \
              (e.g. /work/shared/reference/accuro-rest-api-10.13.0.json) to compare it ***\n"
-        );
-        // Like the other skips: never silently in CI, which sets the variable.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "ACCURO_VENDOR_SPEC is not set in CI: the real vendor file was not compared"
         );
         return;
     };
