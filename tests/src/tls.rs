@@ -83,51 +83,7 @@ impl TlsServer {
                 PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
             )
             .expect("server config");
-        let config = Arc::new(config);
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                let Ok(conn) = rustls::ServerConnection::new(Arc::clone(&config)) else {
-                    continue;
-                };
-                let mut tls = rustls::StreamOwned::new(conn, stream);
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") {
-                    match tls.read(&mut byte) {
-                        Ok(1) => head.push(byte[0]),
-                        _ => break,
-                    }
-                }
-                let head = String::from_utf8_lossy(&head).into_owned();
-                let mut first = head.lines().next().unwrap_or_default().split(' ');
-                let (method, path) = (
-                    first.next().unwrap_or_default(),
-                    first.next().unwrap_or_default(),
-                );
-                let length: usize = head
-                    .lines()
-                    .find_map(|l| {
-                        l.to_ascii_lowercase()
-                            .strip_prefix("content-length:")
-                            .map(|v| v.trim().parse().unwrap_or(0))
-                    })
-                    .unwrap_or(0);
-                let mut body = vec![0u8; length];
-                let _ = tls.read_exact(&mut body);
-                let (status, media, body) = answer(method, path);
-                let response = format!(
-                    "HTTP/1.1 {status} X\r\nContent-Type: {media}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = tls.write_all(response.as_bytes());
-                let _ = tls.write_all(&body);
-                tls.conn.send_close_notify();
-                let _ = tls.flush();
-            }
-        });
+        let port = serve(Arc::new(config), answer);
         (
             Self {
                 base_url: format!("https://127.0.0.1:{port}"),
@@ -159,4 +115,58 @@ fn accuro_answer(method: &str, path: &str) -> Answer {
             br#"[{"officeId":1,"name":"Synthetic office"}]"#.to_vec(),
         )
     }
+}
+
+/// Serves `config` on a loopback port of its own, one request per
+/// connection, answering each (method, path with query) with `answer`;
+/// returns the port. The thread lives as long as the process.
+pub fn serve(
+    config: Arc<rustls::ServerConfig>,
+    answer: impl Fn(&str, &str) -> Answer + Send + 'static,
+) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let Ok(conn) = rustls::ServerConnection::new(Arc::clone(&config)) else {
+                continue;
+            };
+            let mut tls = rustls::StreamOwned::new(conn, stream);
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") {
+                match tls.read(&mut byte) {
+                    Ok(1) => head.push(byte[0]),
+                    _ => break,
+                }
+            }
+            let head = String::from_utf8_lossy(&head).into_owned();
+            let mut first = head.lines().next().unwrap_or_default().split(' ');
+            let (method, path) = (
+                first.next().unwrap_or_default(),
+                first.next().unwrap_or_default(),
+            );
+            let length: usize = head
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse().unwrap_or(0))
+                })
+                .unwrap_or(0);
+            let mut body = vec![0u8; length];
+            let _ = tls.read_exact(&mut body);
+            let (status, media, body) = answer(method, path);
+            let response = format!(
+                "HTTP/1.1 {status} X\r\nContent-Type: {media}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = tls.write_all(response.as_bytes());
+            let _ = tls.write_all(&body);
+            tls.conn.send_close_notify();
+            let _ = tls.flush();
+        }
+    });
+    port
 }

@@ -10,10 +10,15 @@
 //! - every command of a `sh` or `console` block that runs `cargo` names a
 //!   task, package, example, test or feature that exists, and `regen`'s flags
 //!   are the ones it takes;
-//! - every relative link reaches a file, and a `#anchor` a heading of it.
+//! - every relative link reaches a file, and a `#anchor` a heading of it;
+//! - a `mermaid` diagram names only files and crates that exist, and a `text`
+//!   option list only options its crate's sources match on.
 //!
-//! The CLI's transcript is run against the sandbox by the CLI's own tests
-//! (`accuro-cli/tests/sandbox/transcript.rs`).
+//! Output shown as `text` or `console` is checked where it is produced: the
+//! CLI's transcript is run against the sandbox by the CLI's own tests
+//! (`accuro-cli/tests/sandbox/transcript.rs`), the probe's report and option
+//! list by the probe's (`probe/tests/binary.rs`), and the quickstart's output
+//! by `.ci/run` against the quickstart it runs.
 //!
 //! Fences are found by hand rather than with a Markdown parser: only
 //! CommonMark's fenced blocks (a run of three or more backticks, possibly
@@ -540,4 +545,94 @@ fn the_front_page_is_short() {
         lines <= 150,
         "README.md has {lines} lines: it is the front door, at most 150"
     );
+}
+
+/// The words of `text` that look like a path of the repository (a `/` and a
+/// known extension), or a crate of it (`accuro-…`).
+fn named_paths_and_crates(text: &str) -> (Vec<String>, Vec<String>) {
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || matches!(c, '/' | '.' | '_' | '-')))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let paths = words
+        .iter()
+        .filter(|w| {
+            w.contains('/')
+                && [".rs", ".yaml", ".md", ".json", ".toml"]
+                    .iter()
+                    .any(|e| w.ends_with(e))
+        })
+        .map(|w| (*w).to_owned())
+        .collect();
+    let crates = words
+        .iter()
+        .filter(|w| w.starts_with("accuro-") && !w.contains('/') && !w.contains('.'))
+        .map(|w| (*w).to_owned())
+        .collect();
+    (paths, crates)
+}
+
+#[test]
+fn diagrams_and_option_lists_name_what_exists() {
+    let root = workspace();
+    let packages = packages();
+    let mut checked = 0;
+    for page in pages() {
+        let text = fs::read_to_string(&page).expect("a page");
+        for block in blocks(&text) {
+            let at = format!("{}:{}", shown(&page), block.line);
+            match block.language.as_str() {
+                "mermaid" => {
+                    let (paths, crates) = named_paths_and_crates(&block.text);
+                    for path in paths {
+                        assert!(root.join(&path).exists(), "{at}: no file `{path}`");
+                        checked += 1;
+                    }
+                    for name in crates {
+                        assert!(
+                            packages.iter().any(|p| p.name == name),
+                            "{at}: no crate `{name}`"
+                        );
+                        checked += 1;
+                    }
+                }
+                "text" => {
+                    // An option list: each flag is a string the crate's
+                    // sources match on.
+                    let flags: Vec<&str> = block
+                        .text
+                        .lines()
+                        .filter(|l| l.starts_with("--"))
+                        .filter_map(|l| l.split_whitespace().next())
+                        .map(|f| f.trim_end_matches(','))
+                        .collect();
+                    if flags.is_empty() {
+                        continue;
+                    }
+                    let dir = page.parent().expect("a crate folder").join("src");
+                    let mut sources = String::new();
+                    let mut stack = vec![dir];
+                    while let Some(dir) = stack.pop() {
+                        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+                            let path = entry.path();
+                            if path.is_dir() {
+                                stack.push(path);
+                            } else if path.extension().is_some_and(|e| e == "rs") {
+                                sources.push_str(&fs::read_to_string(&path).unwrap_or_default());
+                            }
+                        }
+                    }
+                    for flag in flags {
+                        assert!(
+                            sources.contains(&format!("\"{flag}\"")),
+                            "{at}: `{flag}` is not an option of this crate"
+                        );
+                        checked += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(checked >= 20, "only {checked} names checked");
 }

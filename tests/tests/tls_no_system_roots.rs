@@ -16,7 +16,7 @@
 //! without the stand-in, the handshake fails.
 
 use std::io::{Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::sync::Arc;
 
 use accuro_client::Transport;
@@ -139,40 +139,15 @@ fn certificate_under_isrg_root_x1() -> (CertificateDer<'static>, PrivateKeyDer<'
     )
 }
 
-/// A loopback TLS server presenting `chain`, answering one request per
-/// connection with `ok`.
-fn serve(chain: CertificateDer<'static>, key: PrivateKeyDer<'static>) -> u16 {
+/// A loopback TLS server presenting `chain`, answering every request `ok`.
+fn serve_chain(chain: CertificateDer<'static>, key: PrivateKeyDer<'static>) -> u16 {
     let config = rustls::ServerConfig::builder_with_provider(provider(false))
         .with_safe_default_protocol_versions()
         .expect("versions")
         .with_no_client_auth()
         .with_single_cert(vec![chain], key)
         .expect("server config");
-    let config = Arc::new(config);
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            let Ok(conn) = rustls::ServerConnection::new(Arc::clone(&config)) else {
-                continue;
-            };
-            let mut tls = rustls::StreamOwned::new(conn, stream);
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") {
-                match tls.read(&mut byte) {
-                    Ok(1) => head.push(byte[0]),
-                    _ => break,
-                }
-            }
-            let _ = tls
-                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
-            tls.conn.send_close_notify();
-            let _ = tls.flush();
-        }
-    });
-    port
+    accuro_tests::tls::serve(Arc::new(config), |_, _| (200, "text/plain", b"ok".to_vec()))
 }
 
 /// One request over TLS to 127.0.0.1:`port` with `config`: the answer, or
@@ -200,7 +175,7 @@ fn the_mozilla_fallback_reaches_a_server_whose_root_is_mozillas() {
             .any(|w| w == anchor_subject.as_slice()),
         "the certificate's issuer is not written as the root's subject"
     );
-    let port = serve(leaf, key);
+    let port = serve_chain(leaf, key);
     // The platform's store (empty here), then Mozilla's as the fallback:
     // what a transport builds by default.
     let fallback = Roots {

@@ -31,6 +31,27 @@ pub fn with_var(
     env
 }
 
+/// What no output may show: the settings of `env` that are secrets, the
+/// sandbox's access tokens, and any authorization header.
+pub fn secrets_of(env: &[(&'static str, String)]) -> Vec<String> {
+    env.iter()
+        .filter(|(k, _)| {
+            [
+                "ACCURO_CLIENT_SECRET",
+                "ACCURO_SUBSCRIPTION_KEY",
+                "ACCURO_UUID",
+            ]
+            .contains(k)
+        })
+        .map(|(_, v)| v.clone())
+        .chain([
+            "sbx-access".to_owned(),
+            "Bearer".to_owned(),
+            "Basic".to_owned(),
+        ])
+        .collect()
+}
+
 /// What a run gave.
 #[derive(Debug)]
 pub struct Run {

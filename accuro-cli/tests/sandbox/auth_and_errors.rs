@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::common::{accuro, env_of, sandbox, with_var};
+use crate::common::{accuro, env_of, sandbox, secrets_of, with_var};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn auth_check_tells_scopes_and_lifetime_never_the_token() {
@@ -90,23 +90,7 @@ async fn exit_codes_tell_what_went_wrong() {
 async fn no_secret_reaches_any_output_even_verbose_or_failing() {
     let sandbox = sandbox().await;
     let env = env_of(&sandbox);
-    let secrets: Vec<String> = env
-        .iter()
-        .filter(|(k, _)| {
-            [
-                "ACCURO_CLIENT_SECRET",
-                "ACCURO_SUBSCRIPTION_KEY",
-                "ACCURO_UUID",
-            ]
-            .contains(k)
-        })
-        .map(|(_, v)| v.clone())
-        .chain([
-            "sbx-access".to_owned(),
-            "Bearer".to_owned(),
-            "Basic".to_owned(),
-        ])
-        .collect();
+    let secrets = secrets_of(&env);
     let narrow = with_var(&env, "ACCURO_SCOPES", "SCHEDULING_READ");
     let runs = [
         accuro(&env, &["-v", "auth", "check"]).await,

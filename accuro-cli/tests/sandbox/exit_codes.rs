@@ -9,35 +9,14 @@
 use accuro_client::RetryPolicy;
 use accuro_sandbox::{Faults, LOCKED_APPOINTMENT, Sandbox};
 
-use crate::common::{Run, accuro, env_of, sandbox};
-
-/// What must never be printed: the settings that are secrets, the sandbox's
-/// access tokens, and any authorization header.
-fn secrets(env: &[(&'static str, String)]) -> Vec<String> {
-    env.iter()
-        .filter(|(k, _)| {
-            [
-                "ACCURO_CLIENT_SECRET",
-                "ACCURO_SUBSCRIPTION_KEY",
-                "ACCURO_UUID",
-            ]
-            .contains(k)
-        })
-        .map(|(_, v)| v.clone())
-        .chain([
-            "sbx-access".to_owned(),
-            "Bearer".to_owned(),
-            "Basic".to_owned(),
-        ])
-        .collect()
-}
+use crate::common::{Run, accuro, env_of, sandbox, secrets_of};
 
 /// `run` ended with `code`, its stderr names `operation`, and neither of its
 /// outputs shows a secret of `env`.
 fn assert_failed_with(run: &Run, code: i32, operation: &str, env: &[(&'static str, String)]) {
     assert_eq!(run.code, code, "{run:?}");
     assert!(run.stderr.contains(operation), "{}", run.stderr);
-    for secret in secrets(env) {
+    for secret in secrets_of(env) {
         assert!(!run.stdout.contains(secret.as_str()), "{secret} in stdout");
         assert!(
             !run.stderr.contains(secret.as_str()),

@@ -67,8 +67,10 @@ pub const DEFAULT_MAX_IDLE_PER_HOST: usize = 32;
 /// `reqwest` clients and crypto provider are left alone, whichever is built
 /// first (two test binaries check both orders). Roots are the platform's
 /// store, with Mozilla's (`webpki-roots`, built in) as the fallback when it
-/// is empty, so a container without CA files still works
-/// ([`platform_roots`](TransportBuilder::platform_roots),
+/// is empty, so a container without CA files still works (a test with no
+/// CA files reaches a server whose certificate chains to ISRG Root X1, one of
+/// Mozilla's, with a stand-in for the root's signature, since no test holds
+/// its key) ([`platform_roots`](TransportBuilder::platform_roots),
 /// [`mozilla_roots`](TransportBuilder::mozilla_roots)). A private CA
 /// ([`add_root_certificates_pem`](TransportBuilder::add_root_certificates_pem))
 /// and a client identity for mutual TLS
