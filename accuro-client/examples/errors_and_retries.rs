@@ -68,9 +68,9 @@ async fn run() -> Result<(), Error> {
         .await;
     if let Err(e) = cancelled {
         // `false`: refused or never sent, so it is safe to send again once
-        // fixed. `true`: a timeout, a cut connection, a 5xx, or `OutcomeUnknown`
-        // (an idempotent write sent again and then refused): read the record
-        // before sending the write again.
+        // fixed. `true` (see `Error::may_have_succeeded` for every case): the
+        // server may have made the change, so read the record before sending
+        // the write again.
         println!(
             "cancel_appointment: kind {:?}; may have succeeded: {}",
             e.kind(),

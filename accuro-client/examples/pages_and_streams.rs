@@ -58,14 +58,10 @@ async fn run() -> Result<(), Error> {
     let mut seen = 0;
     while let Some(patient) = patients.next().await {
         let patient = patient?;
-        // Ids and file numbers are printed here; `{:?}` of a whole record would
-        // print its health data as `[redacted]`.
+        // Only the id is printed: names, birthdays and file numbers are health
+        // data (`{:?}` of the whole record would print them as `[redacted]`).
         if seen < 3 {
-            println!(
-                "patient #{} file {}",
-                patient.patient_id.unwrap_or_default(),
-                patient.file_number.as_deref().unwrap_or("-")
-            );
+            println!("patient #{}", patient.patient_id.unwrap_or_default());
         }
         seen += 1;
     }

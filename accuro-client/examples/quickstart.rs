@@ -65,17 +65,13 @@ async fn run() -> Result<(), Error> {
         "\nPatients named {last_name}: {}, walked in pages of {PAGE_SIZE} (`startingId` = previous `lastId`)",
         patients.len()
     );
+    // Ids only: names, birthdays and file numbers are health data, which a
+    // program should not print (`{:?}` of a record shows them as `[redacted]`).
     for patient in patients.iter().take(5) {
-        let born = patient
-            .demographics
-            .as_ref()
-            .and_then(|d| d.birthday)
-            .map(|b| b.to_string());
         println!(
-            "  #{} file {} born {}",
+            "  #{} (family provider #{})",
             patient.patient_id.unwrap_or_default(),
-            patient.file_number.as_deref().unwrap_or("-"),
-            born.as_deref().unwrap_or("-")
+            patient.family_provider_id.unwrap_or_default()
         );
     }
 

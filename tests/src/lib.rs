@@ -21,6 +21,7 @@ pub mod every_call;
 /// Every generated type, for the redaction tests (written by `cargo xtask regen`).
 #[rustfmt::skip]
 pub mod every_type;
+pub mod audited;
 pub mod fixtures;
 pub mod marked;
 pub mod mocks;
@@ -30,6 +31,7 @@ pub mod replicas;
 pub mod spec_count;
 pub mod tls;
 
+pub use audited::Audited;
 pub use capture::*;
 pub use clients::*;
 pub use cutting::*;

@@ -40,6 +40,23 @@ fn prism() -> Option<Client> {
     Some(client)
 }
 
+/// [`prism`]'s client on an audited transport, whose trail names each
+/// operation the client finished (from the routes, not from a run's list).
+fn audited_prism() -> Option<(Client, Audited)> {
+    let url = prism().map(|_| std::env::var("ACCURO_PRISM_URL").expect("set"))?;
+    let audited = Audited::new();
+    let client = builder_at(url)
+        .transport(audited.transport())
+        .build()
+        .expect("client");
+    Some((client, audited))
+}
+
+/// What the audit trail saw, as owned strings.
+fn finished(audited: &Audited) -> Vec<String> {
+    audited.take().into_iter().map(str::to_owned).collect()
+}
+
 macro_rules! call {
     ($op:literal, $call:expr) => {
         conforms($op, $call.send().await).unwrap_or_else(|problem| panic!("{problem}"))
@@ -56,7 +73,9 @@ const EXAMPLES: Fixture = SPEC_EXAMPLES;
 /// text ([`generated_rest_operations`]), not from the generated calls.
 #[tokio::test]
 async fn every_generated_operation_conforms_to_the_spec() {
-    let Some(c) = prism() else { return };
+    let Some((c, audited)) = audited_prism() else {
+        return;
+    };
     let called = every_generated_operation(&c, &EXAMPLES)
         .await
         .unwrap_or_else(|problem| panic!("{problem}"));
@@ -65,6 +84,11 @@ async fn every_generated_operation_conforms_to_the_spec() {
         called,
         in_spec.len(),
         "the generated calls and the spec's operations differ: run `cargo xtask regen`"
+    );
+    assert_eq!(
+        finished(&audited),
+        in_spec.into_iter().collect::<Vec<_>>(),
+        "the operations the client finished, by its audit trail: each of the spec's once"
     );
 }
 
@@ -76,12 +100,21 @@ async fn every_generated_operation_conforms_to_the_spec() {
 /// ([`other_handwritten_operations`]).
 #[tokio::test]
 async fn every_other_handwritten_operation_conforms_to_the_spec() {
-    let Some(c) = prism() else { return };
+    let Some((c, audited)) = audited_prism() else {
+        return;
+    };
     let called = every_other_handwritten_operation(&c, &EXAMPLES, false)
         .await
         .unwrap_or_else(|problem| panic!("{problem}"));
     let called: BTreeSet<String> = called.into_iter().map(str::to_owned).collect();
     assert_eq!(called, other_handwritten_operations(false));
+    assert_eq!(
+        finished(&audited),
+        other_handwritten_operations(false)
+            .into_iter()
+            .collect::<Vec<_>>(),
+        "the operations the client finished, by its audit trail: each once"
+    );
 }
 
 #[tokio::test]

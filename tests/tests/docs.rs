@@ -123,9 +123,17 @@ fn packages() -> Vec<Package> {
                     })
                     .unwrap_or_default()
             };
+            // An integration test is `tests/NAME.rs` or `tests/NAME/main.rs`.
+            let tests = stems("tests")
+                .into_iter()
+                .filter(|t| {
+                    dir.join("tests").join(format!("{t}.rs")).is_file()
+                        || dir.join("tests").join(t).join("main.rs").is_file()
+                })
+                .collect();
             Package {
                 examples: stems("examples"),
-                tests: stems("tests"),
+                tests,
                 dir,
                 name,
                 features,
@@ -393,13 +401,24 @@ fn cargo_commands_name_what_exists() {
                     .take_while(|w| !matches!(*w, "|" | "&&" | ">" | "&" | ";"))
                     .collect();
                 checked += 1;
-                let value_of = |flag: &str| {
-                    words
-                        .iter()
-                        .position(|w| *w == flag)
-                        .and_then(|i| words.get(i + 1))
-                        .copied()
+                // Every value of a flag, written `--flag value` or `--flag=value`.
+                let values_of = |flags: &[&str]| -> Vec<&str> {
+                    let mut values = Vec::new();
+                    for (i, word) in words.iter().enumerate() {
+                        for flag in flags {
+                            if word == flag {
+                                values.extend(words.get(i + 1).copied());
+                            } else if let Some(value) = word
+                                .strip_prefix(flag)
+                                .and_then(|rest| rest.strip_prefix('='))
+                            {
+                                values.push(value);
+                            }
+                        }
+                    }
+                    values
                 };
+                let value_of = |flag: &str| values_of(&[flag]).first().copied();
                 match words.get(1).copied() {
                     Some("xtask") => {
                         let task = words.get(2).copied().unwrap_or("");
@@ -421,23 +440,24 @@ fn cargo_commands_name_what_exists() {
                             .iter()
                             .find(|p| p.name == package || p.dir.ends_with(package))
                             .unwrap_or_else(|| panic!("{at}: no package `{package}`"));
-                        if let Some(example) = value_of("--example") {
+                        for example in values_of(&["--example"]) {
                             assert!(
                                 package.examples.contains(example),
                                 "{at}: {} has no example `{example}`",
                                 package.name
                             );
                         }
-                        if let Some(test) = value_of("--test") {
+                        for test in values_of(&["--test"]) {
                             assert!(
                                 package.tests.contains(test),
                                 "{at}: {} has no test `{test}`",
                                 package.name
                             );
                         }
-                        for feature in value_of("--features")
+                        for feature in values_of(&["--features", "-F"])
                             .into_iter()
-                            .flat_map(|f| f.split(','))
+                            .flat_map(|f| f.split([',', ' ']))
+                            .filter(|f| !f.is_empty())
                         {
                             assert!(
                                 package.features.contains(feature),

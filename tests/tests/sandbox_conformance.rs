@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 
 use accuro_client::{Client, ClientBuilder, types};
 use accuro_tests::{
-    Fixture, appointment, conforms, every_generated_operation, every_operation,
+    Audited, Fixture, appointment, conforms, every_generated_operation, every_operation,
     every_other_handwritten_operation, generated_rest_operations, other_handwritten_operations,
 };
 
@@ -76,8 +76,9 @@ async fn rest_requests(direct: &str) -> u64 {
         .unwrap_or_else(|| panic!("no rest_requests in {stats}"))
 }
 
-/// A client of the sandbox through the validating proxy at `proxy`.
-fn client_through(proxy: &str) -> Client {
+/// A client of the sandbox through the validating proxy at `proxy`, on the
+/// audited transport (whose trail names each operation it finished).
+fn client_through(proxy: &str, audited: &Audited) -> Client {
     let sandbox_env = [
         ("ACCURO_BASE_URL", proxy.to_owned()),
         ("ACCURO_TENANT", accuro_sandbox::TENANT.to_owned()),
@@ -104,8 +105,20 @@ fn client_through(proxy: &str) -> Client {
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v.clone())
     })
+    .transport(audited.transport())
     .build()
     .expect("client")
+}
+
+/// `ids`, sorted, one entry each: what an audit trail of one call per
+/// operation holds.
+fn once_each(ids: &BTreeSet<String>) -> Vec<String> {
+    ids.iter().cloned().collect()
+}
+
+/// What the audit trail saw, as owned strings.
+fn finished(audited: &Audited) -> Vec<String> {
+    audited.take().into_iter().map(str::to_owned).collect()
 }
 
 // One test: it changes the sandbox's knobs, which the other steps must not see.
@@ -115,7 +128,7 @@ async fn the_sandbox_answers_as_the_spec_says_and_breaking_it_is_noticed() {
         return;
     };
     let _alone = SHARED_SANDBOX.lock().await;
-    let client = client_through(&proxy);
+    let client = client_through(&proxy, &Audited::new());
     set_faults(&direct, serde_json::json!({})).await;
     let fixture = Fixture {
         patient: accuro_sandbox::FIRST_PATIENT,
@@ -155,7 +168,8 @@ async fn every_generated_operation_goes_through_the_sandbox() {
     };
     let _alone = SHARED_SANDBOX.lock().await;
     set_faults(&direct, serde_json::json!({})).await;
-    let client = client_through(&proxy);
+    let audited = Audited::new();
+    let client = client_through(&proxy, &audited);
     let (patient, provider, office) = (accuro_sandbox::FIRST_PATIENT + 1, 3, 2);
     let task = types::UserTask {
         assigned_to_user_ids: vec![1],
@@ -188,6 +202,7 @@ async fn every_generated_operation_goes_through_the_sandbox() {
     // for multipart/form-data is not defined", with the boundary in place).
     // Each run calls the spec's handwritten operations (read from its text),
     // and the sandbox's counter saw one request per call.
+    let _ = audited.take();
     let before = rest_requests(&direct).await;
     let handwritten = every_other_handwritten_operation(&client, &fixture, false)
         .await
@@ -197,16 +212,27 @@ async fn every_generated_operation_goes_through_the_sandbox() {
         u64::try_from(handwritten.len()).expect("count"),
         "requests the sandbox received for {handwritten:?}"
     );
+    // The operations the client finished, named by its audit trail (from
+    // the routes, not from the run's own list): each of the spec's once.
+    assert_eq!(
+        finished(&audited),
+        once_each(&other_handwritten_operations(false))
+    );
     let handwritten: BTreeSet<String> = handwritten.into_iter().map(str::to_owned).collect();
     assert_eq!(handwritten, other_handwritten_operations(false));
     let before = rest_requests(&direct).await;
-    let handwritten = every_other_handwritten_operation(&client_through(&direct), &fixture, true)
-        .await
-        .unwrap_or_else(|problem| panic!("{problem}"));
+    let handwritten =
+        every_other_handwritten_operation(&client_through(&direct, &audited), &fixture, true)
+            .await
+            .unwrap_or_else(|problem| panic!("{problem}"));
     assert_eq!(
         rest_requests(&direct).await - before,
         u64::try_from(handwritten.len()).expect("count"),
         "requests the sandbox received for {handwritten:?}"
+    );
+    assert_eq!(
+        finished(&audited),
+        once_each(&other_handwritten_operations(true))
     );
     let handwritten: BTreeSet<String> = handwritten.into_iter().map(str::to_owned).collect();
     assert_eq!(handwritten, other_handwritten_operations(true));
@@ -224,6 +250,11 @@ async fn every_generated_operation_goes_through_the_sandbox() {
         "requests the sandbox received for the generated operations"
     );
     assert_eq!(u64::try_from(called).expect("count"), in_spec);
+    assert_eq!(
+        finished(&audited),
+        once_each(&generated_rest_operations()),
+        "the operations the client finished, by its audit trail"
+    );
 }
 
 /// `GET /rest/v1/offices` through the proxy with a token from the sandbox,

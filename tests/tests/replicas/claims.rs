@@ -37,7 +37,9 @@ async fn a_ttl_written_to_redis_gives_a_token_at_most_the_clock_allowance_more()
         &SecretString::from("ttl-secret"),
         ["PATIENT_DEMOGRAPHICS_READ"],
     );
-    let lifetime = Duration::from_secs(2);
+    // A lifetime longer than the allowance, so that what is left tells the
+    // sealed expiry apart from the allowance alone.
+    let lifetime = Duration::from_secs(60);
     let token = StoredToken {
         access_token: SecretString::from("ttl-access-token"),
         refresh_token: None,
@@ -62,10 +64,17 @@ async fn a_ttl_written_to_redis_gives_a_token_at_most_the_clock_allowance_more()
         .expect("PTTL");
     assert!(pttl > 3_000_000, "Redis keeps the written TTL: {pttl} ms");
     let loaded = store.load(&key).await.expect("load").expect("a token");
-    // The sealed expiry (2 s from the save) plus the allowance, not the hour.
+    // The sealed expiry (60 s from the save) plus the allowance, not the
+    // hour Redis now says; and more than the lifetime, which only the
+    // written TTL (bounded by the allowance) can give.
     assert!(
         loaded.remaining <= lifetime + CLOCK_ALLOWANCE,
         "the written TTL gave the token {:?}",
+        loaded.remaining
+    );
+    assert!(
+        loaded.remaining > lifetime,
+        "the TTL Redis keeps is not what is read ({:?} left)",
         loaded.remaining
     );
     assert_eq!(loaded.lifetime, lifetime);

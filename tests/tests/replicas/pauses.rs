@@ -52,6 +52,13 @@ async fn one_429_pauses_the_other_processes_until_its_retry_after() {
     })
     .await;
     let asked = Instant::now();
+    // The rounds begin while the pause still has most of its 2 s to run:
+    // otherwise every call would arrive after it and prove nothing.
+    assert!(
+        pause_ends > asked + Duration::from_millis(500),
+        "the pause had only {:?} left when the calls began",
+        pause_ends.saturating_duration_since(asked)
+    );
     let rounds = round_all(&mut others);
     all_ok(&rounds, 1);
     all_ok(&[throttled.end_round()], 1);

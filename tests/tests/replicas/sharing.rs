@@ -174,7 +174,7 @@ async fn a_killed_lock_holder_is_taken_over_by_one_process_once_its_lock_expires
         desk.with(|s| (s.token_arrivals.len(), s.token_arrivals.get(1).copied()));
     assert_eq!(requests, 2, "exactly one process took over");
     let second = second.expect("a second token request");
-    // How soon (the waiters look at most about 600 ms apart): printed for
+    // How soon (the waiters look at most 500 ms apart, with jitter): printed for
     // BENCHMARKS.md, not asserted.
     eprintln!(
         "take-over: {} ms after the SIGKILL, {} ms after the holder's request (lock {} ms); \
