@@ -50,7 +50,7 @@ impl Audited {
 
     /// The operations finished since the last look, sorted, a call each;
     /// every event delivered first, and none dropped.
-    pub fn take(&self) -> Vec<&'static str> {
+    pub fn take(&self) -> Vec<String> {
         assert!(
             self.transport.flush_audit(Duration::from_secs(30)),
             "the audit queue did not drain"
@@ -58,7 +58,8 @@ impl Audited {
         if let Some(stats) = self.transport.audit_stats() {
             assert_eq!(stats.dropped, 0, "audit events dropped: {stats:?}");
         }
-        let mut seen = std::mem::take(&mut *self.seen.lock().unwrap_or_else(|e| e.into_inner()));
+        let seen = std::mem::take(&mut *self.seen.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut seen: Vec<String> = seen.into_iter().map(str::to_owned).collect();
         seen.sort_unstable();
         seen
     }

@@ -52,11 +52,6 @@ fn audited_prism() -> Option<(Client, Audited)> {
     Some((client, audited))
 }
 
-/// What the audit trail saw, as owned strings.
-fn finished(audited: &Audited) -> Vec<String> {
-    audited.take().into_iter().map(str::to_owned).collect()
-}
-
 macro_rules! call {
     ($op:literal, $call:expr) => {
         conforms($op, $call.send().await).unwrap_or_else(|problem| panic!("{problem}"))
@@ -86,7 +81,7 @@ async fn every_generated_operation_conforms_to_the_spec() {
         "the generated calls and the spec's operations differ: run `cargo xtask regen`"
     );
     assert_eq!(
-        finished(&audited),
+        audited.take(),
         in_spec.into_iter().collect::<Vec<_>>(),
         "the operations the client finished, by its audit trail: each of the spec's once"
     );
@@ -109,7 +104,7 @@ async fn every_other_handwritten_operation_conforms_to_the_spec() {
     let called: BTreeSet<String> = called.into_iter().map(str::to_owned).collect();
     assert_eq!(called, other_handwritten_operations(false));
     assert_eq!(
-        finished(&audited),
+        audited.take(),
         other_handwritten_operations(false)
             .into_iter()
             .collect::<Vec<_>>(),

@@ -202,6 +202,20 @@ fn shown(page: &Path) -> String {
         .to_string()
 }
 
+/// Every fenced block of every page: the page, where the block starts
+/// (`page:line`, for messages), and the block.
+fn every_block() -> Vec<(PathBuf, String, Block)> {
+    let mut out = Vec::new();
+    for page in pages() {
+        let text = fs::read_to_string(&page).expect("a page");
+        for block in blocks(&text) {
+            let at = format!("{}:{}", shown(&page), block.line);
+            out.push((page.clone(), at, block));
+        }
+    }
+    out
+}
+
 /// The pages a library crate compiles as documentation (its crate docs, or a
 /// `#[cfg(doctest)]` item), so that `cargo test` runs their Rust blocks.
 fn compiled_pages() -> BTreeSet<PathBuf> {
@@ -238,27 +252,23 @@ fn compiled_pages() -> BTreeSet<PathBuf> {
 fn every_block_names_its_language_and_rust_blocks_are_doc_tests() {
     let compiled = compiled_pages();
     let mut rust_blocks = 0;
-    for page in pages() {
-        let text = fs::read_to_string(&page).expect("a page");
-        for block in blocks(&text) {
-            let at = format!("{}:{}", shown(&page), block.line);
+    for (page, at, block) in every_block() {
+        assert!(
+            LANGUAGES.contains(&block.language.as_str()),
+            "{at}: a fenced block must name its language, one of {LANGUAGES:?} (got {:?})",
+            block.language
+        );
+        if block.language == "rust" {
+            rust_blocks += 1;
             assert!(
-                LANGUAGES.contains(&block.language.as_str()),
-                "{at}: a fenced block must name its language, one of {LANGUAGES:?} (got {:?})",
-                block.language
+                compiled.contains(&page.canonicalize().expect("the page")),
+                "{at}: a Rust block on a page no library compiles as documentation: \
+                 include the page with `#![doc = include_str!(..)]` or a `#[cfg(doctest)]` item"
             );
-            if block.language == "rust" {
-                rust_blocks += 1;
-                assert!(
-                    compiled.contains(&page.canonicalize().expect("the page")),
-                    "{at}: a Rust block on a page no library compiles as documentation: \
-                     include the page with `#![doc = include_str!(..)]` or a `#[cfg(doctest)]` item"
-                );
-                assert!(
-                    !block.options.iter().any(|o| o == "ignore"),
-                    "{at}: `ignore` is not compiled; use `no_run`"
-                );
-            }
+            assert!(
+                !block.options.iter().any(|o| o == "ignore"),
+                "{at}: `ignore` is not compiled; use `no_run`"
+            );
         }
     }
     assert!(rust_blocks >= 5, "only {rust_blocks} Rust blocks found");
@@ -268,52 +278,48 @@ fn every_block_names_its_language_and_rust_blocks_are_doc_tests() {
 fn data_blocks_parse_and_name_real_features() {
     let packages = packages();
     let mut checked = 0;
-    for page in pages() {
-        let text = fs::read_to_string(&page).expect("a page");
-        for block in blocks(&text) {
-            let at = format!("{}:{}", shown(&page), block.line);
-            match block.language.as_str() {
-                "toml" => {
-                    let table: toml::Table = block
-                        .text
-                        .parse()
-                        .unwrap_or_else(|e| panic!("{at}: the TOML does not parse: {e}"));
-                    // A dependency line, alone or under [dependencies].
-                    let mut deps = vec![&table];
-                    for section in ["dependencies", "dev-dependencies"] {
-                        if let Some(t) = table.get(section).and_then(|t| t.as_table()) {
-                            deps.push(t);
+    for (_, at, block) in every_block() {
+        match block.language.as_str() {
+            "toml" => {
+                let table: toml::Table = block
+                    .text
+                    .parse()
+                    .unwrap_or_else(|e| panic!("{at}: the TOML does not parse: {e}"));
+                // A dependency line, alone or under [dependencies].
+                let mut deps = vec![&table];
+                for section in ["dependencies", "dev-dependencies"] {
+                    if let Some(t) = table.get(section).and_then(|t| t.as_table()) {
+                        deps.push(t);
+                    }
+                }
+                for deps in deps {
+                    for (name, spec) in deps {
+                        let Some(package) = packages.iter().find(|p| &p.name == name) else {
+                            continue;
+                        };
+                        let features = spec.get("features").and_then(|f| f.as_array());
+                        for feature in features.into_iter().flatten() {
+                            let feature = feature.as_str().expect("a feature name");
+                            assert!(
+                                package.features.contains(feature),
+                                "{at}: {name} has no feature `{feature}`"
+                            );
                         }
                     }
-                    for deps in deps {
-                        for (name, spec) in deps {
-                            let Some(package) = packages.iter().find(|p| &p.name == name) else {
-                                continue;
-                            };
-                            let features = spec.get("features").and_then(|f| f.as_array());
-                            for feature in features.into_iter().flatten() {
-                                let feature = feature.as_str().expect("a feature name");
-                                assert!(
-                                    package.features.contains(feature),
-                                    "{at}: {name} has no feature `{feature}`"
-                                );
-                            }
-                        }
-                    }
-                    checked += 1;
                 }
-                "json" => {
-                    serde_json::from_str::<serde_json::Value>(&block.text)
-                        .unwrap_or_else(|e| panic!("{at}: the JSON does not parse: {e}"));
-                    checked += 1;
-                }
-                "yaml" => {
-                    serde_yaml::from_str::<serde_yaml::Value>(&block.text)
-                        .unwrap_or_else(|e| panic!("{at}: the YAML does not parse: {e}"));
-                    checked += 1;
-                }
-                _ => {}
+                checked += 1;
             }
+            "json" => {
+                serde_json::from_str::<serde_json::Value>(&block.text)
+                    .unwrap_or_else(|e| panic!("{at}: the JSON does not parse: {e}"));
+                checked += 1;
+            }
+            "yaml" => {
+                serde_yaml::from_str::<serde_yaml::Value>(&block.text)
+                    .unwrap_or_else(|e| panic!("{at}: the YAML does not parse: {e}"));
+                checked += 1;
+            }
+            _ => {}
         }
     }
     assert!(checked >= 5, "only {checked} data blocks found");
@@ -383,91 +389,85 @@ fn cargo_commands_name_what_exists() {
     );
     let regen_flags = regen_flags();
     let mut checked = 0;
-    for page in pages() {
-        let text = fs::read_to_string(&page).expect("a page");
-        for block in blocks(&text) {
-            if !matches!(block.language.as_str(), "sh" | "console") {
+    for (page, _, block) in every_block() {
+        if !matches!(block.language.as_str(), "sh" | "console") {
+            continue;
+        }
+        for command in commands(&block) {
+            let at = format!("{}:{} `{command}`", shown(&page), block.line);
+            // The cargo part of `eval "$(cargo ...)"`, or of a pipeline.
+            let Some(from) = command.find("cargo ") else {
                 continue;
-            }
-            for command in commands(&block) {
-                let at = format!("{}:{} `{command}`", shown(&page), block.line);
-                // The cargo part of `eval "$(cargo ...)"`, or of a pipeline.
-                let Some(from) = command.find("cargo ") else {
-                    continue;
-                };
-                let words: Vec<&str> = command[from..]
-                    .split(|c: char| c.is_whitespace() || c == ')' || c == '"')
-                    .filter(|w| !w.is_empty())
-                    .take_while(|w| !matches!(*w, "|" | "&&" | ">" | "&" | ";"))
-                    .collect();
-                checked += 1;
-                // Every value of a flag, written `--flag value` or `--flag=value`.
-                let values_of = |flags: &[&str]| -> Vec<&str> {
-                    let mut values = Vec::new();
-                    for (i, word) in words.iter().enumerate() {
-                        for flag in flags {
-                            if word == flag {
-                                values.extend(words.get(i + 1).copied());
-                            } else if let Some(value) = word
-                                .strip_prefix(flag)
-                                .and_then(|rest| rest.strip_prefix('='))
-                            {
-                                values.push(value);
-                            }
-                        }
-                    }
-                    values
-                };
-                let value_of = |flag: &str| values_of(&[flag]).first().copied();
-                match words.get(1).copied() {
-                    Some("xtask") => {
-                        let task = words.get(2).copied().unwrap_or("");
-                        assert!(tasks.contains(task), "{at}: no xtask task `{task}`");
-                        if task == "regen" {
-                            for flag in words.iter().filter(|w| w.starts_with("--")) {
-                                assert!(
-                                    regen_flags.contains(*flag),
-                                    "{at}: regen takes no `{flag}`"
-                                );
-                            }
-                        }
-                    }
-                    Some("run" | "test" | "build" | "doc" | "install" | "bench" | "clippy") => {
-                        let package = value_of("-p")
-                            .or_else(|| value_of("--path").map(|p| p.trim_end_matches('/')));
-                        let Some(package) = package else { continue };
-                        let package = packages
-                            .iter()
-                            .find(|p| p.name == package || p.dir.ends_with(package))
-                            .unwrap_or_else(|| panic!("{at}: no package `{package}`"));
-                        for example in values_of(&["--example"]) {
-                            assert!(
-                                package.examples.contains(example),
-                                "{at}: {} has no example `{example}`",
-                                package.name
-                            );
-                        }
-                        for test in values_of(&["--test"]) {
-                            assert!(
-                                package.tests.contains(test),
-                                "{at}: {} has no test `{test}`",
-                                package.name
-                            );
-                        }
-                        for feature in values_of(&["--features", "-F"])
-                            .into_iter()
-                            .flat_map(|f| f.split([',', ' ']))
-                            .filter(|f| !f.is_empty())
+            };
+            let words: Vec<&str> = command[from..]
+                .split(|c: char| c.is_whitespace() || c == ')' || c == '"')
+                .filter(|w| !w.is_empty())
+                .take_while(|w| !matches!(*w, "|" | "&&" | ">" | "&" | ";"))
+                .collect();
+            checked += 1;
+            // Every value of a flag, written `--flag value` or `--flag=value`.
+            let values_of = |flags: &[&str]| -> Vec<&str> {
+                let mut values = Vec::new();
+                for (i, word) in words.iter().enumerate() {
+                    for flag in flags {
+                        if word == flag {
+                            values.extend(words.get(i + 1).copied());
+                        } else if let Some(value) = word
+                            .strip_prefix(flag)
+                            .and_then(|rest| rest.strip_prefix('='))
                         {
-                            assert!(
-                                package.features.contains(feature),
-                                "{at}: {} has no feature `{feature}`",
-                                package.name
-                            );
+                            values.push(value);
                         }
                     }
-                    _ => {}
                 }
+                values
+            };
+            let value_of = |flag: &str| values_of(&[flag]).first().copied();
+            match words.get(1).copied() {
+                Some("xtask") => {
+                    let task = words.get(2).copied().unwrap_or("");
+                    assert!(tasks.contains(task), "{at}: no xtask task `{task}`");
+                    if task == "regen" {
+                        for flag in words.iter().filter(|w| w.starts_with("--")) {
+                            assert!(regen_flags.contains(*flag), "{at}: regen takes no `{flag}`");
+                        }
+                    }
+                }
+                Some("run" | "test" | "build" | "doc" | "install" | "bench" | "clippy") => {
+                    let package = value_of("-p")
+                        .or_else(|| value_of("--path").map(|p| p.trim_end_matches('/')));
+                    let Some(package) = package else { continue };
+                    let package = packages
+                        .iter()
+                        .find(|p| p.name == package || p.dir.ends_with(package))
+                        .unwrap_or_else(|| panic!("{at}: no package `{package}`"));
+                    for example in values_of(&["--example"]) {
+                        assert!(
+                            package.examples.contains(example),
+                            "{at}: {} has no example `{example}`",
+                            package.name
+                        );
+                    }
+                    for test in values_of(&["--test"]) {
+                        assert!(
+                            package.tests.contains(test),
+                            "{at}: {} has no test `{test}`",
+                            package.name
+                        );
+                    }
+                    for feature in values_of(&["--features", "-F"])
+                        .into_iter()
+                        .flat_map(|f| f.split([',', ' ']))
+                        .filter(|f| !f.is_empty())
+                    {
+                        assert!(
+                            package.features.contains(feature),
+                            "{at}: {} has no feature `{feature}`",
+                            package.name
+                        );
+                    }
+                }
+                _ => {}
             }
         }
     }
@@ -597,61 +597,57 @@ fn diagrams_and_option_lists_name_what_exists() {
     let root = workspace();
     let packages = packages();
     let mut checked = 0;
-    for page in pages() {
-        let text = fs::read_to_string(&page).expect("a page");
-        for block in blocks(&text) {
-            let at = format!("{}:{}", shown(&page), block.line);
-            match block.language.as_str() {
-                "mermaid" => {
-                    let (paths, crates) = named_paths_and_crates(&block.text);
-                    for path in paths {
-                        assert!(root.join(&path).exists(), "{at}: no file `{path}`");
-                        checked += 1;
-                    }
-                    for name in crates {
-                        assert!(
-                            packages.iter().any(|p| p.name == name),
-                            "{at}: no crate `{name}`"
-                        );
-                        checked += 1;
-                    }
+    for (page, at, block) in every_block() {
+        match block.language.as_str() {
+            "mermaid" => {
+                let (paths, crates) = named_paths_and_crates(&block.text);
+                for path in paths {
+                    assert!(root.join(&path).exists(), "{at}: no file `{path}`");
+                    checked += 1;
                 }
-                "text" => {
-                    // An option list: each flag is a string the crate's
-                    // sources match on.
-                    let flags: Vec<&str> = block
-                        .text
-                        .lines()
-                        .filter(|l| l.starts_with("--"))
-                        .filter_map(|l| l.split_whitespace().next())
-                        .map(|f| f.trim_end_matches(','))
-                        .collect();
-                    if flags.is_empty() {
-                        continue;
-                    }
-                    let dir = page.parent().expect("a crate folder").join("src");
-                    let mut sources = String::new();
-                    let mut stack = vec![dir];
-                    while let Some(dir) = stack.pop() {
-                        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
-                            let path = entry.path();
-                            if path.is_dir() {
-                                stack.push(path);
-                            } else if path.extension().is_some_and(|e| e == "rs") {
-                                sources.push_str(&fs::read_to_string(&path).unwrap_or_default());
-                            }
+                for name in crates {
+                    assert!(
+                        packages.iter().any(|p| p.name == name),
+                        "{at}: no crate `{name}`"
+                    );
+                    checked += 1;
+                }
+            }
+            "text" => {
+                // An option list: each flag is a string the crate's
+                // sources match on.
+                let flags: Vec<&str> = block
+                    .text
+                    .lines()
+                    .filter(|l| l.starts_with("--"))
+                    .filter_map(|l| l.split_whitespace().next())
+                    .map(|f| f.trim_end_matches(','))
+                    .collect();
+                if flags.is_empty() {
+                    continue;
+                }
+                let dir = page.parent().expect("a crate folder").join("src");
+                let mut sources = String::new();
+                let mut stack = vec![dir];
+                while let Some(dir) = stack.pop() {
+                    for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+                        let path = entry.path();
+                        if path.is_dir() {
+                            stack.push(path);
+                        } else if path.extension().is_some_and(|e| e == "rs") {
+                            sources.push_str(&fs::read_to_string(&path).unwrap_or_default());
                         }
                     }
-                    for flag in flags {
-                        assert!(
-                            sources.contains(&format!("\"{flag}\"")),
-                            "{at}: `{flag}` is not an option of this crate"
-                        );
-                        checked += 1;
-                    }
                 }
-                _ => {}
+                for flag in flags {
+                    assert!(
+                        sources.contains(&format!("\"{flag}\"")),
+                        "{at}: `{flag}` is not an option of this crate"
+                    );
+                    checked += 1;
+                }
             }
+            _ => {}
         }
     }
     assert!(checked >= 20, "only {checked} names checked");

@@ -116,9 +116,30 @@ fn once_each(ids: &BTreeSet<String>) -> Vec<String> {
     ids.iter().cloned().collect()
 }
 
-/// What the audit trail saw, as owned strings.
-fn finished(audited: &Audited) -> Vec<String> {
-    audited.take().into_iter().map(str::to_owned).collect()
+/// One run of the handwritten operations (`multipart_answers`: the letters'
+/// too): the sandbox's counter saw one request per call, and the client's
+/// audit trail (named from the routes, not from the run's own list) and the
+/// run's list are each the spec's handwritten operations, once.
+async fn handwritten_run(
+    client: &Client,
+    fixture: &Fixture,
+    direct: &str,
+    audited: &Audited,
+    multipart_answers: bool,
+) {
+    let before = rest_requests(direct).await;
+    let handwritten = every_other_handwritten_operation(client, fixture, multipart_answers)
+        .await
+        .unwrap_or_else(|problem| panic!("{problem}"));
+    assert_eq!(
+        rest_requests(direct).await - before,
+        u64::try_from(handwritten.len()).expect("count"),
+        "requests the sandbox received for {handwritten:?}"
+    );
+    let in_spec = other_handwritten_operations(multipart_answers);
+    assert_eq!(audited.take(), once_each(&in_spec));
+    let handwritten: BTreeSet<String> = handwritten.into_iter().map(str::to_owned).collect();
+    assert_eq!(handwritten, in_spec);
 }
 
 // One test: it changes the sandbox's knobs, which the other steps must not see.
@@ -203,39 +224,15 @@ async fn every_generated_operation_goes_through_the_sandbox() {
     // Each run calls the spec's handwritten operations (read from its text),
     // and the sandbox's counter saw one request per call.
     let _ = audited.take();
-    let before = rest_requests(&direct).await;
-    let handwritten = every_other_handwritten_operation(&client, &fixture, false)
-        .await
-        .unwrap_or_else(|problem| panic!("{problem}"));
-    assert_eq!(
-        rest_requests(&direct).await - before,
-        u64::try_from(handwritten.len()).expect("count"),
-        "requests the sandbox received for {handwritten:?}"
-    );
-    // The operations the client finished, named by its audit trail (from
-    // the routes, not from the run's own list): each of the spec's once.
-    assert_eq!(
-        finished(&audited),
-        once_each(&other_handwritten_operations(false))
-    );
-    let handwritten: BTreeSet<String> = handwritten.into_iter().map(str::to_owned).collect();
-    assert_eq!(handwritten, other_handwritten_operations(false));
-    let before = rest_requests(&direct).await;
-    let handwritten =
-        every_other_handwritten_operation(&client_through(&direct, &audited), &fixture, true)
-            .await
-            .unwrap_or_else(|problem| panic!("{problem}"));
-    assert_eq!(
-        rest_requests(&direct).await - before,
-        u64::try_from(handwritten.len()).expect("count"),
-        "requests the sandbox received for {handwritten:?}"
-    );
-    assert_eq!(
-        finished(&audited),
-        once_each(&other_handwritten_operations(true))
-    );
-    let handwritten: BTreeSet<String> = handwritten.into_iter().map(str::to_owned).collect();
-    assert_eq!(handwritten, other_handwritten_operations(true));
+    handwritten_run(&client, &fixture, &direct, &audited, false).await;
+    handwritten_run(
+        &client_through(&direct, &audited),
+        &fixture,
+        &direct,
+        &audited,
+        true,
+    )
+    .await;
     // Every generated operation: as many as the spec's REST operations not
     // marked handwritten (read from its text, not from the generated calls),
     // each one request the sandbox received through Prism.
@@ -251,7 +248,7 @@ async fn every_generated_operation_goes_through_the_sandbox() {
     );
     assert_eq!(u64::try_from(called).expect("count"), in_spec);
     assert_eq!(
-        finished(&audited),
+        audited.take(),
         once_each(&generated_rest_operations()),
         "the operations the client finished, by its audit trail"
     );
